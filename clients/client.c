@@ -1,0 +1,179 @@
+/* client.c — blocking frames over TCP, for the command-line tools. */
+#include <sys/socket.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "client.h"
+#include "framing.h"
+#include "wire.h"
+
+const char *
+client_server(const char *flag)
+{
+	const char	*env;
+
+	if (flag != NULL)
+		return flag;
+	if ((env = getenv("CTG_SERVER")) != NULL && *env != '\0')
+		return env;
+	return CLIENT_SERVER_DEFAULT;
+}
+
+int
+client_connect(struct client *cl, const char *server, char *err,
+    size_t errlen)
+{
+	struct addrinfo	 hints, *res = NULL, *ai;
+	char		 host[256], port[16];
+	int		 rc, fd = -1, saved = 0;
+
+	memset(cl, 0, sizeof(*cl));
+	cl->fd = -1;
+	snprintf(cl->server, sizeof(cl->server), "%s", server);
+	if (addr_split(server, host, sizeof(host), port, sizeof(port)) == -1) {
+		snprintf(err, errlen, "adresse du serveur « %s » invalide : "
+		    "attendu HOTE:PORT, par exemple 127.0.0.1:7411", server);
+		return -1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+		snprintf(err, errlen, "serveur %s introuvable : %s", server,
+		    gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype,
+		    ai->ai_protocol)) == -1) {
+			saved = errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		snprintf(err, errlen, "connexion au serveur %s impossible : %s "
+		    "(ctgd est-il démarré ?)", server, strerror(saved));
+		return -1;
+	}
+	cl->fd = fd;
+	return 0;
+}
+
+int
+client_send(struct client *cl, struct request *req, char *err,
+    size_t errlen)
+{
+	uint8_t		*frame;
+	size_t		 len, off = 0;
+	ssize_t		 n;
+
+	req->seq = ++cl->next_seq;
+	if ((frame = wire_encode_request(req, &len)) == NULL) {
+		snprintf(err, errlen, "requête impossible à encoder "
+		    "(mémoire insuffisante)");
+		return -1;
+	}
+	while (off < len) {
+		n = send(cl->fd, frame + off, len - off, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "envoi au serveur %s interrompu : "
+			    "%s", cl->server, strerror(errno));
+			free(frame);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	free(frame);
+	return 0;
+}
+
+/* Reads until at least want bytes are buffered. */
+static int
+client_fill(struct client *cl, size_t want, char *err, size_t errlen)
+{
+	ssize_t	 n;
+
+	if (want > cl->cap) {
+		size_t	 cap = cl->cap ? cl->cap : 65536;
+		uint8_t	*p;
+
+		while (cap < want)
+			cap *= 2;
+		if ((p = realloc(cl->buf, cap)) == NULL) {
+			snprintf(err, errlen, "mémoire insuffisante");
+			return -1;
+		}
+		cl->buf = p;
+		cl->cap = cap;
+	}
+	while (cl->len < want) {
+		n = recv(cl->fd, cl->buf + cl->len, cl->cap - cl->len, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			snprintf(err, errlen, "le serveur %s a fermé la "
+			    "connexion", cl->server);
+			return -1;
+		}
+		if (n < 0) {
+			snprintf(err, errlen, "lecture depuis le serveur %s "
+			    "interrompue : %s", cl->server, strerror(errno));
+			return -1;
+		}
+		cl->len += (size_t)n;
+	}
+	return 0;
+}
+
+int
+client_recv(struct client *cl, struct reply *rep, char *err, size_t errlen)
+{
+	const char	*why;
+	size_t		 len = 0, total;
+
+	if (client_fill(cl, FRAME_HEADER, err, errlen) == -1)
+		return -1;
+	switch (framing_scan(cl->buf, cl->len, CLIENT_FRAME_MAX, &len)) {
+	case FRAMING_EMPTY:
+	case FRAMING_TOO_LARGE:
+		snprintf(err, errlen, "réponse du serveur %s invalide "
+		    "(longueur %zu)", cl->server, len);
+		return -1;
+	default:
+		break;
+	}
+	total = FRAME_HEADER + len;
+	if (client_fill(cl, total, err, errlen) == -1)
+		return -1;
+	if (wire_decode_reply(cl->buf + FRAME_HEADER, len, rep, &why) == -1) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	/* The reply points into its own arena, so the bytes can go. */
+	memmove(cl->buf, cl->buf + total, cl->len - total);
+	cl->len -= total;
+	return 0;
+}
+
+void
+client_close(struct client *cl)
+{
+	if (cl->fd != -1)
+		close(cl->fd);
+	free(cl->buf);
+	cl->buf = NULL;
+	cl->fd = -1;
+}

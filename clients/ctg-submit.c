@@ -1,0 +1,388 @@
+/*
+ * ctg-submit — records activities in ctgd: one record from flags, or a
+ * whole spreadsheet (import format v1).
+ */
+#include <sys/stat.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "csv.h"
+#include "import.h"
+#include "person.h"
+#include "submit.h"
+#include "uuid.h"
+
+struct opts {
+	const char		*server;
+	const char		*key;
+	int			 quiet;
+	struct submit_options	 so;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage : ctg-submit [options] add --activity MOT --date AAAA-MM-JJ\n"
+"                   --commune INSEE --structure MOT [options du record]\n"
+"        ctg-submit [options] import FICHIER.csv\n"
+"\n"
+"Envoie à ctgd les enregistrements d'activité ; chacun n'est compté qu'une "
+"fois.\n"
+"\n"
+"Options :\n"
+"  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou 127.0.0.1:7411)\n"
+"  --key FICHIER        clé de pseudonymisation des personnes (défaut :\n"
+"                       $CTG_KEY_FILE ou ~/.config/ctg/personnes.key, créée\n"
+"                       au premier usage)\n"
+"  --batch N            enregistrements par requête (défaut : 256)\n"
+"  --window N           requêtes en vol (défaut : 8)\n"
+"  -q, --quiet          import : n'afficher que les lignes non acceptées\n"
+"  -h, --help           cette aide\n"
+"\n"
+"Options du record (add) :\n"
+"  --id UUID            identifiant (défaut : un UUIDv7 nouveau)\n"
+"  --action CODE        fiche action servie (III.A.17 ou 17), répétable\n"
+"  --activity MOT       accueil, animation, reunion, atelier, chantier...\n"
+"  --date AAAA-MM-JJ    date de l'activité\n"
+"  --commune INSEE      commune où l'activité a eu lieu\n"
+"  --structure MOT      ripe, alsh-montcuq, alsh-jeunes, evs-3e-lieu...\n"
+"  --group CAT:N[:INSEE]      N participants de la catégorie CAT, résidant\n"
+"                             dans la commune INSEE (vide : inconnue)\n"
+"  --person CAT:ID[:INSEE]    une personne, identifiée localement par ID\n"
+"  --partner NOM        partenaire, répétable\n"
+"  --title TEXTE        intitulé\n"
+"\n"
+"Import : CSV UTF-8, « ; » entre les champs, en-tête\n"
+"  record_id;action;activity;date;commune;structure;category;residence;"
+"count;partners;title;person\n"
+"et une ligne par groupe de participants. La dernière ligne affichée\n"
+"compte les enregistrements : accepted=N duplicate=N conflict=N refused=N.\n"
+"\n"
+"Sortie : 0 si tout est accepté ou déjà enregistré, 1 si un enregistrement\n"
+"est refusé ou en conflit, 2 en cas d'erreur d'usage, de fichier ou de "
+"connexion.\n");
+}
+
+static void
+die(const char *msg)
+{
+	fprintf(stderr, "ctg-submit : %s\n", msg);
+	exit(2);
+}
+
+static int
+parse_size(const char *v, size_t lo, size_t hi, size_t *out)
+{
+	char		*end;
+	long long	 n = strtoll(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < (long long)lo ||
+	    n > (long long)hi)
+		return -1;
+	*out = (size_t)n;
+	return 0;
+}
+
+/* Counts statuses over the items; refused includes client-side refusals. */
+static void
+summary(const struct import_item *items, size_t n, size_t *unanswered,
+    int *bad)
+{
+	size_t	 c[5] = { 0 }, i;
+
+	*unanswered = 0;
+	for (i = 0; i < n; i++) {
+		if (items[i].error != NULL)
+			c[ACK_REFUSED]++;
+		else if (items[i].status == 0)
+			(*unanswered)++;
+		else
+			c[items[i].status]++;
+	}
+	printf("accepted=%zu duplicate=%zu conflict=%zu refused=%zu\n",
+	    c[ACK_ACCEPTED], c[ACK_DUPLICATE], c[ACK_CONFLICT], c[ACK_REFUSED]);
+	*bad = c[ACK_CONFLICT] + c[ACK_REFUSED] > 0;
+}
+
+static void
+item_line(const char *where, const struct import_item *it)
+{
+	char	 id[UUID_TEXT_LEN + 1];
+
+	if (it->error != NULL) {
+		printf("%s : refusé : %s\n", where, it->error);
+		return;
+	}
+	if (it->status == 0) {
+		printf("%s : sans réponse du serveur\n", where);
+		return;
+	}
+	uuid_format(it->id, id);
+	if (it->reason != NULL)
+		printf("%s : %s (%s) : %s\n", where,
+		    ack_status_label(it->status), id, it->reason);
+	else
+		printf("%s : %s (%s)\n", where, ack_status_label(it->status),
+		    id);
+}
+
+static int
+finish(const struct opts *o, struct import *im, int sent_ok,
+    const char *err)
+{
+	size_t	 i, unanswered;
+	int	 bad;
+	char	 where[32];
+
+	for (i = 0; i < im->nrows; i++) {
+		const struct import_item *it = &im->items[im->row_item[i]];
+
+		if (o->quiet && it->error == NULL &&
+		    (it->status == ACK_ACCEPTED || it->status == ACK_DUPLICATE))
+			continue;
+		snprintf(where, sizeof(where), "ligne %zu", im->row_line[i]);
+		item_line(where, it);
+	}
+	summary(im->items, im->nitems, &unanswered, &bad);
+	if (!sent_ok) {
+		fprintf(stderr, "ctg-submit : %s ; %zu enregistrement(s) sans "
+		    "acquittement : relancez le même import, rien ne sera "
+		    "compté deux fois\n", err, unanswered);
+		return 2;
+	}
+	return bad ? 1 : 0;
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE		*f;
+	struct stat	 st;
+	char		*buf, msg[600];
+
+	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) == -1) {
+		snprintf(msg, sizeof(msg), "lecture de %s impossible : %s",
+		    path, strerror(errno));
+		die(msg);
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		die("mémoire insuffisante");
+	*len = fread(buf, 1, (size_t)st.st_size, f);
+	fclose(f);
+	return buf;
+}
+
+static int
+has_person_column(const struct csv_table *t)
+{
+	size_t	 i;
+
+	for (i = 0; t->nrows > 0 && i < t->rows[0].nfields; i++)
+		if (strstr(t->rows[0].fields[i], "person") != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+cmd_import(const struct opts *o, const char *path)
+{
+	struct csv_table	 t;
+	struct import		 im;
+	struct client		 cl;
+	uint8_t			 key[PERSON_KEY_LEN];
+	char			 err[600], kbuf[4096], *buf;
+	size_t			 len;
+	int			 ok, rc;
+
+	buf = read_file(path, &len);
+	if (csv_parse(buf, len, &t, err, sizeof(err)) == -1) {
+		free(buf);
+		die(err);
+	}
+	free(buf);
+	if (has_person_column(&t) && person_key_load(person_key_path(o->key,
+	    kbuf, sizeof(kbuf)), key, err, sizeof(err)) == -1)
+		die(err);
+	if (import_build(&t, has_person_column(&t) ? key : NULL, &im, err,
+	    sizeof(err)) == -1) {
+		csv_free(&t);
+		die(err);
+	}
+	if (client_connect(&cl, o->server, err, sizeof(err)) == -1) {
+		csv_free(&t);
+		import_free(&im);
+		die(err);
+	}
+	ok = submit_items(&cl, im.items, im.nitems, &o->so, err,
+	    sizeof(err)) == 0;
+	client_close(&cl);
+	rc = finish(o, &im, ok, err);
+	import_free(&im);
+	csv_free(&t);
+	return rc;
+}
+
+/* CAT:N[:INSEE] or, for a person, CAT:ID[:INSEE]. */
+static void
+parse_group(struct arena *a, const char *v, const uint8_t *key,
+    struct group *g)
+{
+	char	*copy = arena_strdup(a, v), *p, *q, *end, msg[300];
+	uint8_t	*tok;
+
+	if (copy == NULL || (p = strchr(copy, ':')) == NULL) {
+		snprintf(msg, sizeof(msg), "groupe « %s » invalide : attendu "
+		    "CATEGORIE:%s[:INSEE]", v, key ? "IDENTIFIANT" : "EFFECTIF");
+		die(msg);
+	}
+	*p++ = '\0';
+	if ((q = strchr(p, ':')) != NULL)
+		*q++ = '\0';
+	g->category = copy;
+	g->residence = q;
+	g->has_count = 1;
+	if (key != NULL) {
+		if ((tok = arena_alloc(a, PERSON_TOKEN_LEN)) == NULL)
+			die("mémoire insuffisante");
+		person_token(key, p, tok);
+		g->person = tok;
+		g->person_len = PERSON_TOKEN_LEN;
+		g->count = 1;
+		return;
+	}
+	g->count = strtoll(p, &end, 10);
+	if (*p == '\0' || *end != '\0') {
+		snprintf(msg, sizeof(msg), "effectif « %s » invalide dans "
+		    "« %s » : attendu un nombre entier", p, v);
+		die(msg);
+	}
+}
+
+static int
+cmd_add(const struct opts *o, int argc, char **argv)
+{
+	struct import_item	 it = { 0 };
+	struct record		*r = &it.rec;
+	struct arena		 a = { 0 };
+	struct client		 cl;
+	uint8_t			 key[PERSON_KEY_LEN];
+	int			 have_key = 0, i, rc;
+	char			 err[600], kbuf[4096];
+	const char		**sheets, **partners;
+	struct group		*groups;
+
+	sheets = arena_alloc(&a, (size_t)argc * sizeof(*sheets));
+	partners = arena_alloc(&a, (size_t)argc * sizeof(*partners));
+	groups = arena_alloc(&a, (size_t)argc * sizeof(*groups));
+	if (sheets == NULL || partners == NULL || groups == NULL ||
+	    uuid_v7(it.id) == -1)
+		die("mémoire insuffisante");
+	r->sheets = sheets;
+	r->partners = partners;
+	r->groups = groups;
+	for (i = 0; i < argc; i++) {
+		const char	*f = argv[i], *v = argv[i + 1];
+
+		if (v == NULL) {
+			snprintf(err, sizeof(err), "%s attend une valeur (voir "
+			    "ctg-submit --help)", f);
+			die(err);
+		}
+		i++;
+		if (strcmp(f, "--id") == 0) {
+			if (uuid_parse(v, it.id) == -1) {
+				snprintf(err, sizeof(err), "--id « %s » "
+				    "invalide : attendu un UUID", v);
+				die(err);
+			}
+		} else if (strcmp(f, "--action") == 0)
+			sheets[r->nsheets++] = v;
+		else if (strcmp(f, "--activity") == 0)
+			r->activity = v;
+		else if (strcmp(f, "--date") == 0)
+			r->date = v;
+		else if (strcmp(f, "--commune") == 0)
+			r->commune = v;
+		else if (strcmp(f, "--structure") == 0)
+			r->structure = v;
+		else if (strcmp(f, "--partner") == 0)
+			partners[r->npartners++] = v;
+		else if (strcmp(f, "--title") == 0)
+			r->title = v;
+		else if (strcmp(f, "--group") == 0)
+			parse_group(&a, v, NULL, &groups[r->ngroups++]);
+		else if (strcmp(f, "--person") == 0) {
+			if (!have_key && person_key_load(person_key_path(
+			    o->key, kbuf, sizeof(kbuf)), key, err,
+			    sizeof(err)) == -1)
+				die(err);
+			have_key = 1;
+			parse_group(&a, v, key, &groups[r->ngroups++]);
+		} else {
+			snprintf(err, sizeof(err), "option inconnue « %s » "
+			    "(voir ctg-submit --help)", f);
+			die(err);
+		}
+	}
+	r->id = it.id;
+	r->id_len = RECORD_ID_LEN;
+	if (client_connect(&cl, o->server, err, sizeof(err)) == -1)
+		die(err);
+	rc = submit_items(&cl, &it, 1, &o->so, err, sizeof(err));
+	client_close(&cl);
+	if (rc == -1)
+		die(err);
+	item_line("enregistrement", &it);
+	rc = it.status == ACK_ACCEPTED || it.status == ACK_DUPLICATE ? 0 : 1;
+	free((char *)it.reason);
+	arena_free(&a);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts	 o = { .so = { 256, 8 } };
+	const char	*server = NULL;
+	int		 i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+			o.quiet = 1;
+		else if (strcmp(a, "--server") == 0 && i + 1 < argc)
+			server = argv[++i];
+		else if (strcmp(a, "--key") == 0 && i + 1 < argc)
+			o.key = argv[++i];
+		else if (strcmp(a, "--batch") == 0 && i + 1 < argc) {
+			if (parse_size(argv[++i], 1, 10000, &o.so.batch) == -1)
+				die("--batch attend un nombre de 1 à 10000");
+		} else if (strcmp(a, "--window") == 0 && i + 1 < argc) {
+			if (parse_size(argv[++i], 1, 1024, &o.so.window) == -1)
+				die("--window attend un nombre de 1 à 1024");
+		} else
+			break;
+	}
+	o.server = client_server(server);
+	if (i < argc && strcmp(argv[i], "import") == 0) {
+		if (i + 2 != argc)
+			die("import attend un seul fichier CSV (voir "
+			    "ctg-submit --help)");
+		return cmd_import(&o, argv[i + 1]);
+	}
+	if (i < argc && strcmp(argv[i], "add") == 0)
+		i++;
+	if (i >= argc || strncmp(argv[i], "--", 2) != 0) {
+		usage(stderr);
+		return 2;
+	}
+	return cmd_add(&o, argc - i, argv + i);
+}

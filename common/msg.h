@@ -1,0 +1,103 @@
+/*
+ * msg.h — the native form of the protocol's messages.
+ *
+ * Only wire.c knows protobuf; everything else (daemon, clients, tests) works
+ * on these structs. Strings are NUL-terminated, NULL when absent; all memory
+ * belongs to the message's arena.
+ */
+#ifndef CTG_MSG_H
+#define CTG_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+#define RECORD_ID_LEN		16	/* bytes */
+#define PERSON_TOKEN_LEN	32	/* bytes, HMAC-SHA256 */
+
+struct group {
+	const char	*category;
+	const char	*residence;	/* NULL or "" = unknown */
+	int64_t		 count;
+	int		 has_count;
+	const uint8_t	*person;	/* NULL when none */
+	size_t		 person_len;
+};
+
+struct record {
+	const uint8_t	*id;		/* NULL when absent */
+	size_t		 id_len;
+	const char	**sheets;
+	size_t		 nsheets;
+	const char	*activity;
+	const char	*date;
+	const char	*commune;
+	const char	*structure;
+	struct group	*groups;
+	size_t		 ngroups;
+	const char	**partners;
+	size_t		 npartners;
+	const char	*title;
+};
+
+enum request_kind {
+	REQUEST_SUBMIT = 1,
+	REQUEST_PING,
+	REQUEST_STATS,
+};
+
+struct request {
+	uint64_t		 seq;
+	enum request_kind	 kind;
+	uint64_t		 nonce;		/* ping */
+	struct record		*records;	/* submit */
+	size_t			 nrecords;
+	struct arena		 arena;
+};
+
+enum ack_status {
+	ACK_ACCEPTED = 1,
+	ACK_DUPLICATE,
+	ACK_CONFLICT,
+	ACK_REFUSED,
+};
+
+struct ack {
+	uint8_t			 id[RECORD_ID_LEN];
+	int			 has_id;
+	enum ack_status		 status;
+	const char		*reason;	/* French; NULL when accepted */
+};
+
+struct counter {
+	const char	*name;
+	uint64_t	 value;
+	const char	*help;
+};
+
+enum reply_kind {
+	REPLY_SUBMIT = 1,
+	REPLY_PONG,
+	REPLY_STATS,
+	REPLY_ERROR,
+};
+
+struct reply {
+	uint64_t		 seq;
+	enum reply_kind		 kind;
+	struct ack		*acks;
+	size_t			 nacks;
+	uint64_t		 nonce;
+	struct counter		*counters;
+	size_t			 ncounters;
+	const char		*error_code;
+	const char		*error_message;
+	struct arena		 arena;
+};
+
+/* Words for an ack status, as the import report and the logs print them. */
+const char	*ack_status_name(enum ack_status);	/* accepted, duplicate, ... */
+const char	*ack_status_label(enum ack_status);	/* accepté, doublon, ... */
+
+#endif

@@ -1,0 +1,405 @@
+/*
+ * conn.c — a connection of the record protocol.
+ *
+ * Bytes come in through a bufferevent; whole frames are decoded, checked,
+ * and their records handed to the writer; acks go back when the writer has
+ * committed. A connection stops taking frames while max-inflight of its
+ * requests are at the writer, or while its peer leaves replies unread; the
+ * read high-watermark then stops the socket reads too, so a connection holds
+ * at most one frame of input.
+ *
+ * A connection is freed when its socket is closed (conn_close, the only
+ * close path) and no job of it is still at the writer (refs).
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "conn.h"
+#include "framing.h"
+#include "log.h"
+#include "record.h"
+#include "server.h"
+#include "settings.h"
+#include "stats.h"
+#include "validate.h"
+#include "wire.h"
+#include "writer.h"
+
+#define CONN_OUT_MAX	(1024 * 1024)	/* bytes of unread replies before pausing */
+
+struct conn {
+	TAILQ_ENTRY(conn)	 entry;
+	struct server		*srv;
+	struct bufferevent	*bev;		/* NULL once closed */
+	uint64_t		 id;
+	unsigned		 inflight;	/* requests at the writer */
+	unsigned		 refs;		/* the socket + one per job */
+	int			 closing;	/* reading stopped, flushing */
+	char			 peer[64];
+};
+
+static void	conn_process(struct conn *);
+static void	conn_close(struct conn *, const char *);
+
+/* A closing connection goes once its replies are written and none is due. */
+static void
+conn_finish_if_done(struct conn *c, const char *reason)
+{
+	if (c->bev != NULL && c->closing && c->inflight == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_close(c, reason);
+}
+
+static void
+conn_unref(struct conn *c)
+{
+	if (--c->refs == 0)
+		free(c);
+}
+
+/* The one close path: logs why, frees the socket side. */
+static void
+conn_close(struct conn *c, const char *reason)
+{
+	struct server	*srv = c->srv;
+
+	if (c->bev == NULL)
+		return;
+	log_info("event=conn_close conn=%llu peer=%s reason=%s inflight=%u",
+	    (unsigned long long)c->id, c->peer, reason, c->inflight);
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	TAILQ_REMOVE(&srv->conns, c, entry);
+	srv->nconns--;
+	STATS_SUB(connections_current, 1);
+	conn_unref(c);
+}
+
+static void
+conn_send(struct conn *c, const struct reply *rep)
+{
+	uint8_t	*frame;
+	size_t	 len;
+
+	if (c->bev == NULL)
+		return;
+	if ((frame = wire_encode_reply(rep, &len)) == NULL) {
+		conn_close(c, "reply_encode_failed");
+		return;
+	}
+	bufferevent_write(c->bev, frame, len);
+	STATS_ADD(bytes_out, len);
+	free(frame);
+}
+
+/* A frame we cannot take: say why, then close once the reply is out. */
+static void
+conn_fail(struct conn *c, const char *code, const char *message)
+{
+	struct reply	 rep = { .kind = REPLY_ERROR, .error_code = code,
+			    .error_message = message };
+	char		 esc[256];
+
+	STATS_ADD(frame_errors, 1);
+	log_info("event=frame_error conn=%llu peer=%s code=%s reason=\"%s\"",
+	    (unsigned long long)c->id, c->peer, code,
+	    log_escape(esc, sizeof(esc), message));
+	conn_send(c, &rep);
+	c->closing = 1;
+	if (c->bev != NULL)
+		bufferevent_disable(c->bev, EV_READ);
+	conn_finish_if_done(c, code);
+}
+
+static void
+conn_reply_acks(struct conn *c, uint64_t seq, struct ack *acks, size_t n)
+{
+	struct reply	 rep = { .seq = seq, .kind = REPLY_SUBMIT,
+			    .acks = acks, .nacks = n };
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		switch (acks[i].status) {
+		case ACK_ACCEPTED:
+			STATS_ADD(records_accepted, 1);
+			break;
+		case ACK_DUPLICATE:
+			STATS_ADD(records_duplicate, 1);
+			break;
+		case ACK_CONFLICT:
+			STATS_ADD(records_conflict, 1);
+			break;
+		default:
+			STATS_ADD(records_refused, 1);
+			break;
+		}
+	conn_send(c, &rep);
+}
+
+void
+conn_job_done(struct writer_job *j, void *arg)
+{
+	struct conn	*c = j->owner;
+
+	(void)arg;
+	c->inflight--;
+	conn_reply_acks(c, j->req.seq, j->acks, j->req.nrecords);
+	writer_job_free(j);
+	conn_process(c);
+	conn_finish_if_done(c, "closed_after_replies");
+	conn_unref(c);
+}
+
+/* Checks every record of a submit; the valid ones go to the writer. */
+static void
+conn_submit(struct conn *c, struct request *req)
+{
+	struct validate_ctx	 ctx;
+	struct writer_job	*j;
+	size_t			 i, todo = 0;
+
+	if ((j = writer_job_new(req, c)) == NULL) {
+		request_free(req);
+		conn_fail(c, "out_of_memory", "mémoire insuffisante sur le "
+		    "serveur : renvoyez plus tard");
+		return;
+	}
+	validate_ctx_init(&ctx, date_today());
+	for (i = 0; i < j->req.nrecords; i++) {
+		const struct record	*r = &j->req.records[i];
+		struct ack		*a = &j->acks[i];
+
+		if (r->id != NULL && r->id_len == RECORD_ID_LEN) {
+			memcpy(a->id, r->id, RECORD_ID_LEN);
+			a->has_id = 1;
+		}
+		if ((a->reason = validate_record(r, &ctx,
+		    &j->req.arena)) != NULL) {
+			a->status = ACK_REFUSED;
+			continue;
+		}
+		record_digest(r, j->digests[i]);
+		todo++;
+	}
+	if (todo == 0) {
+		conn_reply_acks(c, j->req.seq, j->acks, j->req.nrecords);
+		writer_job_free(j);
+		return;
+	}
+	c->inflight++;
+	c->refs++;
+	writer_push(c->srv->writer, j);
+}
+
+static void
+conn_stats_emit(void *arg, const char *name, uint64_t value,
+    const char *help)
+{
+	struct reply	*rep = arg;
+	struct counter	*ctr = &rep->counters[rep->ncounters++];
+
+	ctr->name = name;
+	ctr->value = value;
+	ctr->help = help;
+}
+
+static void
+conn_frame(struct conn *c, const uint8_t *buf, size_t len)
+{
+	struct request	 req;
+	struct reply	 rep = { 0 };
+	struct counter	 counters[64];
+	const char	*why;
+
+	STATS_ADD(frames_in, 1);
+	if (wire_decode_request(buf, len, &req, &why) == -1) {
+		conn_fail(c, "bad_message", why);
+		return;
+	}
+	rep.seq = req.seq;
+	switch (req.kind) {
+	case REQUEST_SUBMIT:
+		conn_submit(c, &req);
+		return;
+	case REQUEST_PING:
+		rep.kind = REPLY_PONG;
+		rep.nonce = req.nonce;
+		break;
+	case REQUEST_STATS:
+		rep.kind = REPLY_STATS;
+		rep.counters = counters;
+		stats_dump(conn_stats_emit, &rep);
+		break;
+	}
+	request_free(&req);
+	conn_send(c, &rep);
+}
+
+/* Takes whole frames from the input while the connection may. */
+static void
+conn_process(struct conn *c)
+{
+	struct evbuffer	*in, *out;
+	uint8_t		 hdr[FRAME_HEADER], *data;
+	size_t		 avail, len;
+	long long	 max = c->srv->settings->max_frame;
+	char		 msg[160];
+
+	c->refs++;	/* conn_fail may close it under us */
+	while (c->bev != NULL && !c->closing &&
+	    c->inflight < c->srv->settings->max_inflight) {
+		in = bufferevent_get_input(c->bev);
+		out = bufferevent_get_output(c->bev);
+		if (evbuffer_get_length(out) > CONN_OUT_MAX)
+			break;		/* resumed by conn_write */
+		avail = evbuffer_get_length(in);
+		if (evbuffer_copyout(in, hdr, sizeof(hdr)) <
+		    (ssize_t)sizeof(hdr))
+			break;
+		switch (framing_scan(hdr, avail, (size_t)max, &len)) {
+		case FRAMING_NEED_MORE:
+			goto out;
+		case FRAMING_EMPTY:
+			conn_fail(c, "empty_frame", "trame vide : la longueur "
+			    "annoncée est 0");
+			goto out;
+		case FRAMING_TOO_LARGE:
+			snprintf(msg, sizeof(msg), "trame trop grande : %zu "
+			    "octets annoncés, %lld au plus ; envoyez moins "
+			    "d'enregistrements par requête", len, max);
+			conn_fail(c, "frame_too_large", msg);
+			goto out;
+		case FRAMING_FRAME:
+			break;
+		}
+		if ((data = evbuffer_pullup(in, (ssize_t)(FRAME_HEADER +
+		    len))) == NULL) {
+			conn_fail(c, "out_of_memory", "mémoire insuffisante "
+			    "sur le serveur");
+			goto out;
+		}
+		STATS_ADD(bytes_in, FRAME_HEADER + len);
+		conn_frame(c, data + FRAME_HEADER, len);
+		if (c->bev != NULL)
+			evbuffer_drain(in, FRAME_HEADER + len);
+	}
+out:
+	conn_unref(c);
+}
+
+static void
+conn_read(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_process(arg);
+}
+
+static void
+conn_write(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)bev;
+	if (c->closing)
+		conn_finish_if_done(c, "closed_after_replies");
+	else
+		conn_process(c);
+}
+
+static void
+conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn	*c = arg;
+	size_t		 left;
+
+	if (what & BEV_EVENT_EOF) {
+		left = evbuffer_get_length(bufferevent_get_input(bev));
+		if (left > 0 && !c->closing)
+			STATS_ADD(frame_errors, 1);
+		conn_close(c, left > 0 ? "eof_in_frame" : "eof");
+	} else if (what & BEV_EVENT_TIMEOUT)
+		conn_close(c, what & BEV_EVENT_READING ? "idle_timeout" :
+		    "write_timeout");
+	else
+		conn_close(c, "socket_error");
+}
+
+void
+conn_accept(struct server *srv, evutil_socket_t fd,
+    const struct sockaddr *sa, socklen_t salen)
+{
+	const struct settings	*set = srv->settings;
+	struct timeval		 rt = { set->idle_timeout, 0 };
+	struct timeval		 wt = { set->write_timeout, 0 };
+	char			 host[INET6_ADDRSTRLEN], serv[8];
+	struct conn		*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	c->srv = srv;
+	c->id = ++srv->next_conn_id;
+	c->refs = 1;
+	if (getnameinfo(sa, salen, host, sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		snprintf(c->peer, sizeof(c->peer), "%s:%s", host, serv);
+	else
+		strcpy(c->peer, "?");
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	srv->nconns++;
+	STATS_ADD(connections_accepted, 1);
+	STATS_ADD(connections_current, 1);
+	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0,
+	    (size_t)set->max_frame + FRAME_HEADER);
+	bufferevent_set_timeouts(c->bev, &rt, &wt);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	log_info("event=conn_open conn=%llu peer=%s", (unsigned long long)c->id,
+	    c->peer);
+}
+
+void
+conn_stop_reading_all(struct server *srv)
+{
+	struct conn	*c;
+
+	TAILQ_FOREACH(c, &srv->conns, entry) {
+		c->closing = 1;
+		bufferevent_disable(c->bev, EV_READ);
+	}
+}
+
+int
+conn_all_flushed(struct server *srv)
+{
+	struct conn	*c;
+
+	TAILQ_FOREACH(c, &srv->conns, entry)
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+			return 0;
+	return 1;
+}
+
+void
+conn_close_all(struct server *srv)
+{
+	while (!TAILQ_EMPTY(&srv->conns))
+		conn_close(TAILQ_FIRST(&srv->conns), "shutdown");
+}

@@ -1,0 +1,59 @@
+/*
+ * ctgd.c — the CTG daemon: takes activity records over TCP, stores each one
+ * exactly once in SQLite and acknowledges it after the commit.
+ */
+#include <signal.h>
+#include <stdio.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "log.h"
+#include "server.h"
+#include "settings.h"
+#include "store.h"
+
+int
+main(int argc, char **argv)
+{
+	struct settings		 set;
+	struct store_options	 so;
+	struct event_base	*base;
+	struct server		*srv;
+	struct store		*store;
+	char			 err[512];
+	int			 rc;
+
+	if ((rc = settings_parse(&set, argc, argv)) != 0)
+		return rc == 1 ? 0 : 2;
+	if (set.check) {
+		settings_dump(&set, stdout);
+		printf("configuration OK\n");
+		return 0;
+	}
+	log_init((int)set.verbose);
+	signal(SIGPIPE, SIG_IGN);
+	if (evthread_use_pthreads() == -1)
+		fatalx("event=start_failed reason=\"libevent sans threads\"");
+	so.synchronous_full = set.synchronous[0] == 'f';
+	if (!so.synchronous_full)
+		log_warn("event=durability synchronous=normal reason=\"une "
+		    "coupure de courant peut perdre les dernières transactions "
+		    "acquittées\"");
+	if ((store = store_open(set.db, &so, err, sizeof(err))) == NULL)
+		fatalx("event=start_failed db=%s reason=\"%s\"", set.db, err);
+	if ((base = event_base_new()) == NULL)
+		fatalx("event=start_failed reason=\"event_base_new\"");
+	if ((srv = server_start(base, &set, store)) == NULL)
+		fatalx("event=start_failed reason=\"ports ou fil d'écriture "
+		    "indisponibles\"");
+	log_info("event=ready db=%s listen_port=%d http_port=%d "
+	    "synchronous=%s", set.db, srv->listen_port, srv->http_port,
+	    set.synchronous);
+	event_base_dispatch(base);
+	server_free(srv);
+	event_base_free(base);
+	store_close(store);
+	log_info("event=stopped");
+	return 0;
+}

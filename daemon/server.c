@@ -1,0 +1,306 @@
+/*
+ * server.c — listener, HTTP port, signals and shutdown.
+ *
+ * The accept path caps connections (the excess gets an error frame and is
+ * closed) and backs off for a second when the process runs out of file
+ * descriptors. SIGTERM and SIGINT stop the accepts and the reads, let the
+ * writer commit and the connections write every ack, then end the loop.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+
+#include "addr.h"
+#include "conn.h"
+#include "log.h"
+#include "server.h"
+#include "settings.h"
+#include "stats.h"
+#include "wire.h"
+#include "writer.h"
+
+#define SERVER_DRAIN_TICK	50	/* ms between shutdown checks */
+#define SERVER_HTTP_BODY_MAX	(1024 * 1024)	/* bytes */
+#define SERVER_HTTP_HEADERS_MAX	(16 * 1024)	/* bytes */
+#define SERVER_HTTP_TIMEOUT	30	/* s */
+
+static int
+server_bound_port(evutil_socket_t fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	char			 serv[NI_MAXSERV];
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, len, NULL, 0, serv,
+	    sizeof(serv), NI_NUMERICSERV) != 0)
+		return -1;
+	return atoi(serv);
+}
+
+/* Refuses a connection over the cap with a frame that says why. */
+static void
+server_refuse(evutil_socket_t fd)
+{
+	struct reply	 rep = { .kind = REPLY_ERROR,
+			    .error_code = "too_many_connections",
+			    .error_message = "trop de connexions ouvertes sur "
+			    "le serveur : réessayez dans un moment" };
+	uint8_t		*frame;
+	size_t		 len;
+
+	STATS_ADD(connections_refused, 1);
+	if ((frame = wire_encode_reply(&rep, &len)) != NULL) {
+		if (send(fd, frame, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			log_debug("event=refuse_send_failed errno=%d", errno);
+		free(frame);
+	}
+	evutil_closesocket(fd);
+}
+
+static void
+server_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)l;
+	if (srv->draining) {
+		evutil_closesocket(fd);
+		return;
+	}
+	if (srv->nconns >= (size_t)srv->settings->max_connections) {
+		log_info("event=conn_refused reason=too_many_connections "
+		    "open=%zu", srv->nconns);
+		server_refuse(fd);
+		return;
+	}
+	conn_accept(srv, fd, sa, (socklen_t)salen);
+}
+
+static void
+server_accept_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)fd;
+	(void)what;
+	if (srv->listener != NULL && !srv->draining)
+		evconnlistener_enable(srv->listener);
+}
+
+static void
+server_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct server	*srv = arg;
+	struct timeval	 tv = { 1, 0 };
+	int		 err = EVUTIL_SOCKET_ERROR();
+
+	log_warn("event=accept_error errno=%d reason=\"%s\"", err,
+	    evutil_socket_error_to_string(err));
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS ||
+	    err == ENOMEM) {
+		evconnlistener_disable(l);
+		evtimer_add(srv->accept_retry, &tv);
+	}
+}
+
+static void
+server_drain_check(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+	struct timeval	 tv = { 0, SERVER_DRAIN_TICK * 1000 };
+
+	(void)fd;
+	(void)what;
+	if (writer_pending(srv->writer) == 0 && conn_all_flushed(srv)) {
+		log_info("event=shutdown_done records_accepted=%llu",
+		    (unsigned long long)stats.records_accepted);
+		event_base_loopexit(srv->base, NULL);
+		return;
+	}
+	evtimer_add(srv->drain_check, &tv);
+}
+
+static void
+server_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)what;
+	if (srv->draining)
+		return;
+	log_info("event=shutdown signal=%d pending_jobs=%zu", (int)sig,
+	    writer_pending(srv->writer));
+	srv->draining = 1;
+	if (srv->listener != NULL) {
+		evconnlistener_free(srv->listener);
+		srv->listener = NULL;
+	}
+	conn_stop_reading_all(srv);
+	server_drain_check(-1, 0, srv);
+}
+
+/* Until the HTTP API lands: a JSON error in French for every route. */
+static void
+server_http_any(struct evhttp_request *req, void *arg)
+{
+	struct evbuffer	*body = evbuffer_new();
+
+	(void)arg;
+	if (body == NULL) {
+		evhttp_send_error(req, 503, NULL);
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/json; charset=utf-8");
+	evbuffer_add_printf(body, "{\"erreur\":\"route inconnue : l'API de "
+	    "consultation n'est pas encore disponible\"}\n");
+	evhttp_send_reply(req, 404, "Not Found", body);
+	evbuffer_free(body);
+}
+
+static int
+server_bind_listener(struct server *srv)
+{
+	struct evutil_addrinfo	 hints, *ai = NULL;
+	char			 host[256], port[16];
+	int			 err;
+
+	addr_split(srv->settings->listen, host, sizeof(host), port,
+	    sizeof(port));
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = EVUTIL_AI_PASSIVE;
+	if ((err = evutil_getaddrinfo(host, port, &hints, &ai)) != 0) {
+		log_warn("event=bind_failed addr=%s reason=\"%s\"",
+		    srv->settings->listen, evutil_gai_strerror(err));
+		return -1;
+	}
+	srv->listener = evconnlistener_new_bind(srv->base, server_accept, srv,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024, ai->ai_addr,
+	    (int)ai->ai_addrlen);
+	evutil_freeaddrinfo(ai);
+	if (srv->listener == NULL) {
+		log_warn("event=bind_failed addr=%s reason=\"%s\"",
+		    srv->settings->listen, strerror(errno));
+		return -1;
+	}
+	evconnlistener_set_error_cb(srv->listener, server_accept_error);
+	srv->listen_port = server_bound_port(
+	    evconnlistener_get_fd(srv->listener));
+	return 0;
+}
+
+static int
+server_bind_http(struct server *srv)
+{
+	struct evhttp_bound_socket	*bs;
+	char				 host[256], port[16];
+
+	addr_split(srv->settings->http, host, sizeof(host), port,
+	    sizeof(port));
+	if ((srv->http = evhttp_new(srv->base)) == NULL)
+		return -1;
+	evhttp_set_max_body_size(srv->http, SERVER_HTTP_BODY_MAX);
+	evhttp_set_max_headers_size(srv->http, SERVER_HTTP_HEADERS_MAX);
+	evhttp_set_timeout(srv->http, SERVER_HTTP_TIMEOUT);
+	evhttp_set_gencb(srv->http, server_http_any, srv);
+	if ((bs = evhttp_bind_socket_with_handle(srv->http, host,
+	    (ev_uint16_t)atoi(port))) == NULL) {
+		log_warn("event=bind_failed addr=%s reason=\"%s\"",
+		    srv->settings->http, strerror(errno));
+		return -1;
+	}
+	srv->http_port = server_bound_port(evhttp_bound_socket_get_fd(bs));
+	return 0;
+}
+
+/* Written whole then renamed, so that a reader never sees half a file. */
+static int
+server_write_port_file(struct server *srv)
+{
+	const char	*path = srv->settings->port_file;
+	char		 tmp[4096];
+	FILE		*f;
+
+	if (path[0] == '\0')
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	fprintf(f, "listen %d\nhttp %d\n", srv->listen_port, srv->http_port);
+	if (fclose(f) != 0 || rename(tmp, path) == -1)
+		return -1;
+	return 0;
+}
+
+struct server *
+server_start(struct event_base *base, const struct settings *set,
+    struct store *store)
+{
+	struct server	*srv;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return NULL;
+	srv->base = base;
+	srv->settings = set;
+	TAILQ_INIT(&srv->conns);
+	srv->writer = writer_start(base, store, (size_t)set->batch_max,
+	    conn_job_done, srv);
+	srv->sig_term = evsignal_new(base, SIGTERM, server_signal, srv);
+	srv->sig_int = evsignal_new(base, SIGINT, server_signal, srv);
+	srv->accept_retry = evtimer_new(base, server_accept_retry, srv);
+	srv->drain_check = evtimer_new(base, server_drain_check, srv);
+	if (srv->writer == NULL || srv->sig_term == NULL ||
+	    srv->sig_int == NULL || srv->accept_retry == NULL ||
+	    srv->drain_check == NULL)
+		goto fail;
+	if (server_bind_listener(srv) == -1 || server_bind_http(srv) == -1)
+		goto fail;
+	if (server_write_port_file(srv) == -1) {
+		log_warn("event=port_file_failed path=%s reason=\"%s\"",
+		    set->port_file, strerror(errno));
+		goto fail;
+	}
+	evsignal_add(srv->sig_term, NULL);
+	evsignal_add(srv->sig_int, NULL);
+	return srv;
+fail:
+	server_free(srv);
+	return NULL;
+}
+
+void
+server_free(struct server *srv)
+{
+	if (srv == NULL)
+		return;
+	if (srv->listener != NULL)
+		evconnlistener_free(srv->listener);
+	if (srv->http != NULL)
+		evhttp_free(srv->http);
+	writer_stop(srv->writer);
+	conn_close_all(srv);
+	if (srv->sig_term != NULL)
+		event_free(srv->sig_term);
+	if (srv->sig_int != NULL)
+		event_free(srv->sig_int);
+	if (srv->accept_retry != NULL)
+		event_free(srv->accept_retry);
+	if (srv->drain_check != NULL)
+		event_free(srv->drain_check);
+	free(srv);
+}

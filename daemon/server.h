@@ -1,0 +1,46 @@
+/*
+ * server.h — the daemon's network side: the listener, the connections, the
+ * HTTP port, signals and the orderly shutdown.
+ */
+#ifndef CTG_SERVER_H
+#define CTG_SERVER_H
+
+#include <sys/queue.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct conn;
+struct event;
+struct event_base;
+struct evconnlistener;
+struct evhttp;
+struct settings;
+struct store;
+struct writer;
+
+TAILQ_HEAD(conn_list, conn);
+
+struct server {
+	struct event_base	*base;
+	const struct settings	*settings;
+	struct writer		*writer;
+	struct evconnlistener	*listener;
+	struct evhttp		*http;
+	struct event		*sig_term, *sig_int, *accept_retry, *drain_check;
+	struct conn_list	 conns;
+	size_t			 nconns;
+	uint64_t		 next_conn_id;
+	int			 draining;
+	int			 listen_port, http_port;
+};
+
+/*
+ * Binds the ports, writes the port file and starts the writer on store.
+ * Returns NULL after logging why.
+ */
+struct server	*server_start(struct event_base *, const struct settings *,
+		    struct store *);
+/* After the loop has ended: stops the writer and frees everything. */
+void		 server_free(struct server *);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * settings.h — ctgd's settings. One table drives the command line, its
+ * validation, --help and the dump printed by -n.
+ */
+#ifndef CTG_SETTINGS_H
+#define CTG_SETTINGS_H
+
+#include <stdio.h>
+
+struct settings {
+	const char	*db;
+	const char	*listen;
+	const char	*http;
+	const char	*port_file;
+	long long	 max_frame;		/* bytes */
+	long long	 max_connections;
+	long long	 idle_timeout;		/* s */
+	long long	 write_timeout;		/* s */
+	long long	 batch_max;		/* records per commit */
+	long long	 max_inflight;		/* requests per connection */
+	const char	*synchronous;		/* full | normal */
+	long long	 check;			/* -n */
+	long long	 verbose;
+};
+
+/*
+ * Fills s from the defaults, then argv. Returns 0, 1 when --help was
+ * printed, or -1 after printing a French error on stderr.
+ */
+int	settings_parse(struct settings *, int argc, char **argv);
+void	settings_dump(const struct settings *, FILE *);
+
+#endif

@@ -1,0 +1,302 @@
+/*
+ * writer.c — group commit on a thread of its own, so that the event loop
+ * keeps reading and decoding while a commit waits for the disk.
+ *
+ * The thread takes every job queued (up to batch_max records), stores them
+ * in one BEGIN IMMEDIATE ... COMMIT, and moves them to the done list; an
+ * event wakes the loop, which delivers the acks. A lone record is committed
+ * at once; under load, records pile up during a commit and share the next.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/time.h>
+
+#include <event2/event.h>
+
+#include "stats.h"
+#include "store.h"
+#include "wire.h"
+#include "writer.h"
+
+struct writer_queue {
+	struct writer_job	*head;
+	struct writer_job	**tail;
+};
+
+struct writer {
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 wake;
+	struct writer_queue	 todo;
+	struct writer_queue	 done;
+	size_t			 pending;	/* pushed, not yet delivered */
+	int			 stopping;
+	struct store		*store;
+	size_t			 batch_max;
+	struct event		*done_ev;
+	writer_done_cb		 done_cb;
+	void			*done_arg;
+};
+
+static const char writer_storage_failed[] =
+    "erreur d'écriture dans la base : l'enregistrement n'est pas stocké, "
+    "renvoyez-le plus tard";
+
+static const char writer_conflict[] = "conflit : cet identifiant est déjà "
+    "enregistré avec un autre contenu ; rien n'a été modifié (pour "
+    "corriger un enregistrement, envoyez-en une révision)";
+
+static void
+writer_queue_init(struct writer_queue *q)
+{
+	q->head = NULL;
+	q->tail = &q->head;
+}
+
+static void
+writer_queue_put(struct writer_queue *q, struct writer_job *j)
+{
+	j->next = NULL;
+	*q->tail = j;
+	q->tail = &j->next;
+}
+
+struct writer_job *
+writer_job_new(struct request *req, void *owner)
+{
+	struct writer_job	*j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	j->req = *req;
+	j->owner = owner;
+	j->acks = arena_alloc(&j->req.arena,
+	    (req->nrecords + 1) * sizeof(*j->acks));
+	j->digests = arena_alloc(&j->req.arena,
+	    (req->nrecords + 1) * sizeof(*j->digests));
+	if (j->acks == NULL || j->digests == NULL) {
+		*req = j->req;	/* the caller keeps the request */
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void
+writer_job_free(struct writer_job *j)
+{
+	if (j == NULL)
+		return;
+	request_free(&j->req);
+	free(j);
+}
+
+static int64_t
+writer_now_ms(void)
+{
+	struct timeval	 tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* Stores every undecided record of the batch; -1 when the transaction failed. */
+static int
+writer_store_batch(struct writer *w, struct writer_job *batch, size_t *n)
+{
+	struct writer_job	*j;
+	int64_t			 now = writer_now_ms();
+	size_t			 i;
+	int			 st;
+
+	*n = 0;
+	if (store_begin(w->store) == -1)
+		return -1;
+	for (j = batch; j != NULL; j = j->next)
+		for (i = 0; i < j->req.nrecords; i++) {
+			if (j->acks[i].status != 0)
+				continue;
+			st = store_put(w->store, &j->req.records[i],
+			    j->digests[i], now);
+			if (st == -1)
+				goto fail;
+			j->acks[i].status = (enum ack_status)st;
+			if (st == ACK_CONFLICT)
+				j->acks[i].reason = writer_conflict;
+			(*n)++;
+		}
+	if (store_commit(w->store) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(w->store);
+	return -1;
+}
+
+/* After a failed transaction nothing of the batch is stored: say so. */
+static void
+writer_refuse_batch(struct writer_job *batch)
+{
+	struct writer_job	*j;
+	size_t			 i;
+
+	for (j = batch; j != NULL; j = j->next)
+		for (i = 0; i < j->req.nrecords; i++)
+			if (j->acks[i].reason == NULL ||
+			    j->acks[i].status != ACK_REFUSED) {
+				j->acks[i].status = ACK_REFUSED;
+				j->acks[i].reason = writer_storage_failed;
+			}
+}
+
+/* Takes queued jobs up to batch_max records (at least one job). */
+static struct writer_job *
+writer_take(struct writer *w)
+{
+	struct writer_job	*batch = w->todo.head, *j = batch, *last = NULL;
+	size_t			 n = 0;
+
+	while (j != NULL && (last == NULL || n + j->req.nrecords <=
+	    w->batch_max)) {
+		n += j->req.nrecords;
+		last = j;
+		j = j->next;
+	}
+	w->todo.head = j;
+	if (j == NULL)
+		w->todo.tail = &w->todo.head;
+	last->next = NULL;
+	return batch;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer		*w = arg;
+	struct writer_job	*batch, *j, *next;
+	size_t			 n;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (w->todo.head == NULL && !w->stopping)
+			pthread_cond_wait(&w->wake, &w->lock);
+		if (w->todo.head == NULL)
+			break;
+		batch = writer_take(w);
+		pthread_mutex_unlock(&w->lock);
+
+		if (writer_store_batch(w, batch, &n) == -1) {
+			STATS_ADD(commit_errors, 1);
+			writer_refuse_batch(batch);
+		} else {
+			STATS_ADD(commits, 1);
+			STATS_ADD(commit_records, n);
+		}
+
+		pthread_mutex_lock(&w->lock);
+		for (j = batch; j != NULL; j = next) {
+			next = j->next;
+			writer_queue_put(&w->done, j);
+		}
+		event_active(w->done_ev, EV_READ, 0);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* On the loop's thread: hand each finished job to its owner, in order. */
+static void
+writer_deliver(evutil_socket_t fd, short what, void *arg)
+{
+	struct writer		*w = arg;
+	struct writer_job	*j, *next;
+	size_t			 n = 0;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&w->lock);
+	j = w->done.head;
+	writer_queue_init(&w->done);
+	pthread_mutex_unlock(&w->lock);
+	for (; j != NULL; j = next) {
+		next = j->next;
+		n++;
+		w->done_cb(j, w->done_arg);
+	}
+	pthread_mutex_lock(&w->lock);
+	w->pending -= n;
+	pthread_mutex_unlock(&w->lock);
+}
+
+struct writer *
+writer_start(struct event_base *base, struct store *store, size_t batch_max,
+    writer_done_cb done, void *arg)
+{
+	struct writer	*w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	writer_queue_init(&w->todo);
+	writer_queue_init(&w->done);
+	w->store = store;
+	w->batch_max = batch_max;
+	w->done_cb = done;
+	w->done_arg = arg;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	if ((w->done_ev = event_new(base, -1, 0, writer_deliver, w)) == NULL)
+		goto fail;
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
+		goto fail;
+	return w;
+fail:
+	if (w->done_ev != NULL)
+		event_free(w->done_ev);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+	return NULL;
+}
+
+void
+writer_push(struct writer *w, struct writer_job *j)
+{
+	pthread_mutex_lock(&w->lock);
+	writer_queue_put(&w->todo, j);
+	w->pending++;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+size_t
+writer_pending(struct writer *w)
+{
+	size_t	 n;
+
+	pthread_mutex_lock(&w->lock);
+	n = w->pending;
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
+void
+writer_stop(struct writer *w)
+{
+	struct writer_job	*j, *next;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	for (j = w->done.head; j != NULL; j = next) {
+		next = j->next;
+		writer_job_free(j);
+	}
+	event_free(w->done_ev);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
