@@ -42,7 +42,7 @@ static const char writer_storage_failed[] =
     "erreur d'écriture dans la base : l'enregistrement n'est pas stocké, "
     "renvoyez-le plus tard";
 
-static const char writer_conflict[] = "conflit : cet identifiant est déjà "
+static const char writer_conflict[] = "cet identifiant est déjà "
     "enregistré avec un autre contenu ; rien n'a été modifié (pour "
     "corriger un enregistrement, envoyez-en une révision)";
 

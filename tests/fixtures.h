@@ -1,0 +1,19 @@
+/* fixtures.h — a valid record to start each test from, and helpers. */
+#ifndef CTG_TEST_FIXTURES_H
+#define CTG_TEST_FIXTURES_H
+
+#include "msg.h"
+
+struct fixture_record {
+	struct record	 rec;
+	uint8_t		 id[RECORD_ID_LEN];
+	const char	*sheets[2];
+	struct group	 groups[3];
+	const char	*partners[2];
+	uint8_t		 person[PERSON_TOKEN_LEN];
+};
+
+/* A chantier jeunes in Montcuq, tagged III.A.17, three groups, two partners. */
+void	fixture_record_init(struct fixture_record *, uint8_t idbyte);
+
+#endif

@@ -1,0 +1,368 @@
+/*
+ * test_ingest.c — the real ctgd driven by the real ctg-submit: imports
+ * counted exactly once, conflicts refused, nothing acknowledged ever lost
+ * across kill -9, SIGTERM that acks what is in flight.
+ */
+#include <sys/types.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "tmpdir.h"
+#include "uuid.h"
+
+struct ctx {
+	const char	*dir;
+	struct daemon	 d;
+	char		 csv[4200], out[4200];
+};
+
+static int
+setup(void **state)
+{
+	static struct ctx	 c;
+
+	memset(&c, 0, sizeof(c));
+	assert_non_null(c.dir = tmpdir_make());
+	snprintf(c.csv, sizeof(c.csv), "%s/import.csv", c.dir);
+	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
+	setenv("CTG_KEY_FILE", "/nonexistent/unused.key", 1);
+	daemon_start(&c.d, c.dir, NULL);
+	*state = &c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx	*c = *state;
+
+	if (c->d.pid > 0)
+		daemon_stop(&c->d);
+	tmpdir_remove(c->dir);
+	return 0;
+}
+
+static int
+import(struct ctx *c, const char *csv, const char *const *extra)
+{
+	const char	*args[16] = { "--server", c->d.server, "-q" };
+	size_t		 n = 3;
+
+	for (; extra != NULL && *extra != NULL; extra++)
+		args[n++] = *extra;
+	args[n++] = "import";
+	args[n++] = csv;
+	args[n] = NULL;
+	return tool_run(c->out, "ctg-submit", args);
+}
+
+static void
+assert_summary(struct ctx *c, const char *expected)
+{
+	char	 line[256];
+
+	file_last_line(c->out, line, sizeof(line));
+	if (strcmp(line, expected) != 0) {
+		char *all = file_read(c->out);
+
+		fail_msg("summary \"%s\", expected \"%s\"; output:\n%.2000s",
+		    line, expected, all);
+	}
+}
+
+/* Replaces the first occurrence of from after anchor in the file by to. */
+static void
+edit_file(const char *path, const char *anchor, const char *from,
+    const char *to)
+{
+	char	*text = file_read(path), *a = strstr(text, anchor), *p;
+	FILE	*f;
+
+	assert_non_null(a);
+	assert_non_null(p = strstr(a, from));
+	assert_non_null(f = fopen(path, "w"));
+	fwrite(text, 1, (size_t)(p - text), f);
+	fputs(to, f);
+	fputs(p + strlen(from), f);
+	fclose(f);
+	free(text);
+}
+
+static void
+test_import_counts_once(void **state)
+{
+	struct ctx	*c = *state;
+	long long	 total = csv_write_records(c->csv, 1000, 1), before;
+	char		 sql[256], *out;
+
+	assert_int_equal(import(c, c->csv, NULL), 0);
+	assert_summary(c, "accepted=1000 duplicate=0 conflict=0 refused=0");
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 1000);
+	assert_int_equal(db_int(c->d.db,
+	    "SELECT sum(count) FROM revision_group"), total);
+
+	/* The same file again: nothing counts twice. */
+	assert_int_equal(import(c, c->csv, NULL), 0);
+	assert_summary(c, "accepted=0 duplicate=1000 conflict=0 refused=0");
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 1000);
+
+	/* One row changed under a known record_id: one conflict, no change. */
+	snprintf(sql, sizeof(sql), "SELECT sum(count) FROM revision_group "
+	    "WHERE record = x'0100010000007000800000000000000a' AND "
+	    "category = 'parent'");
+	before = db_int(c->d.db, sql);
+	assert_true(before > 0);
+	edit_file(c->csv, "01000100-0000-7000-8000-00000000000a;", ";parent;",
+	    ";habitant;");
+	assert_int_equal(import(c, c->csv, NULL), 1);
+	assert_summary(c, "accepted=0 duplicate=999 conflict=1 refused=0");
+	out = file_read(c->out);
+	assert_non_null(strstr(out, "conflit (01000100-0000-7000-8000-"
+	    "00000000000a) : cet identifiant est déjà enregistré"));
+	free(out);
+	assert_int_equal(db_int(c->d.db, sql), before);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_group "
+	    "WHERE category = 'habitant'"), 0);
+	assert_int_equal(db_int(c->d.db,
+	    "SELECT sum(count) FROM revision_group"), total);
+}
+
+/* The per-row report: every row of the file, in order, with its status. */
+static void
+test_import_report(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*args[] = { "--server", c->d.server, "import", c->csv,
+			    NULL };
+	char		*out;
+	FILE		*f = fopen(c->csv, "w");
+
+	assert_non_null(f);
+	fputs("record_id;action;activity;date;commune;structure;category;"
+	    "residence;count;partners;title\n"
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;5;;Lavoir\n"
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;-5;;Lavoir\n"
+	    ";17;chantier;2024-02-30;46201;alsh-jeunes;jeune;46201;5;;Lavoir\n"
+	    ";17;chantier;2024-07-10;4620;alsh-jeunes;jeune;46201;5;;Lavoir\n"
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;100001;;L\n"
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;deux;;L\n",
+	    f);
+	fclose(f);
+	assert_int_equal(tool_run(c->out, "ctg-submit", args), 1);
+	out = file_read(c->out);
+	assert_non_null(strstr(out, "ligne 2 : accepté"));
+	assert_non_null(strstr(out, "ligne 3 : refusé"));
+	assert_non_null(strstr(out, "« -5 » hors limites"));
+	assert_non_null(strstr(out, "ligne 4 : refusé"));
+	assert_non_null(strstr(out, "date « 2024-02-30 » invalide"));
+	assert_non_null(strstr(out, "ligne 5 : refusé"));
+	assert_non_null(strstr(out, "commune « 4620 » invalide"));
+	assert_non_null(strstr(out, "ligne 6 : refusé"));
+	assert_non_null(strstr(out, "« 100001 »"));
+	assert_non_null(strstr(out, "ligne 7 : refusé"));
+	assert_non_null(strstr(out, "« deux » invalide"));
+	free(out);
+	assert_summary(c, "accepted=1 duplicate=0 conflict=0 refused=5");
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 1);
+}
+
+/*
+ * Collects the ids the client reported acknowledged ("accepté (uuid)"),
+ * once per record (a record's rows are adjacent in the test files).
+ */
+static size_t
+acked_ids(const char *out, uint8_t (*ids)[16], size_t max)
+{
+	char		*text = file_read(out), *p = text;
+	char		 uuid[UUID_TEXT_LEN + 1];
+	size_t		 n = 0;
+
+	while ((p = strstr(p, ": accepté (")) != NULL && n < max) {
+		p += strlen(": accepté (");
+		memcpy(uuid, p, UUID_TEXT_LEN);
+		uuid[UUID_TEXT_LEN] = '\0';
+		assert_int_equal(uuid_parse(uuid, ids[n]), 0);
+		if (n == 0 || memcmp(ids[n], ids[n - 1], 16) != 0)
+			n++;
+	}
+	free(text);
+	return n;
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec	 ts = { 0, (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * kill -9 in the middle of a 20,000-record import: after a restart every
+ * record acknowledged before the kill is there, and importing the file
+ * again stores every record exactly once.
+ */
+static void
+test_kill9_mid_import(void **state)
+{
+	struct ctx	*c = *state;
+	long long	 total = csv_write_records(c->csv, 20000, 2);
+	const char	*args[] = { "--server", c->d.server, "--batch", "20",
+			    "--window", "2", "import", c->csv, NULL };
+	uint8_t		(*ids)[16] = calloc(20000, 16);
+	long long	 stored = 0;
+	size_t		 nacked, i;
+	pid_t		 client;
+	int		 tries;
+
+	assert_non_null(ids);
+	client = tool_spawn(c->out, "ctg-submit", args);
+	for (tries = 0; tries < 30000 && stored < 4000; tries++) {
+		sleep_ms(1);
+		stored = db_int(c->d.db, "SELECT count(*) FROM record");
+	}
+	daemon_kill9(&c->d);
+	/* The client loses its server mid-import and says so. */
+	assert_int_equal(tool_wait(client), 2);
+	file_expect(c->out, "sans acquittement");
+	nacked = acked_ids(c->out, ids, 20000);
+	print_message("kill -9 after %zu of 20000 records acknowledged\n",
+	    nacked);
+	assert_true(nacked > 0);
+	assert_true(nacked < 20000);
+
+	daemon_start(&c->d, c->dir, NULL);
+	for (i = 0; i < nacked; i++)
+		if (!db_has_record(c->d.db, ids[i]))
+			fail_msg("acknowledged record %zu of %zu lost", i,
+			    nacked);
+	assert_int_equal(import(c, c->csv, NULL), 0);
+	{
+		char	 line[256];
+		long	 acc, dup;
+
+		file_last_line(c->out, line, sizeof(line));
+		assert_int_equal(sscanf(line, "accepted=%ld duplicate=%ld",
+		    &acc, &dup), 2);
+		assert_int_equal(acc + dup, 20000);
+		assert_true((size_t)dup >= nacked);
+		assert_non_null(strstr(line, "conflict=0 refused=0"));
+	}
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"),
+	    20000);
+	assert_int_equal(db_int(c->d.db,
+	    "SELECT sum(count) FROM revision_group"), total);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision"),
+	    20000);
+	free(ids);
+}
+
+/* SIGTERM during an import: what was acknowledged is stored, exit 0. */
+static void
+test_sigterm_drains(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*args[] = { "--server", c->d.server, "--batch", "50",
+			    "import", c->csv, NULL };
+	uint8_t		(*ids)[16] = calloc(5000, 16);
+	size_t		 nacked, i;
+	pid_t		 client;
+	int		 tries;
+
+	assert_non_null(ids);
+	csv_write_records(c->csv, 5000, 3);
+	client = tool_spawn(c->out, "ctg-submit", args);
+	for (tries = 0; tries < 30000; tries++) {
+		sleep_ms(1);
+		if (db_int(c->d.db, "SELECT count(*) FROM record") > 500)
+			break;
+	}
+	assert_int_equal(daemon_stop(&c->d), 0);
+	tool_wait(client);
+	nacked = acked_ids(c->out, ids, 5000);
+	assert_true(nacked > 0);
+	for (i = 0; i < nacked; i++)
+		assert_true(db_has_record(c->d.db, ids[i]));
+	file_expect(c->d.log, "event=shutdown_done");
+	free(ids);
+}
+
+static void
+test_admin_stats(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*args[] = { "--server", c->d.server, "stats", NULL };
+	const char	*ping[] = { "--server", c->d.server, "ping", NULL };
+	char		*out;
+
+	csv_write_records(c->csv, 300, 4);
+	assert_int_equal(import(c, c->csv, NULL), 0);
+	assert_int_equal(import(c, c->csv, NULL), 0);
+	assert_int_equal(tool_run(c->out, "ctg-admin", args), 0);
+	out = file_read(c->out);
+	assert_non_null(strstr(out, "records_accepted"));
+	assert_non_null(strstr(out, "enregistrements acceptés"));
+	if (strstr(out, "records_accepted                    300") == NULL ||
+	    strstr(out, "records_duplicate                   300") == NULL)
+		fail_msg("stats:\n%s", out);
+	assert_non_null(strstr(out, "records_per_commit"));
+	free(out);
+	assert_int_equal(tool_run(c->out, "ctg-admin", ping), 0);
+	file_expect(c->out, "ctgd répond");
+}
+
+/* Errors in plain words and a non-zero status. */
+static void
+test_client_errors(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*nofile[] = { "--server", c->d.server, "import",
+			    "/nonexistent.csv", NULL };
+	const char	*noserver[] = { "--server", "127.0.0.1:1", "add",
+			    "--activity", "reunion", "--date", "2024-01-10",
+			    "--commune", "46201", "--structure", "ccqb", NULL };
+	const char	*badflag[] = { "--frobnicate", "1", NULL };
+
+	assert_int_equal(tool_run(c->out, "ctg-submit", nofile), 2);
+	file_expect(c->out, "lecture de "
+	    "/nonexistent.csv impossible");
+	assert_int_equal(tool_run(c->out, "ctg-submit", noserver), 2);
+	file_expect(c->out, "connexion au serveur "
+	    "127.0.0.1:1 impossible");
+	assert_int_equal(tool_run(c->out, "ctg-submit", badflag), 2);
+	file_expect(c->out, "option inconnue");
+	assert_int_equal(tool_run(c->out, "ctgd", badflag), 2);
+	file_expect(c->out, "option inconnue "
+	    "« --frobnicate »");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_import_counts_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_import_report, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_kill9_mid_import, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sigterm_drains, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_admin_stats, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_client_errors, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,299 @@
+/*
+ * test_protocol.c — bytes no client would send, against a live ctgd: each
+ * gets a clear refusal, nothing of it is stored, and every other
+ * connection carries on.
+ */
+#include <sys/socket.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "framing.h"
+#include "harness.h"
+#include "tmpdir.h"
+#include "wire.h"
+
+struct ctx {
+	const char	*dir;
+	struct daemon	 d;
+	int		 bystander;	/* a connection that must keep working */
+};
+
+static int
+start(void **state, const char *const *extra)
+{
+	static struct ctx	 c;
+
+	memset(&c, 0, sizeof(c));
+	assert_non_null(c.dir = tmpdir_make());
+	daemon_start(&c.d, c.dir, extra);
+	c.bystander = raw_connect(c.d.port);
+	*state = &c;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return start(state, NULL);
+}
+
+static int
+setup_capped(void **state)
+{
+	static const char *const extra[] = { "--max-connections", "3", NULL };
+
+	return start(state, extra);
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx	*c = *state;
+
+	close(c->bystander);
+	if (c->d.pid > 0)
+		assert_int_equal(daemon_stop(&c->d), 0);
+	tmpdir_remove(c->dir);
+	return 0;
+}
+
+/* The bystander connection and a new one both still answer. */
+static void
+assert_still_serving(struct ctx *c)
+{
+	static uint64_t	 nonce = 100;
+	struct request	 req = { .seq = ++nonce, .kind = REQUEST_PING,
+			    .nonce = nonce };
+	struct reply	 rep;
+
+	raw_send_request(c->bystander, &req);
+	assert_int_equal(raw_recv(c->bystander, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_PONG);
+	assert_int_equal(rep.nonce, nonce);
+	reply_free(&rep);
+	assert_true(daemon_answers_ping(&c->d));
+}
+
+/* Sends bytes on a new connection; expects an error frame, then a close. */
+static void
+expect_frame_error(struct ctx *c, const void *bytes, size_t len,
+    const char *code, const char *words)
+{
+	struct reply	 rep;
+	int		 fd = raw_connect(c->d.port);
+
+	raw_send(fd, bytes, len);
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_ERROR);
+	assert_string_equal(rep.error_code, code);
+	if (strstr(rep.error_message, words) == NULL)
+		fail_msg("\"%s\" lacks \"%s\"", rep.error_message, words);
+	reply_free(&rep);
+	assert_true(raw_wait_eof(fd, 5000));
+	close(fd);
+	assert_still_serving(c);
+}
+
+static void
+test_empty_frame(void **state)
+{
+	static const uint8_t	 zero[4] = { 0, 0, 0, 0 };
+
+	expect_frame_error(*state, zero, sizeof(zero), "empty_frame",
+	    "trame vide");
+}
+
+/* Refused from the header alone: the body is never waited for. */
+static void
+test_frame_too_large(void **state)
+{
+	static const uint8_t	 big[4] = { 0x00, 0x10, 0x00, 0x01 };
+	static const uint8_t	 huge[4] = { 0xff, 0xff, 0xff, 0xff };
+
+	expect_frame_error(*state, big, sizeof(big), "frame_too_large",
+	    "1048577 octets annoncés, 1048576 au plus");
+	expect_frame_error(*state, huge, sizeof(huge), "frame_too_large",
+	    "trame trop grande");
+}
+
+static void
+test_garbage_message(void **state)
+{
+	static const uint8_t	 junk[] = { 0, 0, 0, 6, 0xff, 0xff, 0xff,
+				    0xff, 0xff, 0x01 };
+	static const uint8_t	 http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+
+	expect_frame_error(*state, junk, sizeof(junk), "bad_message",
+	    "illisible");
+	/* An HTTP request on the record port reads as a huge length. */
+	expect_frame_error(*state, http, sizeof(http) - 1, "frame_too_large",
+	    "trame trop grande");
+}
+
+/* A frame cut short by the peer stores nothing and harms no one. */
+static void
+test_truncated_frame(void **state)
+{
+	struct ctx	*c = *state;
+	static const uint8_t	 part[] = { 0, 0, 0, 100, 0x12, 0x05 };
+	int		 fd = raw_connect(c->d.port);
+
+	raw_send(fd, part, sizeof(part));
+	shutdown(fd, SHUT_WR);
+	assert_true(raw_wait_eof(fd, 5000));
+	close(fd);
+	assert_still_serving(c);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 0);
+	file_expect(c->d.log, "reason=eof_in_frame");
+}
+
+static void
+base_record(struct record *r, struct group *g, uint8_t *id, uint8_t idbyte)
+{
+	memset(id, idbyte, 16);
+	id[6] = 0x70;
+	*g = (struct group){ .category = "parent", .residence = "46063",
+	    .count = 3, .has_count = 1 };
+	*r = (struct record){ .id = id, .id_len = 16, .activity = "atelier",
+	    .date = "2024-03-01", .commune = "46063", .structure = "ripe",
+	    .groups = g, .ngroups = 1 };
+}
+
+/* Bad records in one submit are refused one by one, with reasons. */
+static void
+test_bad_records(void **state)
+{
+	struct ctx	*c = *state;
+	struct record	 r[7];
+	struct group	 g[7];
+	uint8_t		 ids[7][16];
+	struct request	 req = { .seq = 5, .kind = REQUEST_SUBMIT,
+			    .records = r, .nrecords = 7 };
+	struct reply	 rep;
+	static const char *const why[7] = { NULL, "identifiant",
+	    "« -2 » hors limites", "« 100001 » hors limites",
+	    "date « 2024-3-01 » invalide", "commune « 4606 » invalide",
+	    "résidence « ABCDE » invalide" };
+	int		 fd = raw_connect(c->d.port), i;
+
+	for (i = 0; i < 7; i++)
+		base_record(&r[i], &g[i], ids[i], (uint8_t)(i + 1));
+	r[1].id = NULL;
+	g[2].count = -2;
+	g[3].count = 100001;
+	r[4].date = "2024-3-01";
+	r[5].commune = "4606";
+	g[6].residence = "ABCDE";
+	raw_send_request(fd, &req);
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_SUBMIT);
+	assert_int_equal(rep.seq, 5);
+	assert_int_equal(rep.nacks, 7);
+	assert_int_equal(rep.acks[0].status, ACK_ACCEPTED);
+	assert_memory_equal(rep.acks[0].id, ids[0], 16);
+	for (i = 1; i < 7; i++) {
+		assert_int_equal(rep.acks[i].status, ACK_REFUSED);
+		if (strstr(rep.acks[i].reason, why[i]) == NULL)
+			fail_msg("ack %d: \"%s\" lacks \"%s\"", i,
+			    rep.acks[i].reason, why[i]);
+	}
+	reply_free(&rep);
+	/* The same connection goes on working after refusals. */
+	req.nrecords = 1;
+	req.records = &r[0];
+	raw_send_request(fd, &req);
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.acks[0].status, ACK_DUPLICATE);
+	reply_free(&rep);
+	close(fd);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 1);
+	assert_still_serving(c);
+}
+
+/* Pipelined requests on one connection are all answered, matched by seq. */
+static void
+test_pipelined_submits(void **state)
+{
+	struct ctx	*c = *state;
+	struct record	 r;
+	struct group	 g;
+	uint8_t		 id[16];
+	struct request	 req = { .kind = REQUEST_SUBMIT, .records = &r,
+			    .nrecords = 1 };
+	struct reply	 rep;
+	int		 fd = raw_connect(c->d.port), i, seen[200] = { 0 };
+
+	for (i = 0; i < 200; i++) {
+		base_record(&r, &g, id, 0x40);
+		id[14] = (uint8_t)(i >> 8);
+		id[15] = (uint8_t)i;
+		req.seq = (uint64_t)i + 1;
+		raw_send_request(fd, &req);
+	}
+	for (i = 0; i < 200; i++) {
+		assert_int_equal(raw_recv(fd, &rep, 10000), 0);
+		assert_int_equal(rep.kind, REPLY_SUBMIT);
+		assert_true(rep.seq >= 1 && rep.seq <= 200);
+		assert_int_equal(rep.acks[0].status, ACK_ACCEPTED);
+		seen[rep.seq - 1]++;
+		reply_free(&rep);
+	}
+	for (i = 0; i < 200; i++)
+		assert_int_equal(seen[i], 1);
+	close(fd);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 200);
+}
+
+/* Past the cap a client is told why; the others keep their connection. */
+static void
+test_connection_cap(void **state)
+{
+	struct ctx	*c = *state;
+	struct reply	 rep;
+	int		 a = raw_connect(c->d.port), b = raw_connect(c->d.port);
+	int		 over;
+
+	/* bystander + a + b = 3, the cap. */
+	assert_true(daemon_answers_ping(&c->d) == 0);
+	over = raw_connect(c->d.port);
+	assert_int_equal(raw_recv(over, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_ERROR);
+	assert_string_equal(rep.error_code, "too_many_connections");
+	assert_non_null(strstr(rep.error_message, "trop de connexions"));
+	reply_free(&rep);
+	close(over);
+	close(b);
+	close(a);
+	usleep(100000);
+	assert_still_serving(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_empty_frame, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_frame_too_large, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_message, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_frame, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_records, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pipelined_submits, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_connection_cap,
+		    setup_capped, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,209 @@
+/* test_store.c — the SQLite store on real files: exactly once, durable. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "fixtures.h"
+#include "schema.h"
+#include "store.h"
+#include "tmpdir.h"
+
+struct ctx {
+	const char	*dir;
+	char		 db[4096];
+};
+
+static int
+setup(void **state)
+{
+	static struct ctx	 c;
+
+	assert_non_null(c.dir = tmpdir_make());
+	tmpdir_path(c.db, sizeof(c.db), c.dir, "ctgd.db");
+	*state = &c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx	*c = *state;
+
+	tmpdir_remove(c->dir);
+	return 0;
+}
+
+static struct store *
+open_store(const struct ctx *c)
+{
+	struct store_options	 o = { 1 };
+	char			 err[512] = "";
+	struct store		*s = store_open(c->db, &o, err, sizeof(err));
+
+	if (s == NULL)
+		fail_msg("store_open: %s", err);
+	return s;
+}
+
+/* One integer from the database file, read by a separate connection. */
+static long long
+query_int(const struct ctx *c, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	long long	 v = -1;
+
+	assert_int_equal(sqlite3_open_v2(c->db, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static int
+put(struct store *s, const struct record *r)
+{
+	uint8_t	 d[RECORD_DIGEST_LEN];
+	int	 st;
+
+	record_digest(r, d);
+	assert_int_equal(store_begin(s), 0);
+	st = store_put(s, r, d, 1700000000000LL);
+	assert_int_equal(store_commit(s), 0);
+	return st;
+}
+
+static void
+test_migrations_applied(void **state)
+{
+	struct ctx	*c = *state;
+	struct store	*s = open_store(c);
+
+	assert_int_equal(store_version(s), (int)schema_nmigrations);
+	store_close(s);
+	/* Opening again applies nothing twice. */
+	s = open_store(c);
+	assert_int_equal(store_version(s), (int)schema_nmigrations);
+	store_close(s);
+	assert_int_equal(query_int(c, "PRAGMA user_version"),
+	    (long long)schema_nmigrations);
+}
+
+static void
+test_accept_duplicate_conflict(void **state)
+{
+	struct ctx		*c = *state;
+	struct store		*s = open_store(c);
+	struct fixture_record	 f;
+
+	fixture_record_init(&f, 7);
+	assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
+	assert_int_equal(put(s, &f.rec), ACK_DUPLICATE);
+	f.groups[0].count = 6;
+	assert_int_equal(put(s, &f.rec), ACK_CONFLICT);
+	store_close(s);
+
+	assert_int_equal(query_int(c, "SELECT count(*) FROM record"), 1);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM revision"), 1);
+	assert_int_equal(query_int(c,
+	    "SELECT count(*) FROM revision_group"), 3);
+	/* The conflict changed nothing: the first content stays. */
+	assert_int_equal(query_int(c,
+	    "SELECT sum(count) FROM revision_group"), 8);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM revision_sheet"),
+	    2);
+	assert_int_equal(query_int(c,
+	    "SELECT count(*) FROM revision_partner"), 2);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM revision_group "
+	    "WHERE person IS NOT NULL AND length(person) = 32"), 1);
+}
+
+/* A rolled back transaction leaves nothing, and the id stays free. */
+static void
+test_rollback_leaves_nothing(void **state)
+{
+	struct ctx		*c = *state;
+	struct store		*s = open_store(c);
+	struct fixture_record	 f;
+	uint8_t			 d[RECORD_DIGEST_LEN];
+
+	fixture_record_init(&f, 9);
+	record_digest(&f.rec, d);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_put(s, &f.rec, d, 1), ACK_ACCEPTED);
+	store_rollback(s);
+	assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
+	store_close(s);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM record"), 1);
+}
+
+/* Committed data survives closing and reopening the file. */
+static void
+test_durable_across_reopen(void **state)
+{
+	struct ctx		*c = *state;
+	struct store		*s = open_store(c);
+	struct fixture_record	 f;
+	int			 i;
+
+	for (i = 0; i < 100; i++) {
+		fixture_record_init(&f, 0);
+		f.id[15] = (uint8_t)i;
+		assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
+	}
+	store_close(s);
+	s = open_store(c);
+	fixture_record_init(&f, 0);
+	f.id[15] = 42;
+	assert_int_equal(put(s, &f.rec), ACK_DUPLICATE);
+	store_close(s);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM record"), 100);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM pragma_journal_mode "
+	    "WHERE journal_mode = 'wal'"), 1);
+}
+
+/* A file that is not SQLite is refused with a message, not a crash. */
+static void
+test_not_a_database(void **state)
+{
+	struct ctx		*c = *state;
+	struct store_options	 o = { 1 };
+	char			 err[512] = "", path[4096];
+	FILE			*f;
+
+	tmpdir_path(path, sizeof(path), c->dir, "junk.db");
+	assert_non_null(f = fopen(path, "w"));
+	fputs("ceci n'est pas une base SQLite, mais un texte assez long pour "
+	    "occuper un en-tête entier de cent octets au moins, voilà.\n", f);
+	fclose(f);
+	assert_null(store_open(path, &o, err, sizeof(err)));
+	assert_non_null(strstr(err, path));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrations_applied, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_accept_duplicate_conflict,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_durable_across_reopen,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,221 @@
+/* test_validate.c — what a record must look like, and the reasons given. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "record.h"
+#include "validate.h"
+
+static struct validate_ctx	ctx;
+static struct arena		arena;
+
+static int
+setup(void **state)
+{
+	int64_t	 today;
+
+	(void)state;
+	assert_int_equal(date_parse("2025-06-15", &today), 0);
+	validate_ctx_init(&ctx, today);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	arena_free(&arena);
+	return 0;
+}
+
+/* Asserts that r is refused with a reason containing each needle. */
+static void
+refused(const struct record *r, const char *needle1, const char *needle2)
+{
+	const char	*why = validate_record(r, &ctx, &arena);
+
+	assert_non_null(why);
+	if (strstr(why, needle1) == NULL || (needle2 != NULL &&
+	    strstr(why, needle2) == NULL))
+		fail_msg("reason \"%s\" lacks \"%s\" / \"%s\"", why, needle1,
+		    needle2 ? needle2 : "");
+}
+
+static void
+test_valid_record(void **state)
+{
+	struct fixture_record	 f;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	/* Service activity: no sheet, no group, no partner, no title. */
+	f.rec.nsheets = f.rec.ngroups = f.rec.npartners = 0;
+	f.rec.title = NULL;
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+}
+
+static void
+test_id(void **state)
+{
+	struct fixture_record	 f;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	f.rec.id = NULL;
+	refused(&f.rec, "identifiant", "absent");
+	f.rec.id = f.id;
+	f.rec.id_len = 15;
+	refused(&f.rec, "identifiant", "16 octets");
+}
+
+static void
+test_dates(void **state)
+{
+	static const char *const bad[] = { "2024-13-01", "2024-02-30",
+	    "2023-02-29", "24-07-10", "2024/07/10", "2024-7-10", "",
+	    "2019-12-31", "2025-06-17", "9999-01-01", "2024-07-10x" };
+	struct fixture_record	 f;
+	size_t			 i;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		f.rec.date = bad[i];
+		refused(&f.rec, "date", bad[i][0] ? bad[i] : "absente");
+	}
+	f.rec.date = "2024-02-29";	/* a leap day */
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	f.rec.date = "2020-01-01";	/* the convention's first day */
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	f.rec.date = "2025-06-16";	/* tomorrow: time zones differ */
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+}
+
+static void
+test_counts(void **state)
+{
+	struct fixture_record	 f;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	f.groups[1].count = -3;
+	refused(&f.rec, "groupe 2", "« -3 » hors limites");
+	f.groups[1].count = 100001;
+	refused(&f.rec, "groupe 2", "100001");
+	f.groups[1].count = 100000;
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	f.groups[1].has_count = 0;
+	refused(&f.rec, "groupe 2", "effectif absent");
+	f.groups[1].has_count = 1;
+	f.groups[2].count = 2;		/* a person counts for one */
+	refused(&f.rec, "groupe 3", "effectif de 1");
+	f.groups[2].count = 1;
+	f.groups[2].person_len = 16;
+	refused(&f.rec, "groupe 3", "32 octets");
+}
+
+static void
+test_insee_codes(void **state)
+{
+	struct fixture_record	 f;
+
+	(void)state;
+	assert_true(validate_insee("46201"));
+	assert_true(validate_insee("2A004"));
+	assert_true(validate_insee("2B033"));
+	assert_false(validate_insee("4620"));
+	assert_false(validate_insee("2C004"));
+	assert_false(validate_insee("46 01"));
+	fixture_record_init(&f, 1);
+	f.rec.commune = "462O1";
+	refused(&f.rec, "commune « 462O1 »", "code INSEE");
+	f.rec.commune = "46201";
+	f.groups[0].residence = "Montcuq";
+	refused(&f.rec, "résidence « Montcuq »", "INSEE");
+}
+
+static void
+test_keywords_and_sheets(void **state)
+{
+	struct fixture_record	 f;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	f.rec.activity = "Chantier";
+	refused(&f.rec, "activité « Chantier »", "mot-clé");
+	f.rec.activity = "chantier";
+	f.rec.structure = NULL;
+	refused(&f.rec, "structure absente", NULL);
+	f.rec.structure = "alsh-jeunes";
+	f.groups[0].category = "jeune;";
+	refused(&f.rec, "catégorie « jeune; »", NULL);
+	f.groups[0].category = "jeune";
+	assert_true(validate_sheet("1"));
+	assert_true(validate_sheet("46"));
+	assert_true(validate_sheet("V.C.46"));
+	assert_false(validate_sheet("47"));
+	assert_false(validate_sheet("0"));
+	assert_false(validate_sheet("017"));
+	assert_false(validate_sheet("VI.A.1"));
+	assert_false(validate_sheet("III.D.17"));
+	f.sheets[1] = "III.A";
+	refused(&f.rec, "fiche action « III.A »", "III.A.17");
+}
+
+static void
+test_text(void **state)
+{
+	struct fixture_record	 f;
+
+	(void)state;
+	assert_true(validate_text("Café parentalité — « Pti'Déj »", 500));
+	assert_false(validate_text("a\nb", 500));
+	assert_false(validate_text("\xc3", 500));		/* truncated */
+	assert_false(validate_text("\xc0\xaf", 500));		/* overlong */
+	assert_false(validate_text("\xed\xa0\x80", 500));	/* surrogate */
+	assert_false(validate_text("\x1b[31m", 500));		/* escape */
+	fixture_record_init(&f, 1);
+	f.partners[0] = "";
+	refused(&f.rec, "partenaire", NULL);
+	f.partners[0] = "CAF";
+	f.rec.title = "ligne 1\r\nligne 2";
+	refused(&f.rec, "titre", "contrôle");
+}
+
+/* The reason quotes a hostile value without its control bytes. */
+static void
+test_reason_is_safe(void **state)
+{
+	struct fixture_record	 f;
+	const char		*why;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	f.rec.activity = "\x1b]0;pwned\x07\n";
+	why = validate_record(&f.rec, &ctx, &arena);
+	assert_non_null(why);
+	assert_null(strchr(why, '\x1b'));
+	assert_null(strchr(why, '\n'));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_record),
+		cmocka_unit_test(test_id),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_insee_codes),
+		cmocka_unit_test(test_keywords_and_sheets),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_reason_is_safe),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
