@@ -37,17 +37,27 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Runs prog from the build; ctgd runs under $CTG_DAEMON_WRAPPER when set
+ * (for instance "valgrind -q --error-exitcode=99"), words split on spaces.
+ */
 static pid_t
 spawn(const char *out, const char *prog, const char *const *head,
     const char *const *args)
 {
-	const char	*argv[64];
-	char		 path[4096];
+	const char	*argv[64], *wrap = getenv("CTG_DAEMON_WRAPPER");
+	char		 path[4096], words[1024], *w, *save;
 	size_t		 n = 0;
 	pid_t		 pid;
 	int		 fd;
 
 	snprintf(path, sizeof(path), "%s/%s", CTG_BIN_DIR, prog);
+	if (wrap != NULL && strcmp(prog, "ctgd") == 0) {
+		snprintf(words, sizeof(words), "%s", wrap);
+		for (w = strtok_r(words, " ", &save); w != NULL && n < 16;
+		    w = strtok_r(NULL, " ", &save))
+			argv[n++] = w;
+	}
 	argv[n++] = path;
 	for (; head != NULL && *head != NULL && n < 40; head++)
 		argv[n++] = *head;
@@ -63,7 +73,7 @@ spawn(const char *out, const char *prog, const char *const *head,
 		dup2(fd, 1);
 		dup2(fd, 2);
 		close(fd);
-		execv(path, (char *const *)argv);
+		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	return pid;
