@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "client.h"
 #include "csv.h"
 #include "import.h"
@@ -72,6 +73,18 @@ die(const char *msg)
 {
 	fprintf(stderr, "ctg-submit : %s\n", msg);
 	exit(2);
+}
+
+/* The built-in catalogue: sheet numbers are sent as their codes. */
+static const struct catalogue *
+builtin(void)
+{
+	const struct catalogue	*c;
+	char			 err[512];
+
+	if ((c = catalogue_builtin(err, sizeof(err))) == NULL)
+		die(err);
+	return c;
 }
 
 static int
@@ -207,8 +220,8 @@ cmd_import(const struct opts *o, const char *path)
 	if (has_person_column(&t) && person_key_load(person_key_path(o->key,
 	    kbuf, sizeof(kbuf)), key, err, sizeof(err)) == -1)
 		die(err);
-	if (import_build(&t, has_person_column(&t) ? key : NULL, &im, err,
-	    sizeof(err)) == -1) {
+	if (import_build(&t, builtin(), has_person_column(&t) ? key : NULL,
+	    &im, err, sizeof(err)) == -1) {
 		csv_free(&t);
 		die(err);
 	}
@@ -299,8 +312,12 @@ cmd_add(const struct opts *o, int argc, char **argv)
 				    "invalide : attendu un UUID", v);
 				die(err);
 			}
-		} else if (strcmp(f, "--action") == 0)
-			sheets[r->nsheets++] = v;
+		} else if (strcmp(f, "--action") == 0) {
+			const struct cat_sheet *s = catalogue_sheet(builtin(),
+			    v);
+
+			sheets[r->nsheets++] = s != NULL ? s->code : v;
+		}
 		else if (strcmp(f, "--activity") == 0)
 			r->activity = v;
 		else if (strcmp(f, "--date") == 0)

@@ -181,16 +181,23 @@ import_errorf(struct arena *a, const char *fmt, size_t line, const char *v)
 
 /* Fills the record-level fields of an item from its first row. */
 static void
-import_record_fields(struct import *im, struct import_item *it,
-    const struct csv_row *r, const int cols[COL__COUNT])
+import_record_fields(struct import *im, const struct catalogue *cat,
+    struct import_item *it, const struct csv_row *r,
+    const int cols[COL__COUNT])
 {
-	struct record	*rec = &it->rec;
-	const char	*title = import_field(r, cols, COL_TITLE);
+	struct record		*rec = &it->rec;
+	const char		*title = import_field(r, cols, COL_TITLE);
+	const struct cat_sheet	*s;
+	size_t			 i;
 
 	rec->id = it->id;
 	rec->id_len = RECORD_ID_LEN;
 	rec->sheets = import_list(&im->arena, import_field(r, cols,
 	    COL_ACTION), &rec->nsheets);
+	for (i = 0; cat != NULL && rec->sheets != NULL && i < rec->nsheets;
+	    i++)
+		if ((s = catalogue_sheet(cat, rec->sheets[i])) != NULL)
+			rec->sheets[i] = s->code;
 	rec->activity = import_field(r, cols, COL_ACTIVITY);
 	rec->date = import_field(r, cols, COL_DATE);
 	rec->commune = import_field(r, cols, COL_COMMUNE);
@@ -291,7 +298,8 @@ import_assign(struct import *im, const struct csv_table *t,
 /* Pass 2: record fields from each item's first row, groups from all. */
 static int
 import_fill(struct import *im, const struct csv_table *t,
-    const int cols[COL__COUNT], const uint8_t *key)
+    const struct catalogue *cat, const int cols[COL__COUNT],
+    const uint8_t *key)
 {
 	size_t		*first, i, c;
 	const char	*why;
@@ -311,7 +319,7 @@ import_fill(struct import *im, const struct csv_table *t,
 			continue;
 		if (first[im->row_item[i]] == SIZE_MAX) {
 			first[im->row_item[i]] = i;
-			import_record_fields(im, it, r, cols);
+			import_record_fields(im, cat, it, r, cols);
 		} else {
 			const struct csv_row *f =
 			    &t->rows[first[im->row_item[i]] + 1];
@@ -389,8 +397,9 @@ import_derive_ids(struct import *im, const struct csv_table *t,
 }
 
 int
-import_build(const struct csv_table *t, const uint8_t key[PERSON_KEY_LEN],
-    struct import *im, char *err, size_t errlen)
+import_build(const struct csv_table *t, const struct catalogue *cat,
+    const uint8_t key[PERSON_KEY_LEN], struct import *im, char *err,
+    size_t errlen)
 {
 	int	 cols[COL__COUNT];
 
@@ -408,7 +417,7 @@ import_build(const struct csv_table *t, const uint8_t key[PERSON_KEY_LEN],
 	im->row_line = calloc(im->nrows + 1, sizeof(*im->row_line));
 	if (im->items == NULL || im->row_item == NULL || im->row_line == NULL ||
 	    import_assign(im, t, cols, t->rows[0].nfields) == -1 ||
-	    import_fill(im, t, cols, key) == -1 ||
+	    import_fill(im, t, cat, cols, key) == -1 ||
 	    import_derive_ids(im, t, cols) == -1) {
 		snprintf(err, errlen, "mémoire insuffisante pour l'import");
 		import_free(im);

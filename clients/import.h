@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalogue.h"
 #include "csv.h"
 #include "msg.h"
 #include "person.h"
@@ -39,10 +40,13 @@ struct import {
  * Builds the records of a parsed table. Returns 0, or -1 with a French
  * message in err when the file as a whole cannot be read (a missing or
  * unknown column). Row-level problems refuse that row's record only.
- * key may be NULL when the file has no person column.
+ * key may be NULL when the file has no person column. Sheet numbers are
+ * written as the catalogue's codes (17 -> III.A.17) before ids are derived,
+ * so that both spellings of one activity get one id.
  */
-int	import_build(const struct csv_table *, const uint8_t key[PERSON_KEY_LEN],
-	    struct import *, char *err, size_t errlen);
+int	import_build(const struct csv_table *, const struct catalogue *,
+	    const uint8_t key[PERSON_KEY_LEN], struct import *, char *err,
+	    size_t errlen);
 void	import_free(struct import *);
 
 #endif

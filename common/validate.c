@@ -1,8 +1,9 @@
 /*
  * validate.c — what a record must look like before it is stored.
  *
- * The record-level text fields are checked by walking one table; groups,
- * sheets and partners by short loops over the same field checks.
+ * The record-level fields are checked by walking one table; groups, sheets
+ * and partners by short loops over the same field checks. Keywords and
+ * communes are checked against the catalogue.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 
 enum field_kind {
 	FIELD_KEYWORD,
-	FIELD_INSEE,
+	FIELD_COMMUNE,
 	FIELD_DATE,
 	FIELD_TEXT,
 };
@@ -24,22 +25,31 @@ struct field_rule {
 	const char	*label;		/* French, as the user knows the field */
 	size_t		 offset;
 	enum field_kind	 kind;
+	enum cat_vocab	 vocab;		/* FIELD_KEYWORD */
 	int		 required;
 	size_t		 maxlen;
 	const char	*expected;	/* French */
 };
 
 static const struct field_rule validate_fields[] = {
-	{ "activité", offsetof(struct record, activity), FIELD_KEYWORD, 1, 40,
-	  "un mot-clé comme accueil, atelier ou chantier" },
-	{ "date", offsetof(struct record, date), FIELD_DATE, 1, 10,
-	  "une date AAAA-MM-JJ" },
-	{ "commune", offsetof(struct record, commune), FIELD_INSEE, 1, 5,
+	{ "activité", offsetof(struct record, activity), FIELD_KEYWORD,
+	  VOCAB_ACTIVITY, 1, 40, "un mot-clé comme accueil, atelier ou "
+	  "chantier" },
+	{ "date", offsetof(struct record, date), FIELD_DATE, 0, 1, 10,
+	  "une date AAAA-MM-JJ réelle, entre le début de la convention "
+	  "(2020-01-01) et demain" },
+	{ "commune", offsetof(struct record, commune), FIELD_COMMUNE, 0, 1, 5,
 	  "un code INSEE à 5 caractères comme 46201" },
-	{ "structure", offsetof(struct record, structure), FIELD_KEYWORD, 1, 40,
-	  "un mot-clé comme ripe ou alsh-montcuq" },
-	{ "titre", offsetof(struct record, title), FIELD_TEXT, 0, 500,
+	{ "structure", offsetof(struct record, structure), FIELD_KEYWORD,
+	  VOCAB_STRUCTURE, 1, 40, "un mot-clé comme ripe ou alsh-montcuq" },
+	{ "titre", offsetof(struct record, title), FIELD_TEXT, 0, 0, 500,
 	  "un texte d'au plus 500 octets, sans caractère de contrôle" },
+};
+
+static const char *const vocab_words[VOCAB__COUNT] = {
+	[VOCAB_ACTIVITY] = "activités",
+	[VOCAB_CATEGORY] = "catégories",
+	[VOCAB_STRUCTURE] = "structures",
 };
 
 int
@@ -152,7 +162,7 @@ validate_text(const char *s, size_t maxlen)
 	return 1;
 }
 
-/* The value as it may be quoted back: short, printable ASCII or UTF-8. */
+/* The value as it may be quoted back: short, without control bytes. */
 static void
 validate_quote(const char *s, char *out, size_t outlen)
 {
@@ -168,74 +178,167 @@ validate_quote(const char *s, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
+/* fmt takes three strings: the field's label, the value, what was expected. */
 static const char *
 validate_fail(struct arena *a, const char *fmt, const char *label,
     const char *value, const char *expected)
 {
-	char	 shown[VALIDATE_SHOWN * 2 + 8], buf[512];
+	char	 shown[VALIDATE_SHOWN * 2 + 8], buf[1024];
 
 	validate_quote(value == NULL ? "" : value, shown, sizeof(shown));
 	snprintf(buf, sizeof(buf), fmt, label, shown, expected);
 	return arena_strdup(a, buf);
 }
 
-static int
+/* A keyword of a vocabulary, or the reason it is not. */
+static const char *
+validate_word(const struct validate_ctx *ctx, enum cat_vocab v,
+    const char *label, const char *s, struct arena *a)
+{
+	char	 list[1024];
+
+	if (validate_keyword(s) && catalogue_word(ctx->cat, v, s) != -1)
+		return NULL;
+	snprintf(list, sizeof(list), "l'une des %s du plan : ", vocab_words[v]);
+	catalogue_words_list(ctx->cat, v, 0, list + strlen(list),
+	    sizeof(list) - strlen(list));
+	return validate_fail(a, "%s « %s » inconnue : attendu %s", label, s,
+	    list);
+}
+
+/* A code of the communes referential, or the reason it is not. */
+static const char *
+validate_commune(const struct validate_ctx *ctx, const char *label,
+    const char *s, struct arena *a)
+{
+	if (!validate_insee(s))
+		return validate_fail(a, "%s « %s » invalide : attendu %s",
+		    label, s, "un code INSEE à 5 caractères comme 46201");
+	if (catalogue_commune(ctx->cat, s) == NULL)
+		return validate_fail(a, "%s « %s » inconnue du référentiel "
+		    "des communes : attendu %s", label, s, "un code INSEE "
+		    "officiel, actuel ou ancien, comme 46201 pour "
+		    "Montcuq-en-Quercy-Blanc");
+	return NULL;
+}
+
+static const char *
 validate_field(const struct field_rule *f, const char *s,
-    const struct validate_ctx *ctx)
+    const struct validate_ctx *ctx, struct arena *a)
 {
 	int64_t	 day;
 
 	switch (f->kind) {
 	case FIELD_KEYWORD:
-		return validate_keyword(s);
-	case FIELD_INSEE:
-		return validate_insee(s);
+		return validate_word(ctx, f->vocab, f->label, s, a);
+	case FIELD_COMMUNE:
+		return validate_commune(ctx, f->label, s, a);
 	case FIELD_DATE:
-		return date_parse(s, &day) == 0 && day >= ctx->first_day &&
-		    day <= ctx->last_day;
+		if (date_parse(s, &day) == 0 && day >= ctx->first_day &&
+		    day <= ctx->last_day)
+			return NULL;
+		break;
 	case FIELD_TEXT:
-		return validate_text(s, f->maxlen);
+		if (validate_text(s, f->maxlen))
+			return NULL;
+		break;
 	}
-	return 0;
+	return validate_fail(a, "%s « %s » invalide : attendu %s", f->label,
+	    s, f->expected);
 }
 
 static const char *
-validate_group(const struct group *g, size_t n, struct arena *a)
+validate_group(const struct group *g, size_t n,
+    const struct validate_ctx *ctx, struct arena *a)
 {
-	char	 label[64];
+	const char	*why;
+	char		 label[64], num[32];
 
-	snprintf(label, sizeof(label), "groupe %zu", n + 1);
-	if (g->category == NULL || !validate_keyword(g->category))
-		return validate_fail(a, "%s : catégorie « %s » invalide : "
-		    "attendu %s", label, g->category,
+	snprintf(label, sizeof(label), "groupe %zu : catégorie", n + 1);
+	if (g->category == NULL || g->category[0] == '\0')
+		return validate_fail(a, "%s absente%s : attendu %s", label, "",
 		    "un mot-clé comme parent, enfant, ama ou jeune");
+	if ((why = validate_word(ctx, VOCAB_CATEGORY, label, g->category,
+	    a)) != NULL)
+		return why;
+	snprintf(label, sizeof(label), "groupe %zu : commune de résidence",
+	    n + 1);
 	if (g->residence != NULL && g->residence[0] != '\0' &&
-	    !validate_insee(g->residence))
-		return validate_fail(a, "%s : commune de résidence « %s » "
-		    "invalide : attendu %s", label, g->residence,
-		    "un code INSEE à 5 caractères, ou rien si inconnue");
+	    (why = validate_commune(ctx, label, g->residence, a)) != NULL)
+		return why;
+	snprintf(label, sizeof(label), "groupe %zu : effectif", n + 1);
 	if (!g->has_count)
-		return validate_fail(a, "%s : effectif absent%s : attendu %s",
-		    label, "", "un nombre entier de 0 à 100000");
-	if (g->count < 0 || g->count > VALIDATE_MAX_COUNT) {
-		char	 num[32];
-
-		snprintf(num, sizeof(num), "%lld", (long long)g->count);
-		return validate_fail(a, "%s : effectif « %s » hors limites : "
-		    "attendu %s", label, num,
+		return validate_fail(a, "%s absent%s : attendu %s", label, "",
 		    "un nombre entier de 0 à 100000");
+	if (g->count < 0 || g->count > VALIDATE_MAX_COUNT) {
+		snprintf(num, sizeof(num), "%lld", (long long)g->count);
+		return validate_fail(a, "%s « %s » hors limites : attendu %s",
+		    label, num, "un nombre entier de 0 à 100000");
 	}
+	snprintf(label, sizeof(label), "groupe %zu : personne", n + 1);
 	if (g->person != NULL && g->person_len != PERSON_TOKEN_LEN)
-		return validate_fail(a, "%s : jeton de personne invalide%s : "
-		    "attendu %s", label, "", "32 octets (HMAC-SHA256)");
+		return validate_fail(a, "%s : jeton invalide%s : attendu %s",
+		    label, "", "32 octets (HMAC-SHA256)");
 	if (g->person != NULL && g->count != 1)
 		return validate_fail(a, "%s : une personne identifiée%s compte "
 		    "pour %s", label, "", "un effectif de 1");
 	return NULL;
 }
 
+int
+validate_sheets(const struct catalogue *cat, const char **sheets,
+    size_t *n, size_t *bad)
+{
+	const struct cat_sheet	*s;
+	size_t			 i, j, out = 0;
+
+	for (i = 0; i < *n; i++) {
+		if (sheets[i] == NULL || !validate_sheet(sheets[i]) ||
+		    (s = catalogue_sheet(cat, sheets[i])) == NULL) {
+			*bad = i;
+			return -1;
+		}
+		for (j = 0; j < out && sheets[j] != s->code; j++)
+			;
+		if (j == out)
+			sheets[out++] = s->code;
+	}
+	*n = out;
+	return 0;
+}
+
+static const char *
+validate_record_sheets(struct record *r, const struct validate_ctx *ctx,
+    struct arena *a)
+{
+	const struct cat_sheet	*s;
+	char			 list[512], label[64];
+	size_t			 i, bad;
+	int			 act;
+
+	if (r->nsheets > VALIDATE_MAX_SHEETS)
+		return "trop de fiches actions pour un enregistrement "
+		    "(16 au plus)";
+	if (validate_sheets(ctx->cat, r->sheets, &r->nsheets, &bad) == -1)
+		return validate_fail(a, "%s « %s » inconnue : attendu %s",
+		    "fiche action", r->sheets[bad], "un code du plan comme "
+		    "III.A.17 ou un numéro de 1 à 46");
+	act = catalogue_word(ctx->cat, VOCAB_ACTIVITY, r->activity);
+	for (i = 0; i < r->nsheets; i++) {
+		s = catalogue_sheet(ctx->cat, r->sheets[i]);
+		if (catalogue_sheet_accepts(s, act))
+			continue;
+		snprintf(label, sizeof(label), "la fiche %s", s->code);
+		catalogue_words_list(ctx->cat, VOCAB_ACTIVITY, s->activities,
+		    list, sizeof(list));
+		return validate_fail(a, "%s n'accepte pas l'activité « %s » : "
+		    "attendu l'une de %s", label, r->activity, list);
+	}
+	return NULL;
+}
+
 const char *
-validate_record(const struct record *r, const struct validate_ctx *ctx,
+validate_record(struct record *r, const struct validate_ctx *ctx,
     struct arena *a)
 {
 	const struct field_rule	*f;
@@ -257,24 +360,15 @@ validate_record(const struct record *r, const struct validate_ctx *ctx,
 			return validate_fail(a, "%s absente%s : attendu %s",
 			    f->label, "", f->expected);
 		}
-		if (!validate_field(f, s, ctx))
-			return validate_fail(a, "%s « %s » invalide : "
-			    "attendu %s", f->label, s, f->kind == FIELD_DATE ?
-			    "une date AAAA-MM-JJ réelle, entre le début de la "
-			    "convention (2020-01-01) et demain" : f->expected);
+		if ((why = validate_field(f, s, ctx, a)) != NULL)
+			return why;
 	}
-	if (r->nsheets > VALIDATE_MAX_SHEETS)
-		return "trop de fiches actions pour un enregistrement "
-		    "(16 au plus)";
-	for (i = 0; i < r->nsheets; i++)
-		if (r->sheets[i] == NULL || !validate_sheet(r->sheets[i]))
-			return validate_fail(a, "%s « %s » invalide : "
-			    "attendu %s", "fiche action", r->sheets[i],
-			    "un code comme III.A.17 ou un numéro de 1 à 46");
+	if ((why = validate_record_sheets(r, ctx, a)) != NULL)
+		return why;
 	if (r->ngroups > VALIDATE_MAX_GROUPS)
 		return "trop de groupes de participants (1000 au plus)";
 	for (i = 0; i < r->ngroups; i++)
-		if ((why = validate_group(&r->groups[i], i, a)) != NULL)
+		if ((why = validate_group(&r->groups[i], i, ctx, a)) != NULL)
 			return why;
 	if (r->npartners > VALIDATE_MAX_PARTNERS)
 		return "trop de partenaires (64 au plus)";
@@ -288,8 +382,10 @@ validate_record(const struct record *r, const struct validate_ctx *ctx,
 }
 
 void
-validate_ctx_init(struct validate_ctx *ctx, int64_t today)
+validate_ctx_init(struct validate_ctx *ctx, const struct catalogue *cat,
+    int64_t today)
 {
+	ctx->cat = cat;
 	date_parse(VALIDATE_FIRST_DAY, &ctx->first_day);
 	ctx->last_day = today + 1;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "catalogue.h"
 #include "msg.h"
 
 #define VALIDATE_MAX_COUNT	100000	/* participants in one group */
@@ -17,18 +18,27 @@
 #define VALIDATE_FIRST_DAY	"2020-01-01"	/* the convention's start */
 
 struct validate_ctx {
-	int64_t	first_day;	/* days since 1970-01-01, inclusive */
-	int64_t	last_day;	/* inclusive; tomorrow for live capture */
+	const struct catalogue	*cat;
+	int64_t			 first_day;	/* days since 1970-01-01 */
+	int64_t			 last_day;	/* inclusive: tomorrow */
 };
 
-/* Sets first_day to the convention's start and last_day to today + 1. */
-void		 validate_ctx_init(struct validate_ctx *, int64_t today);
+/* first_day is the convention's start, last_day today + 1. */
+void		 validate_ctx_init(struct validate_ctx *,
+		    const struct catalogue *, int64_t today);
 /*
- * Returns NULL when the record may be stored, or a French reason naming the
- * offending value and what was expected, allocated in the arena.
+ * Checks a record against the structure of the protocol and against the
+ * catalogue (sheets, vocabularies, the activities each sheet accepts, the
+ * communes referential). Returns NULL when the record may be stored, or a
+ * French reason naming the offending value and what was expected,
+ * allocated in the arena. A valid record's sheets are rewritten to their
+ * codes (17 -> III.A.17), once each, so that equal content digests equal.
  */
-const char	*validate_record(const struct record *,
+const char	*validate_record(struct record *,
 		    const struct validate_ctx *, struct arena *);
+/* A sheet list rewritten to codes, once each; -1 at the first unknown. */
+int		 validate_sheets(const struct catalogue *, const char **,
+		    size_t *n, size_t *bad);
 /* The single-field checks, for clients that check before sending. */
 int		 validate_keyword(const char *);
 int		 validate_insee(const char *);

@@ -174,9 +174,9 @@ conn_submit(struct conn *c, struct request *req)
 		    "serveur : renvoyez plus tard");
 		return;
 	}
-	validate_ctx_init(&ctx, date_today());
+	validate_ctx_init(&ctx, c->srv->catalogue, date_today());
 	for (i = 0; i < j->req.nrecords; i++) {
-		const struct record	*r = &j->req.records[i];
+		struct record		*r = &j->req.records[i];
 		struct ack		*a = &j->acks[i];
 
 		if (r->id != NULL && r->id_len == RECORD_ID_LEN) {

@@ -8,6 +8,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "catalogue.h"
 #include "log.h"
 #include "server.h"
 #include "settings.h"
@@ -18,6 +19,7 @@ main(int argc, char **argv)
 {
 	struct settings		 set;
 	struct store_options	 so;
+	const struct catalogue	*cat;
 	struct event_base	*base;
 	struct server		*srv;
 	struct store		*store;
@@ -40,11 +42,16 @@ main(int argc, char **argv)
 		log_warn("event=durability synchronous=normal reason=\"une "
 		    "coupure de courant peut perdre les dernières transactions "
 		    "acquittées\"");
+	if ((cat = catalogue_builtin(err, sizeof(err))) == NULL)
+		fatalx("event=start_failed reason=\"catalogue : %s\"", err);
 	if ((store = store_open(set.db, &so, err, sizeof(err))) == NULL)
+		fatalx("event=start_failed db=%s reason=\"%s\"", set.db, err);
+	if (store_load_catalogue(store, catalogue_files, catalogue_nfiles, err,
+	    sizeof(err)) == -1)
 		fatalx("event=start_failed db=%s reason=\"%s\"", set.db, err);
 	if ((base = event_base_new()) == NULL)
 		fatalx("event=start_failed reason=\"event_base_new\"");
-	if ((srv = server_start(base, &set, store)) == NULL)
+	if ((srv = server_start(base, &set, cat, store)) == NULL)
 		fatalx("event=start_failed reason=\"ports ou fil d'écriture "
 		    "indisponibles\"");
 	log_info("event=ready db=%s listen_port=%d http_port=%d "

@@ -249,7 +249,7 @@ server_write_port_file(struct server *srv)
 
 struct server *
 server_start(struct event_base *base, const struct settings *set,
-    struct store *store)
+    const struct catalogue *cat, struct store *store)
 {
 	struct server	*srv;
 
@@ -257,6 +257,7 @@ server_start(struct event_base *base, const struct settings *set,
 		return NULL;
 	srv->base = base;
 	srv->settings = set;
+	srv->catalogue = cat;
 	TAILQ_INIT(&srv->conns);
 	srv->writer = writer_start(base, store, (size_t)set->batch_max,
 	    conn_job_done, srv);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct catalogue;
 struct conn;
 struct event;
 struct event_base;
@@ -23,6 +24,7 @@ TAILQ_HEAD(conn_list, conn);
 struct server {
 	struct event_base	*base;
 	const struct settings	*settings;
+	const struct catalogue	*catalogue;
 	struct writer		*writer;
 	struct evconnlistener	*listener;
 	struct evhttp		*http;
@@ -39,7 +41,7 @@ struct server {
  * Returns NULL after logging why.
  */
 struct server	*server_start(struct event_base *, const struct settings *,
-		    struct store *);
+		    const struct catalogue *, struct store *);
 /* After the loop has ended: stops the writer and frees everything. */
 void		 server_free(struct server *);
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "catalogue.h"
 #include "msg.h"
 #include "record.h"
 
@@ -37,6 +38,13 @@ void		 store_rollback(struct store *);
  */
 int		 store_put(struct store *, const struct record *,
 		    const uint8_t digest[RECORD_DIGEST_LEN], int64_t now_ms);
+/*
+ * Loads the built-in catalogue files into their tables (catalogue/x.tsv
+ * into catalogue_x, communes.tsv into communes) in one transaction, unless
+ * the database already holds this very data. 0, or -1 with err.
+ */
+int		 store_load_catalogue(struct store *, const struct data_file *,
+		    size_t nfiles, char *err, size_t errlen);
 /* The last database error, in SQLite's words. */
 const char	*store_errmsg(struct store *);
 /* The number of migrations applied (PRAGMA user_version). */

@@ -13,7 +13,8 @@ struct fixture_record {
 	uint8_t		 person[PERSON_TOKEN_LEN];
 };
 
-/* A chantier jeunes in Montcuq, tagged III.A.17, three groups, two partners. */
+/* A chantier jeunes in Montcuq, tagged III.A.17 and 19, three groups
+ * (one a person from Pern, a former commune), two partners. */
 void	fixture_record_init(struct fixture_record *, uint8_t idbyte);
 
 #endif

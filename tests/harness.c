@@ -350,8 +350,9 @@ csv_write_records(const char *path, int n, unsigned seed)
 {
 	static const char *const communes[] = { "46201", "46063", "46172",
 	    "46217", "46263", "46014", "46326", "82121", "" };
-	static const char *const sheets[] = { "III.A.17", "II.A.9", "I.A.2",
-	    "17,18", "", "V.B.41" };
+	static const char *const ateliers[] = { "II.A.9", "9,III.A.18", "",
+	    "III.A.18" };
+	static const char *const chantiers[] = { "III.A.17", "17,19", "" };
 	FILE		*f = fopen(path, "w");
 	long long	 total = 0;
 	uint8_t		 id[16];
@@ -365,7 +366,8 @@ csv_write_records(const char *path, int n, unsigned seed)
 	for (i = 0; i < n; i++) {
 		int	 day = 1 + i % 28, month = 1 + (i / 28) % 12;
 		int	 year = 2022 + (i / 336) % 3;
-		const char *sheet = sheets[i % 6];
+		const char *sheet = i % 2 == 0 ? ateliers[i / 2 % 4] :
+		    chantiers[i / 2 % 3];
 		const char *venue = communes[i % 7];
 
 		c1 = 1 + rand() % 30;

@@ -28,7 +28,8 @@ build(struct parsed *p, const char *text)
 
 	if (csv_parse(text, strlen(text), &p->t, err, sizeof(err)) != 0)
 		fail_msg("csv: %s", err);
-	if (import_build(&p->t, key, &p->im, err, sizeof(err)) != 0)
+	if (import_build(&p->t, catalogue_builtin(err, sizeof(err)), key,
+	    &p->im, err, sizeof(err)) != 0)
 		fail_msg("import: %s", err);
 }
 
@@ -62,7 +63,8 @@ test_rows_with_one_id_form_one_record(void **state)
 	assert_int_equal(r->groups[0].count + r->groups[1].count, 10);
 	assert_string_equal(r->groups[1].residence, "");
 	assert_int_equal(r->nsheets, 2);
-	assert_string_equal(r->sheets[1], "10");
+	assert_string_equal(r->sheets[0], "II.A.9");
+	assert_string_equal(r->sheets[1], "II.A.10");
 	assert_int_equal(r->npartners, 2);
 	assert_string_equal(r->partners[1], "Médiathèque");
 	assert_string_equal(r->title, "Café");
@@ -111,6 +113,14 @@ test_derived_ids(void **state)
 	assert_int_equal(a.im.items[0].id[0], 0x01);
 	assert_int_equal(a.im.items[0].id[1], 0x90);
 	assert_int_equal(a.im.items[0].id[6] >> 4, 7);
+	done(&a);
+	done(&b);
+	/* 17 and III.A.17 name one sheet: one id. */
+	build(&a, HEADER
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;5;;\n");
+	build(&b, HEADER
+	    ";III.A.17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;5;;\n");
+	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
 	done(&a);
 	done(&b);
 }
@@ -187,11 +197,11 @@ test_header_errors(void **state)
 		assert_int_equal(csv_parse(bad[i][0], strlen(bad[i][0]), &t,
 		    err, sizeof(err)), 0);
 		if (bad[i][1] == NULL) {
-			assert_int_equal(import_build(&t, key, &im, err,
+			assert_int_equal(import_build(&t, NULL, key, &im, err,
 			    sizeof(err)), 0);
 			import_free(&im);
 		} else {
-			assert_int_equal(import_build(&t, key, &im, err,
+			assert_int_equal(import_build(&t, NULL, key, &im, err,
 			    sizeof(err)), -1);
 			if (strstr(err, bad[i][1]) == NULL)
 				fail_msg("\"%s\" lacks \"%s\"", err, bad[i][1]);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "record.h"
 #include "tmpdir.h"
 #include "uuid.h"
 
@@ -321,6 +322,71 @@ test_admin_stats(void **state)
 	file_expect(c->out, "ctgd répond");
 }
 
+/*
+ * Every keyword of DESIGN.md validates; what is not in the catalogue is
+ * refused with a reason naming the value and what was expected.
+ */
+static void
+test_catalogue_validation(void **state)
+{
+	static const char *const acts[] = { "accueil", "animation", "reunion",
+	    "formation", "atelier", "evenement", "chantier", "sejour",
+	    "permanence", "visite", "communication" };
+	static const char *const cats[] = { "parent", "enfant", "ama",
+	    "jeune", "professionnel", "elu", "benevole", "habitant" };
+	static const char *const structs[] = { "ripe", "alsh-montcuq",
+	    "alsh-castelnau", "alsh-lhospitalet", "alsh-jeunes", "evs-3e-lieu",
+	    "france-services", "conseiller-numerique", "ccqb" };
+	struct ctx	*c = *state;
+	const char	*args[] = { "--server", c->d.server, "import", c->csv,
+			    NULL };
+	char		 later[11];
+	FILE		*f = fopen(c->csv, "w");
+	size_t		 i;
+
+	assert_non_null(f);
+	date_format(date_today() + 2, later);
+	fputs("record_id;action;activity;date;commune;structure;category;"
+	    "residence;count;partners;title\n", f);
+	for (i = 0; i < 11; i++)
+		fprintf(f, ";;%s;2024-05-%02zu;46201;%s;%s;46217;%zu;;"
+		    "vocabulaire\n", acts[i], i + 1, structs[i % 9],
+		    cats[i % 8], i + 1);
+	fprintf(f,	/* lines 13 to 19: refused */
+	    ";III.B.17;chantier;2024-07-10;46201;alsh-jeunes;jeune;;5;;\n"
+	    ";17;permanence;2024-07-10;46201;alsh-jeunes;jeune;;5;;\n"
+	    ";;accueil;2024-07-10;46999;alsh-montcuq;enfant;;5;;\n"
+	    ";;accueil;2024-07-10;46201;mairie;enfant;;5;;\n"
+	    ";;accueil;2024-07-10;46201;alsh-montcuq;ado;;5;;\n"
+	    ";;accueil;%s;46201;alsh-montcuq;enfant;;5;;\n"
+	    ";;accueil;2019-12-31;46201;alsh-montcuq;enfant;99999;5;;\n"
+	    /* line 20: sheets by number, codes of former communes */
+	    ";17,III.A.19;chantier;2024-07-10;46326;alsh-jeunes;jeune-12-15;"
+	    "46014;5;;\n", later);
+	fclose(f);
+	assert_int_equal(tool_run(c->out, "ctg-submit", args), 1);
+	assert_summary(c, "accepted=12 duplicate=0 conflict=0 refused=7");
+	file_expect(c->out, "ligne 13 : refusé");
+	file_expect(c->out, "fiche action « III.B.17 » inconnue");
+	file_expect(c->out, "la fiche III.A.17 n'accepte pas l'activité "
+	    "« permanence » : attendu l'une de ");
+	file_expect(c->out, "commune « 46999 » inconnue du référentiel");
+	file_expect(c->out, "structure « mairie » inconnue : attendu l'une "
+	    "des structures du plan : ripe,");
+	file_expect(c->out, "catégorie « ado » inconnue");
+	file_expect(c->out, "date « ");
+	file_expect(c->out, "entre le début de la convention (2020-01-01) et "
+	    "demain");
+	file_expect(c->out, "ligne 20 : accepté");
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_sheet "
+	    "WHERE sheet IN ('III.A.17', 'III.A.19')"), 2);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_sheet "
+	    "WHERE sheet = '17'"), 0);
+	/* The daemon loaded the plan into its database at start. */
+	assert_int_equal(db_int(c->d.db,
+	    "SELECT count(*) FROM catalogue_indicators"), 374);
+}
+
 /* Errors in plain words and a non-zero status. */
 static void
 test_client_errors(void **state)
@@ -360,6 +426,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_admin_stats, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_catalogue_validation,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_errors, setup,
 		    teardown),
 	};

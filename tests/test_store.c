@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "catalogue.h"
 #include "fixtures.h"
 #include "schema.h"
 #include "store.h"
@@ -171,6 +172,55 @@ test_durable_across_reopen(void **state)
 	    "WHERE journal_mode = 'wal'"), 1);
 }
 
+/* The built-in catalogue lands in its tables once, and again on change. */
+static void
+test_catalogue_loaded(void **state)
+{
+	struct ctx		*c = *state;
+	struct store		*s = open_store(c);
+	struct data_file	 files[16];
+	char			 err[512] = "";
+	size_t			 n = catalogue_nfiles;
+
+	if (store_load_catalogue(s, catalogue_files, n, err, sizeof(err)) != 0)
+		fail_msg("load: %s", err);
+	store_close(s);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM catalogue_sheets"),
+	    46);
+	assert_int_equal(query_int(c,
+	    "SELECT count(*) FROM catalogue_indicators"), 374);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM catalogue_measures "
+	    "WHERE measure IS NOT NULL"), 374);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM communes WHERE "
+	    "ccqb = 1 AND type = 'COM'"), 9);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM communes WHERE "
+	    "code = '46217' AND current = '46172'"), 1);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM communes WHERE "
+	    "population IS NULL AND type = 'COM' AND code LIKE '46%'"), 0);
+
+	/* Same data: nothing rewritten (a local edit survives). */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE catalogue_axes SET number = "
+	    "99 WHERE code = 'I'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	s = open_store(c);
+	assert_int_equal(store_load_catalogue(s, catalogue_files, n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(query_int(c, "SELECT number FROM catalogue_axes "
+	    "WHERE code = 'I'"), 99);
+	/* Other data (an upgrade): replaced whole. */
+	memcpy(files, catalogue_files, n * sizeof(*files));
+	files[0].len--;		/* the last axis line loses its newline */
+	assert_int_equal(store_load_catalogue(s, files, n, err, sizeof(err)),
+	    0);
+	store_close(s);
+	assert_int_equal(query_int(c, "SELECT number FROM catalogue_axes "
+	    "WHERE code = 'I'"), 1);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM catalogue_axes"),
+	    5);
+}
+
 /* A file that is not SQLite is refused with a message, not a crash. */
 static void
 test_not_a_database(void **state)
@@ -201,6 +251,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_durable_across_reopen,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catalogue_loaded, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
 		    teardown),
 	};

@@ -16,11 +16,15 @@ static struct arena		arena;
 static int
 setup(void **state)
 {
-	int64_t	 today;
+	const struct catalogue	*cat;
+	char			 err[512];
+	int64_t			 today;
 
 	(void)state;
+	if ((cat = catalogue_builtin(err, sizeof(err))) == NULL)
+		fail_msg("catalogue: %s", err);
 	assert_int_equal(date_parse("2025-06-15", &today), 0);
-	validate_ctx_init(&ctx, today);
+	validate_ctx_init(&ctx, cat, today);
 	return 0;
 }
 
@@ -34,7 +38,7 @@ teardown(void **state)
 
 /* Asserts that r is refused with a reason containing each needle. */
 static void
-refused(const struct record *r, const char *needle1, const char *needle2)
+refused(struct record *r, const char *needle1, const char *needle2)
 {
 	const char	*why = validate_record(r, &ctx, &arena);
 
@@ -104,7 +108,7 @@ test_counts(void **state)
 	(void)state;
 	fixture_record_init(&f, 1);
 	f.groups[1].count = -3;
-	refused(&f.rec, "groupe 2", "« -3 » hors limites");
+	refused(&f.rec, "groupe 2 : effectif", "« -3 » hors limites");
 	f.groups[1].count = 100001;
 	refused(&f.rec, "groupe 2", "100001");
 	f.groups[1].count = 100000;
@@ -133,10 +137,10 @@ test_insee_codes(void **state)
 	assert_false(validate_insee("46 01"));
 	fixture_record_init(&f, 1);
 	f.rec.commune = "462O1";
-	refused(&f.rec, "commune « 462O1 »", "code INSEE");
+	refused(&f.rec, "commune « 462O1 » invalide", "code INSEE");
 	f.rec.commune = "46201";
 	f.groups[0].residence = "Montcuq";
-	refused(&f.rec, "résidence « Montcuq »", "INSEE");
+	refused(&f.rec, "résidence « Montcuq » invalide", "INSEE");
 }
 
 static void
@@ -147,14 +151,21 @@ test_keywords_and_sheets(void **state)
 	(void)state;
 	fixture_record_init(&f, 1);
 	f.rec.activity = "Chantier";
-	refused(&f.rec, "activité « Chantier »", "mot-clé");
+	refused(&f.rec, "activité « Chantier » inconnue", "accueil, animation");
+	f.rec.activity = "kermesse";
+	refused(&f.rec, "activité « kermesse » inconnue", "chantier");
 	f.rec.activity = "chantier";
 	f.rec.structure = NULL;
 	refused(&f.rec, "structure absente", NULL);
+	f.rec.structure = "mairie";
+	refused(&f.rec, "structure « mairie » inconnue", "alsh-montcuq");
 	f.rec.structure = "alsh-jeunes";
 	f.groups[0].category = "jeune;";
-	refused(&f.rec, "catégorie « jeune; »", NULL);
-	f.groups[0].category = "jeune";
+	refused(&f.rec, "groupe 1 : catégorie « jeune; » inconnue", NULL);
+	f.groups[0].category = "ados";
+	refused(&f.rec, "catégorie « ados » inconnue", "jeune-12-15");
+	f.groups[0].category = "jeune-12-15";
+	assert_null(validate_record(&f.rec, &ctx, &arena));
 	assert_true(validate_sheet("1"));
 	assert_true(validate_sheet("46"));
 	assert_true(validate_sheet("V.C.46"));
@@ -165,6 +176,76 @@ test_keywords_and_sheets(void **state)
 	assert_false(validate_sheet("III.D.17"));
 	f.sheets[1] = "III.A";
 	refused(&f.rec, "fiche action « III.A »", "III.A.17");
+	/* Well-formed, but not a sheet of the plan. */
+	f.sheets[1] = "III.B.17";
+	refused(&f.rec, "fiche action « III.B.17 » inconnue", NULL);
+}
+
+/* Each sheet says which activities it takes. */
+static void
+test_sheet_activities(void **state)
+{
+	struct fixture_record	 f;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	f.rec.activity = "permanence";
+	refused(&f.rec, "la fiche III.A.17 n'accepte pas l'activité "
+	    "« permanence »", "chantier");
+	f.rec.activity = "sejour";
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	/* A service record (no sheet) may carry any activity. */
+	f.rec.nsheets = 0;
+	f.rec.activity = "permanence";
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+}
+
+/* Numbers become codes, and a sheet named twice counts once. */
+static void
+test_sheets_canonical(void **state)
+{
+	struct fixture_record	 f;
+	uint8_t			 a[RECORD_DIGEST_LEN], b[RECORD_DIGEST_LEN];
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	assert_int_equal(f.rec.nsheets, 2);
+	assert_string_equal(f.rec.sheets[0], "III.A.17");
+	assert_string_equal(f.rec.sheets[1], "III.A.19");
+	record_digest(&f.rec, a);
+	fixture_record_init(&f, 1);
+	f.sheets[0] = "17";
+	f.sheets[1] = "III.A.19";
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	record_digest(&f.rec, b);
+	assert_memory_equal(a, b, sizeof(a));
+	fixture_record_init(&f, 1);
+	f.sheets[1] = "17";
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	assert_int_equal(f.rec.nsheets, 1);
+	assert_string_equal(f.rec.sheets[0], "III.A.17");
+}
+
+/* Codes must exist; current, delegated and former codes all do. */
+static void
+test_communes_referential(void **state)
+{
+	struct fixture_record	 f;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	f.rec.commune = "46999";
+	refused(&f.rec, "commune « 46999 » inconnue du référentiel", NULL);
+	f.rec.commune = "46217";	/* Pern, now Pern-Lhospitalet */
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	f.rec.commune = "46326";	/* Valprionde, former code */
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	f.groups[0].residence = "75056";	/* Paris: from outside the CC */
+	assert_null(validate_record(&f.rec, &ctx, &arena));
+	f.groups[0].residence = "99999";
+	refused(&f.rec, "groupe 1 : commune de résidence « 99999 » inconnue",
+	    NULL);
 }
 
 static void
@@ -213,6 +294,9 @@ main(void)
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_insee_codes),
 		cmocka_unit_test(test_keywords_and_sheets),
+		cmocka_unit_test(test_sheet_activities),
+		cmocka_unit_test(test_sheets_canonical),
+		cmocka_unit_test(test_communes_referential),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_reason_is_safe),
 	};

@@ -1,0 +1,128 @@
+/*
+ * catalogue.h — the CTG action plan as data: axes, objectives, the 46
+ * sheets, their 374 indicators and how each is computed, the vocabularies
+ * of records, and the communes referential. Parsed from the TSV files
+ * under schema/ (built into the programs); pure lookups afterwards.
+ */
+#ifndef CTG_CATALOGUE_H
+#define CTG_CATALOGUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* One file of data, as built in from schema/ or read for tests. */
+struct data_file {
+	const char	*name;		/* "catalogue/sheets.tsv" */
+	const char	*text;
+	size_t		 len;
+};
+
+enum cat_vocab {
+	VOCAB_ACTIVITY,
+	VOCAB_CATEGORY,
+	VOCAB_STRUCTURE,
+	VOCAB__COUNT
+};
+
+struct cat_word {
+	const char	*keyword;
+	const char	*label;		/* French */
+	int		 parent;	/* index in the same vocabulary, or -1 */
+};
+
+struct cat_axis {
+	const char	*code;		/* I .. V */
+	const char	*title;
+	int		 number;
+};
+
+struct cat_objective {
+	const char	*code;		/* I.A */
+	const char	*axis;
+	const char	*title;
+};
+
+struct cat_sheet {
+	const char	*code;		/* III.A.17 */
+	int		 number;	/* 17 */
+	const char	*axis, *objective, *title;
+	const char	*pilot_elected, *pilot_structures, *partners;
+	const char	*deadline;	/* "2023", or "2022:0-6 ans|2023:7-18 ans" */
+	const char	*links;		/* codes, comma-separated */
+	const char	*place_of_residents;
+	uint64_t	 activities;	/* bit i: activity word i accepted */
+	size_t		 first;		/* its indicators, in plan order */
+	size_t		 count;
+};
+
+struct cat_indicator {
+	const char	*id;		/* III.A.17/res/2 */
+	const char	*sheet;
+	int		 ord;
+	const char	*kind;		/* real | res | imp */
+	const char	*label;		/* exact French text of the plan */
+	/* How it is computed (schema/catalogue/MEASURES.md). */
+	const char	*measure, *scope, *filter, *basis;
+	const char	*target, *target_per, *baseline, *baseline_year;
+	const char	*note;
+};
+
+struct cat_commune {
+	const char	*code;		/* INSEE code */
+	const char	*type;		/* COM, COMD, COMA, ANC */
+	const char	*name;
+	const char	*current;	/* the current commune it belongs to */
+	int		 population;
+	int		 ccqb;		/* its current commune is in the CC */
+};
+
+struct catalogue {
+	struct cat_axis		*axes;
+	size_t			 naxes;
+	struct cat_objective	*objectives;
+	size_t			 nobjectives;
+	struct cat_sheet	*sheets;	/* by number: sheets[n - 1] */
+	size_t			 nsheets;
+	struct cat_indicator	*indicators;
+	size_t			 nindicators;
+	struct cat_word		*words[VOCAB__COUNT];
+	size_t			 nwords[VOCAB__COUNT];
+	struct cat_commune	*communes;	/* sorted by code */
+	size_t			 ncommunes;
+	struct arena		 arena;
+};
+
+/* The files built into the programs (catalogue_data.c, generated). */
+extern const struct data_file	catalogue_files[];
+extern const size_t		catalogue_nfiles;
+
+/*
+ * Parses the files and checks them against each other (every indicator
+ * of a known sheet, every measure of a known indicator, filters and sheet
+ * activities from the vocabularies, communes sorted). Returns 0, or -1
+ * with a French message in err. Free with catalogue_free.
+ */
+int	catalogue_load(struct catalogue *, const struct data_file *, size_t,
+	    char *err, size_t errlen);
+/* The built-in catalogue, loaded once; NULL with err on failure. */
+const struct catalogue *catalogue_builtin(char *err, size_t errlen);
+void	catalogue_free(struct catalogue *);
+
+/* A sheet by code (III.A.17) or number (17); NULL when unknown. */
+const struct cat_sheet	*catalogue_sheet(const struct catalogue *,
+			    const char *);
+/* A vocabulary word's index, or -1. */
+int			 catalogue_word(const struct catalogue *,
+			    enum cat_vocab, const char *keyword);
+/* The keywords of a vocabulary (or of a sheet's activities), ", "-joined. */
+const char		*catalogue_words_list(const struct catalogue *,
+			    enum cat_vocab, uint64_t mask, char *buf,
+			    size_t len);
+int			 catalogue_sheet_accepts(const struct cat_sheet *,
+			    int activity);
+const struct cat_commune *catalogue_commune(const struct catalogue *,
+			    const char *code);
+
+#endif
