@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "client.h"
 #include "wire.h"
 
@@ -11,10 +13,14 @@ usage(FILE *f)
 	fprintf(f,
 "usage : ctg-admin [--server HOTE:PORT] stats\n"
 "        ctg-admin [--server HOTE:PORT] ping\n"
+"        ctg-admin [--server HOTE:PORT] verify\n"
 "\n"
 "  stats   compteurs du démon : enregistrements acceptés, doublons,\n"
 "          conflits, refus, connexions, octets, transactions\n"
 "  ping    vérifie que le démon répond\n"
+"  verify  recalcule tous les agrégats depuis les enregistrements et les\n"
+"          compare à ceux tenus au fil de l'eau ; affiche les écarts et\n"
+"          sort avec le code 1 s'il y en a\n"
 "\n"
 "  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou "
 "127.0.0.1:7411)\n");
@@ -48,6 +54,41 @@ print_stats(const struct reply *rep)
 	    "enregistrements par transaction (moyenne)");
 }
 
+/* Verify's report: each difference on a line; 1 when there are some. */
+static int
+print_verify(const struct reply *rep)
+{
+	json_object	*doc, *rows, *r;
+	size_t		 i;
+	long		 n;
+
+	if (rep->json == NULL || (doc = json_tokener_parse(rep->json)) == NULL)
+		return fail(rep->document_error ? rep->document_error :
+		    "réponse du serveur illisible");
+	n = (long)json_object_get_int64(json_object_object_get(doc,
+	    "differences"));
+	rows = json_object_object_get(doc, "rows");
+	for (i = 0; i < json_object_array_length(rows); i++) {
+		r = json_object_array_get_idx(rows, i);
+		printf("écart %s fiche=%s période=%s clés=%s : tenu %s, "
+		    "recalculé %s\n",
+		    json_object_get_string(json_object_object_get(r, "table")),
+		    json_object_get_string(json_object_object_get(r, "sheet")),
+		    json_object_get_string(json_object_object_get(r, "period")),
+		    json_object_to_json_string_ext(json_object_object_get(r,
+		    "keys"), JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE),
+		    json_object_get_string(json_object_object_get(r, "stored")),
+		    json_object_get_string(json_object_object_get(r,
+		    "expected")));
+	}
+	printf("vérification : %lld enregistrements, %ld écart(s)\n",
+	    (long long)json_object_get_int64(json_object_object_get(doc,
+	    "records")), n);
+	json_object_put(doc);
+	return n == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -75,6 +116,10 @@ main(int argc, char **argv)
 	}
 	if (cmd != NULL && strcmp(cmd, "stats") == 0)
 		req.kind = REQUEST_STATS;
+	else if (cmd != NULL && strcmp(cmd, "verify") == 0) {
+		req.kind = REQUEST_QUERY;
+		req.query.kind = "verify";
+	}
 	else if (cmd != NULL && strcmp(cmd, "ping") == 0)
 		req.kind = REQUEST_PING;
 	else {
@@ -93,6 +138,12 @@ main(int argc, char **argv)
 		print_stats(&rep);
 	else if (rep.kind == REPLY_PONG)
 		printf("ctgd répond (%s)\n", cl.server);
+	else if (rep.kind == REPLY_DOCUMENT) {
+		int rc = print_verify(&rep);
+
+		reply_free(&rep);
+		return rc;
+	}
 	else {
 		snprintf(err, sizeof(err), "réponse inattendue : %s",
 		    rep.error_message ? rep.error_message : "?");

@@ -10,9 +10,13 @@
 #include <json-c/json.h>
 
 #include "catalogue.h"
+#include "client.h"
+#include "wire.h"
 
 struct opts {
-	int	 json;
+	int		 json;
+	const char	*server;
+	const char	*from, *to;
 };
 
 /* What each measure of schema/catalogue/MEASURES.md means, in French. */
@@ -61,17 +65,24 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage : ctg-query [--json] sheets\n"
-"        ctg-query [--json] sheet CODE\n"
+"usage : ctg-query [options] sheets\n"
+"        ctg-query [options] plan CODE\n"
+"        ctg-query [options] sheet CODE [--from AAAA-MM] [--to AAAA-MM]\n"
+"        ctg-query [options] revisions UUID\n"
 "\n"
-"  sheets       les 46 fiches actions du plan, par axe\n"
-"  sheet CODE   une fiche en entier (III.A.17 ou 17) : pilotes, partenaires,\n"
-"               échéance, et chaque indicateur avec son type, son calcul,\n"
-"               sa cible et sa référence\n"
+"  sheets        les 46 fiches actions du plan, par axe\n"
+"  plan CODE     une fiche du plan en entier (III.A.17 ou 17) : pilotes,\n"
+"                partenaires, échéance, et chaque indicateur avec son type,\n"
+"                son calcul, sa cible et sa référence\n"
+"  sheet CODE    où en est la fiche sur la période (par défaut : de janvier\n"
+"                au mois en cours) : activités, participants par catégorie et\n"
+"                par commune, valeur et état de chaque indicateur (ctgd)\n"
+"  revisions ID  toutes les révisions d'un enregistrement (ctgd)\n"
 "\n"
-"  --json       la même chose en JSON\n"
-"  --server HOTE:PORT   accepté pour l'uniformité des outils ; le catalogue\n"
-"               est intégré au programme\n");
+"  --json               en JSON\n"
+"  --from AAAA-MM       premier mois de la période (inclus)\n"
+"  --to AAAA-MM         dernier mois de la période (inclus)\n"
+"  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou 127.0.0.1:7411)\n");
 }
 
 static int
@@ -285,7 +296,7 @@ print_indicator(const struct cat_indicator *d, int n)
 }
 
 static int
-cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
+cmd_plan(const struct catalogue *c, const struct opts *o, const char *code)
 {
 	const struct cat_sheet		*s = catalogue_sheet(c, code);
 	const struct cat_axis		*a;
@@ -333,15 +344,205 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 	return 0;
 }
 
+/* Asks ctgd; returns the parsed JSON document, or NULL after saying why. */
+static json_object *
+ask(const struct opts *o, const char *kind, const char *key)
+{
+	struct request	 req = { .kind = REQUEST_QUERY };
+	struct client	 cl;
+	struct reply	 rep;
+	json_object	*doc = NULL;
+	char		 err[600];
+
+	req.query = (struct query){ kind, key, o->from, o->to };
+	if (client_connect(&cl, o->server, err, sizeof(err)) == -1 ||
+	    client_send(&cl, &req, err, sizeof(err)) == -1 ||
+	    client_recv(&cl, &rep, err, sizeof(err)) == -1) {
+		client_close(&cl);
+		fail(err);
+		return NULL;
+	}
+	client_close(&cl);
+	if (rep.kind == REPLY_DOCUMENT && rep.json != NULL)
+		doc = json_tokener_parse(rep.json);
+	if (doc == NULL)
+		fail(rep.kind == REPLY_DOCUMENT && rep.document_error ?
+		    rep.document_error : rep.kind == REPLY_ERROR &&
+		    rep.error_message ? rep.error_message :
+		    "réponse du serveur inattendue");
+	reply_free(&rep);
+	return doc;
+}
+
+static const char *
+jstr(json_object *o, const char *key)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return "";
+	return json_object_get_string(v);
+}
+
+/* A value as one line: a number, "k v, k v", or "a, b". */
+static void
+print_value(json_object *v)
+{
+	size_t	 i, n;
+	int	 first = 1;
+
+	if (v == NULL) {
+		printf("—");
+		return;
+	}
+	if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, x) {
+			printf("%s%s %s", first ? "" : ", ", k,
+			    json_object_get_string(x));
+			first = 0;
+		}
+		if (first)
+			printf("—");
+		return;
+	}
+	if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			printf("%s%s", i ? ", " : "", json_object_get_string(
+			    json_object_array_get_idx(v, i)));
+		if (n == 0)
+			printf("—");
+		return;
+	}
+	printf("%s", json_object_get_string(v));
+}
+
+static void
+print_measure(const char *label, json_object *doc, const char *key)
+{
+	json_object	*v = NULL;
+	size_t		 i, width = 0;
+
+	json_object_object_get_ex(doc, key, &v);
+	for (i = 0; label[i] != '\0'; i++)
+		width += ((unsigned char)label[i] & 0xc0) != 0x80;
+	printf("%s%*s ", label, width < 26 ? (int)(26 - width) : 0, "");
+	print_value(v);
+	printf("\n");
+}
+
+static int
+cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
+{
+	json_object	*doc, *inds, *io, *v;
+	size_t		 i, k;
+	int		 n;
+
+	(void)c;
+	if ((doc = ask(o, "sheet", code)) == NULL)
+		return 2;
+	if (o->json) {
+		print_json(doc);
+		return 0;
+	}
+	printf("Fiche %s — %s\n", jstr(doc, "code"), jstr(doc, "title"));
+	printf("Période de %s à %s — état : %s (échéance %s)\n\n",
+	    jstr(doc, "from"), jstr(doc, "to"), jstr(doc, "status"),
+	    jstr(doc, "deadline"));
+	print_measure("Activités", doc, "records");
+	print_measure("Participants", doc, "participants");
+	print_measure("Personnes distinctes", doc, "distinct_participants");
+	print_measure("Par catégorie", doc, "by_category");
+	print_measure("Par commune de résidence", doc, "by_residence");
+	print_measure("Par type d'activité", doc, "by_activity");
+	print_measure("Communes d'accueil", doc, "communes_hosting");
+	print_measure("Partenaires", doc, "partners");
+	json_object_object_get_ex(doc, "indicators", &inds);
+	for (k = 0; k < NITEMS(kind_labels); k++) {
+		n = 0;
+		for (i = 0; i < json_object_array_length(inds); i++) {
+			io = json_object_array_get_idx(inds, i);
+			if (strcmp(jstr(io, "kind"), kind_labels[k].kind) != 0)
+				continue;
+			if (n++ == 0)
+				printf("\n%s\n", kind_labels[k].label);
+			printf("  %2d. %s\n      %s : ", n, jstr(io, "label"),
+			    measure_label(jstr(io, "measure")));
+			v = NULL;
+			json_object_object_get_ex(io, "value", &v);
+			print_value(v);
+			if (*jstr(io, "target"))
+				printf(" — cible %s%s", jstr(io, "target"),
+				    strcmp(jstr(io, "target_per"), "an") == 0 ?
+				    " par an" : "");
+			if (*jstr(io, "status"))
+				printf(" — %s", jstr(io, "status"));
+			printf("\n");
+			if (json_object_object_get_ex(io, "longest_gap_from",
+			    &v))
+				printf("      plus long écart : du %s au %s\n",
+				    jstr(io, "longest_gap_from"),
+				    jstr(io, "longest_gap_to"));
+			if (json_object_object_get_ex(io, "missing", &v) &&
+			    json_object_array_length(v) > 0) {
+				printf("      pas encore : ");
+				print_value(v);
+				printf("\n");
+			}
+		}
+	}
+	json_object_put(doc);
+	return 0;
+}
+
+static int
+cmd_revisions(const struct opts *o, const char *id)
+{
+	json_object	*doc, *revs, *r;
+	size_t		 i;
+
+	if ((doc = ask(o, "revisions", id)) == NULL)
+		return 2;
+	if (o->json) {
+		print_json(doc);
+		return 0;
+	}
+	printf("Enregistrement %s%s\n", jstr(doc, "id"),
+	    strcmp(jstr(doc, "voided"), "true") == 0 ? " (annulé)" : "");
+	json_object_object_get_ex(doc, "revisions", &revs);
+	for (i = 0; i < json_object_array_length(revs); i++) {
+		r = json_object_array_get_idx(revs, i);
+		printf("\nrévision %s (%s)%s%s\n", jstr(r, "rev"),
+		    jstr(r, "kind"), *jstr(r, "reason") ? " : " : "",
+		    jstr(r, "reason"));
+		printf("  %s, %s à %s, %s — fiches ", jstr(r, "date"),
+		    jstr(r, "activity"), jstr(r, "commune"),
+		    jstr(r, "structure"));
+		print_value(json_object_object_get(r, "sheets"));
+		printf("\n  groupes : %s\n", json_object_to_json_string_ext(
+		    json_object_object_get(r, "groups"),
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+	json_object_put(doc);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct catalogue	*c;
 	struct opts		 o = { 0 };
+	const char		*cmd[3];
 	char			 err[512];
-	int			 i;
+	int			 i, ncmd = 0;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+	/* Options may come before or after the command. */
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] != '-') {
+			if (ncmd < 3)
+				cmd[ncmd++] = argv[i];
+			continue;
+		}
 		if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
@@ -350,19 +551,28 @@ main(int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			o.json = 1;
 		else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
-			i++;
+			o.server = argv[++i];
+		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			o.from = argv[++i];
+		else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+			o.to = argv[++i];
 		else {
 			snprintf(err, sizeof(err), "option inconnue « %s » (voir "
 			    "ctg-query --help)", argv[i]);
 			return fail(err);
 		}
 	}
+	o.server = client_server(o.server);
 	if ((c = catalogue_builtin(err, sizeof(err))) == NULL)
 		return fail(err);
-	if (i + 1 == argc && strcmp(argv[i], "sheets") == 0)
+	if (ncmd == 1 && strcmp(cmd[0], "sheets") == 0)
 		return cmd_sheets(c, &o);
-	if (i + 2 == argc && strcmp(argv[i], "sheet") == 0)
-		return cmd_sheet(c, &o, argv[i + 1]);
+	if (ncmd == 2 && strcmp(cmd[0], "plan") == 0)
+		return cmd_plan(c, &o, cmd[1]);
+	if (ncmd == 2 && strcmp(cmd[0], "sheet") == 0)
+		return cmd_sheet(c, &o, cmd[1]);
+	if (ncmd == 2 && strcmp(cmd[0], "revisions") == 0)
+		return cmd_revisions(&o, cmd[1]);
 	usage(stderr);
 	return 2;
 }

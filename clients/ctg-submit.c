@@ -15,6 +15,7 @@
 #include "person.h"
 #include "submit.h"
 #include "uuid.h"
+#include "wire.h"
 
 struct opts {
 	const char		*server;
@@ -30,6 +31,10 @@ usage(FILE *f)
 "usage : ctg-submit [options] add --activity MOT --date AAAA-MM-JJ\n"
 "                   --commune INSEE --structure MOT [options du record]\n"
 "        ctg-submit [options] import FICHIER.csv\n"
+"        ctg-submit [options] amend --id UUID [options du record]\n"
+"        ctg-submit [options] void --id UUID --reason TEXTE\n"
+"        ctg-submit [options] evidence --indicator ID --date AAAA-MM-JJ\n"
+"                   --state \"en cours\"|réalisé --text TEXTE [--reference REF]\n"
 "\n"
 "Envoie à ctgd les enregistrements d'activité ; chacun n'est compté qu'une "
 "fois.\n"
@@ -56,6 +61,12 @@ usage(FILE *f)
 "  --person CAT:ID[:INSEE]    une personne, identifiée localement par ID\n"
 "  --partner NOM        partenaire, répétable\n"
 "  --title TEXTE        intitulé\n"
+"\n"
+"amend remplace tout le contenu d'un enregistrement par une nouvelle\n"
+"révision (redonnez tous les champs) ; void l'annule, avec un motif ; les\n"
+"révisions restent consultables (ctg-query revisions UUID). evidence\n"
+"ajoute un élément daté à un indicateur (qualitatif surtout), avec --id\n"
+"pour le renvoyer sans doublon.\n"
 "\n"
 "Import : CSV UTF-8, « ; » entre les champs, en-tête\n"
 "  record_id;action;activity;date;commune;structure;category;residence;"
@@ -275,15 +286,132 @@ parse_group(struct arena *a, const char *v, const uint8_t *key,
 	}
 }
 
+/* Sends one request answered by one ack, prints it; the exit status. */
 static int
-cmd_add(const struct opts *o, int argc, char **argv)
+request_one(const struct opts *o, struct request *req, const char *what,
+    const uint8_t *id)
+{
+	struct import_item	 it = { 0 };
+	struct client		 cl;
+	struct reply		 rep;
+	char			 err[600];
+	int			 rc;
+
+	if (client_connect(&cl, o->server, err, sizeof(err)) == -1 ||
+	    client_send(&cl, req, err, sizeof(err)) == -1 ||
+	    client_recv(&cl, &rep, err, sizeof(err)) == -1) {
+		client_close(&cl);
+		die(err);
+	}
+	client_close(&cl);
+	if (rep.kind != REPLY_SUBMIT || rep.nacks != 1) {
+		snprintf(err, sizeof(err), "réponse inattendue du serveur : %s",
+		    rep.kind == REPLY_ERROR && rep.error_message ?
+		    rep.error_message : "?");
+		reply_free(&rep);
+		die(err);
+	}
+	memcpy(it.id, id, RECORD_ID_LEN);
+	it.status = rep.acks[0].status;
+	it.reason = rep.acks[0].reason;
+	item_line(what, &it);
+	rc = it.status == ACK_ACCEPTED || it.status == ACK_DUPLICATE ? 0 : 1;
+	reply_free(&rep);
+	return rc;
+}
+
+/* --flag VALUE pairs into a table of wanted flags; dies on anything else. */
+struct flag {
+	const char	*name;
+	const char	**value;
+};
+
+static void
+parse_flags(int argc, char **argv, const struct flag *flags, size_t n)
+{
+	char	 err[300];
+	size_t	 k;
+	int	 i;
+
+	for (i = 0; i < argc; i += 2) {
+		for (k = 0; k < n && strcmp(argv[i], flags[k].name) != 0; k++)
+			;
+		if (k == n) {
+			snprintf(err, sizeof(err), "option inconnue « %s » (voir "
+			    "ctg-submit --help)", argv[i]);
+			die(err);
+		}
+		if (i + 1 >= argc) {
+			snprintf(err, sizeof(err), "%s attend une valeur",
+			    argv[i]);
+			die(err);
+		}
+		*flags[k].value = argv[i + 1];
+	}
+}
+
+static void
+parse_id(const char *v, uint8_t id[RECORD_ID_LEN])
+{
+	char	 err[300];
+
+	if (v == NULL)
+		die("--id UUID est obligatoire ici (l'identifiant affiché à "
+		    "l'envoi de l'enregistrement)");
+	if (uuid_parse(v, id) == -1) {
+		snprintf(err, sizeof(err), "--id « %s » invalide : attendu un "
+		    "UUID", v);
+		die(err);
+	}
+}
+
+static int
+cmd_void(const struct opts *o, int argc, char **argv)
+{
+	const char	*id = NULL, *reason = NULL;
+	const struct flag flags[] = { { "--id", &id }, { "--reason", &reason } };
+	struct request	 req = { .kind = REQUEST_VOID };
+	uint8_t		 rid[RECORD_ID_LEN];
+
+	parse_flags(argc, argv, flags, 2);
+	parse_id(id, rid);
+	req.void_id = rid;
+	req.void_id_len = RECORD_ID_LEN;
+	req.reason = reason;
+	return request_one(o, &req, "annulation", rid);
+}
+
+static int
+cmd_evidence(const struct opts *o, int argc, char **argv)
+{
+	const char	*id = NULL;
+	struct request	 req = { .kind = REQUEST_EVIDENCE };
+	struct evidence	*e = &req.evidence;
+	const struct flag flags[] = { { "--id", &id },
+	    { "--indicator", &e->indicator }, { "--date", &e->date },
+	    { "--state", &e->state }, { "--text", &e->text },
+	    { "--reference", &e->reference } };
+	uint8_t		 eid[RECORD_ID_LEN];
+
+	parse_flags(argc, argv, flags, sizeof(flags) / sizeof(flags[0]));
+	if (id != NULL)
+		parse_id(id, eid);
+	else if (uuid_v7(eid) == -1)
+		die("tirage de l'identifiant impossible");
+	e->id = eid;
+	e->id_len = RECORD_ID_LEN;
+	return request_one(o, &req, "élément", eid);
+}
+
+static int
+cmd_add(const struct opts *o, int argc, char **argv, int amend)
 {
 	struct import_item	 it = { 0 };
 	struct record		*r = &it.rec;
 	struct arena		 a = { 0 };
 	struct client		 cl;
 	uint8_t			 key[PERSON_KEY_LEN];
-	int			 have_key = 0, i, rc;
+	int			 have_key = 0, have_id = 0, i, rc;
 	char			 err[600], kbuf[4096];
 	const char		**sheets, **partners;
 	struct group		*groups;
@@ -307,6 +435,7 @@ cmd_add(const struct opts *o, int argc, char **argv)
 		}
 		i++;
 		if (strcmp(f, "--id") == 0) {
+			have_id = 1;
 			if (uuid_parse(v, it.id) == -1) {
 				snprintf(err, sizeof(err), "--id « %s » "
 				    "invalide : attendu un UUID", v);
@@ -347,6 +476,16 @@ cmd_add(const struct opts *o, int argc, char **argv)
 	}
 	r->id = it.id;
 	r->id_len = RECORD_ID_LEN;
+	if (amend) {
+		struct request	 req = { .kind = REQUEST_AMEND, .records = r,
+				    .nrecords = 1 };
+
+		if (!have_id)
+			parse_id(NULL, it.id);
+		rc = request_one(o, &req, "révision", it.id);
+		arena_free(&a);
+		return rc;
+	}
 	if (client_connect(&cl, o->server, err, sizeof(err)) == -1)
 		die(err);
 	rc = submit_items(&cl, &it, 1, &o->so, err, sizeof(err));
@@ -395,11 +534,17 @@ main(int argc, char **argv)
 			    "ctg-submit --help)");
 		return cmd_import(&o, argv[i + 1]);
 	}
+	if (i < argc && strcmp(argv[i], "amend") == 0)
+		return cmd_add(&o, argc - i - 1, argv + i + 1, 1);
+	if (i < argc && strcmp(argv[i], "void") == 0)
+		return cmd_void(&o, argc - i - 1, argv + i + 1);
+	if (i < argc && strcmp(argv[i], "evidence") == 0)
+		return cmd_evidence(&o, argc - i - 1, argv + i + 1);
 	if (i < argc && strcmp(argv[i], "add") == 0)
 		i++;
 	if (i >= argc || strncmp(argv[i], "--", 2) != 0) {
 		usage(stderr);
 		return 2;
 	}
-	return cmd_add(&o, argc - i, argv + i);
+	return cmd_add(&o, argc - i, argv + i, 0);
 }

@@ -41,18 +41,44 @@ struct record {
 	const char	*title;
 };
 
+/* A dated piece of evidence for an indicator (qualitative ones above all). */
+struct evidence {
+	const uint8_t	*id;		/* 16 bytes, client generated */
+	size_t		 id_len;
+	const char	*indicator;	/* III.A.17/res/2 */
+	const char	*date;		/* YYYY-MM-DD */
+	const char	*state;		/* en cours | réalisé */
+	const char	*text;
+	const char	*reference;	/* optional */
+};
+
 enum request_kind {
 	REQUEST_SUBMIT = 1,
 	REQUEST_PING,
 	REQUEST_STATS,
+	REQUEST_AMEND,
+	REQUEST_VOID,
+	REQUEST_EVIDENCE,
+	REQUEST_QUERY,
+};
+
+struct query {
+	const char	*kind;		/* sheet | revisions | verify */
+	const char	*key;
+	const char	*from, *to;	/* YYYY-MM */
 };
 
 struct request {
 	uint64_t		 seq;
 	enum request_kind	 kind;
 	uint64_t		 nonce;		/* ping */
-	struct record		*records;	/* submit */
+	struct record		*records;	/* submit; amend: one */
 	size_t			 nrecords;
+	const uint8_t		*void_id;	/* void */
+	size_t			 void_id_len;
+	const char		*reason;
+	struct evidence		 evidence;	/* evidence */
+	struct query		 query;		/* query */
 	struct arena		 arena;
 };
 
@@ -81,6 +107,7 @@ enum reply_kind {
 	REPLY_PONG,
 	REPLY_STATS,
 	REPLY_ERROR,
+	REPLY_DOCUMENT,
 };
 
 struct reply {
@@ -93,6 +120,8 @@ struct reply {
 	size_t			 ncounters;
 	const char		*error_code;
 	const char		*error_message;
+	const char		*json;		/* document */
+	const char		*document_error;
 	struct arena		 arena;
 };
 

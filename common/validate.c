@@ -389,3 +389,58 @@ validate_ctx_init(struct validate_ctx *ctx, const struct catalogue *cat,
 	date_parse(VALIDATE_FIRST_DAY, &ctx->first_day);
 	ctx->last_day = today + 1;
 }
+
+const char *
+validate_void(const uint8_t *id, size_t idlen, const char *reason,
+    struct arena *a)
+{
+	if (id == NULL || idlen != RECORD_ID_LEN)
+		return "identifiant d'enregistrement absent ou invalide : "
+		    "attendu 16 octets (UUID)";
+	if (reason == NULL || reason[0] == '\0')
+		return "motif d'annulation absent : dites pourquoi "
+		    "l'enregistrement est annulé";
+	if (!validate_text(reason, 500))
+		return validate_fail(a, "%s « %s » invalide : attendu %s",
+		    "motif", reason, "un texte d'au plus 500 octets, sans "
+		    "caractère de contrôle");
+	return NULL;
+}
+
+const char *
+validate_evidence(const struct evidence *e, const struct validate_ctx *ctx,
+    struct arena *a)
+{
+	int64_t	 day;
+	size_t	 i;
+
+	if (e->id == NULL || e->id_len != RECORD_ID_LEN)
+		return "identifiant de l'élément absent ou invalide : attendu "
+		    "16 octets (UUID)";
+	for (i = 0; e->indicator != NULL && i < ctx->cat->nindicators; i++)
+		if (strcmp(ctx->cat->indicators[i].id, e->indicator) == 0)
+			break;
+	if (e->indicator == NULL || i == ctx->cat->nindicators)
+		return validate_fail(a, "%s « %s » inconnu : attendu %s",
+		    "indicateur", e->indicator, "un identifiant du catalogue "
+		    "comme I.B.6/res/2 (voir ctg-query sheet)");
+	if (e->date == NULL || date_parse(e->date, &day) == -1 ||
+	    day < ctx->first_day || day > ctx->last_day)
+		return validate_fail(a, "%s « %s » invalide : attendu %s",
+		    "date", e->date, "une date AAAA-MM-JJ réelle, entre le "
+		    "début de la convention (2020-01-01) et demain");
+	if (e->state == NULL || (strcmp(e->state, "en cours") != 0 &&
+	    strcmp(e->state, "réalisé") != 0))
+		return validate_fail(a, "%s « %s » invalide : attendu %s",
+		    "état", e->state, EVIDENCE_STATES);
+	if (e->text == NULL || e->text[0] == '\0' ||
+	    !validate_text(e->text, 2000))
+		return validate_fail(a, "%s « %s » invalide : attendu %s",
+		    "texte", e->text, "un texte de 1 à 2000 octets, sans "
+		    "caractère de contrôle");
+	if (e->reference != NULL && !validate_text(e->reference, 500))
+		return validate_fail(a, "%s « %s » invalide : attendu %s",
+		    "référence", e->reference, "un texte d'au plus 500 "
+		    "octets");
+	return NULL;
+}

@@ -36,6 +36,14 @@ void		 validate_ctx_init(struct validate_ctx *,
  */
 const char	*validate_record(struct record *,
 		    const struct validate_ctx *, struct arena *);
+/* A void: a 16-byte id and a reason. NULL or the French reason it is refused. */
+const char	*validate_void(const uint8_t *id, size_t idlen,
+		    const char *reason, struct arena *);
+/* An evidence entry: a known indicator, a date, a state, a text. */
+const char	*validate_evidence(const struct evidence *,
+		    const struct validate_ctx *, struct arena *);
+/* The states an evidence entry may have. */
+#define EVIDENCE_STATES	"en cours, réalisé"
 /* A sheet list rewritten to codes, once each; -1 at the first unknown. */
 int		 validate_sheets(const struct catalogue *, const char **,
 		    size_t *n, size_t *bad);

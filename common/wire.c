@@ -115,6 +115,47 @@ wire_decode_request(const uint8_t *buf, size_t len, struct request *req,
 	case CTG__V1__REQUEST__BODY_STATS:
 		req->kind = REQUEST_STATS;
 		break;
+	case CTG__V1__REQUEST__BODY_AMEND:
+		req->kind = REQUEST_AMEND;
+		if (m->amend->record == NULL) {
+			*why = "correction sans enregistrement";
+			goto fail;
+		}
+		req->nrecords = 1;
+		if ((req->records = arena_alloc(&req->arena,
+		    sizeof(*req->records))) == NULL) {
+			*why = "mémoire insuffisante pour décoder la requête";
+			goto fail;
+		}
+		wire_decode_record(&req->arena, m->amend->record, req->records);
+		break;
+	case CTG__V1__REQUEST__BODY_VOID:
+		req->kind = REQUEST_VOID;
+		if (m->void_->has_id) {
+			req->void_id = m->void_->id.data;
+			req->void_id_len = m->void_->id.len;
+		}
+		req->reason = m->void_->reason;
+		break;
+	case CTG__V1__REQUEST__BODY_EVIDENCE:
+		req->kind = REQUEST_EVIDENCE;
+		if (m->evidence->has_id) {
+			req->evidence.id = m->evidence->id.data;
+			req->evidence.id_len = m->evidence->id.len;
+		}
+		req->evidence.indicator = m->evidence->indicator;
+		req->evidence.date = m->evidence->date;
+		req->evidence.state = m->evidence->state;
+		req->evidence.text = m->evidence->text;
+		req->evidence.reference = m->evidence->reference;
+		break;
+	case CTG__V1__REQUEST__BODY_QUERY:
+		req->kind = REQUEST_QUERY;
+		req->query.kind = m->query->kind;
+		req->query.key = m->query->key;
+		req->query.from = m->query->from;
+		req->query.to = m->query->to;
+		break;
 	default:
 		*why = "requête sans contenu : ni envoi, ni ping, ni statistiques";
 		goto fail;
@@ -186,6 +227,11 @@ wire_decode_reply(const uint8_t *buf, size_t len, struct reply *rep,
 		rep->kind = REPLY_ERROR;
 		rep->error_code = m->error->code;
 		rep->error_message = m->error->message;
+		break;
+	case CTG__V1__REPLY__BODY_DOCUMENT:
+		rep->kind = REPLY_DOCUMENT;
+		rep->json = m->document->json;
+		rep->document_error = m->document->error;
 		break;
 	default:
 		*why = "réponse du serveur sans contenu";
@@ -270,6 +316,11 @@ wire_encode_request(const struct request *req, size_t *framelen)
 	Ctg__V1__Submit		 submit = CTG__V1__SUBMIT__INIT;
 	Ctg__V1__Ping		 ping = CTG__V1__PING__INIT;
 	Ctg__V1__StatsRequest	 stats = CTG__V1__STATS_REQUEST__INIT;
+	Ctg__V1__Amend		 amend = CTG__V1__AMEND__INIT;
+	Ctg__V1__Void		 vd = CTG__V1__VOID__INIT;
+	Ctg__V1__Evidence	 ev = CTG__V1__EVIDENCE__INIT;
+	Ctg__V1__Query		 q = CTG__V1__QUERY__INIT;
+	Ctg__V1__Record		 one;
 	struct arena		 a = { 0 };
 	Ctg__V1__Record		*recs;
 	uint8_t			*frame = NULL;
@@ -302,6 +353,44 @@ wire_encode_request(const struct request *req, size_t *framelen)
 		m.body_case = CTG__V1__REQUEST__BODY_STATS;
 		m.stats = &stats;
 		break;
+	case REQUEST_AMEND:
+		wire_encode_record(&a, &req->records[0], &one);
+		amend.record = &one;
+		m.body_case = CTG__V1__REQUEST__BODY_AMEND;
+		m.amend = &amend;
+		break;
+	case REQUEST_VOID:
+		if (req->void_id != NULL) {
+			vd.has_id = 1;
+			vd.id.data = (uint8_t *)req->void_id;
+			vd.id.len = req->void_id_len;
+		}
+		vd.reason = (char *)req->reason;
+		m.body_case = CTG__V1__REQUEST__BODY_VOID;
+		m.void_ = &vd;
+		break;
+	case REQUEST_EVIDENCE:
+		if (req->evidence.id != NULL) {
+			ev.has_id = 1;
+			ev.id.data = (uint8_t *)req->evidence.id;
+			ev.id.len = req->evidence.id_len;
+		}
+		ev.indicator = (char *)req->evidence.indicator;
+		ev.date = (char *)req->evidence.date;
+		ev.state = (char *)req->evidence.state;
+		ev.text = (char *)req->evidence.text;
+		ev.reference = (char *)req->evidence.reference;
+		m.body_case = CTG__V1__REQUEST__BODY_EVIDENCE;
+		m.evidence = &ev;
+		break;
+	case REQUEST_QUERY:
+		q.kind = (char *)req->query.kind;
+		q.key = (char *)req->query.key;
+		q.from = (char *)req->query.from;
+		q.to = (char *)req->query.to;
+		m.body_case = CTG__V1__REQUEST__BODY_QUERY;
+		m.query = &q;
+		break;
 	}
 	frame = wire_frame(&m.base, framelen);
 out:
@@ -317,6 +406,7 @@ wire_encode_reply(const struct reply *rep, size_t *framelen)
 	Ctg__V1__Pong		 pong = CTG__V1__PONG__INIT;
 	Ctg__V1__Stats		 stats = CTG__V1__STATS__INIT;
 	Ctg__V1__Error		 error = CTG__V1__ERROR__INIT;
+	Ctg__V1__Document	 doc = CTG__V1__DOCUMENT__INIT;
 	struct arena		 a = { 0 };
 	Ctg__V1__Ack		*acks;
 	Ctg__V1__Counter	*ctrs;
@@ -378,6 +468,12 @@ wire_encode_reply(const struct reply *rep, size_t *framelen)
 		error.message = (char *)rep->error_message;
 		m.body_case = CTG__V1__REPLY__BODY_ERROR;
 		m.error = &error;
+		break;
+	case REPLY_DOCUMENT:
+		doc.json = (char *)rep->json;
+		doc.error = (char *)rep->document_error;
+		m.body_case = CTG__V1__REPLY__BODY_DOCUMENT;
+		m.document = &doc;
 		break;
 	}
 	frame = wire_frame(&m.base, framelen);

@@ -27,6 +27,7 @@
 #include "conn.h"
 #include "framing.h"
 #include "log.h"
+#include "query.h"
 #include "record.h"
 #include "server.h"
 #include "settings.h"
@@ -146,6 +147,16 @@ conn_reply_acks(struct conn *c, uint64_t seq, struct ack *acks, size_t n)
 	conn_send(c, &rep);
 }
 
+static void
+conn_reply_document(struct conn *c, uint64_t seq, const char *json,
+    const char *error)
+{
+	struct reply	 rep = { .seq = seq, .kind = REPLY_DOCUMENT,
+			    .json = json, .document_error = error };
+
+	conn_send(c, &rep);
+}
+
 void
 conn_job_done(struct writer_job *j, void *arg)
 {
@@ -153,19 +164,53 @@ conn_job_done(struct writer_job *j, void *arg)
 
 	(void)arg;
 	c->inflight--;
-	conn_reply_acks(c, j->req.seq, j->acks, j->req.nrecords);
+	if (j->req.kind == REQUEST_QUERY)
+		conn_reply_document(c, j->req.seq, j->document,
+		    j->document == NULL ? "vérification impossible : erreur "
+		    "de la base (voir le journal de ctgd)" : NULL);
+	else
+		conn_reply_acks(c, j->req.seq, j->acks, j->req.nrecords ?
+		    j->req.nrecords : 1);
 	writer_job_free(j);
 	conn_process(c);
 	conn_finish_if_done(c, "closed_after_replies");
 	conn_unref(c);
 }
 
-/* Checks every record of a submit; the valid ones go to the writer. */
+/* Hands a job to the writer, or answers at once when nothing is left to write. */
 static void
-conn_submit(struct conn *c, struct request *req)
+conn_push(struct conn *c, struct writer_job *j, size_t todo)
+{
+	if (todo == 0) {
+		conn_reply_acks(c, j->req.seq, j->acks, j->req.nrecords ?
+		    j->req.nrecords : 1);
+		writer_job_free(j);
+		return;
+	}
+	c->inflight++;
+	c->refs++;
+	writer_push(c->srv->writer, j);
+}
+
+static void
+conn_ack_id(struct ack *a, const uint8_t *id, size_t len)
+{
+	if (id != NULL && len == RECORD_ID_LEN) {
+		memcpy(a->id, id, RECORD_ID_LEN);
+		a->has_id = 1;
+	}
+}
+
+/*
+ * Checks what a write request carries; what may be stored goes to the
+ * writer, what may not is acked refused with its reason.
+ */
+static void
+conn_write_request(struct conn *c, struct request *req)
 {
 	struct validate_ctx	 ctx;
 	struct writer_job	*j;
+	struct ack		*a;
 	size_t			 i, todo = 0;
 
 	if ((j = writer_job_new(req, c)) == NULL) {
@@ -175,30 +220,68 @@ conn_submit(struct conn *c, struct request *req)
 		return;
 	}
 	validate_ctx_init(&ctx, c->srv->catalogue, date_today());
-	for (i = 0; i < j->req.nrecords; i++) {
-		struct record		*r = &j->req.records[i];
-		struct ack		*a = &j->acks[i];
+	a = j->acks;
+	switch (j->req.kind) {
+	case REQUEST_SUBMIT:
+	case REQUEST_AMEND:
+		for (i = 0; i < j->req.nrecords; i++) {
+			struct record *r = &j->req.records[i];
 
-		if (r->id != NULL && r->id_len == RECORD_ID_LEN) {
-			memcpy(a->id, r->id, RECORD_ID_LEN);
-			a->has_id = 1;
+			conn_ack_id(&a[i], r->id, r->id_len);
+			if ((a[i].reason = validate_record(r, &ctx,
+			    &j->req.arena)) != NULL) {
+				a[i].status = ACK_REFUSED;
+				continue;
+			}
+			record_digest(r, j->digests[i]);
+			todo++;
 		}
-		if ((a->reason = validate_record(r, &ctx,
-		    &j->req.arena)) != NULL) {
-			a->status = ACK_REFUSED;
-			continue;
-		}
-		record_digest(r, j->digests[i]);
-		todo++;
+		break;
+	case REQUEST_VOID:
+		conn_ack_id(&a[0], j->req.void_id, j->req.void_id_len);
+		a[0].reason = validate_void(j->req.void_id,
+		    j->req.void_id_len, j->req.reason, &j->req.arena);
+		break;
+	case REQUEST_EVIDENCE:
+		conn_ack_id(&a[0], j->req.evidence.id, j->req.evidence.id_len);
+		a[0].reason = validate_evidence(&j->req.evidence, &ctx,
+		    &j->req.arena);
+		break;
+	default:
+		break;
 	}
-	if (todo == 0) {
-		conn_reply_acks(c, j->req.seq, j->acks, j->req.nrecords);
-		writer_job_free(j);
+	if (j->req.kind == REQUEST_VOID || j->req.kind == REQUEST_EVIDENCE) {
+		if (a[0].reason != NULL)
+			a[0].status = ACK_REFUSED;
+		else
+			todo = 1;
+	}
+	conn_push(c, j, todo);
+}
+
+/* A query: sheets and revisions are read here, verify at the writer. */
+static void
+conn_query(struct conn *c, struct request *req)
+{
+	struct writer_job	*j;
+	const char		*error = NULL;
+	char			*json;
+
+	if (req->query.kind != NULL && strcmp(req->query.kind, "verify") == 0) {
+		if ((j = writer_job_new(req, c)) == NULL) {
+			request_free(req);
+			conn_fail(c, "out_of_memory", "mémoire insuffisante "
+			    "sur le serveur : renvoyez plus tard");
+			return;
+		}
+		conn_push(c, j, 1);
 		return;
 	}
-	c->inflight++;
-	c->refs++;
-	writer_push(c->srv->writer, j);
+	json = query_answer(c->srv->query, &req->query, date_today(),
+	    &error);
+	conn_reply_document(c, req->seq, json, error);
+	free(json);
+	request_free(req);
 }
 
 static void
@@ -229,7 +312,13 @@ conn_frame(struct conn *c, const uint8_t *buf, size_t len)
 	rep.seq = req.seq;
 	switch (req.kind) {
 	case REQUEST_SUBMIT:
-		conn_submit(c, &req);
+	case REQUEST_AMEND:
+	case REQUEST_VOID:
+	case REQUEST_EVIDENCE:
+		conn_write_request(c, &req);
+		return;
+	case REQUEST_QUERY:
+		conn_query(c, &req);
 		return;
 	case REQUEST_PING:
 		rep.kind = REPLY_PONG;

@@ -38,12 +38,14 @@ main(int argc, char **argv)
 	if (evthread_use_pthreads() == -1)
 		fatalx("event=start_failed reason=\"libevent sans threads\"");
 	so.synchronous_full = set.synchronous[0] == 'f';
+	so.cat = NULL;
 	if (!so.synchronous_full)
 		log_warn("event=durability synchronous=normal reason=\"une "
 		    "coupure de courant peut perdre les dernières transactions "
 		    "acquittées\"");
 	if ((cat = catalogue_builtin(err, sizeof(err))) == NULL)
 		fatalx("event=start_failed reason=\"catalogue : %s\"", err);
+	so.cat = cat;
 	if ((store = store_open(set.db, &so, err, sizeof(err))) == NULL)
 		fatalx("event=start_failed db=%s reason=\"%s\"", set.db, err);
 	if (store_load_catalogue(store, catalogue_files, catalogue_nfiles, err,

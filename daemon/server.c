@@ -24,6 +24,7 @@
 #include "addr.h"
 #include "conn.h"
 #include "log.h"
+#include "query.h"
 #include "server.h"
 #include "settings.h"
 #include "stats.h"
@@ -252,6 +253,7 @@ server_start(struct event_base *base, const struct settings *set,
     const struct catalogue *cat, struct store *store)
 {
 	struct server	*srv;
+	char		 err[512];
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return NULL;
@@ -260,12 +262,14 @@ server_start(struct event_base *base, const struct settings *set,
 	srv->catalogue = cat;
 	TAILQ_INIT(&srv->conns);
 	srv->writer = writer_start(base, store, (size_t)set->batch_max,
-	    conn_job_done, srv);
+	    conn_job_done, query_verify, srv);
+	if ((srv->query = query_open(set->db, cat, err, sizeof(err))) == NULL)
+		log_warn("event=start_failed reason=\"%s\"", err);
 	srv->sig_term = evsignal_new(base, SIGTERM, server_signal, srv);
 	srv->sig_int = evsignal_new(base, SIGINT, server_signal, srv);
 	srv->accept_retry = evtimer_new(base, server_accept_retry, srv);
 	srv->drain_check = evtimer_new(base, server_drain_check, srv);
-	if (srv->writer == NULL || srv->sig_term == NULL ||
+	if (srv->writer == NULL || srv->query == NULL || srv->sig_term == NULL ||
 	    srv->sig_int == NULL || srv->accept_retry == NULL ||
 	    srv->drain_check == NULL)
 		goto fail;
@@ -295,6 +299,7 @@ server_free(struct server *srv)
 		evhttp_free(srv->http);
 	writer_stop(srv->writer);
 	conn_close_all(srv);
+	query_close(srv->query);
 	if (srv->sig_term != NULL)
 		event_free(srv->sig_term);
 	if (srv->sig_int != NULL)

@@ -11,6 +11,7 @@
 
 struct catalogue;
 struct conn;
+struct query_db;
 struct event;
 struct event_base;
 struct evconnlistener;
@@ -26,6 +27,7 @@ struct server {
 	const struct settings	*settings;
 	const struct catalogue	*catalogue;
 	struct writer		*writer;
+	struct query_db		*query;		/* read-only, on the loop */
 	struct evconnlistener	*listener;
 	struct evhttp		*http;
 	struct event		*sig_term, *sig_int, *accept_retry, *drain_check;

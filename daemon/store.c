@@ -1,31 +1,17 @@
 /*
  * store.c — records in SQLite. Every statement is prepared once at open,
  * in a table indexed by enum store_stmt, and reset after every use.
+ *
+ * A record's row holds its exactly-once key (id, digest of the first
+ * content) and where it stands (current revision, voided); every revision
+ * is a whole copy of the content, kept for the audit.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include <openssl/evp.h>
-
 #include "schema.h"
-#include "store.h"
-#include "tsv.h"
-
-enum store_stmt {
-	STMT_BEGIN,
-	STMT_COMMIT,
-	STMT_ROLLBACK,
-	STMT_RECORD_INSERT,
-	STMT_RECORD_DIGEST,
-	STMT_REVISION_INSERT,
-	STMT_SHEET_INSERT,
-	STMT_GROUP_INSERT,
-	STMT_PARTNER_INSERT,
-	STMT__COUNT
-};
+#include "store_int.h"
 
 static const char *const store_sql[STMT__COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -33,31 +19,51 @@ static const char *const store_sql[STMT__COUNT] = {
 	[STMT_ROLLBACK] = "ROLLBACK",
 	[STMT_RECORD_INSERT] = "INSERT INTO record (id, digest, rev, received) "
 	    "VALUES (?1, ?2, 1, ?3) ON CONFLICT (id) DO NOTHING",
-	[STMT_RECORD_DIGEST] = "SELECT digest FROM record WHERE id = ?1",
+	[STMT_RECORD_GET] = "SELECT r.digest, r.rev, r.voided, v.digest "
+	    "FROM record r JOIN revision v ON v.record = r.id AND v.rev = r.rev "
+	    "WHERE r.id = ?1",
+	[STMT_RECORD_SET_REV] = "UPDATE record SET rev = ?2, voided = ?3 "
+	    "WHERE id = ?1",
 	[STMT_REVISION_INSERT] = "INSERT INTO revision (record, rev, date, "
-	    "activity, structure, commune, title) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    "activity, structure, commune, title, kind, reason, received, "
+	    "digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[STMT_REVISION_GET] = "SELECT v.rev, v.date, v.activity, v.structure, "
+	    "v.commune, v.title, v.kind, v.reason, v.received, r.rev, r.voided "
+	    "FROM record r JOIN revision v ON v.record = r.id "
+	    "AND v.rev = CASE WHEN ?2 > 0 THEN ?2 ELSE r.rev END "
+	    "WHERE r.id = ?1",
 	[STMT_SHEET_INSERT] = "INSERT OR IGNORE INTO revision_sheet "
 	    "(record, rev, sheet) VALUES (?1, ?2, ?3)",
+	[STMT_SHEET_GET] = "SELECT sheet FROM revision_sheet "
+	    "WHERE record = ?1 AND rev = ?2",
 	[STMT_GROUP_INSERT] = "INSERT INTO revision_group (record, rev, ord, "
 	    "category, residence, count, person) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[STMT_GROUP_GET] = "SELECT category, residence, count, person "
+	    "FROM revision_group WHERE record = ?1 AND rev = ?2 ORDER BY ord",
 	[STMT_PARTNER_INSERT] = "INSERT INTO revision_partner (record, rev, "
 	    "ord, name) VALUES (?1, ?2, ?3, ?4)",
+	[STMT_PARTNER_GET] = "SELECT name FROM revision_partner "
+	    "WHERE record = ?1 AND rev = ?2 ORDER BY ord",
+	[STMT_EVIDENCE_INSERT] = "INSERT INTO evidence (id, indicator, date, "
+	    "state, text, reference, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7) ON CONFLICT (id) DO NOTHING",
+	[STMT_EVIDENCE_GET] = "SELECT indicator = ?2 AND date = ?3 AND "
+	    "state = ?4 AND text = ?5 AND reference IS ?6 FROM evidence "
+	    "WHERE id = ?1",
 };
 
-struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*stmt[STMT__COUNT];
-};
+static const char store_unknown[] = "enregistrement inconnu : rien à "
+    "corriger sous cet identifiant (envoyez-le d'abord)";
+static const char store_voided[] = "enregistrement annulé : il ne peut plus "
+    "être corrigé";
 
-/* Runs a prepared statement that returns no row; 0 or -1. */
-static int
-store_exec(struct store *s, enum store_stmt k)
+int
+store_exec(struct store *s, sqlite3_stmt *st)
 {
-	sqlite3_stmt	*st = s->stmt[k];
-	int		 rc = sqlite3_step(st);
+	int	 rc = sqlite3_step(st);
 
+	(void)s;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -108,6 +114,7 @@ store_open(const char *path, const struct store_options *o, char *err,
 		snprintf(err, errlen, "mémoire insuffisante");
 		return NULL;
 	}
+	s->cat = o->cat;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "ouverture de %s impossible : %s", path,
@@ -136,6 +143,11 @@ store_open(const char *path, const struct store_options *o, char *err,
 			    "%s", k, sqlite3_errmsg(s->db));
 			goto fail;
 		}
+	if (store_agg_prepare(s) == -1) {
+		snprintf(err, errlen, "requête interne invalide : %s",
+		    sqlite3_errmsg(s->db));
+		goto fail;
+	}
 	return s;
 fail:
 	store_close(s);
@@ -151,6 +163,7 @@ store_close(struct store *s)
 		return;
 	for (k = 0; k < STMT__COUNT; k++)
 		sqlite3_finalize(s->stmt[k]);
+	store_agg_finalize(s);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -158,20 +171,20 @@ store_close(struct store *s)
 int
 store_begin(struct store *s)
 {
-	return store_exec(s, STMT_BEGIN);
+	return store_exec(s, s->stmt[STMT_BEGIN]);
 }
 
 int
 store_commit(struct store *s)
 {
-	return store_exec(s, STMT_COMMIT);
+	return store_exec(s, s->stmt[STMT_COMMIT]);
 }
 
 void
 store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
-		store_exec(s, STMT_ROLLBACK);
+		store_exec(s, s->stmt[STMT_ROLLBACK]);
 }
 
 const char *
@@ -204,59 +217,49 @@ store_bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-/* Same id seen before: a duplicate if the content is the same. */
-static int
-store_known(struct store *s, const struct record *r,
-    const uint8_t digest[RECORD_DIGEST_LEN])
-{
-	sqlite3_stmt	*st = s->stmt[STMT_RECORD_DIGEST];
-	int		 rc, result = -1;
-
-	sqlite3_bind_blob(st, 1, r->id, (int)r->id_len, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		result = sqlite3_column_bytes(st, 0) == RECORD_DIGEST_LEN &&
-		    memcmp(sqlite3_column_blob(st, 0), digest,
-		    RECORD_DIGEST_LEN) == 0 ? ACK_DUPLICATE : ACK_CONFLICT;
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return result;
-}
-
 /* Binds the (record, rev) key that every revision table starts with. */
 static sqlite3_stmt *
-store_rev_stmt(struct store *s, enum store_stmt k, const struct record *r)
+store_rev_stmt(struct store *s, enum store_stmt k, const uint8_t *id,
+    int rev)
 {
 	sqlite3_stmt	*st = s->stmt[k];
 
-	sqlite3_bind_blob(st, 1, r->id, (int)r->id_len, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, 1);
+	sqlite3_bind_blob(st, 1, id, RECORD_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, rev);
 	return st;
 }
 
+/* Writes revision rev of r, whole. */
 static int
-store_put_revision(struct store *s, const struct record *r)
+store_put_revision(struct store *s, const struct record *r, int rev,
+    const char *kind, const char *reason, int64_t now,
+    const uint8_t *digest)
 {
 	sqlite3_stmt	*st;
 	size_t		 i;
 
-	st = store_rev_stmt(s, STMT_REVISION_INSERT, r);
+	st = store_rev_stmt(s, STMT_REVISION_INSERT, r->id, rev);
 	store_bind_text(st, 3, r->date);
 	store_bind_text(st, 4, r->activity);
 	store_bind_text(st, 5, r->structure);
 	store_bind_text(st, 6, r->commune);
 	store_bind_text(st, 7, r->title);
-	if (store_exec(s, STMT_REVISION_INSERT) == -1)
+	store_bind_text(st, 8, kind);
+	store_bind_text(st, 9, reason);
+	sqlite3_bind_int64(st, 10, now);
+	sqlite3_bind_blob(st, 11, digest, RECORD_DIGEST_LEN, SQLITE_STATIC);
+	if (store_exec(s, st) == -1)
 		return -1;
 	for (i = 0; i < r->nsheets; i++) {
-		st = store_rev_stmt(s, STMT_SHEET_INSERT, r);
+		st = store_rev_stmt(s, STMT_SHEET_INSERT, r->id, rev);
 		store_bind_text(st, 3, r->sheets[i]);
-		if (store_exec(s, STMT_SHEET_INSERT) == -1)
+		if (store_exec(s, st) == -1)
 			return -1;
 	}
 	for (i = 0; i < r->ngroups; i++) {
 		const struct group *g = &r->groups[i];
 
-		st = store_rev_stmt(s, STMT_GROUP_INSERT, r);
+		st = store_rev_stmt(s, STMT_GROUP_INSERT, r->id, rev);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
 		store_bind_text(st, 4, g->category);
 		store_bind_text(st, 5, g->residence ? g->residence : "");
@@ -264,177 +267,294 @@ store_put_revision(struct store *s, const struct record *r)
 		if (g->person != NULL)
 			sqlite3_bind_blob(st, 7, g->person,
 			    (int)g->person_len, SQLITE_STATIC);
-		if (store_exec(s, STMT_GROUP_INSERT) == -1)
+		if (store_exec(s, st) == -1)
 			return -1;
 	}
 	for (i = 0; i < r->npartners; i++) {
-		st = store_rev_stmt(s, STMT_PARTNER_INSERT, r);
+		st = store_rev_stmt(s, STMT_PARTNER_INSERT, r->id, rev);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
 		store_bind_text(st, 4, r->partners[i]);
-		if (store_exec(s, STMT_PARTNER_INSERT) == -1)
+		if (store_exec(s, st) == -1)
 			return -1;
 	}
 	return 0;
+}
+
+/* Where a known record stands; 1 found, 0 unknown, -1 error. */
+struct store_head {
+	uint8_t	 first[RECORD_DIGEST_LEN];	/* first submitted content */
+	uint8_t	 current[RECORD_DIGEST_LEN];	/* current revision's */
+	int	 rev;
+	int	 voided;
+};
+
+static int
+store_head(struct store *s, const uint8_t *id, struct store_head *h)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_RECORD_GET];
+	int		 rc, found = 0;
+
+	sqlite3_bind_blob(st, 1, id, RECORD_ID_LEN, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(h, 0, sizeof(*h));
+		if (sqlite3_column_bytes(st, 0) == RECORD_DIGEST_LEN)
+			memcpy(h->first, sqlite3_column_blob(st, 0),
+			    RECORD_DIGEST_LEN);
+		h->rev = sqlite3_column_int(st, 1);
+		h->voided = sqlite3_column_int(st, 2);
+		if (sqlite3_column_bytes(st, 3) == RECORD_DIGEST_LEN)
+			memcpy(h->current, sqlite3_column_blob(st, 3),
+			    RECORD_DIGEST_LEN);
+		found = 1;
+	} else if (rc != SQLITE_DONE)
+		found = -1;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return found;
+}
+
+static int
+store_set_rev(struct store *s, const uint8_t *id, int rev, int voided)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_RECORD_SET_REV];
+
+	sqlite3_bind_blob(st, 1, id, RECORD_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, rev);
+	sqlite3_bind_int(st, 3, voided);
+	return store_exec(s, st);
 }
 
 int
 store_put(struct store *s, const struct record *r,
-    const uint8_t digest[RECORD_DIGEST_LEN], int64_t now_ms)
+    const uint8_t digest[RECORD_DIGEST_LEN], int64_t now,
+    struct agg_batch *b)
 {
-	sqlite3_stmt	*st = s->stmt[STMT_RECORD_INSERT];
+	sqlite3_stmt		*st = s->stmt[STMT_RECORD_INSERT];
+	struct store_head	 h;
+	int			 found;
 
 	sqlite3_bind_blob(st, 1, r->id, (int)r->id_len, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, digest, RECORD_DIGEST_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now_ms);
-	if (store_exec(s, STMT_RECORD_INSERT) == -1)
+	sqlite3_bind_int64(st, 3, now);
+	if (store_exec(s, st) == -1)
 		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return store_known(s, r, digest);
-	return store_put_revision(s, r) == -1 ? -1 : ACK_ACCEPTED;
-}
-
-/* catalogue/sheets.tsv -> catalogue_sheets; communes.tsv -> communes. */
-static int
-store_table_name(const char *file, char *out, size_t len)
-{
-	size_t	 i, o = 0;
-
-	for (i = 0; file[i] != '\0' && strcmp(file + i, ".tsv") != 0; i++) {
-		char c = file[i] == '/' ? '_' : file[i];
-
-		if (!((c >= 'a' && c <= 'z') || c == '_') || o + 1 >= len)
+	if (sqlite3_changes(s->db) == 0) {
+		if ((found = store_head(s, r->id, &h)) != 1)
 			return -1;
-		out[o++] = c;
+		return memcmp(h.first, digest, RECORD_DIGEST_LEN) == 0 ?
+		    ACK_DUPLICATE : ACK_CONFLICT;
 	}
-	out[o] = '\0';
-	return o > 0 ? 0 : -1;
+	if (store_put_revision(s, r, 1, "submit", NULL, now, digest) == -1 ||
+	    agg_record(b, s->cat, r, +1) == -1)
+		return -1;
+	return ACK_ACCEPTED;
 }
 
-/* Replaces one table's rows by the file's. Column names are the header's. */
-static int
-store_load_file(struct store *s, const struct data_file *f, char *err,
-    size_t errlen)
+int
+store_amend(struct store *s, const struct record *r,
+    const uint8_t digest[RECORD_DIGEST_LEN], int64_t now,
+    struct agg_batch *b, const char **why)
 {
-	struct arena	 a = { 0 };
-	struct tsv	 t;
-	sqlite3_stmt	*st = NULL;
-	char		 table[64], sql[2048], del[128];
-	size_t		 i, r, o;
-	int		 rc = -1;
+	struct store_head	 h;
+	struct arena		 a = { 0 };
+	struct record		 old;
+	int			 found, rc = -1;
 
-	if (store_table_name(f->name, table, sizeof(table)) == -1) {
-		snprintf(err, errlen, "nom de fichier de catalogue inattendu : "
-		    "%s", f->name);
-		return -1;
+	if ((found = store_head(s, r->id, &h)) <= 0) {
+		*why = store_unknown;
+		return found == 0 ? ACK_REFUSED : -1;
 	}
-	if (tsv_parse(f->name, f->text, f->len, &a, &t, err, errlen) == -1)
+	if (h.voided) {
+		*why = store_voided;
+		return ACK_REFUSED;
+	}
+	if (memcmp(h.current, digest, RECORD_DIGEST_LEN) == 0)
+		return ACK_DUPLICATE;
+	if (store_get(s, r->id, 0, &a, &old, NULL) != 1)
 		goto out;
-	o = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO %s (", table);
-	for (i = 0; i < t.ncols && o < sizeof(sql); i++) {
-		if (strspn(t.header[i], "abcdefghijklmnopqrstuvwxyz_") !=
-		    strlen(t.header[i])) {
-			snprintf(err, errlen, "%s : colonne « %s » inattendue",
-			    f->name, t.header[i]);
-			goto out;
-		}
-		o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%s%s",
-		    i ? ", " : "", t.header[i]);
-	}
-	for (i = 0; i < t.ncols && o < sizeof(sql); i++)
-		o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%s?",
-		    i ? ", " : ") VALUES (");
-	snprintf(sql + o, sizeof(sql) - o, ")");
-	snprintf(del, sizeof(del), "DELETE FROM %s", table);
-	if (sqlite3_exec(s->db, del, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto dberr;
-	for (r = 0; r < t.nrows; r++) {
-		for (i = 0; i < t.ncols; i++)
-			if (t.rows[r][i][0] == '\0')
-				sqlite3_bind_null(st, (int)i + 1);
-			else
-				sqlite3_bind_text(st, (int)i + 1, t.rows[r][i],
-				    -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto dberr;
-		sqlite3_reset(st);
-	}
-	rc = 0;
-	goto out;
-dberr:
-	snprintf(err, errlen, "chargement de %s impossible : %s", f->name,
-	    sqlite3_errmsg(s->db));
+	if (agg_record(b, s->cat, &old, -1) == -1 ||
+	    agg_record(b, s->cat, r, +1) == -1 ||
+	    store_put_revision(s, r, h.rev + 1, "amend", NULL, now,
+	    digest) == -1 ||
+	    store_set_rev(s, r->id, h.rev + 1, 0) == -1)
+		goto out;
+	rc = ACK_ACCEPTED;
 out:
-	sqlite3_finalize(st);
 	arena_free(&a);
 	return rc;
 }
 
-/* Hex SHA-256 over every file's name and bytes: the data's version. */
-static void
-store_catalogue_digest(const struct data_file *files, size_t n,
-    char out[65])
+int
+store_void(struct store *s, const uint8_t id[RECORD_ID_LEN],
+    const char *reason, int64_t now, struct agg_batch *b, const char **why)
 {
-	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
-	uint8_t		 d[32];
-	size_t		 i;
+	struct store_head	 h;
+	struct arena		 a = { 0 };
+	struct record		 old;
+	int			 found, rc = -1;
 
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	for (i = 0; i < n; i++) {
-		EVP_DigestUpdate(ctx, files[i].name, strlen(files[i].name) + 1);
-		EVP_DigestUpdate(ctx, files[i].text, files[i].len);
+	if ((found = store_head(s, id, &h)) <= 0) {
+		*why = store_unknown;
+		return found == 0 ? ACK_REFUSED : -1;
 	}
-	EVP_DigestFinal_ex(ctx, d, NULL);
-	EVP_MD_CTX_free(ctx);
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	if (h.voided)
+		return ACK_DUPLICATE;
+	if (store_get(s, id, 0, &a, &old, NULL) != 1)
+		goto out;
+	if (agg_record(b, s->cat, &old, -1) == -1 ||
+	    store_put_revision(s, &old, h.rev + 1, "void", reason, now,
+	    h.current) == -1 ||
+	    store_set_rev(s, id, h.rev + 1, 1) == -1)
+		goto out;
+	rc = ACK_ACCEPTED;
+out:
+	arena_free(&a);
+	return rc;
 }
 
 int
-store_load_catalogue(struct store *s, const struct data_file *files,
-    size_t n, char *err, size_t errlen)
+store_evidence(struct store *s, const struct evidence *e, int64_t now)
 {
-	sqlite3_stmt	*st;
-	char		 digest[65];
-	size_t		 i;
-	int		 same = 0;
+	sqlite3_stmt	*st = s->stmt[STMT_EVIDENCE_INSERT];
+	int		 rc, same;
 
-	store_catalogue_digest(files, n, digest);
-	if (sqlite3_prepare_v2(s->db, "SELECT value = ?1 FROM catalogue_meta "
-	    "WHERE key = 'digest'", -1, &st, NULL) != SQLITE_OK)
-		goto dberr;
-	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		same = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (same)
-		return 0;
-	if (store_begin(s) == -1)
-		goto dberr;
-	for (i = 0; i < n; i++)
-		if (store_load_file(s, &files[i], err, errlen) == -1) {
-			store_rollback(s);
-			return -1;
+	sqlite3_bind_blob(st, 1, e->id, RECORD_ID_LEN, SQLITE_STATIC);
+	store_bind_text(st, 2, e->indicator);
+	store_bind_text(st, 3, e->date);
+	store_bind_text(st, 4, e->state);
+	store_bind_text(st, 5, e->text);
+	store_bind_text(st, 6, e->reference);
+	sqlite3_bind_int64(st, 7, now);
+	if (store_exec(s, st) == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 1)
+		return ACK_ACCEPTED;
+	st = s->stmt[STMT_EVIDENCE_GET];
+	sqlite3_bind_blob(st, 1, e->id, RECORD_ID_LEN, SQLITE_STATIC);
+	store_bind_text(st, 2, e->indicator);
+	store_bind_text(st, 3, e->date);
+	store_bind_text(st, 4, e->state);
+	store_bind_text(st, 5, e->text);
+	store_bind_text(st, 6, e->reference);
+	rc = sqlite3_step(st);
+	same = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	return same ? ACK_DUPLICATE : ACK_CONFLICT;
+}
+
+/* A column as a string in the arena; NULL stays NULL. */
+static const char *
+store_col(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char	*t = sqlite3_column_text(st, i);
+
+	return t == NULL ? NULL : arena_strdup(a, (const char *)t);
+}
+
+/* Loads one child list (sheets, partners) of a revision. */
+static int
+store_get_list(struct store *s, enum store_stmt k, const uint8_t *id,
+    int rev, struct arena *a, const char ***out, size_t *n)
+{
+	sqlite3_stmt	*st = store_rev_stmt(s, k, id, rev);
+	size_t		 cap = 0;
+	const char	**v = NULL, **nv;
+	int		 rc;
+
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((nv = arena_alloc(a, cap * sizeof(*v))) == NULL)
+				break;
+			if (*n > 0)
+				memcpy(nv, v, *n * sizeof(*v));
+			v = nv;
 		}
-	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO catalogue_meta "
-	    "(key, value) VALUES ('digest', ?1)", -1, &st, NULL) != SQLITE_OK)
-		goto dberr_rollback;
-	sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		goto dberr_rollback;
+		v[(*n)++] = store_col(a, st, 0);
 	}
-	sqlite3_finalize(st);
-	if (store_commit(s) == -1)
-		goto dberr_rollback;
-	return 0;
-dberr_rollback:
-	snprintf(err, errlen, "chargement du catalogue impossible : %s",
-	    sqlite3_errmsg(s->db));
-	store_rollback(s);
-	return -1;
-dberr:
-	snprintf(err, errlen, "chargement du catalogue impossible : %s",
-	    sqlite3_errmsg(s->db));
-	return -1;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	*out = v;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+store_get_groups(struct store *s, const uint8_t *id, int rev,
+    struct arena *a, struct record *r)
+{
+	sqlite3_stmt	*st = store_rev_stmt(s, STMT_GROUP_GET, id, rev);
+	size_t		 cap = 0;
+	struct group	*g, *ng;
+	int		 rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (r->ngroups == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((ng = arena_alloc(a, cap * sizeof(*ng))) == NULL)
+				break;
+			if (r->ngroups > 0)
+				memcpy(ng, r->groups, r->ngroups * sizeof(*ng));
+			r->groups = ng;
+		}
+		g = &r->groups[r->ngroups++];
+		g->category = store_col(a, st, 0);
+		g->residence = store_col(a, st, 1);
+		g->count = sqlite3_column_int64(st, 2);
+		g->has_count = 1;
+		if (sqlite3_column_type(st, 3) == SQLITE_BLOB) {
+			g->person_len = (size_t)sqlite3_column_bytes(st, 3);
+			g->person = arena_memdup(a, sqlite3_column_blob(st, 3),
+			    g->person_len);
+		}
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_get(struct store *s, const uint8_t id[RECORD_ID_LEN], int rev,
+    struct arena *a, struct record *r, struct store_revision *info)
+{
+	sqlite3_stmt	*st = store_rev_stmt(s, STMT_REVISION_GET, id, rev);
+	uint8_t		*idcopy;
+	int		 rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	rev = sqlite3_column_int(st, 0);
+	r->date = store_col(a, st, 1);
+	r->activity = store_col(a, st, 2);
+	r->structure = store_col(a, st, 3);
+	r->commune = store_col(a, st, 4);
+	r->title = store_col(a, st, 5);
+	if (info != NULL) {
+		info->rev = rev;
+		info->kind = store_col(a, st, 6);
+		info->reason = store_col(a, st, 7);
+		info->received = sqlite3_column_int64(st, 8);
+		info->current = sqlite3_column_int(st, 9) == rev;
+		info->voided = sqlite3_column_int(st, 10);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if ((idcopy = arena_memdup(a, id, RECORD_ID_LEN)) == NULL)
+		return -1;
+	r->id = idcopy;
+	r->id_len = RECORD_ID_LEN;
+	if (store_get_list(s, STMT_SHEET_GET, id, rev, a, &r->sheets,
+	    &r->nsheets) == -1 ||
+	    store_get_list(s, STMT_PARTNER_GET, id, rev, a, &r->partners,
+	    &r->npartners) == -1 ||
+	    store_get_groups(s, id, rev, a, r) == -1)
+		return -1;
+	return 1;
 }

@@ -1,6 +1,8 @@
 /*
- * store.h — the SQLite edge: opening and migrating the database, and
- * putting records in it exactly once. One store is used by one thread.
+ * store.h — the SQLite edge: opening and migrating the database, records
+ * stored exactly once, their revisions (amend, void), evidence entries,
+ * and the aggregates that follow them in the same transaction. One store
+ * is used by one thread.
  */
 #ifndef CTG_STORE_H
 #define CTG_STORE_H
@@ -8,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agg.h"
 #include "catalogue.h"
 #include "msg.h"
 #include "record.h"
@@ -15,7 +18,18 @@
 struct store;
 
 struct store_options {
-	int	synchronous_full;	/* 1: FULL, survives power loss */
+	int			 synchronous_full;	/* 1: survives power loss */
+	const struct catalogue	*cat;
+};
+
+/* What a revision is, besides its content. */
+struct store_revision {
+	int		 rev;		/* from 1 */
+	int		 current;	/* the record's current revision */
+	int		 voided;	/* the record is voided */
+	const char	*kind;		/* submit, amend, void */
+	const char	*reason;	/* for a void */
+	int64_t		 received;	/* ms since 1970 */
 };
 
 /*
@@ -32,12 +46,51 @@ int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
 
 /*
- * Within a transaction: stores r as revision 1 unless its id is known.
- * Returns ACK_ACCEPTED, ACK_DUPLICATE (same id, same digest), ACK_CONFLICT
- * (same id, other digest; nothing written), or -1 on a database error.
+ * The operations below run inside a transaction; each adds what it changes
+ * in the aggregates to the batch, which store_apply writes before COMMIT.
+ *
+ * store_put: stores r as revision 1 unless its id is known. Returns
+ * ACK_ACCEPTED, ACK_DUPLICATE (same id, same first content), ACK_CONFLICT
+ * (same id, other content; nothing written), or -1 on a database error.
  */
 int		 store_put(struct store *, const struct record *,
-		    const uint8_t digest[RECORD_DIGEST_LEN], int64_t now_ms);
+		    const uint8_t digest[RECORD_DIGEST_LEN], int64_t now_ms,
+		    struct agg_batch *);
+/*
+ * store_amend: r, whole, becomes the record's next revision. ACK_ACCEPTED,
+ * ACK_DUPLICATE (r is the current revision already), ACK_REFUSED with a
+ * French *why (unknown or voided record), or -1.
+ */
+int		 store_amend(struct store *, const struct record *,
+		    const uint8_t digest[RECORD_DIGEST_LEN], int64_t now_ms,
+		    struct agg_batch *, const char **why);
+/* store_void: the record stops counting; ACK_DUPLICATE if it already had. */
+int		 store_void(struct store *, const uint8_t id[RECORD_ID_LEN],
+		    const char *reason, int64_t now_ms, struct agg_batch *,
+		    const char **why);
+/* store_evidence: ACK_ACCEPTED, ACK_DUPLICATE, ACK_CONFLICT or -1. */
+int		 store_evidence(struct store *, const struct evidence *,
+		    int64_t now_ms);
+/* Writes the batch's deltas into the aggregate tables; 0 or -1. */
+int		 store_apply(struct store *, const struct agg_batch *);
+
+/*
+ * Loads revision rev (0: the current one) of a record, its memory in the
+ * arena. 1 when found, 0 when there is no such record or revision, -1.
+ */
+int		 store_get(struct store *, const uint8_t id[RECORD_ID_LEN],
+		    int rev, struct arena *, struct record *,
+		    struct store_revision *);
+/*
+ * Recomputes every aggregate from the current revisions of the records
+ * that are not voided and compares with the tables, in one read
+ * transaction; diff is called for each row that differs. Returns the
+ * number of differences, or -1 on a database error.
+ */
+long		 store_verify(struct store *, void (*diff)(void *,
+		    const struct agg_key *, int64_t stored, int64_t expected),
+		    void *arg, long *records);
+
 /*
  * Loads the built-in catalogue files into their tables (catalogue/x.tsv
  * into catalogue_x, communes.tsv into communes) in one transaction, unless

@@ -32,6 +32,8 @@ struct writer {
 	size_t			 pending;	/* pushed, not yet delivered */
 	int			 stopping;
 	struct store		*store;
+	struct agg_batch	*agg;		/* the batch's aggregate deltas */
+	writer_query_cb		 query;
 	size_t			 batch_max;
 	struct event		*done_ev;
 	writer_done_cb		 done_cb;
@@ -72,6 +74,7 @@ writer_job_new(struct request *req, void *owner)
 	j->owner = owner;
 	j->acks = arena_alloc(&j->req.arena,
 	    (req->nrecords + 1) * sizeof(*j->acks));
+	/* acks[0] of an amend, void or evidence job names its id. */
 	j->digests = arena_alloc(&j->req.arena,
 	    (req->nrecords + 1) * sizeof(*j->digests));
 	if (j->acks == NULL || j->digests == NULL) {
@@ -88,6 +91,7 @@ writer_job_free(struct writer_job *j)
 	if (j == NULL)
 		return;
 	request_free(&j->req);
+	free(j->document);
 	free(j);
 }
 
@@ -100,32 +104,72 @@ writer_now_ms(void)
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* Stores every undecided record of the batch; -1 when the transaction failed. */
+/* One job's writes inside the batch's transaction; -1 on a database error. */
+static int
+writer_store_job(struct writer *w, struct writer_job *j, int64_t now,
+    size_t *n)
+{
+	struct ack	*a = j->acks;
+	const char	*why = NULL;
+	size_t		 i;
+	int		 st;
+
+	switch (j->req.kind) {
+	case REQUEST_SUBMIT:
+		for (i = 0; i < j->req.nrecords; i++) {
+			if (a[i].status != 0)
+				continue;
+			st = store_put(w->store, &j->req.records[i],
+			    j->digests[i], now, w->agg);
+			if (st == -1)
+				return -1;
+			a[i].status = (enum ack_status)st;
+			if (st == ACK_CONFLICT)
+				a[i].reason = writer_conflict;
+			(*n)++;
+		}
+		return 0;
+	case REQUEST_AMEND:
+		st = store_amend(w->store, &j->req.records[0], j->digests[0],
+		    now, w->agg, &why);
+		break;
+	case REQUEST_VOID:
+		st = store_void(w->store, j->req.void_id, j->req.reason, now,
+		    w->agg, &why);
+		break;
+	case REQUEST_EVIDENCE:
+		st = store_evidence(w->store, &j->req.evidence, now);
+		why = st == ACK_CONFLICT ? writer_conflict : NULL;
+		break;
+	default:
+		return 0;
+	}
+	if (a[0].status != 0)
+		return 0;	/* refused before the writer */
+	if (st == -1)
+		return -1;
+	a[0].status = (enum ack_status)st;
+	a[0].reason = why;
+	(*n)++;
+	return 0;
+}
+
+/* Stores every undecided job of the batch; -1 when the transaction failed. */
 static int
 writer_store_batch(struct writer *w, struct writer_job *batch, size_t *n)
 {
 	struct writer_job	*j;
 	int64_t			 now = writer_now_ms();
-	size_t			 i;
-	int			 st;
 
 	*n = 0;
+	agg_batch_clear(w->agg);
 	if (store_begin(w->store) == -1)
 		return -1;
 	for (j = batch; j != NULL; j = j->next)
-		for (i = 0; i < j->req.nrecords; i++) {
-			if (j->acks[i].status != 0)
-				continue;
-			st = store_put(w->store, &j->req.records[i],
-			    j->digests[i], now);
-			if (st == -1)
-				goto fail;
-			j->acks[i].status = (enum ack_status)st;
-			if (st == ACK_CONFLICT)
-				j->acks[i].reason = writer_conflict;
-			(*n)++;
-		}
-	if (store_commit(w->store) == -1)
+		if (writer_store_job(w, j, now, n) == -1)
+			goto fail;
+	if (store_apply(w->store, w->agg) == -1 ||
+	    store_commit(w->store) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -141,7 +185,7 @@ writer_refuse_batch(struct writer_job *batch)
 	size_t			 i;
 
 	for (j = batch; j != NULL; j = j->next)
-		for (i = 0; i < j->req.nrecords; i++)
+		for (i = 0; i < j->req.nrecords || i == 0; i++)
 			if (j->acks[i].reason == NULL ||
 			    j->acks[i].status != ACK_REFUSED) {
 				j->acks[i].status = ACK_REFUSED;
@@ -149,15 +193,24 @@ writer_refuse_batch(struct writer_job *batch)
 			}
 }
 
-/* Takes queued jobs up to batch_max records (at least one job). */
+static int
+writer_is_query(const struct writer_job *j)
+{
+	return j->req.kind == REQUEST_QUERY;
+}
+
+/*
+ * Takes queued jobs up to batch_max records (at least one job); a query
+ * job is taken alone.
+ */
 static struct writer_job *
 writer_take(struct writer *w)
 {
 	struct writer_job	*batch = w->todo.head, *j = batch, *last = NULL;
 	size_t			 n = 0;
 
-	while (j != NULL && (last == NULL || n + j->req.nrecords <=
-	    w->batch_max)) {
+	while (j != NULL && (last == NULL || (n + j->req.nrecords <=
+	    w->batch_max && !writer_is_query(j) && !writer_is_query(last)))) {
 		n += j->req.nrecords;
 		last = j;
 		j = j->next;
@@ -185,7 +238,10 @@ writer_main(void *arg)
 		batch = writer_take(w);
 		pthread_mutex_unlock(&w->lock);
 
-		if (writer_store_batch(w, batch, &n) == -1) {
+		if (writer_is_query(batch))
+			batch->document = w->query(w->store, &batch->req.query,
+			    w->done_arg);
+		else if (writer_store_batch(w, batch, &n) == -1) {
 			STATS_ADD(commit_errors, 1);
 			writer_refuse_batch(batch);
 		} else {
@@ -230,12 +286,17 @@ writer_deliver(evutil_socket_t fd, short what, void *arg)
 
 struct writer *
 writer_start(struct event_base *base, struct store *store, size_t batch_max,
-    writer_done_cb done, void *arg)
+    writer_done_cb done, writer_query_cb query, void *arg)
 {
 	struct writer	*w;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
+	if ((w->agg = agg_batch_new()) == NULL) {
+		free(w);
+		return NULL;
+	}
+	w->query = query;
 	writer_queue_init(&w->todo);
 	writer_queue_init(&w->done);
 	w->store = store;
@@ -252,6 +313,7 @@ writer_start(struct event_base *base, struct store *store, size_t batch_max,
 fail:
 	if (w->done_ev != NULL)
 		event_free(w->done_ev);
+	agg_batch_free(w->agg);
 	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
@@ -296,6 +358,7 @@ writer_stop(struct writer *w)
 		writer_job_free(j);
 	}
 	event_free(w->done_ev);
+	agg_batch_free(w->agg);
 	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->lock);
 	free(w);

@@ -11,7 +11,7 @@ fixture_record_init(struct fixture_record *f, uint8_t idbyte)
 	f->id[6] = 0x70;
 	memset(f->person, 0xab, sizeof(f->person));
 	f->sheets[0] = "III.A.17";
-	f->sheets[1] = "19";
+	f->sheets[1] = "III.A.19";
 	f->groups[0] = (struct group){ "jeune", "46201", 5, 1, NULL, 0 };
 	f->groups[1] = (struct group){ "jeune", "", 2, 1, NULL, 0 };
 	f->groups[2] = (struct group){ "jeune", "46217", 1, 1, f->person,

@@ -43,7 +43,7 @@ teardown(void **state)
 static struct store *
 open_store(const struct ctx *c)
 {
-	struct store_options	 o = { 1 };
+	struct store_options	 o = { 1, catalogue_builtin(NULL, 0) };
 	char			 err[512] = "";
 	struct store		*s = store_open(c->db, &o, err, sizeof(err));
 
@@ -70,16 +70,20 @@ query_int(const struct ctx *c, const char *sql)
 	return v;
 }
 
+/* One submit in a transaction of its own, aggregates included. */
 static int
 put(struct store *s, const struct record *r)
 {
-	uint8_t	 d[RECORD_DIGEST_LEN];
-	int	 st;
+	struct agg_batch	*b = agg_batch_new();
+	uint8_t			 d[RECORD_DIGEST_LEN];
+	int			 st;
 
 	record_digest(r, d);
 	assert_int_equal(store_begin(s), 0);
-	st = store_put(s, r, d, 1700000000000LL);
+	st = store_put(s, r, d, 1700000000000LL, b);
+	assert_int_equal(store_apply(s, b), 0);
 	assert_int_equal(store_commit(s), 0);
+	agg_batch_free(b);
 	return st;
 }
 
@@ -135,13 +139,17 @@ test_rollback_leaves_nothing(void **state)
 	struct ctx		*c = *state;
 	struct store		*s = open_store(c);
 	struct fixture_record	 f;
+	struct agg_batch	*b = agg_batch_new();
 	uint8_t			 d[RECORD_DIGEST_LEN];
 
 	fixture_record_init(&f, 9);
 	record_digest(&f.rec, d);
 	assert_int_equal(store_begin(s), 0);
-	assert_int_equal(store_put(s, &f.rec, d, 1), ACK_ACCEPTED);
+	assert_int_equal(store_put(s, &f.rec, d, 1, b), ACK_ACCEPTED);
+	assert_int_equal(store_apply(s, b), 0);
 	store_rollback(s);
+	agg_batch_free(b);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM agg_records"), 0);
 	assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
 	store_close(s);
 	assert_int_equal(query_int(c, "SELECT count(*) FROM record"), 1);
@@ -226,7 +234,7 @@ static void
 test_not_a_database(void **state)
 {
 	struct ctx		*c = *state;
-	struct store_options	 o = { 1 };
+	struct store_options	 o = { 1, NULL };
 	char			 err[512] = "", path[4096];
 	FILE			*f;
 

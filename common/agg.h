@@ -1,0 +1,71 @@
+/*
+ * agg.h — what one record adds to (or, voided, takes from) the aggregate
+ * tables of migration 003, and a batch that sums those deltas in memory
+ * so that a transaction writes each touched row once. Pure.
+ */
+#ifndef CTG_AGG_H
+#define CTG_AGG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalogue.h"
+#include "msg.h"
+
+#define AGG_ALL		"*"	/* the sheet where every record counts once */
+#define AGG_MAX_KEYS	4
+
+enum agg_table {
+	AGG_RECORDS,		/* month, activity, structure, venue, categories */
+	AGG_DAYS,		/* day, activity, structure, categories */
+	AGG_GROUPS,		/* month, activity, structure, category, residence */
+	AGG_PARTNERS,		/* month, activity, structure, partner */
+	AGG_PERSONS,		/* month, activity, structure, category, person */
+	AGG__TABLES
+};
+
+struct agg_table_spec {
+	const char	*name;
+	const char	*period;		/* month or day */
+	size_t		 nkeys;
+	const char	*keys[AGG_MAX_KEYS];
+};
+
+extern const struct agg_table_spec	agg_tables[AGG__TABLES];
+
+struct agg_key {
+	enum agg_table	 table;
+	const char	*sheet;
+	int		 period;		/* YYYYMM or YYYYMMDD */
+	const char	*k[AGG_MAX_KEYS];
+};
+
+struct agg_batch;
+
+struct agg_batch	*agg_batch_new(void);
+void			 agg_batch_free(struct agg_batch *);
+/* Forgets every delta; the memory is kept for the next batch. */
+void			 agg_batch_clear(struct agg_batch *);
+/* Adds delta to the key's sum. 0, or -1 when out of memory. */
+int			 agg_batch_add(struct agg_batch *, const struct agg_key *,
+			    int64_t delta);
+/* The sum for a key, 0 when absent. */
+int64_t			 agg_batch_get(const struct agg_batch *,
+			    const struct agg_key *);
+/* Calls fn for every key whose sum is not 0; returns how many. */
+size_t			 agg_batch_each(const struct agg_batch *,
+			    void (*fn)(void *, const struct agg_key *, int64_t),
+			    void *arg);
+
+/*
+ * Adds sign times the record's contributions: to each of its sheets and to
+ * AGG_ALL, one record, its participants by category and residence, its
+ * day, each partner once, each person. The record must be valid (its
+ * sheets as codes). 0, or -1 when out of memory.
+ */
+int	agg_record(struct agg_batch *, const struct catalogue *,
+	    const struct record *, int sign);
+/* The key a commune code is reported under: current CC code, hors, inconnue. */
+const char *agg_commune_key(const struct catalogue *, const char *code);
+
+#endif

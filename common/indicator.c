@@ -1,0 +1,667 @@
+/*
+ * indicator.c — from aggregate rows to a sheet's measures, indicator
+ * values and statuses.
+ *
+ * Each row is first tagged with the vocabulary indices of its activity,
+ * structure and categories; an indicator's filter is three bit masks, so a
+ * row matches with three ANDs. Every measure walks the rows once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indicator.h"
+#include "record.h"
+
+struct ind_filter {
+	uint64_t	 act, str, cat;		/* 0: any */
+};
+
+/* A row's vocabulary indices, computed once. */
+struct ind_tag {
+	int		 act, str;
+	uint64_t	 cats;
+};
+
+struct ind_ctx {
+	const struct ind_input	*in;
+	struct ind_tag		*tags;
+	int64_t			 first_day, last_day;	/* the window's */
+	double			 elapsed;	/* of the window, 0..1 */
+};
+
+int
+ind_month_parse(const char *s)
+{
+	int	 y, m;
+
+	if (s == NULL || strlen(s) != 7 || s[4] != '-' ||
+	    sscanf(s, "%4d-%2d", &y, &m) != 2 || y < 1900 || y > 9999 ||
+	    m < 1 || m > 12 || s[5] < '0' || s[5] > '1')
+		return -1;
+	return y * 100 + m;
+}
+
+static uint64_t
+ind_bit(int i)
+{
+	return i >= 0 && i < 64 ? (uint64_t)1 << i : 0;
+}
+
+/* The mask of a category and of every category under it. */
+static uint64_t
+ind_category_mask(const struct catalogue *c, int w)
+{
+	uint64_t	 m = 0;
+	size_t		 i;
+	int		 p;
+
+	for (i = 0; i < c->nwords[VOCAB_CATEGORY] && i < 64; i++)
+		for (p = (int)i; p != -1; p = c->words[VOCAB_CATEGORY][p].parent)
+			if (p == w)
+				m |= ind_bit((int)i);
+	return m;
+}
+
+/* "activity=a,b;category=c" into masks; words are checked at load. */
+static void
+ind_filter_parse(const struct catalogue *c, const char *text,
+    struct ind_filter *f)
+{
+	char		 buf[512], *part, *save, *eq, *w, *save2;
+	uint64_t	*mask;
+	enum cat_vocab	 v;
+	int		 i;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(buf, sizeof(buf), "%s", text ? text : "");
+	for (part = strtok_r(buf, ";", &save); part != NULL;
+	    part = strtok_r(NULL, ";", &save)) {
+		if ((eq = strchr(part, '=')) == NULL)
+			continue;
+		*eq++ = '\0';
+		if (strcmp(part, "activity") == 0) {
+			v = VOCAB_ACTIVITY;
+			mask = &f->act;
+		} else if (strcmp(part, "structure") == 0) {
+			v = VOCAB_STRUCTURE;
+			mask = &f->str;
+		} else if (strcmp(part, "category") == 0) {
+			v = VOCAB_CATEGORY;
+			mask = &f->cat;
+		} else
+			continue;
+		for (w = strtok_r(eq, ",", &save2); w != NULL;
+		    w = strtok_r(NULL, ",", &save2)) {
+			i = catalogue_word(c, v, w);
+			*mask |= v == VOCAB_CATEGORY ? ind_category_mask(c, i) :
+			    ind_bit(i);
+		}
+	}
+}
+
+static void
+ind_tag_rows(struct ind_ctx *x)
+{
+	const struct catalogue	*c = x->in->cat;
+	size_t			 i;
+	char			 buf[1024], *w, *save;
+
+	for (i = 0; i < x->in->nrows; i++) {
+		const struct ind_row	*r = &x->in->rows[i];
+		struct ind_tag		*t = &x->tags[i];
+		const char		*cats = NULL;
+
+		t->act = catalogue_word(c, VOCAB_ACTIVITY, r->k[0]);
+		t->str = catalogue_word(c, VOCAB_STRUCTURE, r->k[1]);
+		switch (r->table) {
+		case AGG_RECORDS:
+			cats = r->k[3];
+			break;
+		case AGG_DAYS:
+			cats = r->k[2];
+			break;
+		case AGG_GROUPS:
+		case AGG_PERSONS:
+			t->cats = ind_bit(catalogue_word(c, VOCAB_CATEGORY,
+			    r->k[2]));
+			break;
+		default:
+			break;
+		}
+		if (cats == NULL)
+			continue;
+		snprintf(buf, sizeof(buf), "%s", cats);
+		for (w = strtok_r(buf, ",", &save); w != NULL;
+		    w = strtok_r(NULL, ",", &save))
+			t->cats |= ind_bit(catalogue_word(c, VOCAB_CATEGORY, w));
+	}
+}
+
+/* 0: this window; -100: the same window a year before. */
+static int
+ind_in_window(const struct ind_ctx *x, const struct ind_row *r, int shift)
+{
+	int	 month = r->table == AGG_DAYS ? r->period / 100 : r->period;
+
+	return month >= x->in->from + shift && month <= x->in->to + shift;
+}
+
+/*
+ * The rows an indicator reads: its table, its scope, its window, its
+ * filter. The partners table has no categories: a category filter does
+ * not narrow it.
+ */
+static int
+ind_match(const struct ind_ctx *x, size_t i, enum agg_table table, int all,
+    const struct ind_filter *f, int shift)
+{
+	const struct ind_row	*r = &x->in->rows[i];
+	const struct ind_tag	*t = &x->tags[i];
+
+	if (r->table != table || r->all != all || !ind_in_window(x, r, shift))
+		return 0;
+	if (f == NULL)
+		return 1;
+	if ((f->act && !(f->act & ind_bit(t->act))) ||
+	    (f->str && !(f->str & ind_bit(t->str))))
+		return 0;
+	return table == AGG_PARTNERS || !f->cat || (f->cat & t->cats) != 0;
+}
+
+static int64_t
+ind_sum(const struct ind_ctx *x, enum agg_table table, int all,
+    const struct ind_filter *f, int shift)
+{
+	int64_t	 n = 0;
+	size_t	 i;
+
+	for (i = 0; i < x->in->nrows; i++)
+		if (ind_match(x, i, table, all, f, shift))
+			n += x->in->rows[i].n;
+	return n;
+}
+
+/* key -> sum of n over matching rows, in a JSON object. */
+static json_object *
+ind_breakdown(const struct ind_ctx *x, enum agg_table table, int key,
+    int all, const struct ind_filter *f)
+{
+	json_object	*o = json_object_new_object(), *v;
+	size_t		 i;
+
+	for (i = 0; i < x->in->nrows; i++) {
+		const struct ind_row *r = &x->in->rows[i];
+
+		if (!ind_match(x, i, table, all, f, 0))
+			continue;
+		if (json_object_object_get_ex(o, r->k[key], &v))
+			json_object_set_int64(v, json_object_get_int64(v) +
+			    r->n);
+		else
+			json_object_object_add(o, r->k[key],
+			    json_object_new_int64(r->n));
+	}
+	return o;
+}
+
+static int
+ind_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted distinct values of a key over matching rows. */
+static json_object *
+ind_distinct(const struct ind_ctx *x, enum agg_table table, int key,
+    int all, const struct ind_filter *f, int shift)
+{
+	json_object	*a = json_object_new_array();
+	const char	**v = calloc(x->in->nrows + 1, sizeof(*v));
+	size_t		 i, n = 0;
+
+	if (v == NULL)
+		return a;
+	for (i = 0; i < x->in->nrows; i++)
+		if (ind_match(x, i, table, all, f, shift) &&
+		    x->in->rows[i].n > 0)
+			v[n++] = x->in->rows[i].k[key];
+	qsort(v, n, sizeof(*v), ind_strcmp);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+			json_object_array_add(a, json_object_new_string(v[i]));
+	free(v);
+	return a;
+}
+
+static int64_t
+ind_count_distinct(const struct ind_ctx *x, enum agg_table table, int key,
+    int all, const struct ind_filter *f, int shift)
+{
+	json_object	*a = ind_distinct(x, table, key, all, f, shift);
+	int64_t		 n = (int64_t)json_object_array_length(a);
+
+	json_object_put(a);
+	return n;
+}
+
+/* The sheet's base measures (DESIGN.md), into o. */
+static void
+ind_base(const struct ind_ctx *x, json_object *o)
+{
+	json_object_object_add(o, "records", json_object_new_int64(
+	    ind_sum(x, AGG_RECORDS, 0, NULL, 0)));
+	json_object_object_add(o, "participants", json_object_new_int64(
+	    ind_sum(x, AGG_GROUPS, 0, NULL, 0)));
+	json_object_object_add(o, "by_category",
+	    ind_breakdown(x, AGG_GROUPS, 2, 0, NULL));
+	json_object_object_add(o, "by_residence",
+	    ind_breakdown(x, AGG_GROUPS, 3, 0, NULL));
+	json_object_object_add(o, "by_activity",
+	    ind_breakdown(x, AGG_RECORDS, 0, 0, NULL));
+	json_object_object_add(o, "communes_hosting",
+	    ind_distinct(x, AGG_RECORDS, 2, 0, NULL, 0));
+	json_object_object_add(o, "partners",
+	    ind_distinct(x, AGG_PARTNERS, 2, 0, NULL, 0));
+	json_object_object_add(o, "distinct_participants",
+	    json_object_new_int64(ind_count_distinct(x, AGG_PERSONS, 3, 0,
+	    NULL, 0)));
+}
+
+/* Status of a count against a target, given the time elapsed. */
+static const char *
+ind_status_count(const struct ind_ctx *x, double value, double target,
+    const char *per)
+{
+	double	 months = (x->in->to / 100 - x->in->from / 100) * 12 +
+		    (x->in->to % 100 - x->in->from % 100) + 1;
+	double	 want = strcmp(per, "an") == 0 ? target * months / 12 : target;
+
+	if (value >= want)
+		return IND_ATTEINT;
+	if (value <= 0)
+		return x->elapsed >= 0.5 ? IND_EN_RETARD : IND_NON_COMMENCE;
+	return value >= want * x->elapsed ? IND_EN_BONNE_VOIE : IND_EN_RETARD;
+}
+
+static void
+ind_date(int yyyymmdd, char out[11])
+{
+	unsigned	 v = (unsigned)yyyymmdd;
+
+	snprintf(out, 11, "%04u-%02u-%02u", v / 10000 % 10000, v / 100 % 100,
+	    v % 100);
+}
+
+static int64_t
+ind_days(int yyyymmdd)
+{
+	char	 s[11];
+	int64_t	 d = 0;
+
+	ind_date(yyyymmdd, s);
+	date_parse(s, &d);
+	return d;
+}
+
+static int
+ind_intcmp(const void *a, const void *b)
+{
+	int	 x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The dates of matching activities and the gaps between them, the window's
+ * start and its end (or today) included: the longest gap is the value.
+ */
+static const char *
+ind_cadence(const struct ind_ctx *x, int all, const struct ind_filter *f,
+    const char *target, json_object *io)
+{
+	json_object	*dates = json_object_new_array(), *gaps;
+	int		*d = calloc(x->in->nrows + 2, sizeof(*d));
+	int64_t		 prev = x->first_day, end, gap, longest = 0;
+	int64_t		 lfrom = 0, lto = 0, max = atoll(target);
+	size_t		 i, n = 0;
+	char		 s[11];
+
+	gaps = json_object_new_array();
+	for (i = 0; d != NULL && i < x->in->nrows; i++)
+		if (ind_match(x, i, AGG_DAYS, all, f, 0) &&
+		    x->in->rows[i].n > 0)
+			d[n++] = x->in->rows[i].period;
+	if (d != NULL)
+		qsort(d, n, sizeof(*d), ind_intcmp);
+	end = x->last_day < x->in->today ? x->last_day : x->in->today;
+	for (i = 0; i <= n; i++) {
+		int64_t	 day;
+
+		if (i < n && i > 0 && d[i] == d[i - 1])
+			continue;
+		day = i < n ? ind_days(d[i]) : end;
+		if (i < n) {
+			ind_date(d[i], s);
+			json_object_array_add(dates, json_object_new_string(s));
+		}
+		gap = day - prev;
+		if (gap > longest) {
+			longest = gap;
+			lfrom = prev;
+			lto = day;
+		}
+		if (max > 0 && gap > max) {
+			json_object	*g = json_object_new_object();
+
+			date_format(prev, s);
+			json_object_object_add(g, "from",
+			    json_object_new_string(s));
+			date_format(day, s);
+			json_object_object_add(g, "to",
+			    json_object_new_string(s));
+			json_object_object_add(g, "days",
+			    json_object_new_int64(gap));
+			json_object_array_add(gaps, g);
+		}
+		prev = day;
+	}
+	free(d);
+	json_object_object_add(io, "value", json_object_new_int64(longest));
+	json_object_object_add(io, "dates", dates);
+	date_format(lfrom, s);
+	json_object_object_add(io, "longest_gap_from", json_object_new_string(s));
+	date_format(lto, s);
+	json_object_object_add(io, "longest_gap_to", json_object_new_string(s));
+	json_object_object_add(io, "gaps_over_target", gaps);
+	if (max <= 0)
+		return NULL;
+	json_object_object_add(io, "held",
+	    json_object_new_boolean(n > 0 && longest <= max));
+	if (n == 0)
+		return IND_NON_COMMENCE;
+	return longest <= max ? IND_ATTEINT : IND_EN_RETARD;
+}
+
+static int64_t
+ind_basis(const struct ind_ctx *x, const char *basis, int all,
+    const struct ind_filter *f, int shift)
+{
+	if (strcmp(basis, "participants") == 0)
+		return ind_sum(x, AGG_GROUPS, all, f, shift);
+	if (strcmp(basis, "distinct_persons") == 0)
+		return ind_count_distinct(x, AGG_PERSONS, 3, all, f, shift);
+	return ind_sum(x, AGG_RECORDS, all, f, shift);
+}
+
+static const char *
+ind_trend(const struct ind_ctx *x, const struct cat_indicator *d, int all,
+    const struct ind_filter *f, json_object *io)
+{
+	int64_t	 now = ind_basis(x, d->basis, all, f, 0);
+	int64_t	 before = ind_basis(x, d->basis, all, f, -100);
+	double	 ratio = before > 0 ? (double)now / (double)before : 0;
+
+	json_object_object_add(io, "value", json_object_new_int64(now));
+	json_object_object_add(io, "previous", json_object_new_int64(before));
+	json_object_object_add(io, "ratio", before > 0 ?
+	    json_object_new_double((double)(int64_t)(ratio * 1000) / 1000) :
+	    NULL);
+	if (d->baseline[0] != '\0' && atof(d->baseline) > 0)
+		json_object_object_add(io, "ratio_to_baseline",
+		    json_object_new_double((double)(int64_t)(now * 1000 /
+		    atof(d->baseline)) / 1000));
+	if (d->target[0] == '\0')
+		return NULL;
+	if (now == 0)
+		return IND_NON_COMMENCE;
+	if (before == 0)
+		return IND_EN_BONNE_VOIE;
+	return ratio >= atof(d->target) ? IND_ATTEINT : IND_EN_RETARD;
+}
+
+/* The CC's communes that hosted a matching activity, and those not yet. */
+static int64_t
+ind_coverage(const struct ind_ctx *x, int all, const struct ind_filter *f,
+    json_object *io)
+{
+	const struct catalogue	*c = x->in->cat;
+	json_object		*venues = ind_distinct(x, AGG_RECORDS, 2, all,
+				    f, 0), *covered, *missing;
+	size_t			 i, j, n = json_object_array_length(venues);
+	int64_t			 count = 0;
+
+	covered = json_object_new_array();
+	missing = json_object_new_array();
+	for (i = 0; i < c->ncommunes; i++) {
+		const struct cat_commune *m = &c->communes[i];
+
+		if (!m->ccqb || strcmp(m->type, "COM") != 0)
+			continue;
+		for (j = 0; j < n; j++)
+			if (strcmp(json_object_get_string(
+			    json_object_array_get_idx(venues, j)), m->code) == 0)
+				break;
+		json_object_array_add(j < n ? covered : missing,
+		    json_object_new_string(m->code));
+		count += j < n;
+	}
+	json_object_put(venues);
+	json_object_object_add(io, "covered", covered);
+	json_object_object_add(io, "missing", missing);
+	return count;
+}
+
+/* Evidence entries of one indicator; the latest decides the status. */
+static const char *
+ind_qualitative(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	json_object	*list = json_object_new_array();
+	const char	*latest = NULL, *latest_date = "";
+	int64_t		 done = 0;
+	size_t		 i;
+
+	for (i = 0; i < x->in->nevidence; i++) {
+		const struct ind_evidence	*e = &x->in->evidence[i];
+		json_object			*eo;
+
+		if (strcmp(e->indicator, d->id) != 0)
+			continue;
+		eo = json_object_new_object();
+		json_object_object_add(eo, "id", json_object_new_string(e->id));
+		json_object_object_add(eo, "date",
+		    json_object_new_string(e->date));
+		json_object_object_add(eo, "state",
+		    json_object_new_string(e->state));
+		json_object_object_add(eo, "text",
+		    json_object_new_string(e->text));
+		json_object_object_add(eo, "reference", e->reference ?
+		    json_object_new_string(e->reference) : NULL);
+		json_object_array_add(list, eo);
+		done += strcmp(e->state, "réalisé") == 0;
+		if (strcmp(e->date, latest_date) >= 0) {
+			latest_date = e->date;
+			latest = e->state;
+		}
+	}
+	json_object_object_add(io, "value", json_object_new_int64(done));
+	json_object_object_add(io, "evidence", list);
+	if (d->target[0] != '\0')
+		return ind_status_count(x, (double)done, atof(d->target),
+		    d->target_per);
+	if (latest == NULL)
+		return IND_NON_COMMENCE;
+	return strcmp(latest, "réalisé") == 0 ? IND_ATTEINT : IND_EN_BONNE_VOIE;
+}
+
+static const char *
+ind_value(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	struct ind_filter	 f;
+	int			 all = strcmp(d->scope, "all") == 0;
+	int64_t			 v = -1;
+	json_object		*list;
+
+	ind_filter_parse(x->in->cat, d->filter, &f);
+	if (strcmp(d->measure, "records") == 0)
+		v = ind_sum(x, AGG_RECORDS, all, &f, 0);
+	else if (strcmp(d->measure, "participants") == 0)
+		v = ind_sum(x, AGG_GROUPS, all, &f, 0);
+	else if (strcmp(d->measure, "distinct_persons") == 0)
+		v = ind_count_distinct(x, AGG_PERSONS, 3, all, &f, 0);
+	else if (strcmp(d->measure, "by_category") == 0)
+		json_object_object_add(io, "value",
+		    ind_breakdown(x, AGG_GROUPS, 2, all, &f));
+	else if (strcmp(d->measure, "by_residence") == 0)
+		json_object_object_add(io, "value",
+		    ind_breakdown(x, AGG_GROUPS, 3, all, &f));
+	else if (strcmp(d->measure, "by_activity") == 0)
+		json_object_object_add(io, "value",
+		    ind_breakdown(x, AGG_RECORDS, 0, all, &f));
+	else if (strcmp(d->measure, "venues") == 0 ||
+	    strcmp(d->measure, "partners") == 0) {
+		list = d->measure[0] == 'v' ?
+		    ind_distinct(x, AGG_RECORDS, 2, all, &f, 0) :
+		    ind_distinct(x, AGG_PARTNERS, 2, all, &f, 0);
+		v = (int64_t)json_object_array_length(list);
+		json_object_object_add(io, "list", list);
+	} else if (strcmp(d->measure, "coverage") == 0)
+		v = ind_coverage(x, all, &f, io);
+	else if (strcmp(d->measure, "cadence") == 0)
+		return ind_cadence(x, all, &f, d->target, io);
+	else if (strcmp(d->measure, "trend") == 0)
+		return ind_trend(x, d, all, &f, io);
+	else if (strcmp(d->measure, "qualitative") == 0)
+		return ind_qualitative(x, d, io);
+	if (v < 0)
+		return NULL;	/* a breakdown: no target */
+	json_object_object_add(io, "value", json_object_new_int64(v));
+	if (d->target[0] == '\0')
+		return NULL;
+	return ind_status_count(x, (double)v, atof(d->target), d->target_per);
+}
+
+/* A target or baseline: an integer when it is one, else a decimal. */
+static json_object *
+ind_number_or_null(const char *s)
+{
+	double	 d;
+
+	if (s == NULL || s[0] == '\0')
+		return NULL;
+	d = atof(s);
+	if (d == (double)(int64_t)d)
+		return json_object_new_int64((int64_t)d);
+	return json_object_new_double(d);
+}
+
+/* The sheet's own status, from its indicators' and its deadline. */
+static const char *
+ind_sheet_status(const struct ind_ctx *x, const char **st, size_t n,
+    int64_t records)
+{
+	size_t	 i, atteint = 0, retard = 0, rien = 0, judged = 0;
+	int	 deadline = 0, year = (int)(x->in->to / 100);
+	const char *p;
+
+	for (p = x->in->sheet->deadline; p != NULL && *p != '\0'; p++)
+		if (p[0] >= '1' && p[0] <= '2' && atoi(p) > 2000) {
+			deadline = atoi(p) > deadline ? atoi(p) : deadline;
+			p += 3;
+		}
+	for (i = 0; i < n; i++) {
+		if (st[i] == NULL)
+			continue;
+		judged++;
+		atteint += strcmp(st[i], IND_ATTEINT) == 0;
+		retard += strcmp(st[i], IND_EN_RETARD) == 0;
+		rien += strcmp(st[i], IND_NON_COMMENCE) == 0;
+	}
+	if (judged > 0 && atteint == judged)
+		return IND_ATTEINT;
+	if (retard > 0 || (deadline > 0 && year > deadline))
+		return IND_EN_RETARD;
+	if ((judged == 0 || rien == judged) && records == 0)
+		return IND_NON_COMMENCE;
+	return IND_EN_BONNE_VOIE;
+}
+
+static void
+ind_add_str(json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, v != NULL && v[0] != '\0' ?
+	    json_object_new_string(v) : NULL);
+}
+
+json_object *
+ind_sheet(const struct ind_input *in)
+{
+	const struct cat_sheet	*s = in->sheet;
+	struct ind_ctx		 x = { .in = in };
+	json_object		*o = json_object_new_object(), *inds;
+	const char		**st;
+	char			 from[24], to[24];
+	size_t			 i;
+	int64_t			 span;
+
+	x.tags = calloc(in->nrows + 1, sizeof(*x.tags));
+	st = calloc(s->count + 1, sizeof(*st));
+	if (x.tags == NULL || st == NULL) {
+		free(x.tags);
+		free(st);
+		json_object_put(o);
+		return NULL;
+	}
+	ind_tag_rows(&x);
+	ind_date(in->from * 100 + 1, from);
+	date_parse(from, &x.first_day);
+	ind_date((in->to % 100 == 12 ? in->to + 89 : in->to + 1) * 100 + 1,
+	    to);
+	date_parse(to, &x.last_day);
+	x.last_day--;
+	span = x.last_day - x.first_day + 1;
+	x.elapsed = (double)(in->today - x.first_day + 1) / (double)span;
+	x.elapsed = x.elapsed < 0 ? 0 : x.elapsed > 1 ? 1 : x.elapsed;
+
+	ind_add_str(o, "code", s->code);
+	json_object_object_add(o, "number", json_object_new_int(s->number));
+	ind_add_str(o, "title", s->title);
+	ind_add_str(o, "axis", s->axis);
+	ind_add_str(o, "objective", s->objective);
+	ind_add_str(o, "deadline", s->deadline);
+	snprintf(from, sizeof(from), "%04d-%02d", in->from / 100,
+	    in->from % 100);
+	snprintf(to, sizeof(to), "%04d-%02d", in->to / 100, in->to % 100);
+	ind_add_str(o, "from", from);
+	ind_add_str(o, "to", to);
+	ind_base(&x, o);
+	inds = json_object_new_array();
+	for (i = 0; i < s->count; i++) {
+		const struct cat_indicator	*d = &in->cat->indicators[
+						    s->first + i];
+		json_object			*io = json_object_new_object();
+
+		ind_add_str(io, "id", d->id);
+		ind_add_str(io, "kind", d->kind);
+		ind_add_str(io, "label", d->label);
+		ind_add_str(io, "measure", d->measure);
+		st[i] = ind_value(&x, d, io);
+		json_object_object_add(io, "target",
+		    ind_number_or_null(d->target));
+		ind_add_str(io, "target_per", d->target_per);
+		json_object_object_add(io, "baseline",
+		    ind_number_or_null(d->baseline));
+		ind_add_str(io, "baseline_year", d->baseline_year);
+		ind_add_str(io, "status", st[i]);
+		json_object_array_add(inds, io);
+	}
+	json_object_object_add(o, "status", json_object_new_string(
+	    ind_sheet_status(&x, st, s->count, ind_sum(&x, AGG_RECORDS, 0,
+	    NULL, 0))));
+	json_object_object_add(o, "indicators", inds);
+	free(x.tags);
+	free(st);
+	return o;
+}

@@ -1,0 +1,57 @@
+/*
+ * indicator.h — a sheet's measures and indicators over a window of months,
+ * computed from aggregate rows as the catalogue declares them
+ * (schema/catalogue/MEASURES.md). Pure: rows and evidence come in, JSON
+ * objects (json-c) come out.
+ */
+#ifndef CTG_INDICATOR_H
+#define CTG_INDICATOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "agg.h"
+#include "catalogue.h"
+
+/* One row of an aggregate table, for the sheet or for AGG_ALL. */
+struct ind_row {
+	enum agg_table	 table;
+	int		 all;		/* from the AGG_ALL sheet */
+	int		 period;	/* YYYYMM, or YYYYMMDD for AGG_DAYS */
+	const char	*k[AGG_MAX_KEYS];
+	int64_t		 n;
+};
+
+struct ind_evidence {
+	const char	*indicator, *date, *state, *text, *reference, *id;
+};
+
+struct ind_input {
+	const struct catalogue	*cat;
+	const struct cat_sheet	*sheet;
+	int			 from, to;	/* YYYYMM, inclusive */
+	int64_t			 today;		/* days since 1970 */
+	const struct ind_row	*rows;		/* months from - 100 to to */
+	size_t			 nrows;
+	const struct ind_evidence *evidence;	/* the sheet's, up to "to" */
+	size_t			 nevidence;
+};
+
+/* The four statuses, as the reports print them. */
+#define IND_ATTEINT		"atteint"
+#define IND_EN_BONNE_VOIE	"en bonne voie"
+#define IND_EN_RETARD		"en retard"
+#define IND_NON_COMMENCE	"non commencé"
+
+/*
+ * The sheet JSON of DESIGN.md: the sheet, its base measures over the
+ * window, each indicator with its value, target and status, the sheet's
+ * status. The caller owns the object (json_object_put).
+ */
+json_object	*ind_sheet(const struct ind_input *);
+/* YYYY-MM to YYYYMM; -1 when the text is not such a month. */
+int		 ind_month_parse(const char *);
+
+#endif

@@ -1,0 +1,419 @@
+/*
+ * query.c — the read side: aggregate rows and evidence of a sheet into
+ * indicator.c, revisions of a record, and verify's report, as JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <sqlite3.h>
+
+#include "arena.h"
+#include "indicator.h"
+#include "query.h"
+#include "record.h"
+#include "store.h"
+#include "uuid.h"
+
+#define QUERY_MAX_DIFFS	1000	/* differences listed by verify */
+
+struct query_db {
+	sqlite3			*db;
+	const struct catalogue	*cat;
+	sqlite3_stmt		*rows[AGG__TABLES];
+	sqlite3_stmt		*evidence;
+	sqlite3_stmt		*revisions;
+	char			 error[512];
+};
+
+struct query_db *
+query_open(const char *path, const struct catalogue *cat, char *err,
+    size_t errlen)
+{
+	struct query_db	*q = calloc(1, sizeof(*q));
+	char		 sql[512];
+	size_t		 i, k, o;
+
+	if (q == NULL)
+		return NULL;
+	q->cat = cat;
+	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(q->db, 5000);
+	for (i = 0; i < AGG__TABLES; i++) {
+		const struct agg_table_spec *t = &agg_tables[i];
+
+		o = (size_t)snprintf(sql, sizeof(sql), "SELECT sheet = '*', %s",
+		    t->period);
+		for (k = 0; k < t->nkeys; k++)
+			o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s",
+			    t->keys[k]);
+		snprintf(sql + o, sizeof(sql) - o, ", n FROM %s WHERE sheet "
+		    "IN (?1, ?2) AND %s BETWEEN ?3 AND ?4", t->name, t->period);
+		if (sqlite3_prepare_v3(q->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &q->rows[i], NULL) != SQLITE_OK)
+			goto fail;
+	}
+	if (sqlite3_prepare_v3(q->db, "SELECT indicator, date, state, text, "
+	    "reference, lower(hex(id)) FROM evidence WHERE indicator > ?1 || '/' "
+	    "AND indicator < ?1 || '0' AND date <= ?2 ORDER BY date, id", -1,
+	    SQLITE_PREPARE_PERSISTENT, &q->evidence, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(q->db, "SELECT rev FROM revision WHERE "
+	    "record = ?1 ORDER BY rev", -1, SQLITE_PREPARE_PERSISTENT,
+	    &q->revisions, NULL) != SQLITE_OK)
+		goto fail;
+	return q;
+fail:
+	snprintf(err, errlen, "lecture de %s impossible : %s", path,
+	    q->db ? sqlite3_errmsg(q->db) : "mémoire insuffisante");
+	query_close(q);
+	return NULL;
+}
+
+void
+query_close(struct query_db *q)
+{
+	size_t	 i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < AGG__TABLES; i++)
+		sqlite3_finalize(q->rows[i]);
+	sqlite3_finalize(q->evidence);
+	sqlite3_finalize(q->revisions);
+	sqlite3_close(q->db);
+	free(q);
+}
+
+static const char *
+query_col(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char	*t = sqlite3_column_text(st, i);
+
+	return t == NULL ? NULL : arena_strdup(a, (const char *)t);
+}
+
+/* Appends the rows of one table; 0 or -1. */
+static int
+query_rows(struct query_db *q, enum agg_table t, const char *sheet,
+    int all, int lo, int hi, struct arena *a, struct ind_row **v,
+    size_t *n, size_t *cap)
+{
+	sqlite3_stmt	*st = q->rows[t];
+	struct ind_row	*r, *nv;
+	size_t		 k;
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, sheet, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, all ? AGG_ALL : sheet, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, lo);
+	sqlite3_bind_int(st, 4, hi);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 1024;
+			if ((nv = realloc(*v, *cap * sizeof(**v))) == NULL)
+				break;
+			*v = nv;
+		}
+		r = &(*v)[(*n)++];
+		r->table = t;
+		r->all = sqlite3_column_int(st, 0);
+		r->period = sqlite3_column_int(st, 1);
+		for (k = 0; k < agg_tables[t].nkeys; k++)
+			r->k[k] = query_col(a, st, (int)k + 2);
+		r->n = sqlite3_column_int64(st, (int)agg_tables[t].nkeys + 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+query_evidence(struct query_db *q, const char *sheet, int to,
+    struct arena *a, struct ind_evidence **v, size_t *n)
+{
+	sqlite3_stmt	*st = q->evidence;
+	char		 last[32];
+	size_t		 cap = 0;
+	struct ind_evidence *nv;
+	int		 rc;
+
+	snprintf(last, sizeof(last), "%04d-%02d-31", to / 100, to % 100);
+	sqlite3_bind_text(st, 1, sheet, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, last, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(*v, cap * sizeof(**v))) == NULL)
+				break;
+			*v = nv;
+		}
+		(*v)[*n] = (struct ind_evidence){ query_col(a, st, 0),
+		    query_col(a, st, 1), query_col(a, st, 2),
+		    query_col(a, st, 3), query_col(a, st, 4),
+		    query_col(a, st, 5) };
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* What a sheet needs beyond its own rows: AGG_ALL rows, days. */
+static void
+query_needs(const struct catalogue *c, const struct cat_sheet *s, int *all,
+    int *days)
+{
+	size_t	 i;
+
+	*all = *days = 0;
+	for (i = s->first; i < s->first + s->count; i++) {
+		*all |= strcmp(c->indicators[i].scope, "all") == 0;
+		*days |= strcmp(c->indicators[i].measure, "cadence") == 0;
+	}
+}
+
+static char *
+query_fail(struct query_db *q, const char **error, const char *fmt,
+    const char *v)
+{
+	snprintf(q->error, sizeof(q->error), fmt, v ? v : "");
+	*error = q->error;
+	return NULL;
+}
+
+static char *
+query_json(json_object *o)
+{
+	char	*s = strdup(json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return s;
+}
+
+static char *
+query_sheet(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	struct ind_input	 in = { .cat = q->cat, .today = today };
+	struct ind_row		*rows = NULL;
+	struct ind_evidence	*ev = NULL;
+	struct arena		 a = { 0 };
+	size_t			 n = 0, cap = 0, nev = 0;
+	char			 now[11];
+	int			 all, days, cur, ok = 1, t;
+	char			*json = NULL;
+
+	date_format(today, now);
+	cur = atoi(now) * 100 + atoi(now + 5);
+	if ((in.sheet = catalogue_sheet(q->cat, qu->key)) == NULL)
+		return query_fail(q, error, "fiche « %s » inconnue : attendu un "
+		    "code comme III.A.17 ou un numéro de 1 à 46", qu->key);
+	in.from = qu->from && *qu->from ? ind_month_parse(qu->from) :
+	    cur / 100 * 100 + 1;
+	in.to = qu->to && *qu->to ? ind_month_parse(qu->to) : cur;
+	if (in.from < 0)
+		return query_fail(q, error, "début « %s » invalide : attendu "
+		    "un mois AAAA-MM", qu->from);
+	if (in.to < 0)
+		return query_fail(q, error, "fin « %s » invalide : attendu un "
+		    "mois AAAA-MM", qu->to);
+	if (in.from > in.to)
+		return query_fail(q, error, "période inversée : le début "
+		    "(%s) vient après la fin", qu->from);
+	if (in.to > cur)
+		return query_fail(q, error, "fin « %s » dans le futur : "
+		    "attendu au plus le mois en cours", qu->to);
+	query_needs(q->cat, in.sheet, &all, &days);
+	for (t = 0; t < AGG__TABLES && ok; t++) {
+		if (t == AGG_DAYS)
+			ok = !days || query_rows(q, AGG_DAYS, in.sheet->code,
+			    all, in.from * 100, in.to * 100 + 99, &a, &rows,
+			    &n, &cap) == 0;
+		else
+			ok = query_rows(q, (enum agg_table)t, in.sheet->code,
+			    all, in.from - 100, in.to, &a, &rows, &n,
+			    &cap) == 0;
+	}
+	if (ok)
+		ok = query_evidence(q, in.sheet->code, in.to, &a, &ev,
+		    &nev) == 0;
+	if (!ok) {
+		query_fail(q, error, "lecture de la base impossible : %s",
+		    sqlite3_errmsg(q->db));
+		goto out;
+	}
+	in.rows = rows;
+	in.nrows = n;
+	in.evidence = ev;
+	in.nevidence = nev;
+	json = query_json(ind_sheet(&in));
+out:
+	free(rows);
+	free(ev);
+	arena_free(&a);
+	return json;
+}
+
+/* A record as JSON: its content, as stored in one revision. */
+static json_object *
+query_record_json(const struct record *r, const struct store_revision *v)
+{
+	json_object	*o = json_object_new_object(), *a, *g;
+	char		 hex[2 * PERSON_TOKEN_LEN + 1];
+	size_t		 i, k;
+
+	json_object_object_add(o, "rev", json_object_new_int(v->rev));
+	json_object_object_add(o, "kind", json_object_new_string(v->kind));
+	json_object_object_add(o, "received_ms",
+	    json_object_new_int64(v->received));
+	if (v->reason != NULL)
+		json_object_object_add(o, "reason",
+		    json_object_new_string(v->reason));
+	a = json_object_new_array();
+	for (i = 0; i < r->nsheets; i++)
+		json_object_array_add(a, json_object_new_string(r->sheets[i]));
+	json_object_object_add(o, "sheets", a);
+	json_object_object_add(o, "activity",
+	    json_object_new_string(r->activity));
+	json_object_object_add(o, "date", json_object_new_string(r->date));
+	json_object_object_add(o, "commune", json_object_new_string(r->commune));
+	json_object_object_add(o, "structure",
+	    json_object_new_string(r->structure));
+	a = json_object_new_array();
+	for (i = 0; i < r->ngroups; i++) {
+		g = json_object_new_object();
+		json_object_object_add(g, "category",
+		    json_object_new_string(r->groups[i].category));
+		json_object_object_add(g, "residence",
+		    json_object_new_string(r->groups[i].residence));
+		json_object_object_add(g, "count",
+		    json_object_new_int64(r->groups[i].count));
+		if (r->groups[i].person != NULL) {
+			for (k = 0; k < r->groups[i].person_len &&
+			    k < PERSON_TOKEN_LEN; k++)
+				snprintf(hex + 2 * k, 3, "%02x",
+				    r->groups[i].person[k]);
+			json_object_object_add(g, "person",
+			    json_object_new_string(hex));
+		}
+		json_object_array_add(a, g);
+	}
+	json_object_object_add(o, "groups", a);
+	a = json_object_new_array();
+	for (i = 0; i < r->npartners; i++)
+		json_object_array_add(a,
+		    json_object_new_string(r->partners[i]));
+	json_object_object_add(o, "partners", a);
+	json_object_object_add(o, "title", r->title ?
+	    json_object_new_string(r->title) : NULL);
+	return o;
+}
+
+/*
+ * Every revision of a record. The store's reader is used on this read-only
+ * connection through a store opened on the same file.
+ */
+static char *
+query_revisions(struct query_db *q, const struct query *qu,
+    const char **error)
+{
+	uint8_t			 id[RECORD_ID_LEN];
+	struct store_options	 so = { 0, q->cat };
+	struct store		*s;
+	struct store_revision	 v;
+	struct record		 r;
+	struct arena		 a = { 0 };
+	json_object		*o, *list;
+	char			 err[256];
+	int			 rev, found = 0;
+
+	if (qu->key == NULL || uuid_parse(qu->key, id) == -1)
+		return query_fail(q, error, "identifiant « %s » invalide : "
+		    "attendu un UUID", qu->key);
+	if ((s = store_open(sqlite3_db_filename(q->db, "main"), &so, err,
+	    sizeof(err))) == NULL)
+		return query_fail(q, error, "lecture impossible : %s", err);
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(qu->key));
+	list = json_object_new_array();
+	for (rev = 1; store_get(s, id, rev, &a, &r, &v) == 1; rev++) {
+		found = 1;
+		json_object_object_add(o, "voided",
+		    json_object_new_boolean(v.voided));
+		json_object_array_add(list, query_record_json(&r, &v));
+		arena_free(&a);
+	}
+	arena_free(&a);
+	store_close(s);
+	json_object_object_add(o, "revisions", list);
+	if (!found) {
+		json_object_put(o);
+		return query_fail(q, error, "enregistrement %s inconnu",
+		    qu->key);
+	}
+	return query_json(o);
+}
+
+char *
+query_answer(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	*error = NULL;
+	if (qu->kind != NULL && strcmp(qu->kind, "sheet") == 0)
+		return query_sheet(q, qu, today, error);
+	if (qu->kind != NULL && strcmp(qu->kind, "revisions") == 0)
+		return query_revisions(q, qu, error);
+	return query_fail(q, error, "question « %s » inconnue : attendu "
+	    "sheet, revisions ou verify", qu->kind);
+}
+
+struct query_diffs {
+	json_object	*list;
+	long		 n;
+};
+
+static void
+query_diff(void *arg, const struct agg_key *k, int64_t stored,
+    int64_t expected)
+{
+	struct query_diffs	*d = arg;
+	json_object		*o, *keys;
+	size_t			 i;
+
+	if (++d->n > QUERY_MAX_DIFFS)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "table",
+	    json_object_new_string(agg_tables[k->table].name));
+	json_object_object_add(o, "sheet", json_object_new_string(k->sheet));
+	json_object_object_add(o, "period", json_object_new_int(k->period));
+	keys = json_object_new_array();
+	for (i = 0; i < agg_tables[k->table].nkeys; i++)
+		json_object_array_add(keys, json_object_new_string(k->k[i]));
+	json_object_object_add(o, "keys", keys);
+	json_object_object_add(o, "stored", json_object_new_int64(stored));
+	json_object_object_add(o, "expected", json_object_new_int64(expected));
+	json_object_array_add(d->list, o);
+}
+
+char *
+query_verify(struct store *s, const struct query *qu, void *arg)
+{
+	struct query_diffs	 d = { json_object_new_array(), 0 };
+	json_object		*o;
+	long			 n, records = 0;
+
+	(void)qu;
+	(void)arg;
+	if ((n = store_verify(s, query_diff, &d, &records)) < 0) {
+		json_object_put(d.list);
+		return NULL;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "records", json_object_new_int64(records));
+	json_object_object_add(o, "differences", json_object_new_int64(n));
+	json_object_object_add(o, "rows", d.list);
+	return query_json(o);
+}

@@ -1,0 +1,31 @@
+/*
+ * query.h — questions answered with JSON documents: a sheet over a window
+ * (read on the event loop through a read-only connection: a few small
+ * aggregate rows), a record's revisions, and verify (on the writer).
+ */
+#ifndef CTG_QUERY_H
+#define CTG_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalogue.h"
+#include "msg.h"
+
+struct query_db;
+struct store;
+
+/* A read-only connection to the database; NULL with err on failure. */
+struct query_db	*query_open(const char *path, const struct catalogue *,
+		    char *err, size_t errlen);
+void		 query_close(struct query_db *);
+/*
+ * Answers a sheet or revisions query: malloc'd JSON, or NULL with a French
+ * *error (valid until the next call) saying what was wrong.
+ */
+char		*query_answer(struct query_db *, const struct query *,
+		    int64_t today, const char **error);
+/* The writer's verify: malloc'd JSON of the differences, NULL on error. */
+char		*query_verify(struct store *, const struct query *, void *);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * store_int.h — the store's insides, shared by store.c, store_agg.c and
+ * store_catalogue.c: the connection and its prepared statements.
+ */
+#ifndef CTG_STORE_INT_H
+#define CTG_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "agg.h"
+#include "store.h"
+
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_RECORD_INSERT,
+	STMT_RECORD_GET,
+	STMT_RECORD_SET_REV,
+	STMT_REVISION_INSERT,
+	STMT_REVISION_GET,
+	STMT_SHEET_INSERT,
+	STMT_SHEET_GET,
+	STMT_GROUP_INSERT,
+	STMT_GROUP_GET,
+	STMT_PARTNER_INSERT,
+	STMT_PARTNER_GET,
+	STMT_EVIDENCE_INSERT,
+	STMT_EVIDENCE_GET,
+	STMT__COUNT
+};
+
+struct store {
+	sqlite3			*db;
+	const struct catalogue	*cat;
+	sqlite3_stmt		*stmt[STMT__COUNT];
+	sqlite3_stmt		*upsert[AGG__TABLES];
+	sqlite3_stmt		*prune[AGG__TABLES];
+};
+
+/* Runs a prepared statement that returns no row, then resets it; 0 or -1. */
+int	store_exec(struct store *, sqlite3_stmt *);
+/* Prepares the aggregate statements (store_agg.c); 0 or -1. */
+int	store_agg_prepare(struct store *);
+void	store_agg_finalize(struct store *);
+
+#endif

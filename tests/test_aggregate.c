@@ -1,0 +1,472 @@
+/*
+ * test_aggregate.c — the property the aggregates must keep: after any
+ * history of submits, duplicates, conflicts, amends and voids, verify
+ * finds no difference, and every sheet's base measures equal a plain
+ * recomputation from this test's own model of the history.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+#include <sqlite3.h>
+
+#include "catalogue.h"
+#include "query.h"
+#include "record.h"
+#include "store.h"
+#include "tmpdir.h"
+
+#define OPS		2500	/* per seed; 4 seeds */
+#define POOL		800	/* record ids */
+#define BATCH		50	/* operations per transaction */
+
+static const char *const sheet_sets[][2] = {
+	{ NULL, NULL }, { "III.A.17", NULL }, { "III.A.17", "III.A.19" },
+	{ "III.A.19", NULL }, { "II.A.9", NULL },
+};
+static const char *const activities[] = { "chantier", "sejour", "chantier",
+	"sejour", "atelier" };
+static const char *const communes[] = { "46201", "46063", "46217", "46326",
+	"82121", "31555" };
+static const char *const residences[] = { "46201", "46172", "46217",
+	"46014", "82121", "" };
+static const char *const categories[] = { "jeune", "parent", "enfant-0-6",
+	"jeune-12-15", "ama" };
+static const char *const partners[] = { "CAF", "Mairie", "MSA" };
+static const char *const structures[] = { "alsh-jeunes", "ripe", "ccqb" };
+
+/* How this test maps a commune code to its report key, by hand. */
+static const char *
+key_of(const char *code)
+{
+	static const char *const map[][2] = {
+		{ "46201", "46201" }, { "46063", "46063" }, { "46217", "46172" },
+		{ "46326", "46201" }, { "46172", "46172" }, { "46014", "46263" },
+		{ "82121", "hors" }, { "31555", "hors" }, { "", "inconnue" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i][0], code) == 0)
+			return map[i][1];
+	fail_msg("no key for %s", code);
+	return NULL;
+}
+
+/* Content slots: 0 the first submitted, 1 the current, 2 scratch. */
+struct model_rec {
+	int		 used, voided;
+	uint8_t		 id[16];
+	struct record	 rec[3];
+	const char	*sheets[3][2];
+	struct group	 groups[3][3];
+	const char	*partners[3][2];
+	char		 date[3][11];
+	uint8_t		 persons[3][3][32];
+};
+
+static struct model_rec	 model[POOL];
+static int		 seen[6];	/* operations of each kind done */
+
+/* Random content into slot w of m. */
+static void
+random_content(struct model_rec *m, int w)
+{
+	struct record	*r = &m->rec[w];
+	int		 s = rand() % 5, i;
+
+	memset(r, 0, sizeof(*r));
+	r->id = m->id;
+	r->id_len = 16;
+	m->sheets[w][0] = sheet_sets[s][0];
+	m->sheets[w][1] = sheet_sets[s][1];
+	r->sheets = m->sheets[w];
+	r->nsheets = sheet_sets[s][0] == NULL ? 0 :
+	    sheet_sets[s][1] == NULL ? 1 : 2;
+	r->activity = activities[s];
+	date_format(19358 + rand() % (3 * 365), m->date[w]);	/* 2023-2025 */
+	r->date = m->date[w];
+	r->commune = communes[rand() % 6];
+	r->structure = structures[rand() % 3];
+	r->groups = m->groups[w];
+	r->ngroups = (size_t)(rand() % 4);
+	for (i = 0; i < (int)r->ngroups; i++) {
+		struct group *g = &m->groups[w][i];
+
+		memset(g, 0, sizeof(*g));
+		g->category = categories[rand() % 5];
+		g->residence = residences[rand() % 6];
+		g->has_count = 1;
+		g->count = rand() % 21;
+		if (rand() % 4 == 0) {
+			memset(m->persons[w][i], 0, 32);
+			m->persons[w][i][0] = (uint8_t)(rand() % 20);
+			g->person = m->persons[w][i];
+			g->person_len = 32;
+			g->count = 1;
+		}
+	}
+	r->partners = m->partners[w];
+	r->npartners = (size_t)(rand() % 3);
+	m->partners[w][0] = partners[rand() % 3];
+	m->partners[w][1] = partners[rand() % 3];
+	r->title = rand() % 2 ? "Atelier" : NULL;
+}
+
+/* Slot from becomes slot to, pointers and all. */
+static void
+copy_slot(struct model_rec *m, int from, int to)
+{
+	size_t	 i;
+
+	memcpy(m->sheets[to], m->sheets[from], sizeof(m->sheets[0]));
+	memcpy(m->groups[to], m->groups[from], sizeof(m->groups[0]));
+	memcpy(m->partners[to], m->partners[from], sizeof(m->partners[0]));
+	memcpy(m->date[to], m->date[from], sizeof(m->date[0]));
+	memcpy(m->persons[to], m->persons[from], sizeof(m->persons[0]));
+	m->rec[to] = m->rec[from];
+	m->rec[to].sheets = m->sheets[to];
+	m->rec[to].groups = m->groups[to];
+	m->rec[to].partners = m->partners[to];
+	m->rec[to].date = m->date[to];
+	for (i = 0; i < m->rec[to].ngroups; i++)
+		if (m->groups[to][i].person != NULL)
+			m->groups[to][i].person = m->persons[to][i];
+}
+
+static int
+same_content(const struct record *a, const struct record *b)
+{
+	uint8_t	 x[RECORD_DIGEST_LEN], y[RECORD_DIGEST_LEN];
+
+	record_digest(a, x);
+	record_digest(b, y);
+	return memcmp(x, y, sizeof(x)) == 0;
+}
+
+/* One random operation; 1 when the store answered as the model says. */
+static int
+one_op(struct store *s, struct agg_batch *b, int op)
+{
+	struct model_rec	*m = &model[rand() % POOL];
+	uint8_t			 d[RECORD_DIGEST_LEN];
+	const char		*why;
+	int			 got, want, when = op;
+
+	if (!m->used) {
+		m->used = 1;
+		m->id[0] = 0x01;
+		m->id[6] = 0x70;
+		m->id[12] = (uint8_t)((m - model) >> 8);
+		m->id[13] = (uint8_t)(m - model);
+		random_content(m, 0);
+		copy_slot(m, 0, 1);
+		record_digest(&m->rec[0], d);
+		return store_put(s, &m->rec[0], d, when, b) == ACK_ACCEPTED;
+	}
+	op = rand() % 6;
+	seen[op]++;
+	switch (op) {
+	case 0:		/* the same submit again */
+		record_digest(&m->rec[0], d);
+		return store_put(s, &m->rec[0], d, when, b) == ACK_DUPLICATE;
+	case 1:		/* the same id, other content */
+		random_content(m, 2);
+		record_digest(&m->rec[2], d);
+		want = same_content(&m->rec[0], &m->rec[2]) ? ACK_DUPLICATE :
+		    ACK_CONFLICT;
+		return store_put(s, &m->rec[2], d, when, b) == want;
+	case 2:
+	case 3:		/* amend */
+		random_content(m, 2);
+		record_digest(&m->rec[2], d);
+		got = store_amend(s, &m->rec[2], d, when, b, &why);
+		if (m->voided)
+			return got == ACK_REFUSED;
+		if (same_content(&m->rec[1], &m->rec[2]))
+			return got == ACK_DUPLICATE;
+		copy_slot(m, 2, 1);
+		return got == ACK_ACCEPTED;
+	default:	/* void */
+		got = store_void(s, m->id, "essai", when, b, &why);
+		want = m->voided ? ACK_DUPLICATE : ACK_ACCEPTED;
+		m->voided = 1;
+		return got == want;
+	}
+}
+
+/* The plain recomputation: one sheet, one window, from the model. */
+struct expect {
+	long long	 records, participants;
+	json_object	*by_category, *by_residence, *by_activity;
+	json_object	*hosting, *partners, *persons;
+};
+
+static void
+bump(json_object *o, const char *key, long long n)
+{
+	json_object	*v;
+
+	if (json_object_object_get_ex(o, key, &v))
+		json_object_set_int64(v, json_object_get_int64(v) + n);
+	else
+		json_object_object_add(o, key, json_object_new_int64(n));
+}
+
+static void
+expect_compute(const char *sheet, int from, int to, struct expect *e)
+{
+	size_t	 i, k;
+	char	 hex[65];
+
+	memset(e, 0, sizeof(*e));
+	e->by_category = json_object_new_object();
+	e->by_residence = json_object_new_object();
+	e->by_activity = json_object_new_object();
+	e->hosting = json_object_new_object();
+	e->partners = json_object_new_object();
+	e->persons = json_object_new_object();
+	for (i = 0; i < POOL; i++) {
+		const struct record	*r = &model[i].rec[1];
+		int			 month, tagged = 0;
+
+		if (!model[i].used || model[i].voided)
+			continue;
+		month = atoi(r->date) * 100 + atoi(r->date + 5);
+		for (k = 0; k < r->nsheets; k++)
+			tagged |= strcmp(r->sheets[k], sheet) == 0;
+		if (!tagged || month < from || month > to)
+			continue;
+		e->records++;
+		bump(e->by_activity, r->activity, 1);
+		bump(e->hosting, key_of(r->commune), 1);
+		for (k = 0; k < r->npartners; k++)
+			bump(e->partners, r->partners[k], 1);
+		for (k = 0; k < r->ngroups; k++) {
+			const struct group *g = &r->groups[k];
+
+			e->participants += g->count;
+			bump(e->by_category, g->category, g->count);
+			bump(e->by_residence, key_of(g->residence), g->count);
+			if (g->person != NULL) {
+				snprintf(hex, sizeof(hex), "%02x", g->person[0]);
+				bump(e->persons, hex, 1);
+			}
+		}
+	}
+}
+
+static void
+expect_free(struct expect *e)
+{
+	json_object_put(e->by_category);
+	json_object_put(e->by_residence);
+	json_object_put(e->by_activity);
+	json_object_put(e->hosting);
+	json_object_put(e->partners);
+	json_object_put(e->persons);
+}
+
+/* Every key of want holds the same number in got, and nothing else. */
+static void
+same_counts(const char *what, json_object *got, json_object *want)
+{
+	json_object	*v;
+
+	if (json_object_object_length(got) != json_object_object_length(want))
+		fail_msg("%s: %s, expected %s", what,
+		    json_object_to_json_string(got),
+		    json_object_to_json_string(want));
+	json_object_object_foreach(want, k, w) {
+		if (!json_object_object_get_ex(got, k, &v) ||
+		    json_object_get_int64(v) != json_object_get_int64(w))
+			fail_msg("%s[%s]: %s, expected %s", what, k,
+			    json_object_to_json_string(got),
+			    json_object_to_json_string(want));
+	}
+}
+
+/* A sorted list has as many items as the distinct keys expected. */
+static void
+same_set(const char *what, json_object *list, json_object *want)
+{
+	size_t	 i;
+
+	if (json_object_array_length(list) !=
+	    (size_t)json_object_object_length(want))
+		fail_msg("%s: %s, expected keys of %s", what,
+		    json_object_to_json_string(list),
+		    json_object_to_json_string(want));
+	for (i = 0; i < json_object_array_length(list); i++)
+		if (!json_object_object_get_ex(want, json_object_get_string(
+		    json_object_array_get_idx(list, i)), NULL))
+			fail_msg("%s: unexpected %s", what,
+			    json_object_get_string(
+			    json_object_array_get_idx(list, i)));
+}
+
+static void
+check_sheet(struct query_db *q, const char *sheet, const char *from,
+    const char *to)
+{
+	struct query	 qu = { "sheet", sheet, from, to };
+	struct expect	 e;
+	const char	*error = NULL;
+	char		*json = query_answer(q, &qu, date_today(), &error);
+	json_object	*doc;
+
+	if (json == NULL)
+		fail_msg("query %s: %s", sheet, error);
+	doc = json_tokener_parse(json);
+	expect_compute(sheet, atoi(from) * 100 + atoi(from + 5),
+	    atoi(to) * 100 + atoi(to + 5), &e);
+	assert_int_equal(json_object_get_int64(json_object_object_get(doc,
+	    "records")), e.records);
+	assert_int_equal(json_object_get_int64(json_object_object_get(doc,
+	    "participants")), e.participants);
+	same_counts("by_category", json_object_object_get(doc, "by_category"),
+	    e.by_category);
+	same_counts("by_residence", json_object_object_get(doc,
+	    "by_residence"), e.by_residence);
+	same_counts("by_activity", json_object_object_get(doc, "by_activity"),
+	    e.by_activity);
+	same_set("communes_hosting", json_object_object_get(doc,
+	    "communes_hosting"), e.hosting);
+	same_set("partners", json_object_object_get(doc, "partners"),
+	    e.partners);
+	assert_int_equal(json_object_get_int64(json_object_object_get(doc,
+	    "distinct_participants")), json_object_object_length(e.persons));
+	expect_free(&e);
+	json_object_put(doc);
+	free(json);
+}
+
+static void
+diff_fail(void *arg, const struct agg_key *k, int64_t stored,
+    int64_t expected)
+{
+	(void)arg;
+	print_message("difference %s %s %d: stored %lld, expected %lld\n",
+	    agg_tables[k->table].name, k->sheet, k->period,
+	    (long long)stored, (long long)expected);
+}
+
+static void
+run_seed(unsigned seed)
+{
+	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
+	struct store_options	 so = { 0, cat };
+	const char		*dir = tmpdir_make();
+	struct agg_batch	*b = agg_batch_new();
+	struct query_db		*q;
+	struct store		*s;
+	char			 db[4200], err[512];
+	long			 records = 0;
+	int			 op, bad = 0;
+
+	memset(model, 0, sizeof(model));
+	srand(seed);
+	snprintf(db, sizeof(db), "%s/ctgd.db", dir);
+	if ((s = store_open(db, &so, err, sizeof(err))) == NULL)
+		fail_msg("store: %s", err);
+	for (op = 0; op < OPS; op++) {
+		if (op % BATCH == 0) {
+			agg_batch_clear(b);
+			assert_int_equal(store_begin(s), 0);
+		}
+		if (!one_op(s, b, op))
+			bad++;
+		if (op % BATCH == BATCH - 1 || op == OPS - 1) {
+			assert_int_equal(store_apply(s, b), 0);
+			assert_int_equal(store_commit(s), 0);
+		}
+	}
+	assert_int_equal(bad, 0);
+	assert_int_equal(store_verify(s, diff_fail, NULL, &records), 0);
+	assert_true(records > 0);
+	if ((q = query_open(db, cat, err, sizeof(err))) == NULL)
+		fail_msg("query: %s", err);
+	check_sheet(q, "III.A.17", "2023-01", "2025-12");
+	check_sheet(q, "III.A.19", "2024-03", "2024-09");
+	check_sheet(q, "II.A.9", "2025-01", "2025-12");
+	check_sheet(q, "III.A.17", "2024-12", "2024-12");
+	query_close(q);
+	store_close(s);
+	agg_batch_free(b);
+	tmpdir_remove(dir);
+}
+
+static void
+test_random_histories(void **state)
+{
+	static const unsigned seeds[] = { 1, 42, 2024, 31337 };
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
+		run_seed(seeds[i]);
+	/* Duplicates, conflicts, amends and voids all happened, often. */
+	for (i = 0; i < 6; i++)
+		if (seen[i] < 300)
+			fail_msg("operation %zu done %d times only", i, seen[i]);
+	print_message("%d operations: %d new, %d duplicate, %d conflict, "
+	    "%d amend, %d void\n", OPS * 4, OPS * 4 - seen[0] - seen[1] -
+	    seen[2] - seen[3] - seen[4] - seen[5], seen[0], seen[1],
+	    seen[2] + seen[3], seen[4] + seen[5]);
+}
+
+/* verify sees a tampered row, in both directions. */
+static void
+test_verify_sees_tampering(void **state)
+{
+	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
+	struct store_options	 so = { 0, cat };
+	const char		*dir = tmpdir_make();
+	struct agg_batch	*b = agg_batch_new();
+	struct store		*s;
+	sqlite3			*h;
+	char			 db[4200], err[512];
+	long			 records;
+	int			 op;
+
+	(void)state;
+	memset(model, 0, sizeof(model));
+	srand(7);
+	snprintf(db, sizeof(db), "%s/ctgd.db", dir);
+	assert_non_null(s = store_open(db, &so, err, sizeof(err)));
+	assert_int_equal(store_begin(s), 0);
+	for (op = 0; op < 200; op++)
+		one_op(s, b, op);
+	assert_int_equal(store_apply(s, b), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_verify(s, diff_fail, NULL, &records), 0);
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "UPDATE agg_records SET n = n + 1 "
+	    "WHERE sheet = '*' AND month = (SELECT min(month) FROM "
+	    "agg_records WHERE sheet = '*')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "INSERT INTO agg_partners VALUES "
+	    "('III.A.17', 202401, 'chantier', 'ripe', 'Personne', 1)", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_true(store_verify(s, diff_fail, NULL, &records) >= 2);
+	store_close(s);
+	agg_batch_free(b);
+	tmpdir_remove(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_histories),
+		cmocka_unit_test(test_verify_sees_tampering),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
