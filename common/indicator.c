@@ -182,26 +182,46 @@ ind_sum(const struct ind_ctx *x, enum agg_table table, int all,
 	return n;
 }
 
-/* key -> sum of n over matching rows, in a JSON object. */
+struct ind_pair {
+	const char	*key;
+	int64_t		 sum;
+};
+
+static int
+ind_paircmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ind_pair *)a)->key,
+	    ((const struct ind_pair *)b)->key);
+}
+
+/* key -> sum of n over matching rows, in a JSON object sorted by key. */
 static json_object *
 ind_breakdown(const struct ind_ctx *x, enum agg_table table, int key,
     int all, const struct ind_filter *f)
 {
-	json_object	*o = json_object_new_object(), *v;
-	size_t		 i;
+	json_object	*o = json_object_new_object();
+	struct ind_pair	*p = calloc(x->in->nrows + 1, sizeof(*p));
+	size_t		 i, j, n = 0;
 
+	if (p == NULL)
+		return o;
 	for (i = 0; i < x->in->nrows; i++) {
 		const struct ind_row *r = &x->in->rows[i];
 
 		if (!ind_match(x, i, table, all, f, 0))
 			continue;
-		if (json_object_object_get_ex(o, r->k[key], &v))
-			json_object_set_int64(v, json_object_get_int64(v) +
-			    r->n);
-		else
-			json_object_object_add(o, r->k[key],
-			    json_object_new_int64(r->n));
+		for (j = 0; j < n && strcmp(p[j].key, r->k[key]) != 0; j++)
+			;
+		if (j == n)
+			p[n++].key = r->k[key];
+		p[j].sum += r->n;
 	}
+	qsort(p, n, sizeof(*p), ind_paircmp);
+	for (i = 0; i < n; i++)
+		if (p[i].sum != 0)
+			json_object_object_add(o, p[i].key,
+			    json_object_new_int64(p[i].sum));
+	free(p);
 	return o;
 }
 
