@@ -18,7 +18,7 @@ int
 main(int argc, char **argv)
 {
 	struct settings		 set;
-	struct store_options	 so;
+	struct store_options	 so = { 0 };
 	const struct catalogue	*cat;
 	struct event_base	*base;
 	struct server		*srv;
@@ -38,7 +38,6 @@ main(int argc, char **argv)
 	if (evthread_use_pthreads() == -1)
 		fatalx("event=start_failed reason=\"libevent sans threads\"");
 	so.synchronous_full = set.synchronous[0] == 'f';
-	so.cat = NULL;
 	if (!so.synchronous_full)
 		log_warn("event=durability synchronous=normal reason=\"une "
 		    "coupure de courant peut perdre les dernières transactions "

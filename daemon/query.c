@@ -320,7 +320,7 @@ query_revisions(struct query_db *q, const struct query *qu,
     const char **error)
 {
 	uint8_t			 id[RECORD_ID_LEN];
-	struct store_options	 so = { 0, q->cat };
+	struct store_options	 so = { 0, q->cat, 0 };
 	struct store		*s;
 	struct store_revision	 v;
 	struct record		 r;

@@ -115,6 +115,7 @@ store_open(const char *path, const struct store_options *o, char *err,
 		return NULL;
 	}
 	s->cat = o->cat;
+	s->no_aggregates = o->no_aggregates;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "ouverture de %s impossible : %s", path,
@@ -345,7 +346,7 @@ store_put(struct store *s, const struct record *r,
 		    ACK_DUPLICATE : ACK_CONFLICT;
 	}
 	if (store_put_revision(s, r, 1, "submit", NULL, now, digest) == -1 ||
-	    agg_record(b, s->cat, r, +1) == -1)
+	    (!s->no_aggregates && agg_record(b, s->cat, r, +1) == -1))
 		return -1;
 	return ACK_ACCEPTED;
 }

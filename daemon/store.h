@@ -20,6 +20,7 @@ struct store;
 struct store_options {
 	int			 synchronous_full;	/* 1: survives power loss */
 	const struct catalogue	*cat;
+	int			 no_aggregates;	/* benchmarks only: records alone */
 };
 
 /* What a revision is, besides its content. */

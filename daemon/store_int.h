@@ -33,6 +33,7 @@ enum store_stmt {
 struct store {
 	sqlite3			*db;
 	const struct catalogue	*cat;
+	int			 no_aggregates;
 	sqlite3_stmt		*stmt[STMT__COUNT];
 	sqlite3_stmt		*upsert[AGG__TABLES];
 	sqlite3_stmt		*prune[AGG__TABLES];
