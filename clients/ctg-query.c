@@ -11,10 +11,12 @@
 
 #include "catalogue.h"
 #include "client.h"
+#include "export.h"
 #include "wire.h"
 
 struct opts {
 	int		 json;
+	int		 csv;
 	const char	*server;
 	const char	*from, *to;
 };
@@ -68,6 +70,7 @@ usage(FILE *f)
 "usage : ctg-query [options] sheets\n"
 "        ctg-query [options] plan CODE\n"
 "        ctg-query [options] sheet CODE [--from AAAA-MM] [--to AAAA-MM]\n"
+"        ctg-query [options] overview [--from AAAA-MM] [--to AAAA-MM]\n"
 "        ctg-query [options] revisions UUID\n"
 "\n"
 "  sheets        les 46 fiches actions du plan, par axe\n"
@@ -77,9 +80,13 @@ usage(FILE *f)
 "  sheet CODE    où en est la fiche sur la période (par défaut : de janvier\n"
 "                au mois en cours) : activités, participants par catégorie et\n"
 "                par commune, valeur et état de chaque indicateur (ctgd)\n"
+"  overview      où en est chaque fiche sur la période (par défaut :\n"
+"                l'année en cours) : activités, participants, état (ctgd)\n"
 "  revisions ID  toutes les révisions d'un enregistrement (ctgd)\n"
 "\n"
 "  --json               en JSON\n"
+"  --csv                sheet et overview en CSV pour un tableur (UTF-8,\n"
+"                       « ; », virgule décimale, dates JJ/MM/AAAA)\n"
 "  --from AAAA-MM       premier mois de la période (inclus)\n"
 "  --to AAAA-MM         dernier mois de la période (inclus)\n"
 "  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou 127.0.0.1:7411)\n");
@@ -374,6 +381,26 @@ ask(const struct opts *o, const char *kind, const char *key)
 	return doc;
 }
 
+/* --json or --csv output of a document; frees it. */
+static int
+print_doc(const struct opts *o, json_object *doc,
+    char *(*csv)(json_object *))
+{
+	char	*text;
+
+	if (!o->csv) {
+		print_json(doc);
+		return 0;
+	}
+	text = csv(doc);
+	json_object_put(doc);
+	if (text == NULL)
+		return fail("export CSV impossible (mémoire insuffisante)");
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
 static const char *
 jstr(json_object *o, const char *key)
 {
@@ -441,10 +468,8 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 	(void)c;
 	if ((doc = ask(o, "sheet", code)) == NULL)
 		return 2;
-	if (o->json) {
-		print_json(doc);
-		return 0;
-	}
+	if (o->json || o->csv)
+		return print_doc(o, doc, export_sheet_csv);
 	printf("Fiche %s — %s\n", jstr(doc, "code"), jstr(doc, "title"));
 	printf("Période de %s à %s — état : %s (échéance %s)\n\n",
 	    jstr(doc, "from"), jstr(doc, "to"), jstr(doc, "status"),
@@ -489,6 +514,36 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 				print_value(v);
 				printf("\n");
 			}
+		}
+	}
+	json_object_put(doc);
+	return 0;
+}
+
+static int
+cmd_overview(const struct opts *o)
+{
+	json_object	*doc, *axes, *ax, *sheets, *s;
+	size_t		 i, j;
+
+	if ((doc = ask(o, "overview", NULL)) == NULL)
+		return 2;
+	if (o->json || o->csv)
+		return print_doc(o, doc, export_overview_csv);
+	printf("Où en est chaque fiche, de %s à %s\n", jstr(doc, "from"),
+	    jstr(doc, "to"));
+	json_object_object_get_ex(doc, "axes", &axes);
+	for (i = 0; i < json_object_array_length(axes); i++) {
+		ax = json_object_array_get_idx(axes, i);
+		printf("\nAxe %s : %s\n", jstr(ax, "code"), jstr(ax, "title"));
+		printf("  %-9s %10s %13s  %s\n", "fiche", "activités",
+		    "participants", "état");
+		json_object_object_get_ex(ax, "sheets", &sheets);
+		for (j = 0; j < json_object_array_length(sheets); j++) {
+			s = json_object_array_get_idx(sheets, j);
+			printf("  %-9s %10s %12s  %s\n", jstr(s, "code"),
+			    jstr(s, "records"), jstr(s, "participants"),
+			    jstr(s, "status"));
 		}
 	}
 	json_object_put(doc);
@@ -550,6 +605,8 @@ main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "--json") == 0)
 			o.json = 1;
+		else if (strcmp(argv[i], "--csv") == 0)
+			o.csv = 1;
 		else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
 			o.server = argv[++i];
 		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
@@ -571,6 +628,8 @@ main(int argc, char **argv)
 		return cmd_plan(c, &o, cmd[1]);
 	if (ncmd == 2 && strcmp(cmd[0], "sheet") == 0)
 		return cmd_sheet(c, &o, cmd[1]);
+	if (ncmd == 1 && strcmp(cmd[0], "overview") == 0)
+		return cmd_overview(&o);
 	if (ncmd == 2 && strcmp(cmd[0], "revisions") == 0)
 		return cmd_revisions(&o, cmd[1]);
 	usage(stderr);

@@ -25,6 +25,7 @@ struct query_db {
 	sqlite3_stmt		*evidence;
 	sqlite3_stmt		*revisions;
 	char			 error[512];
+	int			 status;	/* of the last error */
 };
 
 struct query_db *
@@ -173,13 +174,22 @@ query_needs(const struct catalogue *c, const struct cat_sheet *s, int *all,
 	}
 }
 
-static char *
+/* Sets the French error and returns NULL, for any pointer type. */
+static void *
 query_fail(struct query_db *q, const char **error, const char *fmt,
     const char *v)
 {
 	snprintf(q->error, sizeof(q->error), fmt, v ? v : "");
 	*error = q->error;
+	q->status = strstr(fmt, "inconnu") != NULL ? 404 :
+	    strstr(fmt, "impossible") != NULL ? 500 : 400;
 	return NULL;
+}
+
+int
+query_status(const struct query_db *q)
+{
+	return q->status;
 }
 
 static char *
@@ -192,8 +202,9 @@ query_json(json_object *o)
 	return s;
 }
 
-static char *
-query_sheet(struct query_db *q, const struct query *qu, int64_t today,
+/* One sheet's JSON over the window; NULL with *error. */
+static json_object *
+query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
 	struct ind_input	 in = { .cat = q->cat, .today = today };
@@ -203,7 +214,7 @@ query_sheet(struct query_db *q, const struct query *qu, int64_t today,
 	size_t			 n = 0, cap = 0, nev = 0;
 	char			 now[11];
 	int			 all, days, cur, ok = 1, t;
-	char			*json = NULL;
+	json_object		*json = NULL;
 
 	date_format(today, now);
 	cur = atoi(now) * 100 + atoi(now + 5);
@@ -248,12 +259,70 @@ query_sheet(struct query_db *q, const struct query *qu, int64_t today,
 	in.nrows = n;
 	in.evidence = ev;
 	in.nevidence = nev;
-	json = query_json(ind_sheet(&in));
+	json = ind_sheet(&in);
 out:
 	free(rows);
 	free(ev);
 	arena_free(&a);
 	return json;
+}
+
+static char *
+query_sheet(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	json_object	*o = query_sheet_json(q, qu, today, error);
+
+	return o == NULL ? NULL : query_json(o);
+}
+
+/* Where every sheet stands over the window, by axis. */
+static char *
+query_overview(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	json_object	*o = json_object_new_object(), *axes, *ax = NULL;
+	json_object	*list = NULL, *doc, *so;
+	struct query	 one = *qu;
+	const char	*axis = "", *keys[] = { "code", "number", "title",
+			    "deadline", "records", "participants", "status" };
+	size_t		 i, k;
+
+	json_object_object_add(o, "axes", axes = json_object_new_array());
+	for (i = 0; i < q->cat->nsheets; i++) {
+		one.key = q->cat->sheets[i].code;
+		if ((doc = query_sheet_json(q, &one, today, error)) == NULL) {
+			json_object_put(o);
+			return NULL;
+		}
+		if (i == 0) {
+			json_object_object_add(o, "from", json_object_get(
+			    json_object_object_get(doc, "from")));
+			json_object_object_add(o, "to", json_object_get(
+			    json_object_object_get(doc, "to")));
+		}
+		if (strcmp(q->cat->sheets[i].axis, axis) != 0) {
+			axis = q->cat->sheets[i].axis;
+			ax = json_object_new_object();
+			for (k = 0; k < q->cat->naxes; k++)
+				if (strcmp(q->cat->axes[k].code, axis) == 0)
+					json_object_object_add(ax, "title",
+					    json_object_new_string(
+					    q->cat->axes[k].title));
+			json_object_object_add(ax, "code",
+			    json_object_new_string(axis));
+			json_object_object_add(ax, "sheets",
+			    list = json_object_new_array());
+			json_object_array_add(axes, ax);
+		}
+		so = json_object_new_object();
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			json_object_object_add(so, keys[k], json_object_get(
+			    json_object_object_get(doc, keys[k])));
+		json_object_array_add(list, so);
+		json_object_put(doc);
+	}
+	return query_json(o);
 }
 
 /* A record as JSON: its content, as stored in one revision. */
@@ -365,8 +434,10 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 		return query_sheet(q, qu, today, error);
 	if (qu->kind != NULL && strcmp(qu->kind, "revisions") == 0)
 		return query_revisions(q, qu, error);
+	if (qu->kind != NULL && strcmp(qu->kind, "overview") == 0)
+		return query_overview(q, qu, today, error);
 	return query_fail(q, error, "question « %s » inconnue : attendu "
-	    "sheet, revisions ou verify", qu->kind);
+	    "sheet, overview, revisions ou verify", qu->kind);
 }
 
 struct query_diffs {

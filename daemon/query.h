@@ -25,6 +25,8 @@ void		 query_close(struct query_db *);
  */
 char		*query_answer(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
+/* The HTTP status that fits the last error: 400 or 404 (500: the base). */
+int		 query_status(const struct query_db *);
 /* The writer's verify: malloc'd JSON of the differences, NULL on error. */
 char		*query_verify(struct store *, const struct query *, void *);
 

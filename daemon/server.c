@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "conn.h"
+#include "http.h"
 #include "log.h"
 #include "query.h"
 #include "server.h"
@@ -153,25 +154,6 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 	server_drain_check(-1, 0, srv);
 }
 
-/* Until the HTTP API lands: a JSON error in French for every route. */
-static void
-server_http_any(struct evhttp_request *req, void *arg)
-{
-	struct evbuffer	*body = evbuffer_new();
-
-	(void)arg;
-	if (body == NULL) {
-		evhttp_send_error(req, 503, NULL);
-		return;
-	}
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "application/json; charset=utf-8");
-	evbuffer_add_printf(body, "{\"erreur\":\"route inconnue : l'API de "
-	    "consultation n'est pas encore disponible\"}\n");
-	evhttp_send_reply(req, 404, "Not Found", body);
-	evbuffer_free(body);
-}
-
 static int
 server_bind_listener(struct server *srv)
 {
@@ -218,7 +200,7 @@ server_bind_http(struct server *srv)
 	evhttp_set_max_body_size(srv->http, SERVER_HTTP_BODY_MAX);
 	evhttp_set_max_headers_size(srv->http, SERVER_HTTP_HEADERS_MAX);
 	evhttp_set_timeout(srv->http, SERVER_HTTP_TIMEOUT);
-	evhttp_set_gencb(srv->http, server_http_any, srv);
+	evhttp_set_gencb(srv->http, http_request, srv);
 	if ((bs = evhttp_bind_socket_with_handle(srv->http, host,
 	    (ev_uint16_t)atoi(port))) == NULL) {
 		log_warn("event=bind_failed addr=%s reason=\"%s\"",

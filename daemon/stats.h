@@ -8,24 +8,33 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+/* name, Prometheus type, French help */
 #define STATS_COUNTERS(X)						\
-	X(records_accepted, "enregistrements acceptés")			\
-	X(records_duplicate, "doublons (déjà enregistrés, comptés une fois)") \
-	X(records_conflict, "conflits (même identifiant, autre contenu)") \
-	X(records_refused, "enregistrements refusés")			\
-	X(frames_in, "trames reçues")					\
-	X(frame_errors, "trames rejetées (connexion fermée)")		\
-	X(bytes_in, "octets reçus")					\
-	X(bytes_out, "octets envoyés")					\
-	X(connections_accepted, "connexions acceptées")			\
-	X(connections_current, "connexions ouvertes")			\
-	X(connections_refused, "connexions refusées (plafond atteint)")	\
-	X(commits, "transactions validées")				\
-	X(commit_records, "enregistrements passés par une transaction")	\
-	X(commit_errors, "transactions en échec (rien n'a été acquitté)")
+	X(records_accepted, counter, "enregistrements acceptés (envois, "\
+	    "révisions, annulations, éléments)")				\
+	X(records_duplicate, counter, "doublons (déjà enregistrés, "	\
+	    "comptés une fois)")					\
+	X(records_conflict, counter, "conflits (même identifiant, autre "\
+	    "contenu)")							\
+	X(records_refused, counter, "enregistrements refusés")		\
+	X(frames_in, counter, "trames reçues")				\
+	X(frame_errors, counter, "trames rejetées (connexion fermée)")	\
+	X(bytes_in, counter, "octets reçus")				\
+	X(bytes_out, counter, "octets envoyés")				\
+	X(connections_accepted, counter, "connexions acceptées")	\
+	X(connections_current, gauge, "connexions ouvertes")		\
+	X(connections_refused, counter, "connexions refusées (plafond "	\
+	    "atteint)")							\
+	X(commits, counter, "transactions validées")			\
+	X(commit_records, counter, "enregistrements passés par une "	\
+	    "transaction")						\
+	X(commit_errors, counter, "transactions en échec (rien n'a été "\
+	    "acquitté)")						\
+	X(http_requests, counter, "requêtes HTTP reçues")		\
+	X(http_errors, counter, "requêtes HTTP en erreur")
 
 struct stats {
-#define STATS_FIELD(name, help) _Atomic uint64_t name;
+#define STATS_FIELD(name, type, help) _Atomic uint64_t name;
 	STATS_COUNTERS(STATS_FIELD)
 #undef STATS_FIELD
 };
@@ -40,5 +49,7 @@ extern struct stats stats;
 /* Calls emit once per counter, in list order. */
 void	stats_dump(void (*emit)(void *, const char *name, uint64_t value,
 	    const char *help), void *arg);
+/* The Prometheus type of a counter: "counter" or "gauge". */
+const char *stats_type(const char *name);
 
 #endif

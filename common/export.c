@@ -1,0 +1,239 @@
+/* export.c — the daemon's JSON documents as French CSV. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+
+struct ebuf {
+	char	*p;
+	size_t	 len, cap;
+	int	 failed;
+};
+
+static void
+ebuf_add(struct ebuf *b, const char *s, size_t n)
+{
+	char	*q;
+	size_t	 cap;
+
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if ((q = realloc(b->p, cap)) == NULL) {
+			b->failed = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+ebuf_str(struct ebuf *b, const char *s)
+{
+	ebuf_add(b, s, strlen(s));
+}
+
+/* A field, quoted when it holds ';', '"' or a line break. */
+static void
+ebuf_field(struct ebuf *b, const char *s, int last)
+{
+	const char	*p;
+
+	if (s == NULL)
+		s = "";
+	if (strpbrk(s, ";\"\r\n") == NULL)
+		ebuf_str(b, s);
+	else {
+		ebuf_str(b, "\"");
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				ebuf_str(b, "\"\"");
+			else
+				ebuf_add(b, p, 1);
+		}
+		ebuf_str(b, "\"");
+	}
+	ebuf_str(b, last ? "\r\n" : ";");
+}
+
+/* 12.5 -> "12,5"; integers stay integers. */
+static void
+ebuf_number(char *out, size_t len, double d)
+{
+	char	*dot;
+
+	if (d == (double)(long long)d)
+		snprintf(out, len, "%lld", (long long)d);
+	else {
+		snprintf(out, len, "%.3f", d);
+		while (strlen(out) > 0 && out[strlen(out) - 1] == '0')
+			out[strlen(out) - 1] = '\0';
+		if ((dot = strchr(out, '.')) != NULL)
+			*dot = ',';
+	}
+}
+
+/* Any JSON value as one cell. */
+static void
+ebuf_value(char *out, size_t len, json_object *v)
+{
+	size_t	 o = 0, i, n;
+
+	out[0] = '\0';
+	if (v == NULL)
+		return;
+	switch (json_object_get_type(v)) {
+	case json_type_int:
+	case json_type_double:
+		ebuf_number(out, len, json_object_get_double(v));
+		return;
+	case json_type_boolean:
+		snprintf(out, len, "%s", json_object_get_boolean(v) ? "oui" :
+		    "non");
+		return;
+	case json_type_object: {
+		json_object_object_foreach(v, k, x) {
+			char	 num[64];
+
+			ebuf_number(num, sizeof(num), json_object_get_double(x));
+			o += (size_t)snprintf(out + o, o < len ? len - o : 0,
+			    "%s%s : %s", o ? " | " : "", k, num);
+		}
+		return;
+	}
+	case json_type_array:
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			o += (size_t)snprintf(out + o, o < len ? len - o : 0,
+			    "%s%s", i ? ", " : "", json_object_get_string(
+			    json_object_array_get_idx(v, i)));
+		return;
+	default:
+		snprintf(out, len, "%s", json_object_get_string(v));
+	}
+}
+
+static const char *
+jget(json_object *o, const char *key)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return "";
+	return json_object_get_string(v);
+}
+
+/* The first and last days of YYYY-MM, as JJ/MM/AAAA. */
+static void
+ebuf_month(char *out, size_t len, const char *ym, int last)
+{
+	static const int	 days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+				    31, 30, 31 };
+	int			 y = atoi(ym), m = atoi(ym + 5), d = 1;
+
+	if (last && m >= 1 && m <= 12)
+		d = days[m - 1] - (m == 2 && !(y % 4 == 0 && (y % 100 != 0 ||
+		    y % 400 == 0)));
+	snprintf(out, len, "%02d/%02d/%04d", d, m % 100, y % 10000);
+}
+
+static const char *const kinds[][2] = {
+	{ "real", "réalisation" }, { "res", "résultat" }, { "imp", "impact" },
+};
+
+char *
+export_sheet_csv(json_object *sheet)
+{
+	struct ebuf	 b = { 0 };
+	json_object	*inds, *io;
+	char		 cell[4096], from[16], to[16];
+	size_t		 i, k;
+
+	ebuf_str(&b, "\xef\xbb\xbf");
+	ebuf_str(&b, "Fiche;Du;Au;Indicateur;Type;Libellé;Calcul;Valeur;"
+	    "Cible;Par;Référence;État\r\n");
+	ebuf_month(from, sizeof(from), jget(sheet, "from"), 0);
+	ebuf_month(to, sizeof(to), jget(sheet, "to"), 1);
+	if (!json_object_object_get_ex(sheet, "indicators", &inds))
+		return b.p;
+	for (i = 0; i < json_object_array_length(inds); i++) {
+		io = json_object_array_get_idx(inds, i);
+		ebuf_field(&b, jget(sheet, "code"), 0);
+		ebuf_field(&b, from, 0);
+		ebuf_field(&b, to, 0);
+		ebuf_field(&b, jget(io, "id"), 0);
+		for (k = 0; k < 3 && strcmp(kinds[k][0], jget(io, "kind")); k++)
+			;
+		ebuf_field(&b, k < 3 ? kinds[k][1] : jget(io, "kind"), 0);
+		ebuf_field(&b, jget(io, "label"), 0);
+		ebuf_field(&b, jget(io, "measure"), 0);
+		ebuf_value(cell, sizeof(cell), json_object_object_get(io,
+		    "value"));
+		ebuf_field(&b, cell, 0);
+		ebuf_value(cell, sizeof(cell), json_object_object_get(io,
+		    "target"));
+		ebuf_field(&b, cell, 0);
+		ebuf_field(&b, strcmp(jget(io, "target_per"), "an") == 0 ?
+		    "an" : strcmp(jget(io, "target_per"), "convention") == 0 ?
+		    "convention" : "", 0);
+		ebuf_value(cell, sizeof(cell), json_object_object_get(io,
+		    "baseline"));
+		ebuf_field(&b, cell, 0);
+		ebuf_field(&b, jget(io, "status"), 1);
+	}
+	if (b.failed) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}
+
+char *
+export_overview_csv(json_object *overview)
+{
+	struct ebuf	 b = { 0 };
+	json_object	*axes, *ax, *sheets, *s;
+	char		 cell[64], from[16], to[16];
+	size_t		 i, j;
+
+	ebuf_str(&b, "\xef\xbb\xbf");
+	ebuf_str(&b, "Axe;Fiche;Titre;Échéance;Du;Au;Activités;Participants;"
+	    "État\r\n");
+	ebuf_month(from, sizeof(from), jget(overview, "from"), 0);
+	ebuf_month(to, sizeof(to), jget(overview, "to"), 1);
+	if (!json_object_object_get_ex(overview, "axes", &axes))
+		return b.p;
+	for (i = 0; i < json_object_array_length(axes); i++) {
+		ax = json_object_array_get_idx(axes, i);
+		sheets = json_object_object_get(ax, "sheets");
+		for (j = 0; j < json_object_array_length(sheets); j++) {
+			s = json_object_array_get_idx(sheets, j);
+			ebuf_field(&b, jget(ax, "code"), 0);
+			ebuf_field(&b, jget(s, "code"), 0);
+			ebuf_field(&b, jget(s, "title"), 0);
+			ebuf_field(&b, jget(s, "deadline"), 0);
+			ebuf_field(&b, from, 0);
+			ebuf_field(&b, to, 0);
+			ebuf_value(cell, sizeof(cell),
+			    json_object_object_get(s, "records"));
+			ebuf_field(&b, cell, 0);
+			ebuf_value(cell, sizeof(cell),
+			    json_object_object_get(s, "participants"));
+			ebuf_field(&b, cell, 0);
+			ebuf_field(&b, jget(s, "status"), 1);
+		}
+	}
+	if (b.failed) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}

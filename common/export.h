@@ -1,0 +1,16 @@
+/*
+ * export.h — tables for a French spreadsheet (Excel, LibreOffice): UTF-8
+ * with a BOM, ';' between fields, CRLF, decimal comma, dates JJ/MM/AAAA.
+ * Pure: JSON documents of the daemon in, CSV text out.
+ */
+#ifndef CTG_EXPORT_H
+#define CTG_EXPORT_H
+
+#include <json-c/json.h>
+
+/* One row per indicator of a sheet JSON (ind_sheet); malloc'd, or NULL. */
+char	*export_sheet_csv(json_object *sheet);
+/* One row per sheet of an overview JSON; malloc'd, or NULL. */
+char	*export_overview_csv(json_object *overview);
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * test_http.c — the HTTP API of a live ctgd: routes, the French CSV
+ * dialect, errors in JSON with fitting statuses, limits, /metrics, and
+ * the same answers as ctg-query.
+ */
+#include <sys/socket.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+#include "harness.h"
+#include "tmpdir.h"
+
+struct ctx {
+	const char	*dir;
+	struct daemon	 d;
+	char		 out[4200];
+};
+
+static const char records[] =
+"record_id;action;activity;date;commune;structure;category;residence;count;"
+"partners;title\n"
+";III.A.17;chantier;2024-07-08;46201;alsh-jeunes;jeune;46217;4;"
+"Mairie de Montcuq;\"Lavoir \"\"du bas\"\"; côté sud\"\n"
+";V.B.42;atelier;2024-02-05;46201;conseiller-numerique;adulte;;6;;\n";
+
+static int
+setup(void **state)
+{
+	static struct ctx	 c;
+	char			 csv[4200];
+	const char		*args[] = { "--server", NULL, "-q", "import", csv,
+				    NULL };
+	FILE			*f;
+
+	memset(&c, 0, sizeof(c));
+	assert_non_null(c.dir = tmpdir_make());
+	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
+	snprintf(csv, sizeof(csv), "%s/r.csv", c.dir);
+	assert_non_null(f = fopen(csv, "w"));
+	fputs(records, f);
+	fclose(f);
+	daemon_start(&c.d, c.dir, NULL);
+	args[1] = c.d.server;
+	assert_int_equal(tool_run(c.out, "ctg-submit", args), 0);
+	*state = &c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx	*c = *state;
+
+	if (c == NULL)
+		return -1;
+	assert_int_equal(daemon_stop(&c->d), 0);
+	tmpdir_remove(c->dir);
+	return 0;
+}
+
+struct http_answer {
+	int	 status;
+	char	*headers;
+	char	*body;
+};
+
+/* Sends raw bytes to the HTTP port and reads the whole answer. */
+static struct http_answer
+http_raw(struct ctx *c, const char *request, size_t len)
+{
+	struct http_answer	 a = { 0 };
+	char			*buf = malloc(1 << 20), *sep;
+	size_t			 got = 0;
+	ssize_t			 n;
+	int			 fd = raw_connect(c->d.http_port);
+
+	assert_non_null(buf);
+	raw_send(fd, request, len);
+	while ((n = recv(fd, buf + got, (1 << 20) - 1 - got, 0)) > 0)
+		got += (size_t)n;
+	close(fd);
+	buf[got] = '\0';
+	if (sscanf(buf, "HTTP/1.%*d %d", &a.status) != 1)
+		fail_msg("not HTTP: %.200s", buf);
+	if ((sep = strstr(buf, "\r\n\r\n")) == NULL)
+		fail_msg("no header end: %.200s", buf);
+	*sep = '\0';
+	a.headers = buf;
+	a.body = sep + 4;
+	return a;
+}
+
+static struct http_answer
+http_get(struct ctx *c, const char *path)
+{
+	char	 req[1024];
+
+	snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: x\r\n\r\n", path);
+	return http_raw(c, req, strlen(req));
+}
+
+static void
+expect_error(struct ctx *c, const char *path, int status, const char *words)
+{
+	struct http_answer	 a = http_get(c, path);
+	json_object		*o = json_tokener_parse(a.body);
+
+	if (a.status != status || o == NULL ||
+	    strstr(json_object_get_string(json_object_object_get(o, "erreur")),
+	    words) == NULL)
+		fail_msg("%s: %d %s, expected %d with \"%s\"", path, a.status,
+		    a.body, status, words);
+	assert_non_null(strstr(a.headers, "application/json"));
+	json_object_put(o);
+	free(a.headers);
+}
+
+/* ctg-query --json and GET say the same thing. */
+static void
+test_same_as_cli(void **state)
+{
+	struct ctx		*c = *state;
+	const char		*args[] = { "--server", c->d.server, "--json",
+				    "sheet", "17", "--from", "2024-01", "--to",
+				    "2024-12", NULL };
+	struct http_answer	 a;
+	json_object		*cli, *web;
+	char			*text;
+
+	assert_int_equal(tool_run(c->out, "ctg-query", args), 0);
+	text = file_read(c->out);
+	cli = json_tokener_parse(text);
+	free(text);
+	a = http_get(c, "/api/v1/sheets/III.A.17?from=2024-01&to=2024-12");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.headers, "application/json; charset=utf-8"));
+	web = json_tokener_parse(a.body);
+	assert_non_null(cli);
+	assert_non_null(web);
+	assert_true(json_object_equal(cli, web));
+	assert_int_equal(json_object_get_int(json_object_object_get(web,
+	    "participants")), 4);
+	json_object_put(cli);
+	json_object_put(web);
+	free(a.headers);
+	/* The CSV too, byte for byte, and the overview. */
+	{
+		const char *csvargs[] = { "--server", c->d.server, "--csv",
+		    "sheet", "17", "--from", "2024-01", "--to", "2024-12",
+		    NULL };
+		const char *ovargs[] = { "--server", c->d.server, "--csv",
+		    "overview", "--from", "2024-01", "--to", "2024-12", NULL };
+
+		assert_int_equal(tool_run(c->out, "ctg-query", csvargs), 0);
+		text = file_read(c->out);
+		a = http_get(c, "/api/v1/sheets/17.csv?from=2024-01&to=2024-12");
+		assert_string_equal(text, a.body);
+		free(text);
+		free(a.headers);
+		assert_int_equal(tool_run(c->out, "ctg-query", ovargs), 0);
+		text = file_read(c->out);
+		a = http_get(c, "/api/v1/sheets.csv?from=2024-01&to=2024-12");
+		assert_string_equal(text, a.body);
+		free(text);
+		free(a.headers);
+	}
+}
+
+/* UTF-8 with BOM, ';', CRLF, quotes doubled, dates JJ/MM/AAAA. */
+static void
+test_csv_dialect(void **state)
+{
+	struct ctx		*c = *state;
+	struct http_answer	 a = http_get(c,
+				    "/api/v1/sheets/17.csv?from=2024-02&to=2024-12");
+
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.headers, "text/csv; charset=utf-8"));
+	assert_memory_equal(a.body, "\xef\xbb\xbf" "Fiche;Du;Au;", 15);
+	assert_non_null(strstr(a.body, "\r\nIII.A.17;01/02/2024;31/12/2024;"
+	    "III.A.17/real/1;réalisation;Des chantiers jeunes organisés sur "
+	    "l'ensemble des communes du territoire;coverage;1;9;convention;;"
+	    "en retard\r\n"));
+	free(a.headers);
+	/* The overview: one row per sheet, 46 rows and a header. */
+	a = http_get(c, "/api/v1/sheets.csv?from=2024-01&to=2024-12");
+	assert_int_equal(a.status, 200);
+	{
+		size_t	 rows = 0;
+		char	*p;
+
+		for (p = a.body; (p = strstr(p, "\r\n")) != NULL; p += 2)
+			rows++;
+		assert_int_equal(rows, 47);
+	}
+	assert_non_null(strstr(a.body, "\r\nV;V.B.42;"));
+	free(a.headers);
+}
+
+static void
+test_errors(void **state)
+{
+	struct ctx		*c = *state;
+	struct http_answer	 a;
+	char			*big;
+	size_t			 n = 64 * 1024;
+
+	expect_error(c, "/api/v1/sheets/47", 404, "fiche « 47 » inconnue");
+	expect_error(c, "/api/v1/sheets/17?from=2024-13", 400,
+	    "début « 2024-13 » invalide");
+	expect_error(c, "/api/v1/sheets/17?from=2024-06&to=2024-01", 400,
+	    "période inversée");
+	expect_error(c, "/api/v1/sheets/17?to=2999-01", 400, "futur");
+	expect_error(c, "/api/v1/records/pas-un-uuid", 400, "UUID");
+	expect_error(c, "/api/v1/records/01901111-0000-7000-8000-000000000009",
+	    404, "inconnu");
+	expect_error(c, "/api/v2/rien", 404, "route inconnue");
+	a = http_raw(c, "DELETE /api/v1/sheets HTTP/1.0\r\n\r\n", 35);
+	assert_int_equal(a.status, 405);
+	free(a.headers);
+	/* Over the header limit: refused, and the daemon carries on. */
+	assert_non_null(big = malloc(n + 64));
+	memcpy(big, "GET /metrics HTTP/1.0\r\nX-Big: ", 30);
+	memset(big + 30, 'a', n);
+	memcpy(big + 30 + n, "\r\n\r\n", 5);
+	{
+		int	 fd = raw_connect(c->d.http_port);
+		char	 buf[512];
+		ssize_t	 r;
+
+		send(fd, big, n + 34, MSG_NOSIGNAL);
+		r = recv(fd, buf, sizeof(buf) - 1, 0);
+		buf[r > 0 ? r : 0] = '\0';
+		assert_true(r <= 0 || strstr(buf, "200 OK") == NULL);
+		close(fd);
+	}
+	free(big);
+	a = http_get(c, "/metrics");
+	assert_int_equal(a.status, 200);
+	free(a.headers);
+	assert_true(daemon_answers_ping(&c->d));
+}
+
+static void
+test_metrics(void **state)
+{
+	struct http_answer	 a = http_get(*state, "/metrics");
+
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.headers, "text/plain; version=0.0.4"));
+	assert_non_null(strstr(a.body, "# TYPE ctgd_records_accepted counter\n"
+	    "ctgd_records_accepted 2\n"));
+	assert_non_null(strstr(a.body, "# TYPE ctgd_connections_current "
+	    "gauge\n"));
+	assert_non_null(strstr(a.body, "ctgd_http_requests "));
+	free(a.headers);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_as_cli),
+		cmocka_unit_test(test_csv_dialect),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_metrics),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
