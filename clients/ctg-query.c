@@ -71,6 +71,7 @@ usage(FILE *f)
 "        ctg-query [options] plan CODE\n"
 "        ctg-query [options] sheet CODE [--from AAAA-MM] [--to AAAA-MM]\n"
 "        ctg-query [options] overview [--from AAAA-MM] [--to AAAA-MM]\n"
+"        ctg-query [options] axis CODE | commune INSEE | records INDICATEUR\n"
 "        ctg-query [options] revisions UUID\n"
 "\n"
 "  sheets        les 46 fiches actions du plan, par axe\n"
@@ -82,6 +83,10 @@ usage(FILE *f)
 "                par commune, valeur et état de chaque indicateur (ctgd)\n"
 "  overview      où en est chaque fiche sur la période (par défaut :\n"
 "                l'année en cours) : activités, participants, état (ctgd)\n"
+"  axis CODE     les fiches d'un axe (I à V), comme overview (ctgd)\n"
+"  commune INSEE ce qui s'est passé dans la commune et qui en est venu\n"
+"  records ID    les enregistrements qui font la valeur d'un indicateur\n"
+"                (III.A.17/res/2) sur la période (ctgd)\n"
 "  revisions ID  toutes les révisions d'un enregistrement (ctgd)\n"
 "\n"
 "  --json               en JSON\n"
@@ -388,7 +393,10 @@ print_doc(const struct opts *o, json_object *doc,
 {
 	char	*text;
 
-	if (!o->csv) {
+	if (!o->csv || csv == NULL) {
+		if (o->csv)
+			fprintf(stderr, "ctg-query : pas de CSV pour cette vue, "
+			    "voici le JSON\n");
 		print_json(doc);
 		return 0;
 	}
@@ -520,13 +528,14 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 	return 0;
 }
 
+/* overview, or axis with a code: sheets with their figures, by axis. */
 static int
-cmd_overview(const struct opts *o)
+cmd_overview(const struct opts *o, const char *axis)
 {
 	json_object	*doc, *axes, *ax, *sheets, *s;
 	size_t		 i, j;
 
-	if ((doc = ask(o, "overview", NULL)) == NULL)
+	if ((doc = ask(o, axis ? "axis" : "overview", axis)) == NULL)
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(o, doc, export_overview_csv);
@@ -546,6 +555,61 @@ cmd_overview(const struct opts *o)
 			    jstr(s, "status"));
 		}
 	}
+	json_object_put(doc);
+	return 0;
+}
+
+static int
+cmd_commune(const struct opts *o, const char *code)
+{
+	json_object	*doc, *side;
+	const char	*sides[][3] = {
+		{ "hosted", "Activités accueillies", "records" },
+		{ "residents", "Participants qui y résident", "participants" },
+	};
+	size_t		 i;
+
+	if ((doc = ask(o, "commune", code)) == NULL)
+		return 2;
+	if (o->json || o->csv)
+		return print_doc(o, doc, NULL);
+	printf("Commune %s — %s (%s habitants)\n", jstr(doc, "code"),
+	    jstr(doc, "name"), jstr(doc, "population"));
+	for (i = 0; i < 2; i++) {
+		side = json_object_object_get(doc, sides[i][0]);
+		printf("\n%s : %s\n", sides[i][1], jstr(side, sides[i][2]));
+		print_measure("  par fiche", side, "by_sheet");
+		print_measure("  par type d'activité", side, "by_activity");
+		print_measure(i == 0 ? "  par structure" : "  par catégorie",
+		    side, i == 0 ? "by_structure" : "by_category");
+	}
+	json_object_put(doc);
+	return 0;
+}
+
+static int
+cmd_records(const struct opts *o, const char *id)
+{
+	json_object	*doc, *list, *r;
+	size_t		 i;
+
+	if ((doc = ask(o, "records", id)) == NULL)
+		return 2;
+	if (o->json || o->csv)
+		return print_doc(o, doc, NULL);
+	printf("%s — %s\nenregistrements du %s au %s :\n", jstr(doc,
+	    "indicator"), jstr(doc, "label"), jstr(doc, "from"),
+	    jstr(doc, "to"));
+	list = json_object_object_get(doc, "records");
+	for (i = 0; i < json_object_array_length(list); i++) {
+		r = json_object_array_get_idx(list, i);
+		printf("  %s  %-13s %-5s %-20s %4s  %s\n", jstr(r, "date"),
+		    jstr(r, "activity"), jstr(r, "commune"),
+		    jstr(r, "structure"), jstr(r, "participants"),
+		    jstr(r, "title"));
+	}
+	if (strcmp(jstr(doc, "truncated"), "true") == 0)
+		printf("  … liste tronquée\n");
 	json_object_put(doc);
 	return 0;
 }
@@ -629,7 +693,13 @@ main(int argc, char **argv)
 	if (ncmd == 2 && strcmp(cmd[0], "sheet") == 0)
 		return cmd_sheet(c, &o, cmd[1]);
 	if (ncmd == 1 && strcmp(cmd[0], "overview") == 0)
-		return cmd_overview(&o);
+		return cmd_overview(&o, NULL);
+	if (ncmd == 2 && strcmp(cmd[0], "axis") == 0)
+		return cmd_overview(&o, cmd[1]);
+	if (ncmd == 2 && strcmp(cmd[0], "commune") == 0)
+		return cmd_commune(&o, cmd[1]);
+	if (ncmd == 2 && strcmp(cmd[0], "records") == 0)
+		return cmd_records(&o, cmd[1]);
 	if (ncmd == 2 && strcmp(cmd[0], "revisions") == 0)
 		return cmd_revisions(&o, cmd[1]);
 	usage(stderr);

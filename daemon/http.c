@@ -30,28 +30,29 @@ enum http_format {
 struct http_call {
 	struct server		*srv;
 	struct evhttp_request	*req;
-	const char		*rest;		/* path after the route's prefix */
 	enum http_format	 format;
 	struct evkeyvalq	 params;
 };
 
-typedef void	(*http_fn)(struct http_call *);
-
-static void	http_sheets(struct http_call *);
-static void	http_sheet(struct http_call *);
-static void	http_record(struct http_call *);
-static void	http_metrics(struct http_call *);
-
+/*
+ * Every route but /metrics asks query.c one question: kind, with the path's
+ * rest as key (less a suffix the route requires), and the window from
+ * ?from=&to=. Where csv is set, "NAME.csv" answers in CSV.
+ */
 static const struct http_route {
 	const char	*prefix;
 	int		 exact;		/* the whole path, not a prefix */
-	http_fn		 fn;
+	const char	*kind;		/* NULL: /metrics */
+	const char	*suffix;	/* required after the key */
+	char		*(*csv)(json_object *);
 } http_routes[] = {
-	{ "/api/v1/sheets", 1, http_sheets },
-	{ "/api/v1/sheets.csv", 1, http_sheets },
-	{ "/api/v1/sheets/", 0, http_sheet },
-	{ "/api/v1/records/", 0, http_record },
-	{ "/metrics", 1, http_metrics },
+	{ "/api/v1/sheets", 1, "overview", NULL, export_overview_csv },
+	{ "/api/v1/sheets/", 0, "sheet", NULL, export_sheet_csv },
+	{ "/api/v1/axes/", 0, "axis", NULL, export_overview_csv },
+	{ "/api/v1/communes/", 0, "commune", NULL, NULL },
+	{ "/api/v1/indicators/", 0, "records", "/records", NULL },
+	{ "/api/v1/records/", 0, "revisions", NULL, NULL },
+	{ "/metrics", 1, NULL, NULL, NULL },
 };
 
 static void
@@ -119,39 +120,6 @@ http_document(struct http_call *c, const struct query *q,
 }
 
 static void
-http_window(struct http_call *c, struct query *q)
-{
-	q->from = evhttp_find_header(&c->params, "from");
-	q->to = evhttp_find_header(&c->params, "to");
-}
-
-static void
-http_sheets(struct http_call *c)
-{
-	struct query	 q = { .kind = "overview" };
-
-	http_window(c, &q);
-	http_document(c, &q, export_overview_csv);
-}
-
-static void
-http_sheet(struct http_call *c)
-{
-	struct query	 q = { .kind = "sheet", .key = c->rest };
-
-	http_window(c, &q);
-	http_document(c, &q, export_sheet_csv);
-}
-
-static void
-http_record(struct http_call *c)
-{
-	struct query	 q = { .kind = "revisions", .key = c->rest };
-
-	http_document(c, &q, NULL);
-}
-
-static void
 http_metric(void *arg, const char *name, uint64_t value, const char *help)
 {
 	struct evbuffer	*b = arg;
@@ -177,17 +145,43 @@ http_metrics(struct http_call *c)
 	evbuffer_free(b);
 }
 
-/* "/x.csv" asks for CSV: the suffix goes, the format stays. */
-static enum http_format
-http_format(char *path)
+/* Cuts a ".csv" ending off path; 1 when there was one. */
+static int
+http_cut_csv(char *path)
 {
 	size_t	 n = strlen(path);
 
 	if (n > 4 && strcmp(path + n - 4, ".csv") == 0) {
 		path[n - 4] = '\0';
-		return HTTP_CSV;
+		return 1;
 	}
-	return HTTP_JSON;
+	return 0;
+}
+
+/* The route for path; *key is what follows its prefix (suffix cut). */
+static const struct http_route *
+http_route(char *path, const char **key)
+{
+	const struct http_route	*r;
+	size_t			 i, n, m;
+
+	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
+		r = &http_routes[i];
+		n = strlen(r->prefix);
+		if (r->exact ? strcmp(path, r->prefix) != 0 :
+		    strncmp(path, r->prefix, n) != 0 || path[n] == '\0')
+			continue;
+		*key = r->exact ? NULL : path + n;
+		if (r->suffix == NULL)
+			return r;
+		m = strlen(path + n);
+		if (m <= strlen(r->suffix) || strcmp(path + n + m -
+		    strlen(r->suffix), r->suffix) != 0)
+			continue;
+		path[n + m - strlen(r->suffix)] = '\0';
+		return r;
+	}
+	return NULL;
 }
 
 void
@@ -196,9 +190,10 @@ http_request(struct evhttp_request *req, void *arg)
 	struct http_call		 c = { .srv = arg, .req = req };
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	const struct http_route		*r;
-	const char			*query;
+	const char			*query, *key = NULL;
+	struct query			 q;
 	char				*path, esc[256];
-	size_t				 i, n;
+	int				 csv;
 
 	STATS_ADD(http_requests, 1);
 	TAILQ_INIT(&c.params);
@@ -223,22 +218,21 @@ http_request(struct evhttp_request *req, void *arg)
 	}
 	log_debug("event=http_request path=%s", log_escape(esc, sizeof(esc),
 	    path));
-	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
-		r = &http_routes[i];
-		n = strlen(r->prefix);
-		if (r->exact ? strcmp(path, r->prefix) != 0 :
-		    strncmp(path, r->prefix, n) != 0 || path[n] == '\0')
-			continue;
-		c.rest = path + n;
-		c.format = http_format(path + (r->exact ? 0 : n));
-		if (r->exact && c.format == HTTP_CSV)
-			c.rest = path;
-		r->fn(&c);
-		goto out;
+	csv = http_cut_csv(path);
+	if ((r = http_route(path, &key)) == NULL || (csv && r->csv == NULL))
+		http_error(&c, 404, "route inconnue : voir /api/v1/sheets, "
+		    "/api/v1/sheets/{code}, /api/v1/axes/{code}, "
+		    "/api/v1/communes/{code}, /api/v1/indicators/{id}/records, "
+		    "/api/v1/records/{id}, /metrics ; .csv pour un tableur");
+	else if (r->kind == NULL)
+		http_metrics(&c);
+	else {
+		c.format = csv ? HTTP_CSV : HTTP_JSON;
+		q = (struct query){ r->kind, key,
+		    evhttp_find_header(&c.params, "from"),
+		    evhttp_find_header(&c.params, "to") };
+		http_document(&c, &q, r->csv);
 	}
-	http_error(&c, 404, "route inconnue : voir /api/v1/sheets, "
-	    "/api/v1/sheets/{code}, /api/v1/records/{id}, /metrics");
-out:
 	evhttp_clear_headers(&c.params);
 	free(path);
 }

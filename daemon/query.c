@@ -11,22 +11,13 @@
 
 #include "arena.h"
 #include "indicator.h"
-#include "query.h"
+#include "query_int.h"
 #include "record.h"
 #include "store.h"
 #include "uuid.h"
 
-#define QUERY_MAX_DIFFS	1000	/* differences listed by verify */
 
-struct query_db {
-	sqlite3			*db;
-	const struct catalogue	*cat;
-	sqlite3_stmt		*rows[AGG__TABLES];
-	sqlite3_stmt		*evidence;
-	sqlite3_stmt		*revisions;
-	char			 error[512];
-	int			 status;	/* of the last error */
-};
+
 
 struct query_db *
 query_open(const char *path, const struct catalogue *cat, char *err,
@@ -88,7 +79,7 @@ query_close(struct query_db *q)
 	free(q);
 }
 
-static const char *
+const char *
 query_col(struct arena *a, sqlite3_stmt *st, int i)
 {
 	const unsigned char	*t = sqlite3_column_text(st, i);
@@ -175,7 +166,7 @@ query_needs(const struct catalogue *c, const struct cat_sheet *s, int *all,
 }
 
 /* Sets the French error and returns NULL, for any pointer type. */
-static void *
+void *
 query_fail(struct query_db *q, const char **error, const char *fmt,
     const char *v)
 {
@@ -192,7 +183,7 @@ query_status(const struct query_db *q)
 	return q->status;
 }
 
-static char *
+char *
 query_json(json_object *o)
 {
 	char	*s = strdup(json_object_to_json_string_ext(o,
@@ -200,6 +191,33 @@ query_json(json_object *o)
 
 	json_object_put(o);
 	return s;
+}
+
+int
+query_window(struct query_db *q, const struct query *qu, int64_t today,
+    int *from, int *to, const char **error)
+{
+	char	 now[11];
+	int	 cur;
+
+	date_format(today, now);
+	cur = atoi(now) * 100 + atoi(now + 5);
+	*from = qu->from && *qu->from ? ind_month_parse(qu->from) :
+	    cur / 100 * 100 + 1;
+	*to = qu->to && *qu->to ? ind_month_parse(qu->to) : cur;
+	if (*from < 0)
+		return query_fail(q, error, "début « %s » invalide : attendu "
+		    "un mois AAAA-MM", qu->from), -1;
+	if (*to < 0)
+		return query_fail(q, error, "fin « %s » invalide : attendu un "
+		    "mois AAAA-MM", qu->to), -1;
+	if (*from > *to)
+		return query_fail(q, error, "période inversée : le début "
+		    "(%s) vient après la fin", qu->from), -1;
+	if (*to > cur)
+		return query_fail(q, error, "fin « %s » dans le futur : "
+		    "attendu au plus le mois en cours", qu->to), -1;
+	return 0;
 }
 
 /* One sheet's JSON over the window; NULL with *error. */
@@ -212,30 +230,14 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 	struct ind_evidence	*ev = NULL;
 	struct arena		 a = { 0 };
 	size_t			 n = 0, cap = 0, nev = 0;
-	char			 now[11];
-	int			 all, days, cur, ok = 1, t;
+	int			 all, days, ok = 1, t;
 	json_object		*json = NULL;
 
-	date_format(today, now);
-	cur = atoi(now) * 100 + atoi(now + 5);
 	if ((in.sheet = catalogue_sheet(q->cat, qu->key)) == NULL)
 		return query_fail(q, error, "fiche « %s » inconnue : attendu un "
 		    "code comme III.A.17 ou un numéro de 1 à 46", qu->key);
-	in.from = qu->from && *qu->from ? ind_month_parse(qu->from) :
-	    cur / 100 * 100 + 1;
-	in.to = qu->to && *qu->to ? ind_month_parse(qu->to) : cur;
-	if (in.from < 0)
-		return query_fail(q, error, "début « %s » invalide : attendu "
-		    "un mois AAAA-MM", qu->from);
-	if (in.to < 0)
-		return query_fail(q, error, "fin « %s » invalide : attendu un "
-		    "mois AAAA-MM", qu->to);
-	if (in.from > in.to)
-		return query_fail(q, error, "période inversée : le début "
-		    "(%s) vient après la fin", qu->from);
-	if (in.to > cur)
-		return query_fail(q, error, "fin « %s » dans le futur : "
-		    "attendu au plus le mois en cours", qu->to);
+	if (query_window(q, qu, today, &in.from, &in.to, error) == -1)
+		return NULL;
 	query_needs(q->cat, in.sheet, &all, &days);
 	for (t = 0; t < AGG__TABLES && ok; t++) {
 		if (t == AGG_DAYS)
@@ -276,7 +278,10 @@ query_sheet(struct query_db *q, const struct query *qu, int64_t today,
 	return o == NULL ? NULL : query_json(o);
 }
 
-/* Where every sheet stands over the window, by axis. */
+/*
+ * Where every sheet stands over the window, by axis; with a key, one axis
+ * only.
+ */
 static char *
 query_overview(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
@@ -288,14 +293,25 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 			    "deadline", "records", "participants", "status" };
 	size_t		 i, k;
 
+	for (k = 0; qu->key != NULL && k < q->cat->naxes &&
+	    strcmp(q->cat->axes[k].code, qu->key) != 0; k++)
+		;
+	if (qu->key != NULL && k == q->cat->naxes) {
+		json_object_put(o);
+		return query_fail(q, error, "axe « %s » inconnu : attendu I, "
+		    "II, III, IV ou V", qu->key);
+	}
 	json_object_object_add(o, "axes", axes = json_object_new_array());
 	for (i = 0; i < q->cat->nsheets; i++) {
+		if (qu->key != NULL &&
+		    strcmp(q->cat->sheets[i].axis, qu->key) != 0)
+			continue;
 		one.key = q->cat->sheets[i].code;
 		if ((doc = query_sheet_json(q, &one, today, error)) == NULL) {
 			json_object_put(o);
 			return NULL;
 		}
-		if (i == 0) {
+		if (json_object_object_get(o, "from") == NULL) {
 			json_object_object_add(o, "from", json_object_get(
 			    json_object_object_get(doc, "from")));
 			json_object_object_add(o, "to", json_object_get(
@@ -325,106 +341,6 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 	return query_json(o);
 }
 
-/* A record as JSON: its content, as stored in one revision. */
-static json_object *
-query_record_json(const struct record *r, const struct store_revision *v)
-{
-	json_object	*o = json_object_new_object(), *a, *g;
-	char		 hex[2 * PERSON_TOKEN_LEN + 1];
-	size_t		 i, k;
-
-	json_object_object_add(o, "rev", json_object_new_int(v->rev));
-	json_object_object_add(o, "kind", json_object_new_string(v->kind));
-	json_object_object_add(o, "received_ms",
-	    json_object_new_int64(v->received));
-	if (v->reason != NULL)
-		json_object_object_add(o, "reason",
-		    json_object_new_string(v->reason));
-	a = json_object_new_array();
-	for (i = 0; i < r->nsheets; i++)
-		json_object_array_add(a, json_object_new_string(r->sheets[i]));
-	json_object_object_add(o, "sheets", a);
-	json_object_object_add(o, "activity",
-	    json_object_new_string(r->activity));
-	json_object_object_add(o, "date", json_object_new_string(r->date));
-	json_object_object_add(o, "commune", json_object_new_string(r->commune));
-	json_object_object_add(o, "structure",
-	    json_object_new_string(r->structure));
-	a = json_object_new_array();
-	for (i = 0; i < r->ngroups; i++) {
-		g = json_object_new_object();
-		json_object_object_add(g, "category",
-		    json_object_new_string(r->groups[i].category));
-		json_object_object_add(g, "residence",
-		    json_object_new_string(r->groups[i].residence));
-		json_object_object_add(g, "count",
-		    json_object_new_int64(r->groups[i].count));
-		if (r->groups[i].person != NULL) {
-			for (k = 0; k < r->groups[i].person_len &&
-			    k < PERSON_TOKEN_LEN; k++)
-				snprintf(hex + 2 * k, 3, "%02x",
-				    r->groups[i].person[k]);
-			json_object_object_add(g, "person",
-			    json_object_new_string(hex));
-		}
-		json_object_array_add(a, g);
-	}
-	json_object_object_add(o, "groups", a);
-	a = json_object_new_array();
-	for (i = 0; i < r->npartners; i++)
-		json_object_array_add(a,
-		    json_object_new_string(r->partners[i]));
-	json_object_object_add(o, "partners", a);
-	json_object_object_add(o, "title", r->title ?
-	    json_object_new_string(r->title) : NULL);
-	return o;
-}
-
-/*
- * Every revision of a record. The store's reader is used on this read-only
- * connection through a store opened on the same file.
- */
-static char *
-query_revisions(struct query_db *q, const struct query *qu,
-    const char **error)
-{
-	uint8_t			 id[RECORD_ID_LEN];
-	struct store_options	 so = { 0, q->cat, 0 };
-	struct store		*s;
-	struct store_revision	 v;
-	struct record		 r;
-	struct arena		 a = { 0 };
-	json_object		*o, *list;
-	char			 err[256];
-	int			 rev, found = 0;
-
-	if (qu->key == NULL || uuid_parse(qu->key, id) == -1)
-		return query_fail(q, error, "identifiant « %s » invalide : "
-		    "attendu un UUID", qu->key);
-	if ((s = store_open(sqlite3_db_filename(q->db, "main"), &so, err,
-	    sizeof(err))) == NULL)
-		return query_fail(q, error, "lecture impossible : %s", err);
-	o = json_object_new_object();
-	json_object_object_add(o, "id", json_object_new_string(qu->key));
-	list = json_object_new_array();
-	for (rev = 1; store_get(s, id, rev, &a, &r, &v) == 1; rev++) {
-		found = 1;
-		json_object_object_add(o, "voided",
-		    json_object_new_boolean(v.voided));
-		json_object_array_add(list, query_record_json(&r, &v));
-		arena_free(&a);
-	}
-	arena_free(&a);
-	store_close(s);
-	json_object_object_add(o, "revisions", list);
-	if (!found) {
-		json_object_put(o);
-		return query_fail(q, error, "enregistrement %s inconnu",
-		    qu->key);
-	}
-	return query_json(o);
-}
-
 char *
 query_answer(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
@@ -434,10 +350,18 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 		return query_sheet(q, qu, today, error);
 	if (qu->kind != NULL && strcmp(qu->kind, "revisions") == 0)
 		return query_revisions(q, qu, error);
-	if (qu->kind != NULL && strcmp(qu->kind, "overview") == 0)
-		return query_overview(q, qu, today, error);
+	if (qu->kind != NULL && (strcmp(qu->kind, "overview") == 0 ||
+	    strcmp(qu->kind, "axis") == 0))
+		return query_overview(q, &(struct query){ qu->kind,
+		    strcmp(qu->kind, "axis") == 0 ? qu->key : NULL, qu->from,
+		    qu->to }, today, error);
+	if (qu->kind != NULL && strcmp(qu->kind, "commune") == 0)
+		return query_commune(q, qu, today, error);
+	if (qu->kind != NULL && strcmp(qu->kind, "records") == 0)
+		return query_records(q, qu, today, error);
 	return query_fail(q, error, "question « %s » inconnue : attendu "
-	    "sheet, overview, revisions ou verify", qu->kind);
+	    "sheet, overview, axis, commune, records, revisions ou verify",
+	    qu->kind);
 }
 
 struct query_diffs {

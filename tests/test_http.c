@@ -224,6 +224,13 @@ test_errors(void **state)
 	expect_error(c, "/api/v1/records/01901111-0000-7000-8000-000000000009",
 	    404, "inconnu");
 	expect_error(c, "/api/v2/rien", 404, "route inconnue");
+	expect_error(c, "/api/v1/communes/99999", 404, "inconnue");
+	expect_error(c, "/api/v1/communes/46201.csv", 404, "route inconnue");
+	expect_error(c, "/api/v1/axes/VI", 404, "axe « VI » inconnu");
+	expect_error(c, "/api/v1/indicators/III.A.17/res/2", 404,
+	    "route inconnue");
+	expect_error(c, "/api/v1/indicators/III.A.17/res/99/records", 404,
+	    "indicateur « III.A.17/res/99 » inconnu");
 	a = http_raw(c, "DELETE /api/v1/sheets HTTP/1.0\r\n\r\n", 35);
 	assert_int_equal(a.status, 405);
 	free(a.headers);
@@ -250,6 +257,32 @@ test_errors(void **state)
 	assert_true(daemon_answers_ping(&c->d));
 }
 
+/* The other views answer 200 with JSON (or CSV where they have one). */
+static void
+test_views(void **state)
+{
+	struct ctx		*c = *state;
+	static const char	*paths[] = {
+		"/api/v1/axes/III?from=2024-01&to=2024-12",
+		"/api/v1/axes/III.csv?from=2024-01&to=2024-12",
+		"/api/v1/communes/46217?from=2024-01&to=2024-12",
+		"/api/v1/indicators/III.A.17/res/2/records?from=2024-01",
+	};
+	struct http_answer	 a;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		a = http_get(c, paths[i]);
+		if (a.status != 200)
+			fail_msg("%s: %d %s", paths[i], a.status, a.body);
+		free(a.headers);
+	}
+	a = http_get(c, "/api/v1/communes/46217?from=2024-01&to=2024-12");
+	assert_non_null(strstr(a.body, "\"code\":\"46172\""));
+	assert_non_null(strstr(a.body, "\"participants\":4"));
+	free(a.headers);
+}
+
 static void
 test_metrics(void **state)
 {
@@ -272,6 +305,7 @@ main(void)
 		cmocka_unit_test(test_same_as_cli),
 		cmocka_unit_test(test_csv_dialect),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_metrics),
 	};
 

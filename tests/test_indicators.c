@@ -297,6 +297,66 @@ test_targets(void **state)
 	json_object_put(doc);
 }
 
+/* ctg-query --json KIND KEY --from --to, parsed; NULL args end early. */
+static json_object *
+ask(struct ctx *c, const char *kind, const char *key)
+{
+	const char	*args[] = { "--server", c->d.server, "--json", kind,
+			    key, "--from", "2024-01", "--to", "2024-12", NULL };
+	json_object	*doc;
+	char		*text;
+
+	assert_int_equal(tool_run(c->out, "ctg-query", args), 0);
+	text = file_read(c->out);
+	if ((doc = json_tokener_parse(text)) == NULL)
+		fail_msg("not JSON: %s", text);
+	free(text);
+	return doc;
+}
+
+/* A commune: what it hosted, who came from it; former codes map. */
+static void
+test_communes_and_drill_down(void **state)
+{
+	struct ctx	*c = *state;
+	json_object	*doc = ask(c, "commune", "46201"), *side;
+	const char	*hors[] = { "--server", c->d.server, "commune", "82121",
+			    NULL };
+
+	/* Hosted in 2024: R1, R8 (Valprionde is Montcuq now), R10. */
+	side = get(doc, "hosted");
+	expect_int(side, "records", 3);
+	expect_json(side, "by_sheet", "{\"III.A.17\":1,\"V.B.42\":1}");
+	/* Residents: R1 4 + Léa, R2 Léa, R8 2, R10 6. */
+	side = get(doc, "residents");
+	expect_int(side, "participants", 14);
+	expect_json(side, "by_sheet", "{\"III.A.17\":6,\"III.A.19\":1,"
+	    "\"V.B.42\":6}");
+	json_object_put(doc);
+	doc = ask(c, "commune", "46217");	/* Pern */
+	expect_str(doc, "code", "46172");
+	expect_str(doc, "name", "Pern-Lhospitalet");
+	expect_int(get(doc, "residents"), "participants", 3);
+	json_object_put(doc);
+	assert_int_equal(tool_run(c->out, "ctg-query", hors), 2);
+	file_expect(c->out, "hors de la CC du Quercy Blanc");
+	/* The records behind III.A.17/res/2 (chantiers, all sheets). */
+	doc = ask(c, "records", "III.A.17/res/2");
+	assert_int_equal(json_object_array_length(get(doc, "records")), 3);
+	expect_str(json_object_array_get_idx(get(doc, "records"), 0), "date",
+	    "2024-07-08");
+	expect_str(json_object_array_get_idx(get(doc, "records"), 2), "id",
+	    "01901111000070008000000000000008");
+	expect_int(json_object_array_get_idx(get(doc, "records"), 0),
+	    "participants", 10);
+	json_object_put(doc);
+	/* An axis: its sheets only. */
+	doc = ask(c, "axis", "III");
+	assert_int_equal(json_object_array_length(get(json_object_array_get_idx(
+	    get(doc, "axes"), 0), "sheets")), 10);
+	json_object_put(doc);
+}
+
 /* Evidence, amend and void through the real clients; verify stays clean. */
 static void
 test_corrections_and_evidence(void **state)
@@ -387,6 +447,7 @@ main(void)
 		cmocka_unit_test(test_indicators_across_sheets),
 		cmocka_unit_test(test_cadence),
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_communes_and_drill_down),
 		cmocka_unit_test(test_corrections_and_evidence),
 		cmocka_unit_test(test_bad_queries),
 	};

@@ -1,0 +1,107 @@
+/*
+ * query_commune.c — one commune: everything that happened there and
+ * everyone who came from there, over a window, from the aggregates.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+#include "catalogue.h"
+#include "query_int.h"
+
+static void
+query_bump(json_object *o, const char *key, int64_t n)
+{
+	json_object	*v;
+
+	if (json_object_object_get_ex(o, key, &v))
+		json_object_set_int64(v, json_object_get_int64(v) + n);
+	else
+		json_object_object_add(o, key, json_object_new_int64(n));
+}
+
+/*
+ * One side of the view: rows of a table whose key column is the commune;
+ * the AGG_ALL rows give totals and breakdowns, the others the sheets.
+ */
+static int
+query_commune_side(struct query_db *q, const char *sql, const char *key,
+    int from, int to, const char *total, const char *by2, json_object *side)
+{
+	sqlite3_stmt	*st;
+	json_object	*sheets = json_object_new_object();
+	json_object	*acts = json_object_new_object();
+	json_object	*other = json_object_new_object();
+	int64_t		 sum = 0;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, from);
+	sqlite3_bind_int(st, 3, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char	*sheet = (const char *)sqlite3_column_text(st, 0);
+		int64_t		 n = sqlite3_column_int64(st, 3);
+
+		if (strcmp(sheet, AGG_ALL) != 0) {
+			query_bump(sheets, sheet, n);
+			continue;
+		}
+		sum += n;
+		query_bump(acts, (const char *)sqlite3_column_text(st, 1), n);
+		query_bump(other, (const char *)sqlite3_column_text(st, 2), n);
+	}
+	sqlite3_finalize(st);
+	json_object_object_add(side, total, json_object_new_int64(sum));
+	json_object_object_add(side, "by_sheet", sheets);
+	json_object_object_add(side, "by_activity", acts);
+	json_object_object_add(side, by2, other);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+char *
+query_commune(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	const struct cat_commune	*c = catalogue_commune(q->cat, qu->key);
+	const struct cat_commune	*cur;
+	json_object			*o, *hosted, *residents;
+	const char			*key;
+	int				 from, to;
+
+	if (c == NULL)
+		return query_fail(q, error, "commune « %s » inconnue : "
+		    "attendu un code INSEE comme 46201", qu->key);
+	if (!c->ccqb)
+		return query_fail(q, error, "commune « %s » hors de la CC du "
+		    "Quercy Blanc : ses habitants sont comptés sous « hors »",
+		    qu->key);
+	if (query_window(q, qu, today, &from, &to, error) == -1)
+		return NULL;
+	key = c->current;
+	cur = catalogue_commune(q->cat, key);
+	o = json_object_new_object();
+	json_object_object_add(o, "code", json_object_new_string(key));
+	json_object_object_add(o, "name", json_object_new_string(cur->name));
+	json_object_object_add(o, "population",
+	    json_object_new_int(cur->population));
+	hosted = json_object_new_object();
+	residents = json_object_new_object();
+	if (query_commune_side(q, "SELECT sheet, activity, structure, n FROM "
+	    "agg_records WHERE venue = ?1 AND month BETWEEN ?2 AND ?3", key,
+	    from, to, "records", "by_structure", hosted) == -1 ||
+	    query_commune_side(q, "SELECT sheet, activity, category, n FROM "
+	    "agg_groups WHERE residence = ?1 AND month BETWEEN ?2 AND ?3", key,
+	    from, to, "participants", "by_category", residents) == -1) {
+		json_object_put(hosted);
+		json_object_put(residents);
+		json_object_put(o);
+		return query_fail(q, error, "lecture de la base impossible%s",
+		    "");
+	}
+	json_object_object_add(o, "hosted", hosted);
+	json_object_object_add(o, "residents", residents);
+	return query_json(o);
+}

@@ -1,0 +1,46 @@
+/*
+ * query_int.h — the read side's insides, shared by query.c,
+ * query_commune.c and query_records.c.
+ */
+#ifndef CTG_QUERY_INT_H
+#define CTG_QUERY_INT_H
+
+#include <json-c/json.h>
+#include <sqlite3.h>
+
+#include "agg.h"
+#include "arena.h"
+#include "query.h"
+
+#define QUERY_MAX_DIFFS		1000	/* differences listed by verify */
+#define QUERY_MAX_RECORDS	1000	/* records listed by a drill-down */
+
+struct query_db {
+	sqlite3			*db;
+	const struct catalogue	*cat;
+	sqlite3_stmt		*rows[AGG__TABLES];
+	sqlite3_stmt		*evidence;
+	sqlite3_stmt		*revisions;
+	char			 error[512];
+	int			 status;	/* of the last error */
+};
+
+/* Sets the French error (fmt takes one string) and returns NULL. */
+void		*query_fail(struct query_db *, const char **error,
+		    const char *fmt, const char *v);
+/* The object as compact JSON text (malloc'd); frees the object. */
+char		*query_json(json_object *);
+/* A column as a string in the arena; NULL stays NULL. */
+const char	*query_col(struct arena *, sqlite3_stmt *, int);
+/* YYYY-MM bounds of a query, checked; 0, or -1 with *error. */
+int		 query_window(struct query_db *, const struct query *,
+		    int64_t today, int *from, int *to, const char **error);
+
+char		*query_commune(struct query_db *, const struct query *,
+		    int64_t today, const char **error);
+char		*query_records(struct query_db *, const struct query *,
+		    int64_t today, const char **error);
+char		*query_revisions(struct query_db *, const struct query *,
+		    const char **error);
+
+#endif
