@@ -140,7 +140,7 @@ probe_query(const char *db, const char *sheet, const char *from,
 	char			 err[512], *json;
 	long			 i;
 
-	if (t == NULL || (qd = query_open(db, cat, err, sizeof(err))) == NULL) {
+	if (t == NULL || (qd = query_open(db, cat, 5, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "ctg-probe : %s\n", t ? err : "mémoire");
 		return 1;
 	}

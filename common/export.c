@@ -81,9 +81,12 @@ ebuf_number(char *out, size_t len, double d)
 	}
 }
 
-/* Any JSON value as one cell. */
+/*
+ * Any JSON value as one cell. With small > 0, counts of a commune between
+ * 1 and small - 1 are published as "< small" (statistical secrecy).
+ */
 static void
-ebuf_value(char *out, size_t len, json_object *v)
+ebuf_value(char *out, size_t len, json_object *v, int small)
 {
 	size_t	 o = 0, i, n;
 
@@ -102,8 +105,12 @@ ebuf_value(char *out, size_t len, json_object *v)
 	case json_type_object: {
 		json_object_object_foreach(v, k, x) {
 			char	 num[64];
+			double	 d = json_object_get_double(x);
 
-			ebuf_number(num, sizeof(num), json_object_get_double(x));
+			if (small > 0 && d >= 1 && d < small)
+				snprintf(num, sizeof(num), "< %d", small);
+			else
+				ebuf_number(num, sizeof(num), d);
 			o += (size_t)snprintf(out + o, o < len ? len - o : 0,
 			    "%s%s : %s", o ? " | " : "", k, num);
 		}
@@ -149,6 +156,16 @@ static const char *const kinds[][2] = {
 	{ "real", "réalisation" }, { "res", "résultat" }, { "imp", "impact" },
 };
 
+/* The secrecy threshold a document carries (small_cells), 0 when none. */
+int
+export_small_cells(json_object *doc)
+{
+	json_object	*v;
+
+	return json_object_object_get_ex(doc, "small_cells", &v) ?
+	    json_object_get_int(v) : 0;
+}
+
 char *
 export_sheet_csv(json_object *sheet)
 {
@@ -176,16 +193,17 @@ export_sheet_csv(json_object *sheet)
 		ebuf_field(&b, jget(io, "label"), 0);
 		ebuf_field(&b, jget(io, "measure"), 0);
 		ebuf_value(cell, sizeof(cell), json_object_object_get(io,
-		    "value"));
+		    "value"), strcmp(jget(io, "measure"), "by_residence") == 0 ?
+		    export_small_cells(sheet) : 0);
 		ebuf_field(&b, cell, 0);
 		ebuf_value(cell, sizeof(cell), json_object_object_get(io,
-		    "target"));
+		    "target"), 0);
 		ebuf_field(&b, cell, 0);
 		ebuf_field(&b, strcmp(jget(io, "target_per"), "an") == 0 ?
 		    "an" : strcmp(jget(io, "target_per"), "convention") == 0 ?
 		    "convention" : "", 0);
 		ebuf_value(cell, sizeof(cell), json_object_object_get(io,
-		    "baseline"));
+		    "baseline"), 0);
 		ebuf_field(&b, cell, 0);
 		ebuf_field(&b, jget(io, "status"), 1);
 	}
@@ -223,10 +241,10 @@ export_overview_csv(json_object *overview)
 			ebuf_field(&b, from, 0);
 			ebuf_field(&b, to, 0);
 			ebuf_value(cell, sizeof(cell),
-			    json_object_object_get(s, "records"));
+			    json_object_object_get(s, "records"), 0);
 			ebuf_field(&b, cell, 0);
 			ebuf_value(cell, sizeof(cell),
-			    json_object_object_get(s, "participants"));
+			    json_object_object_get(s, "participants"), 0);
 			ebuf_field(&b, cell, 0);
 			ebuf_field(&b, jget(s, "status"), 1);
 		}

@@ -8,6 +8,11 @@
 
 #include <json-c/json.h>
 
+/*
+ * Published tables keep statistical secrecy: a count of 1 to n - 1 for one
+ * commune shows as "< n", n being the document's "small_cells" (0: off).
+ */
+int	 export_small_cells(json_object *doc);
 /* One row per indicator of a sheet JSON (ind_sheet); malloc'd, or NULL. */
 char	*export_sheet_csv(json_object *sheet);
 /* One row per sheet of an overview JSON; malloc'd, or NULL. */

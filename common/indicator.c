@@ -265,6 +265,41 @@ ind_count_distinct(const struct ind_ctx *x, enum agg_table table, int key,
 	return n;
 }
 
+/* Records per month of the window, every month present ("YYYY-MM"). */
+static json_object *
+ind_by_month(const struct ind_ctx *x)
+{
+	json_object	*o = json_object_new_object();
+	int64_t		*n;
+	size_t		 i;
+	int		 m, k, count = 0;
+	char		 key[16];
+
+	for (m = x->in->from; m <= x->in->to; m = m % 100 == 12 ? m + 89 :
+	    m + 1)
+		count++;
+	if ((n = calloc((size_t)count + 1, sizeof(*n))) == NULL)
+		return o;
+	for (i = 0; i < x->in->nrows; i++) {
+		const struct ind_row *r = &x->in->rows[i];
+
+		if (!ind_match(x, i, AGG_RECORDS, 0, NULL, 0))
+			continue;
+		k = (r->period / 100 - x->in->from / 100) * 12 +
+		    (r->period % 100 - x->in->from % 100);
+		if (k >= 0 && k < count)
+			n[k] += r->n;
+	}
+	for (m = x->in->from, k = 0; k < count; k++,
+	    m = m % 100 == 12 ? m + 89 : m + 1) {
+		snprintf(key, sizeof(key), "%04d-%02d", m / 100 % 10000,
+		    m % 100);
+		json_object_object_add(o, key, json_object_new_int64(n[k]));
+	}
+	free(n);
+	return o;
+}
+
 /* The sheet's base measures (DESIGN.md), into o. */
 static void
 ind_base(const struct ind_ctx *x, json_object *o)
@@ -286,6 +321,7 @@ ind_base(const struct ind_ctx *x, json_object *o)
 	json_object_object_add(o, "distinct_participants",
 	    json_object_new_int64(ind_count_distinct(x, AGG_PERSONS, 3, 0,
 	    NULL, 0)));
+	json_object_object_add(o, "by_month", ind_by_month(x));
 }
 
 /* Status of a count against a target, given the time elapsed. */

@@ -4,6 +4,8 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -34,6 +36,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	log_init((int)set.verbose);
+	setenv("TZ", set.timezone, 1);
+	tzset();
 	signal(SIGPIPE, SIG_IGN);
 	if (evthread_use_pthreads() == -1)
 		fatalx("event=start_failed reason=\"libevent sans threads\"");

@@ -20,8 +20,8 @@
 
 
 struct query_db *
-query_open(const char *path, const struct catalogue *cat, char *err,
-    size_t errlen)
+query_open(const char *path, const struct catalogue *cat, int small_cells,
+    char *err, size_t errlen)
 {
 	struct query_db	*q = calloc(1, sizeof(*q));
 	char		 sql[512];
@@ -30,6 +30,7 @@ query_open(const char *path, const struct catalogue *cat, char *err,
 	if (q == NULL)
 		return NULL;
 	q->cat = cat;
+	q->small_cells = small_cells;
 	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto fail;
@@ -261,7 +262,9 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 	in.nrows = n;
 	in.evidence = ev;
 	in.nevidence = nev;
-	json = ind_sheet(&in);
+	if ((json = ind_sheet(&in)) != NULL)
+		json_object_object_add(json, "small_cells",
+		    json_object_new_int(q->small_cells));
 out:
 	free(rows);
 	free(ev);
@@ -341,6 +344,76 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 	return query_json(o);
 }
 
+json_object *
+query_rollup_doc(struct query_db *q, const char *month, int64_t today,
+    const char **error)
+{
+	json_object	*o, *list, *s, *m, *y;
+	struct query	 one = { "sheet", NULL, month, month };
+	char		 jan[8];
+	size_t		 i;
+
+	if (ind_month_parse(month) < 0)
+		return query_fail(q, error, "mois « %s » invalide : attendu "
+		    "AAAA-MM", month);
+	snprintf(jan, sizeof(jan), "%.4s-01", month);
+	o = json_object_new_object();
+	json_object_object_add(o, "month", json_object_new_string(month));
+	json_object_object_add(o, "small_cells",
+	    json_object_new_int(q->small_cells));
+	json_object_object_add(o, "sheets", list = json_object_new_array());
+	for (i = 0; i < q->cat->nsheets; i++) {
+		one.key = q->cat->sheets[i].code;
+		one.from = month;
+		if ((m = query_sheet_json(q, &one, today, error)) == NULL) {
+			json_object_put(o);
+			return NULL;
+		}
+		one.from = jan;
+		if ((y = query_sheet_json(q, &one, today, error)) == NULL) {
+			json_object_put(m);
+			json_object_put(o);
+			return NULL;
+		}
+		s = json_object_new_object();
+		json_object_object_add(s, "code", json_object_new_string(
+		    q->cat->sheets[i].code));
+		json_object_object_add(s, "month", m);
+		json_object_object_add(s, "year_to_date", y);
+		json_object_array_add(list, s);
+	}
+	return o;
+}
+
+/* The latest stored revision of a month's rollup, else provisional figures. */
+static char *
+query_rollup(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	sqlite3_stmt	*st;
+	json_object	*o;
+	char		*json = NULL;
+
+	if (qu->key == NULL || ind_month_parse(qu->key) < 0)
+		return query_fail(q, error, "mois « %s » invalide : attendu "
+		    "AAAA-MM", qu->key);
+	if (sqlite3_prepare_v2(q->db, "SELECT json FROM rollup WHERE month = "
+	    "?1 ORDER BY rev DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return query_fail(q, error, "lecture de la base impossible%s",
+		    "");
+	sqlite3_bind_text(st, 1, qu->key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		json = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (json != NULL)
+		return json;
+	if ((o = query_rollup_doc(q, qu->key, today, error)) == NULL)
+		return NULL;
+	json_object_object_add(o, "revision", json_object_new_int(0));
+	json_object_object_add(o, "provisional", json_object_new_boolean(1));
+	return query_json(o);
+}
+
 char *
 query_answer(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
@@ -357,6 +430,8 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 		    qu->to }, today, error);
 	if (qu->kind != NULL && strcmp(qu->kind, "commune") == 0)
 		return query_commune(q, qu, today, error);
+	if (qu->kind != NULL && strcmp(qu->kind, "rollup") == 0)
+		return query_rollup(q, qu, today, error);
 	if (qu->kind != NULL && strcmp(qu->kind, "records") == 0)
 		return query_records(q, qu, today, error);
 	return query_fail(q, error, "question « %s » inconnue : attendu "

@@ -12,18 +12,26 @@
 #include "catalogue.h"
 #include "msg.h"
 
+#include <json-c/json.h>
+
 struct query_db;
 struct store;
 
 /* A read-only connection to the database; NULL with err on failure. */
 struct query_db	*query_open(const char *path, const struct catalogue *,
-		    char *err, size_t errlen);
+		    int small_cells, char *err, size_t errlen);
 void		 query_close(struct query_db *);
 /*
  * Answers a sheet or revisions query: malloc'd JSON, or NULL with a French
  * *error (valid until the next call) saying what was wrong.
  */
 char		*query_answer(struct query_db *, const struct query *,
+		    int64_t today, const char **error);
+/*
+ * A month's rollup figures: every sheet over the month and over the year
+ * to date. NULL with *error. The caller owns the object.
+ */
+json_object	*query_rollup_doc(struct query_db *, const char *month,
 		    int64_t today, const char **error);
 /* The HTTP status that fits the last error: 400 or 404 (500: the base). */
 int		 query_status(const struct query_db *);

@@ -23,6 +23,7 @@ struct query_db {
 	sqlite3_stmt		*revisions;
 	char			 error[512];
 	int			 status;	/* of the last error */
+	int			 small_cells;	/* exports' secrecy threshold */
 };
 
 /* Sets the French error (fmt takes one string) and returns NULL. */

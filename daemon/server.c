@@ -26,6 +26,7 @@
 #include "http.h"
 #include "log.h"
 #include "query.h"
+#include "rollup.h"
 #include "server.h"
 #include "settings.h"
 #include "stats.h"
@@ -245,13 +246,16 @@ server_start(struct event_base *base, const struct settings *set,
 	TAILQ_INIT(&srv->conns);
 	srv->writer = writer_start(base, store, (size_t)set->batch_max,
 	    conn_job_done, query_verify, srv);
-	if ((srv->query = query_open(set->db, cat, err, sizeof(err))) == NULL)
+	if ((srv->query = query_open(set->db, cat,
+	    (int)set->small_cells, err, sizeof(err))) == NULL ||
+	    (srv->rollup = rollup_start(set, cat, err, sizeof(err))) == NULL)
 		log_warn("event=start_failed reason=\"%s\"", err);
 	srv->sig_term = evsignal_new(base, SIGTERM, server_signal, srv);
 	srv->sig_int = evsignal_new(base, SIGINT, server_signal, srv);
 	srv->accept_retry = evtimer_new(base, server_accept_retry, srv);
 	srv->drain_check = evtimer_new(base, server_drain_check, srv);
-	if (srv->writer == NULL || srv->query == NULL || srv->sig_term == NULL ||
+	if (srv->writer == NULL || srv->query == NULL || srv->rollup == NULL ||
+	    srv->sig_term == NULL ||
 	    srv->sig_int == NULL || srv->accept_retry == NULL ||
 	    srv->drain_check == NULL)
 		goto fail;
@@ -279,6 +283,7 @@ server_free(struct server *srv)
 		evconnlistener_free(srv->listener);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
+	rollup_stop(srv->rollup);
 	writer_stop(srv->writer);
 	conn_close_all(srv);
 	query_close(srv->query);

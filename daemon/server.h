@@ -12,6 +12,7 @@
 struct catalogue;
 struct conn;
 struct query_db;
+struct rollup;
 struct event;
 struct event_base;
 struct evconnlistener;
@@ -28,6 +29,7 @@ struct server {
 	const struct catalogue	*catalogue;
 	struct writer		*writer;
 	struct query_db		*query;		/* read-only, on the loop */
+	struct rollup		*rollup;
 	struct evconnlistener	*listener;
 	struct evhttp		*http;
 	struct event		*sig_term, *sig_int, *accept_retry, *drain_check;

@@ -56,6 +56,20 @@ static const struct setting settings_table[] = {
 	  "full|normal", "full : chaque acquittement survit à une coupure de "
 	  "courant ; normal : plus rapide, mais une coupure de courant peut "
 	  "perdre les dernières transactions acquittées" },
+	{ "small-cells", 0, SETTING_INT, S(small_cells), "5", 0, 1000, NULL,
+	  "dans les exports publiés (rapports, CSV), un effectif de 1 à N-1 "
+	  "pour une commune s'affiche « < N » (0 : jamais)" },
+	{ "reports", 0, SETTING_STRING, S(reports), "reports", 0, 0, NULL,
+	  "dossier où le démon écrit chaque mois le bilan (HTML, CSV, JSON)" },
+	{ "rollup-day", 0, SETTING_INT, S(rollup_day), "1", 1, 28, NULL,
+	  "jour du mois suivant où un mois est clos" },
+	{ "rollup-hour", 0, SETTING_INT, S(rollup_hour), "2", 0, 23, NULL,
+	  "heure (locale) de la clôture" },
+	{ "rollup-interval", 0, SETTING_INT, S(rollup_interval), "60000", 10,
+	  3600000, NULL, "intervalle entre deux vérifications de l'horloge "
+	  "des bilans, en millisecondes" },
+	{ "timezone", 0, SETTING_STRING, S(timezone), "Europe/Paris", 0, 0,
+	  NULL, "fuseau horaire des dates du jour et des clôtures" },
 	{ "check", 'n', SETTING_FLAG, S(check), "0", 0, 1, NULL,
 	  "vérifier la configuration, l'afficher et quitter" },
 	{ "verbose", 'v', SETTING_FLAG, S(verbose), "0", 0, 1, NULL,

@@ -19,6 +19,12 @@ struct settings {
 	long long	 batch_max;		/* records per commit */
 	long long	 max_inflight;		/* requests per connection */
 	const char	*synchronous;		/* full | normal */
+	long long	 small_cells;		/* secrecy threshold, 0: off */
+	const char	*reports;		/* rollup files go here */
+	long long	 rollup_day;		/* of the month, 1-28 */
+	long long	 rollup_hour;		/* local time, 0-23 */
+	long long	 rollup_interval;	/* ms between clock checks */
+	const char	*timezone;
 	long long	 check;			/* -n */
 	long long	 verbose;
 };

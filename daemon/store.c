@@ -48,6 +48,8 @@ static const char *const store_sql[STMT__COUNT] = {
 	[STMT_EVIDENCE_INSERT] = "INSERT INTO evidence (id, indicator, date, "
 	    "state, text, reference, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 	    "?7) ON CONFLICT (id) DO NOTHING",
+	[STMT_DIRTY] = "INSERT OR IGNORE INTO rollup_dirty (month) "
+	    "VALUES (substr(?1, 1, 7))",
 	[STMT_EVIDENCE_GET] = "SELECT indicator = ?2 AND date = ?3 AND "
 	    "state = ?4 AND text = ?5 AND reference IS ?6 FROM evidence "
 	    "WHERE id = ?1",
@@ -281,6 +283,16 @@ store_put_revision(struct store *s, const struct record *r, int rev,
 	return 0;
 }
 
+/* The record's month may need its rollup again (004_rollups.sql). */
+static int
+store_dirty(struct store *s, const char *date)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_DIRTY];
+
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	return store_exec(s, st);
+}
+
 /* Where a known record stands; 1 found, 0 unknown, -1 error. */
 struct store_head {
 	uint8_t	 first[RECORD_DIGEST_LEN];	/* first submitted content */
@@ -346,7 +358,8 @@ store_put(struct store *s, const struct record *r,
 		    ACK_DUPLICATE : ACK_CONFLICT;
 	}
 	if (store_put_revision(s, r, 1, "submit", NULL, now, digest) == -1 ||
-	    (!s->no_aggregates && agg_record(b, s->cat, r, +1) == -1))
+	    (!s->no_aggregates && agg_record(b, s->cat, r, +1) == -1) ||
+	    store_dirty(s, r->date) == -1)
 		return -1;
 	return ACK_ACCEPTED;
 }
@@ -375,6 +388,7 @@ store_amend(struct store *s, const struct record *r,
 		goto out;
 	if (agg_record(b, s->cat, &old, -1) == -1 ||
 	    agg_record(b, s->cat, r, +1) == -1 ||
+	    store_dirty(s, old.date) == -1 || store_dirty(s, r->date) == -1 ||
 	    store_put_revision(s, r, h.rev + 1, "amend", NULL, now,
 	    digest) == -1 ||
 	    store_set_rev(s, r->id, h.rev + 1, 0) == -1)
@@ -403,6 +417,7 @@ store_void(struct store *s, const uint8_t id[RECORD_ID_LEN],
 	if (store_get(s, id, 0, &a, &old, NULL) != 1)
 		goto out;
 	if (agg_record(b, s->cat, &old, -1) == -1 ||
+	    store_dirty(s, old.date) == -1 ||
 	    store_put_revision(s, &old, h.rev + 1, "void", reason, now,
 	    h.current) == -1 ||
 	    store_set_rev(s, id, h.rev + 1, 1) == -1)
