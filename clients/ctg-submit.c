@@ -2,7 +2,6 @@
  * ctg-submit — records activities in ctgd: one record from flags, or a
  * whole spreadsheet (import format v1).
  */
-#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +29,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage : ctg-submit [options] add --activity MOT --date AAAA-MM-JJ\n"
 "                   --commune INSEE --structure MOT [options du record]\n"
-"        ctg-submit [options] import FICHIER.csv\n"
+"        ctg-submit [options] import FICHIER.csv   (- : l'entrée standard)\n"
 "        ctg-submit [options] amend --id UUID [options du record]\n"
 "        ctg-submit [options] void --id UUID --reason TEXTE\n"
 "        ctg-submit [options] evidence --indicator ID --date AAAA-MM-JJ\n"
@@ -181,22 +180,37 @@ finish(const struct opts *o, struct import *im, int sent_ok,
 	return bad ? 1 : 0;
 }
 
+/* The whole file, or standard input for "-", read to its end. */
 static char *
 read_file(const char *path, size_t *len)
 {
-	FILE		*f;
-	struct stat	 st;
-	char		*buf, msg[600];
+	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char	*buf = NULL, *p, msg[600];
+	size_t	 cap = 0, n;
 
-	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) == -1) {
+	if (f == NULL) {
 		snprintf(msg, sizeof(msg), "lecture de %s impossible : %s",
 		    path, strerror(errno));
 		die(msg);
 	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
-		die("mémoire insuffisante");
-	*len = fread(buf, 1, (size_t)st.st_size, f);
-	fclose(f);
+	*len = 0;
+	do {
+		if (*len + 65536 + 1 > cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			if ((p = realloc(buf, cap)) == NULL)
+				die("mémoire insuffisante");
+			buf = p;
+		}
+		n = fread(buf + *len, 1, cap - *len - 1, f);
+		*len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		snprintf(msg, sizeof(msg), "lecture de %s impossible : %s",
+		    path, strerror(errno));
+		die(msg);
+	}
+	if (f != stdin)
+		fclose(f);
 	return buf;
 }
 

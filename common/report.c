@@ -157,6 +157,19 @@ report_bars(struct rbuf *b, const char *title, json_object *counts,
 	}
 	if (count == 0)
 		return;
+	if (max == 1 && json_object_object_length(counts) > 0) {
+		int64_t	 total = 0;
+
+		json_object_object_foreach(counts, k1, v1) {
+			(void)k1;
+			total += json_object_get_int64(v1);
+		}
+		if (total == 0) {
+			rb_printf(b, "<p class=\"vide\">%s : aucune activité "
+			    "sur la période.</p>\n", title);
+			return;
+		}
+	}
 	bw = (w - 40) / count;
 	rb_printf(b, "<figure><figcaption>%s</figcaption><svg xmlns="
 	    "\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -215,6 +228,7 @@ static const char report_style[] =
     ".en-bonne-voie{color:#b7791f}.non-commence{color:#718096}"
     ".revise{background:#fefcbf;padding:4pt;border:1px solid #d69e2e}"
     "figure{margin:4pt 0}figcaption{font-size:9pt;color:#4a5568}"
+    ".vide{font-size:9pt;color:#718096}"
     "@page{size:A4;margin:15mm}";
 
 static const char *
@@ -357,7 +371,6 @@ report_csv(json_object *rollup)
 	size_t		 i;
 	char		*part;
 
-	rb_add(&b, "", 0);
 	for (i = 0; i < json_object_array_length(sheets); i++) {
 		json_object	*s = json_object_array_get_idx(sheets, i);
 		json_object	*y = rget(s, "year_to_date");
@@ -369,7 +382,6 @@ report_csv(json_object *rollup)
 			return NULL;
 		}
 		/* One header: the first table keeps its BOM and header row. */
-		rb_printf(&b, "%s", "");
 		rb_add(&b, i == 0 ? part : strstr(part, "\r\n") + 2,
 		    strlen(i == 0 ? part : strstr(part, "\r\n") + 2));
 		free(part);
