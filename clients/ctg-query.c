@@ -72,6 +72,7 @@ usage(FILE *f)
 "        ctg-query [options] sheet CODE [--from AAAA-MM] [--to AAAA-MM]\n"
 "        ctg-query [options] overview [--from AAAA-MM] [--to AAAA-MM]\n"
 "        ctg-query [options] axis CODE | commune INSEE | records INDICATEUR\n"
+"        ctg-query [options] completeness [SEMAINES]\n"
 "        ctg-query [options] revisions UUID\n"
 "\n"
 "  sheets        les 46 fiches actions du plan, par axe\n"
@@ -87,6 +88,8 @@ usage(FILE *f)
 "  commune INSEE ce qui s'est passé dans la commune et qui en est venu\n"
 "  records ID    les enregistrements qui font la valeur d'un indicateur\n"
 "                (III.A.17/res/2) sur la période (ctgd)\n"
+"  completeness  les structures muettes depuis SEMAINES (8 par défaut) et\n"
+"                les fiches sans activité sur la période (ctgd)\n"
 "  revisions ID  toutes les révisions d'un enregistrement (ctgd)\n"
 "\n"
 "  --json               en JSON\n"
@@ -615,6 +618,35 @@ cmd_records(const struct opts *o, const char *id)
 }
 
 static int
+cmd_completeness(const struct opts *o, const char *weeks)
+{
+	json_object	*doc, *list, *e;
+	size_t		 i;
+
+	if ((doc = ask(o, "completeness", weeks)) == NULL)
+		return 2;
+	if (o->json || o->csv)
+		return print_doc(o, doc, NULL);
+	printf("Structures sans enregistrement depuis %s semaines ou plus :\n",
+	    jstr(doc, "weeks"));
+	list = json_object_object_get(doc, "silent_structures");
+	for (i = 0; i < json_object_array_length(list); i++) {
+		e = json_object_array_get_idx(list, i);
+		if (*jstr(e, "last"))
+			printf("  %-22s dernier le %s (%s semaines)\n",
+			    jstr(e, "structure"), jstr(e, "last"),
+			    jstr(e, "silent_weeks"));
+		else
+			printf("  %-22s jamais\n", jstr(e, "structure"));
+	}
+	printf("Fiches sans activité sur la période : ");
+	print_value(json_object_object_get(doc, "sheets_without_activity"));
+	printf("\n");
+	json_object_put(doc);
+	return 0;
+}
+
+static int
 cmd_revisions(const struct opts *o, const char *id)
 {
 	json_object	*doc, *revs, *r;
@@ -700,6 +732,8 @@ main(int argc, char **argv)
 		return cmd_commune(&o, cmd[1]);
 	if (ncmd == 2 && strcmp(cmd[0], "records") == 0)
 		return cmd_records(&o, cmd[1]);
+	if ((ncmd == 1 || ncmd == 2) && strcmp(cmd[0], "completeness") == 0)
+		return cmd_completeness(&o, ncmd == 2 ? cmd[1] : NULL);
 	if (ncmd == 2 && strcmp(cmd[0], "revisions") == 0)
 		return cmd_revisions(&o, cmd[1]);
 	usage(stderr);

@@ -4,7 +4,9 @@
  * month's latest rollup revision, or provisional figures while it is open).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -18,10 +20,13 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage : ctg-rollup [--server HOTE:PORT] --month AAAA-MM --out DOSSIER\n"
+"        ctg-rollup [--server HOTE:PORT] --year AAAA --out DOSSIER\n"
 "\n"
 "Écrit dans DOSSIER le bilan du mois : bilan-AAAA-MM.html (imprimable,\n"
 "une page par axe), bilan-AAAA-MM.csv (tableur) et bilan-AAAA-MM.json,\n"
 "les mêmes fichiers que ctgd écrit chaque mois dans son dossier --reports.\n"
+"Avec --year : le rapport annuel du COPIL (copil-AAAA.html, .csv, .json),\n"
+"chaque fiche placée sur le calendrier 2022-2024 avec son état.\n"
 "\n"
 "  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou 127.0.0.1:7411)\n");
 }
@@ -38,6 +43,8 @@ main(int argc, char **argv)
 {
 	const struct catalogue	*cat;
 	const char		*server = NULL, *month = NULL, *out = NULL;
+	const char		*year = NULL;
+	char			 from[16], to[16];
 	struct request		 req = { .kind = REQUEST_QUERY };
 	struct client		 cl;
 	struct reply		 rep;
@@ -54,6 +61,8 @@ main(int argc, char **argv)
 			server = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--month") == 0)
 			month = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--year") == 0)
+			year = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--out") == 0)
 			out = argv[++i];
 		else {
@@ -61,13 +70,28 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (month == NULL || out == NULL) {
+	if ((month == NULL) == (year == NULL) || out == NULL) {
 		usage(stderr);
 		return 2;
 	}
+	if (year != NULL && (strlen(year) != 4 || atoi(year) < 2020))
+		return fail("--year attend une année comme 2024");
 	if ((cat = catalogue_builtin(err, sizeof(err))) == NULL)
 		return fail(err);
-	req.query = (struct query){ "rollup", month, NULL, NULL };
+	if (year != NULL) {
+		time_t		 now = time(NULL);
+		struct tm	 tm;
+
+		localtime_r(&now, &tm);
+		snprintf(from, sizeof(from), "%.4s-01", year);
+		if (atoi(year) == tm.tm_year + 1900)
+			snprintf(to, sizeof(to), "%04d-%02d",
+			    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100);
+		else
+			snprintf(to, sizeof(to), "%.4s-12", year);
+		req.query = (struct query){ "overview", NULL, from, to };
+	} else
+		req.query = (struct query){ "rollup", month, NULL, NULL };
 	if (client_connect(&cl, client_server(server), err, sizeof(err)) ==
 	    -1 || client_send(&cl, &req, err, sizeof(err)) == -1 ||
 	    client_recv(&cl, &rep, err, sizeof(err)) == -1) {
@@ -84,10 +108,13 @@ main(int argc, char **argv)
 		return fail(err);
 	}
 	reply_free(&rep);
-	rc = report_write_files(cat, doc, out, 0, err, sizeof(err));
+	rc = year != NULL ? report_write_copil(cat, doc, atoi(year), out, err,
+	    sizeof(err)) : report_write_files(cat, doc, out, 0, err,
+	    sizeof(err));
 	json_object_put(doc);
 	if (rc == -1)
 		return fail(err);
-	printf("bilan de %s écrit dans %s\n", month, out);
+	printf("%s %s écrit dans %s\n", year ? "rapport COPIL" : "bilan de",
+	    year ? year : month, out);
 	return 0;
 }

@@ -349,17 +349,6 @@ ind_date(int yyyymmdd, char out[11])
 	    v % 100);
 }
 
-static int64_t
-ind_days(int yyyymmdd)
-{
-	char	 s[11];
-	int64_t	 d = 0;
-
-	ind_date(yyyymmdd, s);
-	date_parse(s, &d);
-	return d;
-}
-
 static int
 ind_intcmp(const void *a, const void *b)
 {
@@ -396,7 +385,7 @@ ind_cadence(const struct ind_ctx *x, int all, const struct ind_filter *f,
 
 		if (i < n && i > 0 && d[i] == d[i - 1])
 			continue;
-		day = i < n ? ind_days(d[i]) : end;
+		day = i < n ? date_from_ymd(d[i]) : end;
 		if (i < n) {
 			ind_date(d[i], s);
 			json_object_array_add(dates, json_object_new_string(s));

@@ -47,6 +47,13 @@ date_parse(const char *s, int64_t *days)
 }
 
 int64_t
+date_from_ymd(int v)
+{
+	return date_days_from_civil(v / 10000, (unsigned)(v / 100 % 100),
+	    (unsigned)(v % 100));
+}
+
+int64_t
 date_today(void)
 {
 	time_t		 now = time(NULL);

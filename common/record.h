@@ -13,6 +13,8 @@
  * Returns 0, or -1 when the text is not such a date.
  */
 int	date_parse(const char *, int64_t *days);
+/* A YYYYMMDD integer (as in agg_days) to days since 1970-01-01. */
+int64_t	date_from_ymd(int yyyymmdd);
 /* Today's date where the daemon runs, in days since 1970-01-01. */
 int64_t	date_today(void);
 /* Days since 1970-01-01 to the civil date, written as YYYY-MM-DD. */

@@ -392,3 +392,69 @@ report_csv(json_object *rollup)
 	}
 	return b.p;
 }
+
+char *
+report_copil_html(const struct catalogue *c, json_object *overview, int year)
+{
+	static const int	 years[] = { 2022, 2023, 2024 };
+	struct rbuf		 b = { 0 };
+	json_object		*axes = rget(overview, "axes");
+	size_t			 a, i, k;
+
+	rb_printf(&b, "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta "
+	    "charset=\"utf-8\"><title>CTG Quercy Blanc — COPIL %d</title>"
+	    "<style>%s</style></head><body>\n", year, report_style);
+	rb_printf(&b, "<header><h1>Convention Territoriale Globale — COPIL "
+	    "%d</h1><p>CC du Quercy Blanc — où en est chaque fiche action de ",
+	    year);
+	rb_text(&b, rj(overview, "from"));
+	rb_printf(&b, " à ");
+	rb_text(&b, rj(overview, "to"));
+	rb_printf(&b, ", et son échéance dans le calendrier de la "
+	    "convention.</p></header>\n");
+	for (a = 0; a < json_object_array_length(axes); a++) {
+		json_object	*ax = json_object_array_get_idx(axes, a);
+		json_object	*sheets = rget(ax, "sheets");
+
+		rb_printf(&b, "<section><h2>Axe ");
+		rb_text(&b, rj(ax, "code"));
+		rb_printf(&b, " : ");
+		rb_text(&b, rj(ax, "title"));
+		rb_printf(&b, "</h2><table><tr><th>Fiche</th><th>Intitulé</th>");
+		for (k = 0; k < 3; k++)
+			rb_printf(&b, "<th>%d</th>", years[k]);
+		rb_printf(&b, "<th>Activités</th><th>Participants</th>"
+		    "<th>État</th></tr>\n");
+		for (i = 0; i < json_object_array_length(sheets); i++) {
+			json_object	*s = json_object_array_get_idx(sheets, i);
+			const char	*dl = rj(s, "deadline");
+
+			rb_printf(&b, "<tr><td>");
+			rb_text(&b, rj(s, "code"));
+			rb_printf(&b, "</td><td>");
+			rb_text(&b, rj(s, "title"));
+			rb_printf(&b, "</td>");
+			/* The deadline's year(s) marked on the schedule. */
+			for (k = 0; k < 3; k++) {
+				char	 y[8];
+
+				snprintf(y, sizeof(y), "%d", years[k]);
+				rb_printf(&b, "<td>%s</td>", strstr(dl, y) ?
+				    "● échéance" : "");
+			}
+			rb_printf(&b, "<td>%s</td><td>%s</td><td class=\"%s\">",
+			    rj(s, "records"), rj(s, "participants"),
+			    report_status_class(rj(s, "status")));
+			rb_text(&b, rj(s, "status"));
+			rb_printf(&b, "</td></tr>\n");
+		}
+		rb_printf(&b, "</table></section>\n");
+	}
+	(void)c;
+	rb_printf(&b, "</body></html>\n");
+	if (b.failed) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}

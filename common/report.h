@@ -19,6 +19,16 @@ char	*report_html(const struct catalogue *, json_object *rollup);
 char	*report_csv(json_object *rollup);
 
 /*
+ * The yearly COPIL report from an overview over the year: every axis with
+ * its sheets, their deadlines placed on the 2022-2024 schedule, their
+ * activity and status. malloc'd HTML, or NULL.
+ */
+char	*report_copil_html(const struct catalogue *, json_object *overview,
+	    int year);
+/* Writes DIR/copil-YYYY.{html,csv,json}; 0, or -1 with err. */
+int	report_write_copil(const struct catalogue *, json_object *overview,
+	    int year, const char *dir, char *err, size_t errlen);
+/*
  * Writes DIR/bilan-YYYY-MM.{html,csv,json} (and, with rev > 0, the same
  * files named bilan-YYYY-MM-rN.* for the history), each whole then renamed.
  * DIR is created when missing. 0, or -1 with a French message in err.

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "log.h"
 #include "query.h"
+#include "report.h"
 #include "record.h"
 #include "server.h"
 #include "stats.h"
@@ -52,6 +53,8 @@ static const struct http_route {
 	{ "/api/v1/communes/", 0, "commune", NULL, NULL },
 	{ "/api/v1/indicators/", 0, "records", "/records", NULL },
 	{ "/api/v1/records/", 0, "revisions", NULL, NULL },
+	{ "/api/v1/rollups/", 0, "rollup", NULL, report_csv },
+	{ "/api/v1/completeness", 1, "completeness", NULL, NULL },
 	{ "/metrics", 1, NULL, NULL, NULL },
 };
 
@@ -223,12 +226,14 @@ http_request(struct evhttp_request *req, void *arg)
 		http_error(&c, 404, "route inconnue : voir /api/v1/sheets, "
 		    "/api/v1/sheets/{code}, /api/v1/axes/{code}, "
 		    "/api/v1/communes/{code}, /api/v1/indicators/{id}/records, "
-		    "/api/v1/records/{id}, /metrics ; .csv pour un tableur");
+		    "/api/v1/records/{id}, /api/v1/rollups/{AAAA-MM}, "
+		    "/api/v1/completeness, /metrics ; .csv pour un tableur");
 	else if (r->kind == NULL)
 		http_metrics(&c);
 	else {
 		c.format = csv ? HTTP_CSV : HTTP_JSON;
-		q = (struct query){ r->kind, key,
+		q = (struct query){ r->kind, key != NULL ? key :
+		    evhttp_find_header(&c.params, "weeks"),
 		    evhttp_find_header(&c.params, "from"),
 		    evhttp_find_header(&c.params, "to") };
 		http_document(&c, &q, r->csv);

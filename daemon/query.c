@@ -432,10 +432,13 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 		return query_commune(q, qu, today, error);
 	if (qu->kind != NULL && strcmp(qu->kind, "rollup") == 0)
 		return query_rollup(q, qu, today, error);
+	if (qu->kind != NULL && strcmp(qu->kind, "completeness") == 0)
+		return query_completeness(q, qu, today, error);
 	if (qu->kind != NULL && strcmp(qu->kind, "records") == 0)
 		return query_records(q, qu, today, error);
 	return query_fail(q, error, "question « %s » inconnue : attendu "
-	    "sheet, overview, axis, commune, records, revisions ou verify",
+	    "sheet, overview, axis, commune, records, rollup, completeness, "
+	    "revisions ou verify",
 	    qu->kind);
 }
 

@@ -1,6 +1,7 @@
 /*
- * query_commune.c — one commune: everything that happened there and
- * everyone who came from there, over a window, from the aggregates.
+ * query_commune.c — places and gaps: one commune (everything that happened
+ * there, everyone who came from there), and completeness (structures
+ * silent for weeks, sheets without activity), from the aggregates.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "agg.h"
 #include "catalogue.h"
 #include "query_int.h"
+#include "record.h"
 
 static void
 query_bump(json_object *o, const char *key, int64_t n)
@@ -103,5 +105,96 @@ query_commune(struct query_db *q, const struct query *qu, int64_t today,
 	}
 	json_object_object_add(o, "hosted", hosted);
 	json_object_object_add(o, "residents", residents);
+	return query_json(o);
+}
+
+/*
+ * Completeness over the window: the structures whose last record is older
+ * than `weeks` (key, default 8) before today, or that never reported, and
+ * the sheets without any activity in the window.
+ */
+char *
+query_completeness(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	const struct catalogue	*c = q->cat;
+	sqlite3_stmt		*st;
+	json_object		*o, *silent, *idle;
+	char			 date[11], *end;
+	int64_t			*last;
+	size_t			 i;
+	long			 weeks = 8;
+	int			 from, to, w, *active, rc;
+
+	if (qu->key != NULL && *qu->key != '\0') {
+		weeks = strtol(qu->key, &end, 10);
+		if (*end != '\0' || weeks < 1 || weeks > 520)
+			return query_fail(q, error, "nombre de semaines « %s » "
+			    "invalide : attendu de 1 à 520", qu->key);
+	}
+	if (query_window(q, qu, today, &from, &to, error) == -1)
+		return NULL;
+	last = calloc(c->nwords[VOCAB_STRUCTURE] + 1, sizeof(*last));
+	active = calloc(c->nsheets + 1, sizeof(*active));
+	if (last == NULL || active == NULL ||
+	    sqlite3_prepare_v2(q->db, "SELECT structure, max(day) FROM "
+	    "agg_days WHERE sheet = '*' GROUP BY structure", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		free(last);
+		free(active);
+		return query_fail(q, error, "lecture de la base impossible%s",
+		    "");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((w = catalogue_word(c, VOCAB_STRUCTURE, (const char *)
+		    sqlite3_column_text(st, 0))) >= 0)
+			last[w] = date_from_ymd(sqlite3_column_int(st, 1));
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(q->db, "SELECT DISTINCT sheet FROM agg_records "
+	    "WHERE sheet != '*' AND month BETWEEN ?1 AND ?2", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int(st, 1, from);
+		sqlite3_bind_int(st, 2, to);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const struct cat_sheet *s = catalogue_sheet(c,
+			    (const char *)sqlite3_column_text(st, 0));
+
+			if (s != NULL)
+				active[s->number - 1] = 1;
+		}
+		sqlite3_finalize(st);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "weeks", json_object_new_int((int)weeks));
+	silent = json_object_new_array();
+	for (i = 0; i < c->nwords[VOCAB_STRUCTURE]; i++) {
+		json_object	*e;
+
+		if (last[i] != 0 && today - last[i] < weeks * 7)
+			continue;
+		e = json_object_new_object();
+		json_object_object_add(e, "structure", json_object_new_string(
+		    c->words[VOCAB_STRUCTURE][i].keyword));
+		json_object_object_add(e, "label", json_object_new_string(
+		    c->words[VOCAB_STRUCTURE][i].label));
+		if (last[i] != 0) {
+			date_format(last[i], date);
+			json_object_object_add(e, "last",
+			    json_object_new_string(date));
+			json_object_object_add(e, "silent_weeks",
+			    json_object_new_int64((today - last[i]) / 7));
+		} else
+			json_object_object_add(e, "last", NULL);
+		json_object_array_add(silent, e);
+	}
+	json_object_object_add(o, "silent_structures", silent);
+	idle = json_object_new_array();
+	for (i = 0; i < c->nsheets; i++)
+		if (!active[i])
+			json_object_array_add(idle, json_object_new_string(
+			    c->sheets[i].code));
+	json_object_object_add(o, "sheets_without_activity", idle);
+	free(last);
+	free(active);
 	return query_json(o);
 }

@@ -39,6 +39,8 @@ int		 query_window(struct query_db *, const struct query *,
 
 char		*query_commune(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
+char		*query_completeness(struct query_db *, const struct query *,
+		    int64_t today, const char **error);
 char		*query_records(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
 char		*query_revisions(struct query_db *, const struct query *,

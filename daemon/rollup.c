@@ -197,6 +197,31 @@ rollup_changes(json_object *old, json_object *new)
 	return list;
 }
 
+/* The year's COPIL report, when its December closes (or is revised). */
+static void
+rollup_copil(struct rollup *r, int year, int64_t today)
+{
+	char		 from[16], to[16], err[512], *json;
+	const char	*error = NULL;
+	struct query	 q = { "overview", NULL, from, to };
+	json_object	*doc;
+
+	snprintf(from, sizeof(from), "%04d-01", year % 10000);
+	snprintf(to, sizeof(to), "%04d-12", year % 10000);
+	if ((json = query_answer(r->q, &q, today, &error)) == NULL ||
+	    (doc = json_tokener_parse(json)) == NULL) {
+		log_warn("event=copil_failed year=%d reason=\"%s\"", year,
+		    error ? error : "?");
+		free(json);
+		return;
+	}
+	free(json);
+	if (report_write_copil(r->cat, doc, year, r->set->reports, err,
+	    sizeof(err)) == -1)
+		log_warn("event=copil_failed year=%d reason=\"%s\"", year, err);
+	json_object_put(doc);
+}
+
 /* Closes (or revises) month m: a new revision when the figures differ. */
 static int
 rollup_close(struct rollup *r, int m, time_t now)
@@ -273,6 +298,8 @@ rollup_close(struct rollup *r, int m, time_t now)
 		log_warn("event=rollup_files_failed month=%s reason=\"%s\"",
 		    month, err);
 	log_info("event=rollup month=%s rev=%d", month, rev);
+	if (m % 100 == 12)
+		rollup_copil(r, m / 100, day);
 	rc = 0;
 out:
 	sqlite3_finalize(st);

@@ -350,6 +350,26 @@ test_communes_and_drill_down(void **state)
 	expect_int(json_object_array_get_idx(get(doc, "records"), 0),
 	    "participants", 10);
 	json_object_put(doc);
+	/* Completeness: over ten years only the silent structures remain. */
+	doc = ask(c, "completeness", "520");
+	{
+		json_object	*silent = get(doc, "silent_structures");
+		size_t		 i, ripe = 0, jeunes = 0;
+
+		for (i = 0; i < json_object_array_length(silent); i++) {
+			const char *s = json_object_get_string(get(
+			    json_object_array_get_idx(silent, i), "structure"));
+
+			ripe += strcmp(s, "ripe") == 0;
+			jeunes += strcmp(s, "alsh-jeunes") == 0;
+		}
+		assert_int_equal(ripe, 1);
+		assert_int_equal(jeunes, 0);
+		/* 46 sheets less III.A.17, III.A.19, III.C.25 and V.B.42. */
+		assert_int_equal(json_object_array_length(get(doc,
+		    "sheets_without_activity")), 42);
+	}
+	json_object_put(doc);
 	/* An axis: its sheets only. */
 	doc = ask(c, "axis", "III");
 	assert_int_equal(json_object_array_length(get(json_object_array_get_idx(

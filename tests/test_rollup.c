@@ -283,6 +283,29 @@ test_ctg_rollup_same_files(void **state)
 	}
 }
 
+/* The yearly COPIL report: every sheet on the 2022-2024 schedule. */
+static void
+test_copil(void **state)
+{
+	struct ctx	*c = *state;
+	char		 dir[4400], path[4500], *html;
+	const char	*args[] = { "--server", c->d.server, "--year", "2024",
+			    "--out", dir, NULL };
+
+	snprintf(dir, sizeof(dir), "%s/copil", c->dir);
+	assert_int_equal(tool_run(c->out, "ctg-rollup", args), 0);
+	snprintf(path, sizeof(path), "%s/copil-2024.html", dir);
+	html = file_read(path);
+	assert_non_null(strstr(html, "COPIL 2024"));
+	assert_non_null(strstr(html, "<td>III.A.17</td>"));
+	assert_non_null(strstr(html, "● échéance"));
+	free(html);
+	snprintf(path, sizeof(path), "%s/copil-2024.csv", dir);
+	html = file_read(path);
+	assert_non_null(strstr(html, "III;III.A.17;"));
+	free(html);
+}
+
 /* The printable report renders in headless Chromium, not blank. */
 static void
 test_html_renders(void **state)
@@ -311,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_catch_up),
 		cmocka_unit_test(test_late_record_revises),
 		cmocka_unit_test(test_ctg_rollup_same_files),
+		cmocka_unit_test(test_copil),
 		cmocka_unit_test(test_html_renders),
 	};
 
