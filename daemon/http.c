@@ -21,6 +21,7 @@
 #include "report.h"
 #include "record.h"
 #include "server.h"
+#include "settings.h"
 #include "stats.h"
 
 enum http_format {
@@ -148,6 +149,56 @@ http_metrics(struct http_call *c)
 	evbuffer_free(b);
 }
 
+static void
+http_closed(struct evhttp_connection *ec, void *arg)
+{
+	struct server	*srv = arg;
+	size_t		 i;
+
+	for (i = 0; i < srv->nhttp; i++)
+		if (srv->http_conns[i] == ec) {
+			srv->http_conns[i] = srv->http_conns[--srv->nhttp];
+			return;
+		}
+}
+
+/*
+ * evhttp in libevent 2.1 has no connection cap: connections are counted
+ * from their first request to their close, and one over the cap is told
+ * so and closed. 1 when the request may go on.
+ */
+static int
+http_admit(struct http_call *c)
+{
+	struct evhttp_connection	*ec = evhttp_request_get_connection(c->req);
+	struct server			*srv = c->srv;
+	size_t				 i;
+
+	for (i = 0; i < srv->nhttp; i++)
+		if (srv->http_conns[i] == ec)
+			return 1;
+	if (srv->nhttp >= (size_t)srv->settings->http_max_connections) {
+		evhttp_add_header(evhttp_request_get_output_headers(c->req),
+		    "Connection", "close");
+		http_error(c, 503, "trop de connexions HTTP ouvertes : "
+		    "réessayez dans un moment");
+		return 0;
+	}
+	if (srv->nhttp % 64 == 0) {
+		void **v = realloc(srv->http_conns, (srv->nhttp + 64) *
+		    sizeof(*v));
+
+		if (v == NULL) {
+			http_error(c, 503, "mémoire insuffisante");
+			return 0;
+		}
+		srv->http_conns = v;
+	}
+	srv->http_conns[srv->nhttp++] = ec;
+	evhttp_connection_set_closecb(ec, http_closed, srv);
+	return 1;
+}
+
 /* Cuts a ".csv" ending off path; 1 when there was one. */
 static int
 http_cut_csv(char *path)
@@ -200,6 +251,8 @@ http_request(struct evhttp_request *req, void *arg)
 
 	STATS_ADD(http_requests, 1);
 	TAILQ_INIT(&c.params);
+	if (!http_admit(&c))
+		return;
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
 	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
 		http_error(&c, 405, "méthode non prise en charge : l'API se "

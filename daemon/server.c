@@ -295,5 +295,6 @@ server_free(struct server *srv)
 		event_free(srv->accept_retry);
 	if (srv->drain_check != NULL)
 		event_free(srv->drain_check);
+	free(srv->http_conns);
 	free(srv);
 }

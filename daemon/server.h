@@ -30,6 +30,8 @@ struct server {
 	struct writer		*writer;
 	struct query_db		*query;		/* read-only, on the loop */
 	struct rollup		*rollup;
+	void			**http_conns;	/* evhttp connections seen */
+	size_t			 nhttp;
 	struct evconnlistener	*listener;
 	struct evhttp		*http;
 	struct event		*sig_term, *sig_int, *accept_retry, *drain_check;

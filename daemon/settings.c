@@ -42,6 +42,9 @@ static const struct setting settings_table[] = {
 	  64 * 1024 * 1024, NULL, "taille maximale d'une trame, en octets" },
 	{ "max-connections", 0, SETTING_INT, S(max_connections), "4096", 1,
 	  1000000, NULL, "nombre maximal de connexions simultanées" },
+	{ "http-max-connections", 0, SETTING_INT, S(http_max_connections),
+	  "64", 1, 100000, NULL, "nombre maximal de connexions HTTP "
+	  "simultanées" },
 	{ "idle-timeout", 0, SETTING_INT, S(idle_timeout), "300", 1, 86400,
 	  NULL, "fermeture d'une connexion muette après ce délai, en secondes" },
 	{ "write-timeout", 0, SETTING_INT, S(write_timeout), "30", 1, 86400,

@@ -14,6 +14,7 @@ struct settings {
 	const char	*port_file;
 	long long	 max_frame;		/* bytes */
 	long long	 max_connections;
+	long long	 http_max_connections;
 	long long	 idle_timeout;		/* s */
 	long long	 write_timeout;		/* s */
 	long long	 batch_max;		/* records per commit */

@@ -36,6 +36,8 @@ static int
 setup(void **state)
 {
 	static struct ctx	 c;
+	static const char *const extra[] = { "--http-max-connections", "3",
+				    NULL };
 	char			 csv[4200];
 	const char		*args[] = { "--server", NULL, "-q", "import", csv,
 				    NULL };
@@ -48,7 +50,7 @@ setup(void **state)
 	assert_non_null(f = fopen(csv, "w"));
 	fputs(records, f);
 	fclose(f);
-	daemon_start(&c.d, c.dir, NULL);
+	daemon_start(&c.d, c.dir, extra);
 	args[1] = c.d.server;
 	assert_int_equal(tool_run(c.out, "ctg-submit", args), 0);
 	*state = &c;
@@ -283,6 +285,41 @@ test_views(void **state)
 	free(a.headers);
 }
 
+/* Past --http-max-connections (3 here) a client gets a JSON 503. */
+static void
+test_http_connection_cap(void **state)
+{
+	struct ctx		*c = *state;
+	static const char	 get[] = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+	char			 buf[8192];
+	int			 fd[4], i;
+	ssize_t			 n;
+
+	for (i = 0; i < 4; i++) {
+		fd[i] = raw_connect(c->d.http_port);
+		raw_send(fd[i], get, sizeof(get) - 1);
+		n = recv(fd[i], buf, sizeof(buf) - 1, 0);
+		assert_true(n > 0);
+		buf[n] = '\0';
+		if (i < 3)
+			assert_non_null(strstr(buf, "HTTP/1.1 200"));
+		else {
+			assert_non_null(strstr(buf, "HTTP/1.1 503"));
+			assert_non_null(strstr(buf, "trop de connexions HTTP"));
+		}
+	}
+	for (i = 0; i < 4; i++)
+		close(fd[i]);
+	usleep(200000);
+	/* Closed connections free their places. */
+	{
+		struct http_answer a = http_get(c, "/metrics");
+
+		assert_int_equal(a.status, 200);
+		free(a.headers);
+	}
+}
+
 static void
 test_metrics(void **state)
 {
@@ -307,6 +344,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_http_connection_cap),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
