@@ -264,13 +264,19 @@ import_assign(struct import *im, const struct csv_table *t,
 		struct import_item	*it;
 
 		im->row_line[i] = r->line;
-		if (rid[0] != '\0' && r->nfields == ncols &&
+		/* A short or long row still joins its record, refusing it. */
+		if (rid[0] != '\0' &&
 		    (id = arena_alloc(&im->arena, RECORD_ID_LEN)) != NULL &&
 		    uuid_parse(rid, id) == 0) {
 			slot = import_map_slot(&ids, id);
 			if (ids.keys[slot] != NULL) {
 				im->row_item[i] = ids.vals[slot];
 				im->items[ids.vals[slot]].nrows++;
+				if (r->nfields != ncols)
+					im->items[ids.vals[slot]].error =
+					    import_errorf(&im->arena, "ligne %zu :"
+					    " nombre de colonnes différent de "
+					    "l'en-tête%s", r->line, "");
 				continue;
 			}
 			ids.keys[slot] = id;

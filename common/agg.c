@@ -30,9 +30,14 @@ struct agg_entry {
 	int64_t		 sum;
 };
 
+/*
+ * used lists the slots taken, so that clearing and walking a batch cost
+ * what it holds, not what the table once grew to.
+ */
 struct agg_batch {
 	struct agg_entry	*slots;
 	size_t			 cap, used;
+	size_t			*taken;		/* used slot indices */
 	struct arena		 arena;
 };
 
@@ -94,7 +99,11 @@ agg_batch_new(void)
 	if (b == NULL)
 		return NULL;
 	b->cap = 1024;
-	if ((b->slots = calloc(b->cap, sizeof(*b->slots))) == NULL) {
+	b->slots = calloc(b->cap, sizeof(*b->slots));
+	b->taken = calloc(b->cap, sizeof(*b->taken));
+	if (b->slots == NULL || b->taken == NULL) {
+		free(b->slots);
+		free(b->taken);
 		free(b);
 		return NULL;
 	}
@@ -108,13 +117,17 @@ agg_batch_free(struct agg_batch *b)
 		return;
 	arena_free(&b->arena);
 	free(b->slots);
+	free(b->taken);
 	free(b);
 }
 
 void
 agg_batch_clear(struct agg_batch *b)
 {
-	memset(b->slots, 0, b->cap * sizeof(*b->slots));
+	size_t	 i;
+
+	for (i = 0; i < b->used; i++)
+		memset(&b->slots[b->taken[i]], 0, sizeof(*b->slots));
 	b->used = 0;
 	arena_free(&b->arena);
 }
@@ -138,19 +151,26 @@ static int
 agg_grow(struct agg_batch *b)
 {
 	struct agg_entry	*old = b->slots, *e;
-	size_t			 oldcap = b->cap, i;
+	size_t			*taken, i;
 
-	if ((b->slots = calloc(oldcap * 2, sizeof(*b->slots))) == NULL) {
+	if ((taken = calloc(b->cap * 2, sizeof(*taken))) == NULL)
+		return -1;
+	if ((b->slots = calloc(b->cap * 2, sizeof(*b->slots))) == NULL) {
 		b->slots = old;
+		free(taken);
 		return -1;
 	}
-	b->cap = oldcap * 2;
-	for (i = 0; i < oldcap; i++)
-		if (old[i].key != NULL) {
-			e = agg_find(b, old[i].key, old[i].len, old[i].hash);
-			*e = old[i];
-		}
+	b->cap *= 2;
+	for (i = 0; i < b->used; i++) {
+		struct agg_entry *o = &old[b->taken[i]];
+
+		e = agg_find(b, o->key, o->len, o->hash);
+		*e = *o;
+		taken[i] = (size_t)(e - b->slots);
+	}
 	free(old);
+	free(b->taken);
+	b->taken = taken;
 	return 0;
 }
 
@@ -170,7 +190,7 @@ agg_batch_add(struct agg_batch *b, const struct agg_key *k, int64_t delta)
 			return -1;
 		e->len = len;
 		e->hash = h;
-		b->used++;
+		b->taken[b->used++] = (size_t)(e - b->slots);
 	}
 	e->sum += delta;
 	return 0;
@@ -190,14 +210,16 @@ size_t
 agg_batch_each(const struct agg_batch *b,
     void (*fn)(void *, const struct agg_key *, int64_t), void *arg)
 {
-	struct agg_key	 k;
-	size_t		 i, n = 0;
+	const struct agg_entry	*e;
+	struct agg_key		 k;
+	size_t			 i, n = 0;
 
-	for (i = 0; i < b->cap; i++) {
-		if (b->slots[i].key == NULL || b->slots[i].sum == 0)
+	for (i = 0; i < b->used; i++) {
+		e = &b->slots[b->taken[i]];
+		if (e->sum == 0)
 			continue;
-		agg_deserialise(b->slots[i].key, &k);
-		fn(arg, &k, b->slots[i].sum);
+		agg_deserialise(e->key, &k);
+		fn(arg, &k, e->sum);
 		n++;
 	}
 	return n;

@@ -35,9 +35,16 @@ ind_month_parse(const char *s)
 {
 	int	 y, m;
 
-	if (s == NULL || strlen(s) != 7 || s[4] != '-' ||
-	    sscanf(s, "%4d-%2d", &y, &m) != 2 || y < 1900 || y > 9999 ||
-	    m < 1 || m > 12 || s[5] < '0' || s[5] > '1')
+	size_t	 i;
+
+	if (s == NULL || strlen(s) != 7 || s[4] != '-')
+		return -1;
+	for (i = 0; i < 7; i++)
+		if (i != 4 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	y = atoi(s);
+	m = atoi(s + 5);
+	if (y < 1900 || m < 1 || m > 12)
 		return -1;
 	return y * 100 + m;
 }

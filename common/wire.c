@@ -98,6 +98,11 @@ wire_decode_request(const uint8_t *buf, size_t len, struct request *req,
 			*why = "envoi vide : aucun enregistrement dans la requête";
 			goto fail;
 		}
+		if (req->nrecords > WIRE_MAX_RECORDS) {
+			*why = "trop d'enregistrements dans une requête (10000 "
+			    "au plus) : envoyez-les en plusieurs fois";
+			goto fail;
+		}
 		req->records = arena_alloc(&req->arena,
 		    req->nrecords * sizeof(*req->records));
 		if (req->records == NULL) {
@@ -199,8 +204,11 @@ wire_decode_reply(const uint8_t *buf, size_t len, struct reply *rep,
 				    RECORD_ID_LEN);
 				rep->acks[i].has_id = 1;
 			}
-			rep->acks[i].status = a->has_status ?
-			    (enum ack_status)a->status : ACK_REFUSED;
+			/* A status this client does not know is no success. */
+			rep->acks[i].status = a->has_status &&
+			    (int)a->status >= ACK_ACCEPTED && (int)a->status <=
+			    ACK_REFUSED ? (enum ack_status)a->status :
+			    ACK_REFUSED;
 			rep->acks[i].reason = a->reason;
 		}
 		break;

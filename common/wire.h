@@ -12,6 +12,8 @@
 
 #include "msg.h"
 
+#define WIRE_MAX_RECORDS	10000	/* records in one submit request */
+
 /*
  * Decodes a Request. On success returns 0 and *req owns its memory (free it
  * with request_free). On failure returns -1, *why says in French what was

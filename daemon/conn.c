@@ -123,6 +123,13 @@ conn_fail(struct conn *c, const char *code, const char *message)
 }
 
 static void
+conn_fail_nomem(struct conn *c)
+{
+	conn_fail(c, "out_of_memory", "mémoire insuffisante sur le serveur : "
+	    "renvoyez plus tard");
+}
+
+static void
 conn_reply_acks(struct conn *c, uint64_t seq, struct ack *acks, size_t n)
 {
 	struct reply	 rep = { .seq = seq, .kind = REPLY_SUBMIT,
@@ -215,8 +222,7 @@ conn_write_request(struct conn *c, struct request *req)
 
 	if ((j = writer_job_new(req, c)) == NULL) {
 		request_free(req);
-		conn_fail(c, "out_of_memory", "mémoire insuffisante sur le "
-		    "serveur : renvoyez plus tard");
+		conn_fail_nomem(c);
 		return;
 	}
 	validate_ctx_init(&ctx, c->srv->catalogue, date_today());
@@ -270,11 +276,12 @@ conn_query(struct conn *c, struct request *req)
 	if (req->query.kind != NULL && strcmp(req->query.kind, "verify") == 0) {
 		if ((j = writer_job_new(req, c)) == NULL) {
 			request_free(req);
-			conn_fail(c, "out_of_memory", "mémoire insuffisante "
-			    "sur le serveur : renvoyez plus tard");
+			conn_fail_nomem(c);
 			return;
 		}
-		conn_push(c, j, 1);
+		c->inflight++;
+		c->refs++;
+		writer_push(c->srv->verifier, j);
 		return;
 	}
 	json = query_answer(c->srv->query, &req->query, date_today(),
@@ -373,8 +380,7 @@ conn_process(struct conn *c)
 		}
 		if ((data = evbuffer_pullup(in, (ssize_t)(FRAME_HEADER +
 		    len))) == NULL) {
-			conn_fail(c, "out_of_memory", "mémoire insuffisante "
-			    "sur le serveur");
+			conn_fail_nomem(c);
 			goto out;
 		}
 		STATS_ADD(bytes_in, FRAME_HEADER + len);
@@ -415,7 +421,12 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		left = evbuffer_get_length(bufferevent_get_input(bev));
 		if (left > 0 && !c->closing)
 			STATS_ADD(frame_errors, 1);
-		conn_close(c, left > 0 ? "eof_in_frame" : "eof");
+		/* Half-closed: acks still due are written before closing. */
+		c->closing = 1;
+		bufferevent_disable(bev, EV_READ);
+		if (c->inflight == 0 &&
+		    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			conn_close(c, left > 0 ? "eof_in_frame" : "eof");
 	} else if (what & BEV_EVENT_TIMEOUT)
 		conn_close(c, what & BEV_EVENT_READING ? "idle_timeout" :
 		    "write_timeout");

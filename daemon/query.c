@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "indicator.h"
+#include "log.h"
 #include "query_int.h"
 #include "record.h"
 #include "store.h"
@@ -35,6 +36,14 @@ query_open(const char *path, const struct catalogue *cat, int small_cells,
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(q->db, 5000);
+	{
+		struct store_options so = { 0, cat, 0 };
+
+		if ((q->store = store_open(path, &so, err, errlen)) == NULL) {
+			query_close(q);
+			return NULL;
+		}
+	}
 	for (i = 0; i < AGG__TABLES; i++) {
 		const struct agg_table_spec *t = &agg_tables[i];
 
@@ -76,6 +85,7 @@ query_close(struct query_db *q)
 		sqlite3_finalize(q->rows[i]);
 	sqlite3_finalize(q->evidence);
 	sqlite3_finalize(q->revisions);
+	store_close(q->store);
 	sqlite3_close(q->db);
 	free(q);
 }
@@ -481,6 +491,7 @@ query_verify(struct store *s, const struct query *qu, void *arg)
 	(void)qu;
 	(void)arg;
 	if ((n = store_verify(s, query_diff, &d, &records)) < 0) {
+		log_warn("event=verify_failed reason=\"%s\"", store_errmsg(s));
 		json_object_put(d.list);
 		return NULL;
 	}

@@ -11,6 +11,7 @@
 #include "agg.h"
 #include "arena.h"
 #include "query.h"
+#include "store.h"
 
 #define QUERY_MAX_DIFFS		1000	/* differences listed by verify */
 #define QUERY_MAX_RECORDS	1000	/* records listed by a drill-down */
@@ -24,6 +25,7 @@ struct query_db {
 	char			 error[512];
 	int			 status;	/* of the last error */
 	int			 small_cells;	/* exports' secrecy threshold */
+	struct store		*store;		/* revisions, read in a snapshot */
 };
 
 /* Sets the French error (fmt takes one string) and returns NULL. */

@@ -68,29 +68,27 @@ query_record_json(const struct record *r, const struct store_revision *v)
 }
 
 /*
- * Every revision of a record. The store's reader is used on this read-only
- * connection through a store opened on the same file.
+ * Every revision of a record, read with the store's own reader (a
+ * connection of its own, opened once) inside one read transaction.
  */
 char *
 query_revisions(struct query_db *q, const struct query *qu,
     const char **error)
 {
 	uint8_t			 id[RECORD_ID_LEN];
-	struct store_options	 so = { 0, q->cat, 0 };
-	struct store		*s;
+	struct store		*s = q->store;
 	struct store_revision	 v;
 	struct record		 r;
 	struct arena		 a = { 0 };
 	json_object		*o, *list;
-	char			 err[256];
 	int			 rev, found = 0;
 
 	if (qu->key == NULL || uuid_parse(qu->key, id) == -1)
 		return query_fail(q, error, "identifiant « %s » invalide : "
 		    "attendu un UUID", qu->key);
-	if ((s = store_open(sqlite3_db_filename(q->db, "main"), &so, err,
-	    sizeof(err))) == NULL)
-		return query_fail(q, error, "lecture impossible : %s", err);
+	if (store_read_begin(s) == -1)
+		return query_fail(q, error, "lecture impossible : %s",
+		    store_errmsg(s));
 	o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(qu->key));
 	list = json_object_new_array();
@@ -102,7 +100,7 @@ query_revisions(struct query_db *q, const struct query *qu,
 		arena_free(&a);
 	}
 	arena_free(&a);
-	store_close(s);
+	store_read_end(s);
 	json_object_object_add(o, "revisions", list);
 	if (!found) {
 		json_object_put(o);

@@ -30,6 +30,7 @@
 #include "server.h"
 #include "settings.h"
 #include "stats.h"
+#include "store.h"
 #include "wire.h"
 #include "writer.h"
 
@@ -127,7 +128,8 @@ server_drain_check(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (writer_pending(srv->writer) == 0 && conn_all_flushed(srv)) {
+	if (writer_pending(srv->writer) == 0 &&
+	    writer_pending(srv->verifier) == 0 && conn_all_flushed(srv)) {
 		log_info("event=shutdown_done records_accepted=%llu",
 		    (unsigned long long)stats.records_accepted);
 		event_base_loopexit(srv->base, NULL);
@@ -244,8 +246,15 @@ server_start(struct event_base *base, const struct settings *set,
 	srv->settings = set;
 	srv->catalogue = cat;
 	TAILQ_INIT(&srv->conns);
+	struct store_options so = { set->synchronous[0] == 'f', cat, 0 };
+
 	srv->writer = writer_start(base, store, (size_t)set->batch_max,
 	    conn_job_done, query_verify, srv);
+	/* verify reads the whole base: never on the writer's thread. */
+	if ((srv->verify_store = store_open(set->db, &so, err,
+	    sizeof(err))) != NULL)
+		srv->verifier = writer_start(base, srv->verify_store, 1,
+		    conn_job_done, query_verify, srv);
 	if ((srv->query = query_open(set->db, cat,
 	    (int)set->small_cells, err, sizeof(err))) == NULL ||
 	    (srv->rollup = rollup_start(set, cat, err, sizeof(err))) == NULL)
@@ -254,7 +263,8 @@ server_start(struct event_base *base, const struct settings *set,
 	srv->sig_int = evsignal_new(base, SIGINT, server_signal, srv);
 	srv->accept_retry = evtimer_new(base, server_accept_retry, srv);
 	srv->drain_check = evtimer_new(base, server_drain_check, srv);
-	if (srv->writer == NULL || srv->query == NULL || srv->rollup == NULL ||
+	if (srv->writer == NULL || srv->verifier == NULL || srv->query == NULL ||
+	    srv->rollup == NULL ||
 	    srv->sig_term == NULL ||
 	    srv->sig_int == NULL || srv->accept_retry == NULL ||
 	    srv->drain_check == NULL)
@@ -284,6 +294,8 @@ server_free(struct server *srv)
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	rollup_stop(srv->rollup);
+	writer_stop(srv->verifier);
+	store_close(srv->verify_store);
 	writer_stop(srv->writer);
 	conn_close_all(srv);
 	query_close(srv->query);

@@ -28,6 +28,8 @@ struct server {
 	const struct settings	*settings;
 	const struct catalogue	*catalogue;
 	struct writer		*writer;
+	struct writer		*verifier;	/* verify, on its own connection */
+	struct store		*verify_store;
 	struct query_db		*query;		/* read-only, on the loop */
 	struct rollup		*rollup;
 	void			**http_conns;	/* evhttp connections seen */

@@ -112,6 +112,8 @@ settings_choice_ok(const char *choices, const char *v)
 	size_t	 n = strlen(v);
 	const char *p = choices;
 
+	if (n == 0)
+		return 0;
 	while ((p = strstr(p, v)) != NULL) {
 		if ((p == choices || p[-1] == '|') &&
 		    (p[n] == '\0' || p[n] == '|'))

@@ -172,6 +172,19 @@ store_close(struct store *s)
 }
 
 int
+store_read_begin(struct store *s)
+{
+	return sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ?
+	    0 : -1;
+}
+
+void
+store_read_end(struct store *s)
+{
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+int
 store_begin(struct store *s)
 {
 	return store_exec(s, s->stmt[STMT_BEGIN]);

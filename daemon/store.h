@@ -41,6 +41,9 @@ struct store	*store_open(const char *path, const struct store_options *,
 		    char *err, size_t errlen);
 void		 store_close(struct store *);
 
+/* Read transactions, for a consistent snapshot. 0 or -1. */
+int		 store_read_begin(struct store *);
+void		 store_read_end(struct store *);
 /* Write transactions: BEGIN IMMEDIATE ... COMMIT. Return 0 or -1. */
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);

@@ -202,8 +202,7 @@ store_verify(struct store *s, void (*diff)(void *, const struct agg_key *,
 	struct store_verify_ctx	 c = { .diff = diff, .arg = arg };
 	long			 rc = -1;
 
-	if (expected == NULL || stored == NULL ||
-	    sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+	if (expected == NULL || stored == NULL || store_read_begin(s) == -1)
 		goto out;
 	if (store_agg_recompute(s, expected, records) == 0 &&
 	    store_agg_read(s, stored) == 0) {
@@ -214,9 +213,37 @@ store_verify(struct store *s, void (*diff)(void *, const struct agg_key *,
 		agg_batch_each(stored, store_verify_one, &c);
 		rc = c.n;
 	}
-	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	store_read_end(s);
 out:
 	agg_batch_free(expected);
 	agg_batch_free(stored);
+	return rc;
+}
+
+int
+store_agg_rebuild(struct store *s)
+{
+	struct agg_batch	*b = agg_batch_new();
+	char			 sql[128];
+	long			 records;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (b == NULL)
+		return -1;
+	for (i = 0; i < AGG__TABLES; i++) {
+		snprintf(sql, sizeof(sql), "DELETE FROM %s", agg_tables[i].name);
+		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			goto out;
+	}
+	if (store_agg_recompute(s, b, &records) == -1 ||
+	    store_apply(s, b) == -1 ||
+	    sqlite3_exec(s->db, "INSERT OR IGNORE INTO rollup_dirty (month) "
+	    "SELECT DISTINCT substr(date, 1, 7) FROM revision", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		goto out;
+	rc = 0;
+out:
+	agg_batch_free(b);
 	return rc;
 }

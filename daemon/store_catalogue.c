@@ -133,6 +133,9 @@ store_load_catalogue(struct store *s, const struct data_file *files,
 			store_rollback(s);
 			return -1;
 		}
+	/* Codes may now map elsewhere: the aggregates follow. */
+	if (s->cat != NULL && store_agg_rebuild(s) == -1)
+		goto dberr_rollback;
 	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO catalogue_meta "
 	    "(key, value) VALUES ('digest', ?1)", -1, &st, NULL) != SQLITE_OK)
 		goto dberr_rollback;

@@ -45,5 +45,11 @@ int	store_exec(struct store *, sqlite3_stmt *);
 /* Prepares the aggregate statements (store_agg.c); 0 or -1. */
 int	store_agg_prepare(struct store *);
 void	store_agg_finalize(struct store *);
+/*
+ * Inside a transaction: forgets every aggregate row and recomputes them
+ * from the records (after the catalogue, and so the communes referential,
+ * changed); marks every month for its rollup again. 0 or -1.
+ */
+int	store_agg_rebuild(struct store *);
 
 #endif

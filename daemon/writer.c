@@ -13,6 +13,7 @@
 
 #include <event2/event.h>
 
+#include "log.h"
 #include "stats.h"
 #include "store.h"
 #include "wire.h"
@@ -114,6 +115,8 @@ writer_store_job(struct writer *w, struct writer_job *j, int64_t now,
 	size_t		 i;
 	int		 st;
 
+	if (j->req.kind != REQUEST_SUBMIT && a[0].status != 0)
+		return 0;	/* refused before the writer */
 	switch (j->req.kind) {
 	case REQUEST_SUBMIT:
 		for (i = 0; i < j->req.nrecords; i++) {
@@ -144,8 +147,6 @@ writer_store_job(struct writer *w, struct writer_job *j, int64_t now,
 	default:
 		return 0;
 	}
-	if (a[0].status != 0)
-		return 0;	/* refused before the writer */
 	if (st == -1)
 		return -1;
 	a[0].status = (enum ack_status)st;

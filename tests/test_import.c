@@ -146,6 +146,24 @@ test_row_problems(void **state)
 	done(&p);
 }
 
+/* Regression: a row with a stray ';' split its record in two. */
+static void
+test_wrong_column_row_refuses_its_record(void **state)
+{
+	struct parsed	 p;
+
+	(void)state;
+	build(&p, HEADER
+	    RID ";9;atelier;2024-03-01;46063;ripe;parent;46063;4;;Café\n"
+	    RID ";9;atelier;2024-03-01;46063;ripe;enfant;;6;;Café; thé\n"
+	    RID ";9;atelier;2024-03-01;46063;ripe;ama;;1;;Café\n");
+	assert_int_equal(p.im.nitems, 1);
+	assert_int_equal(p.im.items[0].nrows, 3);
+	assert_non_null(p.im.items[0].error);
+	assert_non_null(strstr(p.im.items[0].error, "ligne 3"));
+	done(&p);
+}
+
 static void
 test_person_tokens(void **state)
 {
@@ -218,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_disagreeing_rows_refuse_the_record),
 		cmocka_unit_test(test_derived_ids),
 		cmocka_unit_test(test_row_problems),
+		cmocka_unit_test(test_wrong_column_row_refuses_its_record),
 		cmocka_unit_test(test_person_tokens),
 		cmocka_unit_test(test_header_errors),
 	};

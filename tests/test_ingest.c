@@ -398,6 +398,7 @@ test_client_errors(void **state)
 			    "--activity", "reunion", "--date", "2024-01-10",
 			    "--commune", "46201", "--structure", "ccqb", NULL };
 	const char	*badflag[] = { "--frobnicate", "1", NULL };
+	const char	*emptychoice[] = { "--synchronous=", "-n", NULL };
 
 	assert_int_equal(tool_run(c->out, "ctg-submit", nofile), 2);
 	file_expect(c->out, "lecture de "
@@ -410,6 +411,9 @@ test_client_errors(void **state)
 	assert_int_equal(tool_run(c->out, "ctgd", badflag), 2);
 	file_expect(c->out, "option inconnue "
 	    "« --frobnicate »");
+	/* Regression: an empty choice used to loop forever. */
+	assert_int_equal(tool_run(c->out, "ctgd", emptychoice), 2);
+	file_expect(c->out, "--synchronous «  » invalide");
 }
 
 int

@@ -251,6 +251,52 @@ test_pipelined_submits(void **state)
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 200);
 }
 
+/* Regression: a 1 MiB frame of empty records used to cost 280 MB. */
+static void
+test_too_many_records_in_one_request(void **state)
+{
+	struct ctx	*c = *state;
+	struct record	*r = calloc(10001, sizeof(*r));
+	struct request	 req = { .seq = 1, .kind = REQUEST_SUBMIT, .records = r,
+			    .nrecords = 10001 };
+	struct reply	 rep;
+	int		 fd = raw_connect(c->d.port);
+
+	assert_non_null(r);
+	raw_send_request(fd, &req);
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_ERROR);
+	assert_non_null(strstr(rep.error_message, "trop d'enregistrements"));
+	reply_free(&rep);
+	close(fd);
+	free(r);
+	assert_still_serving(c);
+}
+
+/* Regression: a client that half-closes after sending still gets its acks. */
+static void
+test_half_closed_connection_gets_its_acks(void **state)
+{
+	struct ctx	*c = *state;
+	struct record	 r;
+	struct group	 g;
+	uint8_t		 id[16];
+	struct request	 req = { .seq = 3, .kind = REQUEST_SUBMIT, .records = &r,
+			    .nrecords = 1 };
+	struct reply	 rep;
+	int		 fd = raw_connect(c->d.port);
+
+	base_record(&r, &g, id, 0x77);
+	raw_send_request(fd, &req);
+	shutdown(fd, SHUT_WR);
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_SUBMIT);
+	assert_int_equal(rep.acks[0].status, ACK_ACCEPTED);
+	reply_free(&rep);
+	assert_true(raw_wait_eof(fd, 5000));
+	close(fd);
+}
+
 /* Past the cap a client is told why; the others keep their connection. */
 static void
 test_connection_cap(void **state)
@@ -291,6 +337,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_submits, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_too_many_records_in_one_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_half_closed_connection_gets_its_acks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_cap,
 		    setup_capped, teardown),
 	};

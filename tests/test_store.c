@@ -70,6 +70,16 @@ query_int(const struct ctx *c, const char *sql)
 	return v;
 }
 
+static void
+no_diff(void *arg, const struct agg_key *k, int64_t a, int64_t b)
+{
+	(void)arg;
+	(void)k;
+	(void)a;
+	(void)b;
+}
+#define NULL_DIFF	no_diff
+
 /* One submit in a transaction of its own, aggregates included. */
 static int
 put(struct store *s, const struct record *r)
@@ -229,6 +239,40 @@ test_catalogue_loaded(void **state)
 	    5);
 }
 
+/* Regression: a new catalogue (a commune moving) rebuilds the aggregates. */
+static void
+test_catalogue_change_rebuilds_aggregates(void **state)
+{
+	struct ctx		*c = *state;
+	struct store		*s = open_store(c);
+	struct fixture_record	 f;
+	struct data_file	 files[16];
+	char			 err[512];
+	long			 records;
+	sqlite3			*db;
+	size_t			 n = catalogue_nfiles;
+
+	assert_int_equal(store_load_catalogue(s, catalogue_files, n, err,
+	    sizeof(err)), 0);
+	fixture_record_init(&f, 3);
+	assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
+	/* Damage the aggregates, as an older referential would have. */
+	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE agg_groups SET residence = "
+	    "'46206' WHERE residence = '46201'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_true(store_verify(s, NULL_DIFF, NULL, &records) > 0);
+	memcpy(files, catalogue_files, n * sizeof(*files));
+	files[0].len--;		/* other data: another digest */
+	assert_int_equal(store_load_catalogue(s, files, n, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_verify(s, NULL_DIFF, NULL, &records), 0);
+	assert_int_equal(records, 1);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM rollup_dirty "
+	    "WHERE month = '2024-07'"), 1);
+	store_close(s);
+}
+
 /* A file that is not SQLite is refused with a message, not a crash. */
 static void
 test_not_a_database(void **state)
@@ -261,6 +305,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_catalogue_loaded, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_catalogue_change_rebuilds_aggregates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
 		    teardown),
 	};

@@ -182,6 +182,15 @@ test_reply_roundtrip(void **state)
 	reply_free(&out);
 	free(frame);
 
+	/* Regression: a status this client does not know is a refusal. */
+	acks[0].status = (enum ack_status)9;
+	frame = wire_encode_reply(&rep, &len);
+	assert_int_equal(wire_decode_reply(frame + FRAME_HEADER,
+	    len - FRAME_HEADER, &out, &why), 0);
+	assert_int_equal(out.acks[0].status, ACK_REFUSED);
+	reply_free(&out);
+	free(frame);
+
 	rep = (struct reply){ .kind = REPLY_STATS, .counters = &ctr,
 	    .ncounters = 1 };
 	frame = wire_encode_reply(&rep, &len);
