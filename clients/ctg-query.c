@@ -575,7 +575,7 @@ cmd_commune(const struct opts *o, const char *code)
 	if ((doc = ask(o, "commune", code)) == NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, NULL);
+		return print_doc(o, doc, export_commune_csv);
 	printf("Commune %s — %s (%s habitants)\n", jstr(doc, "code"),
 	    jstr(doc, "name"), jstr(doc, "population"));
 	for (i = 0; i < 2; i++) {
@@ -599,7 +599,7 @@ cmd_records(const struct opts *o, const char *id)
 	if ((doc = ask(o, "records", id)) == NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, NULL);
+		return print_doc(o, doc, export_records_csv);
 	printf("%s — %s\nenregistrements du %s au %s :\n", jstr(doc,
 	    "indicator"), jstr(doc, "label"), jstr(doc, "from"),
 	    jstr(doc, "to"));
@@ -626,7 +626,7 @@ cmd_completeness(const struct opts *o, const char *weeks)
 	if ((doc = ask(o, "completeness", weeks)) == NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, NULL);
+		return print_doc(o, doc, export_completeness_csv);
 	printf("Structures sans enregistrement depuis %s semaines ou plus :\n",
 	    jstr(doc, "weeks"));
 	list = json_object_object_get(doc, "silent_structures");

@@ -5,6 +5,8 @@
 
 #include "export.h"
 
+#define EXPORT_BOM	"\xef\xbb\xbf"	/* UTF-8, for Excel */
+
 struct ebuf {
 	char	*p;
 	size_t	 len, cap;
@@ -174,7 +176,7 @@ export_sheet_csv(json_object *sheet)
 	char		 cell[4096], from[16], to[16];
 	size_t		 i, k;
 
-	ebuf_str(&b, "\xef\xbb\xbf");
+	ebuf_str(&b, EXPORT_BOM);
 	ebuf_str(&b, "Fiche;Du;Au;Indicateur;Type;Libellé;Calcul;Valeur;"
 	    "Cible;Par;Référence;État\r\n");
 	ebuf_month(from, sizeof(from), jget(sheet, "from"), 0);
@@ -222,7 +224,7 @@ export_overview_csv(json_object *overview)
 	char		 cell[64], from[16], to[16];
 	size_t		 i, j;
 
-	ebuf_str(&b, "\xef\xbb\xbf");
+	ebuf_str(&b, EXPORT_BOM);
 	ebuf_str(&b, "Axe;Fiche;Titre;Échéance;Du;Au;Activités;Participants;"
 	    "État\r\n");
 	ebuf_month(from, sizeof(from), jget(overview, "from"), 0);
@@ -254,4 +256,113 @@ export_overview_csv(json_object *overview)
 		return NULL;
 	}
 	return b.p;
+}
+
+static char *
+ebuf_done(struct ebuf *b)
+{
+	if (b->failed) {
+		free(b->p);
+		return NULL;
+	}
+	return b->p;
+}
+
+/* YYYY-MM-DD as JJ/MM/AAAA; anything else unchanged. */
+static void
+ebuf_date(char *out, size_t len, const char *s)
+{
+	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-')
+		snprintf(out, len, "%.2s/%.2s/%.4s", s + 8, s + 5, s);
+	else
+		snprintf(out, len, "%s", s);
+}
+
+char *
+export_records_csv(json_object *doc)
+{
+	struct ebuf	 b = { 0 };
+	json_object	*list = json_object_object_get(doc, "records"), *r;
+	char		 date[32];
+	size_t		 i;
+
+	ebuf_str(&b, EXPORT_BOM "Indicateur;Identifiant;Date;Activité;"
+	    "Commune;Structure;Intitulé;Participants\r\n");
+	for (i = 0; i < json_object_array_length(list); i++) {
+		r = json_object_array_get_idx(list, i);
+		ebuf_field(&b, jget(doc, "indicator"), 0);
+		ebuf_field(&b, jget(r, "id"), 0);
+		ebuf_date(date, sizeof(date), jget(r, "date"));
+		ebuf_field(&b, date, 0);
+		ebuf_field(&b, jget(r, "activity"), 0);
+		ebuf_field(&b, jget(r, "commune"), 0);
+		ebuf_field(&b, jget(r, "structure"), 0);
+		ebuf_field(&b, jget(r, "title"), 0);
+		ebuf_field(&b, jget(r, "participants"), 1);
+	}
+	return ebuf_done(&b);
+}
+
+char *
+export_commune_csv(json_object *doc)
+{
+	static const char *const sides[][2] = {
+		{ "hosted", "activités accueillies" },
+		{ "residents", "participants résidents" } };
+	static const char *const dims[][2] = {
+		{ "by_sheet", "fiche" }, { "by_activity", "activité" },
+		{ "by_structure", "structure" }, { "by_category", "catégorie" } };
+	struct ebuf	 b = { 0 };
+	json_object	*side, *by;
+	size_t		 i, k;
+
+	ebuf_str(&b, EXPORT_BOM "Commune;Nom;Côté;Par;Clé;Valeur\r\n");
+	for (i = 0; i < 2; i++) {
+		side = json_object_object_get(doc, sides[i][0]);
+		for (k = 0; k < 4; k++) {
+			if (!json_object_object_get_ex(side, dims[k][0], &by))
+				continue;
+			json_object_object_foreach(by, key, v) {
+				ebuf_field(&b, jget(doc, "code"), 0);
+				ebuf_field(&b, jget(doc, "name"), 0);
+				ebuf_field(&b, sides[i][1], 0);
+				ebuf_field(&b, dims[k][1], 0);
+				ebuf_field(&b, key, 0);
+				ebuf_field(&b, json_object_get_string(v), 1);
+			}
+		}
+	}
+	return ebuf_done(&b);
+}
+
+char *
+export_completeness_csv(json_object *doc)
+{
+	struct ebuf	 b = { 0 };
+	json_object	*list, *e;
+	char		 date[32];
+	size_t		 i;
+
+	ebuf_str(&b, EXPORT_BOM "Type;Clé;Libellé;Dernier enregistrement;"
+	    "Semaines sans enregistrement\r\n");
+	list = json_object_object_get(doc, "silent_structures");
+	for (i = 0; i < json_object_array_length(list); i++) {
+		e = json_object_array_get_idx(list, i);
+		ebuf_field(&b, "structure muette", 0);
+		ebuf_field(&b, jget(e, "structure"), 0);
+		ebuf_field(&b, jget(e, "label"), 0);
+		ebuf_date(date, sizeof(date), jget(e, "last"));
+		ebuf_field(&b, date, 0);
+		ebuf_field(&b, jget(e, "silent_weeks"), 1);
+	}
+	list = json_object_object_get(doc, "sheets_without_activity");
+	for (i = 0; i < json_object_array_length(list); i++) {
+		ebuf_field(&b, "fiche sans activité", 0);
+		ebuf_field(&b, json_object_get_string(
+		    json_object_array_get_idx(list, i)), 0);
+		ebuf_field(&b, "", 0);
+		ebuf_field(&b, "", 0);
+		ebuf_field(&b, "", 1);
+	}
+	return ebuf_done(&b);
 }

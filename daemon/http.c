@@ -51,11 +51,13 @@ static const struct http_route {
 	{ "/api/v1/sheets", 1, "overview", NULL, export_overview_csv },
 	{ "/api/v1/sheets/", 0, "sheet", NULL, export_sheet_csv },
 	{ "/api/v1/axes/", 0, "axis", NULL, export_overview_csv },
-	{ "/api/v1/communes/", 0, "commune", NULL, NULL },
-	{ "/api/v1/indicators/", 0, "records", "/records", NULL },
+	{ "/api/v1/communes/", 0, "commune", NULL, export_commune_csv },
+	{ "/api/v1/indicators/", 0, "records", "/records",
+	  export_records_csv },
 	{ "/api/v1/records/", 0, "revisions", NULL, NULL },
 	{ "/api/v1/rollups/", 0, "rollup", NULL, report_csv },
-	{ "/api/v1/completeness", 1, "completeness", NULL, NULL },
+	{ "/api/v1/completeness", 1, "completeness", NULL,
+	  export_completeness_csv },
 	{ "/metrics", 1, NULL, NULL, NULL },
 };
 

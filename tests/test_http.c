@@ -227,7 +227,7 @@ test_errors(void **state)
 	    404, "inconnu");
 	expect_error(c, "/api/v2/rien", 404, "route inconnue");
 	expect_error(c, "/api/v1/communes/99999", 404, "inconnue");
-	expect_error(c, "/api/v1/communes/46201.csv", 404, "route inconnue");
+	expect_error(c, "/api/v1/records/x.csv", 404, "route inconnue");
 	expect_error(c, "/api/v1/axes/VI", 404, "axe « VI » inconnu");
 	expect_error(c, "/api/v1/indicators/III.A.17/res/2", 404,
 	    "route inconnue");
@@ -269,6 +269,10 @@ test_views(void **state)
 		"/api/v1/axes/III.csv?from=2024-01&to=2024-12",
 		"/api/v1/communes/46217?from=2024-01&to=2024-12",
 		"/api/v1/indicators/III.A.17/res/2/records?from=2024-01",
+		"/api/v1/completeness?weeks=4",
+		"/api/v1/completeness.csv",
+		"/api/v1/communes/46201.csv?from=2024-01",
+		"/api/v1/rollups/2024-07",
 	};
 	struct http_answer	 a;
 	size_t			 i;
@@ -282,6 +286,13 @@ test_views(void **state)
 	a = http_get(c, "/api/v1/communes/46217?from=2024-01&to=2024-12");
 	assert_non_null(strstr(a.body, "\"code\":\"46172\""));
 	assert_non_null(strstr(a.body, "\"participants\":4"));
+	free(a.headers);
+	/* Drill-down as CSV: dates JJ/MM/AAAA, the title's ';' quoted. */
+	a = http_get(c, "/api/v1/indicators/III.A.17/res/2/records.csv"
+	    "?from=2024-01&to=2024-12");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.body, ";08/07/2024;chantier;46201;"
+	    "alsh-jeunes;\"Lavoir \"\"du bas\"\"; côté sud\";4\r\n"));
 	free(a.headers);
 }
 
