@@ -3,67 +3,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "export.h"
 
 #define EXPORT_BOM	"\xef\xbb\xbf"	/* UTF-8, for Excel */
 
-struct ebuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void
-ebuf_add(struct ebuf *b, const char *s, size_t n)
-{
-	char	*q;
-	size_t	 cap;
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((q = realloc(b->p, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-ebuf_str(struct ebuf *b, const char *s)
-{
-	ebuf_add(b, s, strlen(s));
-}
-
 /* A field, quoted when it holds ';', '"' or a line break. */
 static void
-ebuf_field(struct ebuf *b, const char *s, int last)
+ebuf_field(struct buf *b, const char *s, int last)
 {
 	const char	*p;
 
 	if (s == NULL)
 		s = "";
 	if (strpbrk(s, ";\"\r\n") == NULL)
-		ebuf_str(b, s);
+		buf_str(b, s);
 	else {
-		ebuf_str(b, "\"");
+		buf_str(b, "\"");
 		for (p = s; *p != '\0'; p++) {
 			if (*p == '"')
-				ebuf_str(b, "\"\"");
+				buf_str(b, "\"\"");
 			else
-				ebuf_add(b, p, 1);
+				buf_add(b, p, 1);
 		}
-		ebuf_str(b, "\"");
+		buf_str(b, "\"");
 	}
-	ebuf_str(b, last ? "\r\n" : ";");
+	buf_str(b, last ? "\r\n" : ";");
 }
 
 /* 12.5 -> "12,5"; integers stay integers. */
@@ -171,13 +136,13 @@ export_small_cells(json_object *doc)
 char *
 export_sheet_csv(json_object *sheet)
 {
-	struct ebuf	 b = { 0 };
+	struct buf	 b = { 0 };
 	json_object	*inds, *io;
 	char		 cell[4096], from[16], to[16];
 	size_t		 i, k;
 
-	ebuf_str(&b, EXPORT_BOM);
-	ebuf_str(&b, "Fiche;Du;Au;Indicateur;Type;Libellé;Calcul;Valeur;"
+	buf_str(&b, EXPORT_BOM);
+	buf_str(&b, "Fiche;Du;Au;Indicateur;Type;Libellé;Calcul;Valeur;"
 	    "Cible;Par;Référence;État\r\n");
 	ebuf_month(from, sizeof(from), jget(sheet, "from"), 0);
 	ebuf_month(to, sizeof(to), jget(sheet, "to"), 1);
@@ -209,23 +174,19 @@ export_sheet_csv(json_object *sheet)
 		ebuf_field(&b, cell, 0);
 		ebuf_field(&b, jget(io, "status"), 1);
 	}
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
+	return buf_done(&b);
 }
 
 char *
 export_overview_csv(json_object *overview)
 {
-	struct ebuf	 b = { 0 };
+	struct buf	 b = { 0 };
 	json_object	*axes, *ax, *sheets, *s;
 	char		 cell[64], from[16], to[16];
 	size_t		 i, j;
 
-	ebuf_str(&b, EXPORT_BOM);
-	ebuf_str(&b, "Axe;Fiche;Titre;Échéance;Du;Au;Activités;Participants;"
+	buf_str(&b, EXPORT_BOM);
+	buf_str(&b, "Axe;Fiche;Titre;Échéance;Du;Au;Activités;Participants;"
 	    "État\r\n");
 	ebuf_month(from, sizeof(from), jget(overview, "from"), 0);
 	ebuf_month(to, sizeof(to), jget(overview, "to"), 1);
@@ -251,21 +212,7 @@ export_overview_csv(json_object *overview)
 			ebuf_field(&b, jget(s, "status"), 1);
 		}
 	}
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
-}
-
-static char *
-ebuf_done(struct ebuf *b)
-{
-	if (b->failed) {
-		free(b->p);
-		return NULL;
-	}
-	return b->p;
+	return buf_done(&b);
 }
 
 /* YYYY-MM-DD as JJ/MM/AAAA; anything else unchanged. */
@@ -281,12 +228,12 @@ ebuf_date(char *out, size_t len, const char *s)
 char *
 export_records_csv(json_object *doc)
 {
-	struct ebuf	 b = { 0 };
+	struct buf	 b = { 0 };
 	json_object	*list = json_object_object_get(doc, "records"), *r;
 	char		 date[32];
 	size_t		 i;
 
-	ebuf_str(&b, EXPORT_BOM "Indicateur;Identifiant;Date;Activité;"
+	buf_str(&b, EXPORT_BOM "Indicateur;Identifiant;Date;Activité;"
 	    "Commune;Structure;Intitulé;Participants\r\n");
 	for (i = 0; i < json_object_array_length(list); i++) {
 		r = json_object_array_get_idx(list, i);
@@ -300,7 +247,7 @@ export_records_csv(json_object *doc)
 		ebuf_field(&b, jget(r, "title"), 0);
 		ebuf_field(&b, jget(r, "participants"), 1);
 	}
-	return ebuf_done(&b);
+	return buf_done(&b);
 }
 
 char *
@@ -312,11 +259,11 @@ export_commune_csv(json_object *doc)
 	static const char *const dims[][2] = {
 		{ "by_sheet", "fiche" }, { "by_activity", "activité" },
 		{ "by_structure", "structure" }, { "by_category", "catégorie" } };
-	struct ebuf	 b = { 0 };
+	struct buf	 b = { 0 };
 	json_object	*side, *by;
 	size_t		 i, k;
 
-	ebuf_str(&b, EXPORT_BOM "Commune;Nom;Côté;Par;Clé;Valeur\r\n");
+	buf_str(&b, EXPORT_BOM "Commune;Nom;Côté;Par;Clé;Valeur\r\n");
 	for (i = 0; i < 2; i++) {
 		side = json_object_object_get(doc, sides[i][0]);
 		for (k = 0; k < 4; k++) {
@@ -332,18 +279,18 @@ export_commune_csv(json_object *doc)
 			}
 		}
 	}
-	return ebuf_done(&b);
+	return buf_done(&b);
 }
 
 char *
 export_completeness_csv(json_object *doc)
 {
-	struct ebuf	 b = { 0 };
+	struct buf	 b = { 0 };
 	json_object	*list, *e;
 	char		 date[32];
 	size_t		 i;
 
-	ebuf_str(&b, EXPORT_BOM "Type;Clé;Libellé;Dernier enregistrement;"
+	buf_str(&b, EXPORT_BOM "Type;Clé;Libellé;Dernier enregistrement;"
 	    "Semaines sans enregistrement\r\n");
 	list = json_object_object_get(doc, "silent_structures");
 	for (i = 0; i < json_object_array_length(list); i++) {
@@ -364,5 +311,5 @@ export_completeness_csv(json_object *doc)
 		ebuf_field(&b, "", 0);
 		ebuf_field(&b, "", 1);
 	}
-	return ebuf_done(&b);
+	return buf_done(&b);
 }

@@ -7,66 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "export.h"
 #include "report.h"
 
-struct rbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-static void
-rb_add(struct rbuf *b, const char *s, size_t n)
-{
-	char	*q;
-	size_t	 cap;
-
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 65536;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((q = realloc(b->p, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void __attribute__((format(printf, 2, 3)))
-rb_printf(struct rbuf *b, const char *fmt, ...)
-{
-	char	 buf[4096];
-	va_list	 ap;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		rb_add(b, buf, (size_t)n < sizeof(buf) ? (size_t)n :
-		    sizeof(buf) - 1);
-}
-
 /* Text into HTML: & < > " ' escaped. */
 static void
-rb_text(struct rbuf *b, const char *s)
+rb_text(struct buf *b, const char *s)
 {
 	for (; s != NULL && *s != '\0'; s++)
 		switch (*s) {
-		case '&': rb_add(b, "&amp;", 5); break;
-		case '<': rb_add(b, "&lt;", 4); break;
-		case '>': rb_add(b, "&gt;", 4); break;
-		case '"': rb_add(b, "&quot;", 6); break;
-		case '\'': rb_add(b, "&#39;", 5); break;
-		default: rb_add(b, s, 1);
+		case '&': buf_add(b, "&amp;", 5); break;
+		case '<': buf_add(b, "&lt;", 4); break;
+		case '>': buf_add(b, "&gt;", 4); break;
+		case '"': buf_add(b, "&quot;", 6); break;
+		case '\'': buf_add(b, "&#39;", 5); break;
+		default: buf_add(b, s, 1);
 		}
 }
 
@@ -141,7 +97,7 @@ report_value(json_object *v, int small, char *out, size_t len)
 
 /* Vertical bars: one per key of an object of counts. */
 static void
-report_bars(struct rbuf *b, const char *title, json_object *counts,
+report_bars(struct buf *b, const char *title, json_object *counts,
     int small)
 {
 	int64_t	 max = 1, n;
@@ -165,13 +121,13 @@ report_bars(struct rbuf *b, const char *title, json_object *counts,
 			total += json_object_get_int64(v1);
 		}
 		if (total == 0) {
-			rb_printf(b, "<p class=\"vide\">%s : aucune activité "
+			buf_printf(b, "<p class=\"vide\">%s : aucune activité "
 			    "sur la période.</p>\n", title);
 			return;
 		}
 	}
 	bw = (w - 40) / count;
-	rb_printf(b, "<figure><figcaption>%s</figcaption><svg xmlns="
+	buf_printf(b, "<figure><figcaption>%s</figcaption><svg xmlns="
 	    "\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	    "role=\"img\">", title, w, h + 40);
 	json_object_object_foreach(counts, k, v) {
@@ -179,28 +135,28 @@ report_bars(struct rbuf *b, const char *title, json_object *counts,
 
 		n = json_object_get_int64(v);
 		bh = (int)(n * h / max);
-		rb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\""
+		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\""
 		    " fill=\"#2b6cb0\"/>", 20 + i * bw + 2, 10 + h - bh,
 		    bw > 6 ? bw - 4 : 2, bh);
-		rb_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"10\" "
+		buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"10\" "
 		    "text-anchor=\"middle\">", 20 + i * bw + bw / 2, h + 24);
 		rb_text(b, k);
-		rb_printf(b, "</text><text x=\"%d\" y=\"%d\" font-size=\"10\" "
+		buf_printf(b, "</text><text x=\"%d\" y=\"%d\" font-size=\"10\" "
 		    "text-anchor=\"middle\">", 20 + i * bw + bw / 2,
 		    8 + h - bh);
 		if (small > 0 && n >= 1 && n < small)
-			rb_printf(b, "&lt; %d", small);
+			buf_printf(b, "&lt; %d", small);
 		else
-			rb_printf(b, "%lld", (long long)n);
-		rb_printf(b, "</text>");
+			buf_printf(b, "%lld", (long long)n);
+		buf_printf(b, "</text>");
 		i++;
 	}
-	rb_printf(b, "</svg></figure>\n");
+	buf_printf(b, "</svg></figure>\n");
 }
 
 /* A progress bar: value against target, coloured by status. */
 static void
-report_progress(struct rbuf *b, json_object *ind)
+report_progress(struct buf *b, json_object *ind)
 {
 	double	 v = json_object_get_double(rget(ind, "value"));
 	double	 t = json_object_get_double(rget(ind, "target"));
@@ -208,7 +164,7 @@ report_progress(struct rbuf *b, json_object *ind)
 	const char *st = rj(ind, "status");
 
 	w = w > 200 ? 200 : w < 0 ? 0 : w;
-	rb_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" "
+	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" "
 	    "height=\"10\"><rect width=\"200\" height=\"10\" fill=\"#e2e8f0\"/>"
 	    "<rect width=\"%d\" height=\"10\" fill=\"%s\"/></svg>", w,
 	    strcmp(st, "atteint") == 0 ? "#2f855a" :
@@ -248,7 +204,7 @@ static const char *const report_kinds[][2] = {
 };
 
 static void
-report_sheet(struct rbuf *b, json_object *s, int small)
+report_sheet(struct buf *b, json_object *s, int small)
 {
 	json_object	*m = rget(s, "month"), *y = rget(s, "year_to_date");
 	json_object	*inds = rget(m, "indicators"), *yinds;
@@ -256,23 +212,23 @@ report_sheet(struct rbuf *b, json_object *s, int small)
 	size_t		 i, k;
 
 	yinds = rget(y, "indicators");
-	rb_printf(b, "<article><h3>");
+	buf_printf(b, "<article><h3>");
 	rb_text(b, rj(m, "code"));
-	rb_printf(b, " — ");
+	buf_printf(b, " — ");
 	rb_text(b, rj(m, "title"));
-	rb_printf(b, "</h3><p>État depuis janvier : <strong class=\"%s\">",
+	buf_printf(b, "</h3><p>État depuis janvier : <strong class=\"%s\">",
 	    report_status_class(rj(y, "status")));
 	rb_text(b, rj(y, "status"));
-	rb_printf(b, "</strong> — échéance ");
+	buf_printf(b, "</strong> — échéance ");
 	rb_text(b, rj(m, "deadline"));
-	rb_printf(b, " — ce mois : %s activité(s), %s participant(s) ; depuis "
+	buf_printf(b, " — ce mois : %s activité(s), %s participant(s) ; depuis "
 	    "janvier : %s activité(s), %s participant(s)</p>\n",
 	    rj(m, "records"), rj(m, "participants"), rj(y, "records"),
 	    rj(y, "participants"));
 	report_bars(b, "Activités par mois", rget(y, "by_month"), 0);
 	report_bars(b, "Participants par commune de résidence (depuis janvier)",
 	    rget(y, "by_residence"), small);
-	rb_printf(b, "<table><tr><th>Type</th><th>Indicateur</th><th>Ce mois"
+	buf_printf(b, "<table><tr><th>Type</th><th>Indicateur</th><th>Ce mois"
 	    "</th><th>Depuis janvier</th><th>Cible</th><th>Progression</th>"
 	    "<th>État</th></tr>\n");
 	for (i = 0; i < json_object_array_length(inds); i++) {
@@ -284,68 +240,68 @@ report_sheet(struct rbuf *b, json_object *s, int small)
 		for (k = 0; k < 3 && strcmp(report_kinds[k][0], rj(d, "kind"));
 		    k++)
 			;
-		rb_printf(b, "<tr><td>%s</td><td>", k < 3 ?
+		buf_printf(b, "<tr><td>%s</td><td>", k < 3 ?
 		    report_kinds[k][1] : "");
 		rb_text(b, rj(d, "label"));
 		report_value(rget(d, "value"), sm, cell, sizeof(cell));
 		report_value(rget(yd, "value"), sm, ycell, sizeof(ycell));
-		rb_printf(b, "</td><td>%s</td><td>%s</td><td>%s%s</td><td>",
+		buf_printf(b, "</td><td>%s</td><td>%s</td><td>%s%s</td><td>",
 		    cell, ycell, rj(d, "target"),
 		    strcmp(rj(d, "target_per"), "an") == 0 ? " par an" : "");
 		if (rget(yd, "target") != NULL &&
 		    !json_object_is_type(rget(yd, "value"), json_type_object))
 			report_progress(b, yd);
-		rb_printf(b, "</td><td class=\"%s\">",
+		buf_printf(b, "</td><td class=\"%s\">",
 		    report_status_class(rj(yd, "status")));
 		rb_text(b, rj(yd, "status"));
-		rb_printf(b, "</td></tr>\n");
+		buf_printf(b, "</td></tr>\n");
 	}
-	rb_printf(b, "</table></article>\n");
+	buf_printf(b, "</table></article>\n");
 }
 
 char *
 report_html(const struct catalogue *c, json_object *rollup)
 {
-	struct rbuf	 b = { 0 };
+	struct buf	 b = { 0 };
 	json_object	*sheets = rget(rollup, "sheets"), *changes;
 	char		 name[64];
 	size_t		 a, i;
 	int		 small = json_object_get_int(rget(rollup, "small_cells"));
 
 	report_month_name(rj(rollup, "month"), name, sizeof(name));
-	rb_printf(&b, "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta "
+	buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta "
 	    "charset=\"utf-8\"><title>CTG Quercy Blanc — bilan de %s</title>"
 	    "<style>%s</style></head><body>\n", name, report_style);
-	rb_printf(&b, "<header><h1>Convention Territoriale Globale — CC du "
+	buf_printf(&b, "<header><h1>Convention Territoriale Globale — CC du "
 	    "Quercy Blanc</h1><p>Bilan de %s, révision %s, établi le ", name,
 	    rj(rollup, "revision"));
 	rb_text(&b, rj(rollup, "generated"));
-	rb_printf(&b, ". Effectifs de 1 à %d par commune affichés « &lt; %d »."
+	buf_printf(&b, ". Effectifs de 1 à %d par commune affichés « &lt; %d »."
 	    "</p>", small - 1, small);
 	if ((changes = rget(rollup, "changes")) != NULL &&
 	    json_object_array_length(changes) > 0) {
-		rb_printf(&b, "<p class=\"revise\"><strong>Révisé</strong> : des "
+		buf_printf(&b, "<p class=\"revise\"><strong>Révisé</strong> : des "
 		    "enregistrements sont arrivés ou ont été corrigés après la "
 		    "clôture. Changements :</p><ul>");
 		for (i = 0; i < json_object_array_length(changes) && i < 50;
 		    i++) {
 			json_object *ch = json_object_array_get_idx(changes, i);
 
-			rb_printf(&b, "<li>");
+			buf_printf(&b, "<li>");
 			rb_text(&b, rj(ch, "what"));
-			rb_printf(&b, " : ");
+			buf_printf(&b, " : ");
 			rb_text(&b, rj(ch, "before"));
-			rb_printf(&b, " → ");
+			buf_printf(&b, " → ");
 			rb_text(&b, rj(ch, "after"));
-			rb_printf(&b, "</li>");
+			buf_printf(&b, "</li>");
 		}
-		rb_printf(&b, "</ul>");
+		buf_printf(&b, "</ul>");
 	}
-	rb_printf(&b, "</header>\n");
+	buf_printf(&b, "</header>\n");
 	for (a = 0; a < c->naxes; a++) {
-		rb_printf(&b, "<section><h2>Axe %s : ", c->axes[a].code);
+		buf_printf(&b, "<section><h2>Axe %s : ", c->axes[a].code);
 		rb_text(&b, c->axes[a].title);
-		rb_printf(&b, "</h2>\n");
+		buf_printf(&b, "</h2>\n");
 		for (i = 0; i < json_object_array_length(sheets); i++) {
 			json_object *s = json_object_array_get_idx(sheets, i);
 
@@ -353,20 +309,16 @@ report_html(const struct catalogue *c, json_object *rollup)
 			    c->axes[a].code) == 0)
 				report_sheet(&b, s, small);
 		}
-		rb_printf(&b, "</section>\n");
+		buf_printf(&b, "</section>\n");
 	}
-	rb_printf(&b, "</body></html>\n");
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
+	buf_printf(&b, "</body></html>\n");
+	return buf_done(&b);
 }
 
 char *
 report_csv(json_object *rollup)
 {
-	struct rbuf	 b = { 0 };
+	struct buf	 b = { 0 };
 	json_object	*sheets = rget(rollup, "sheets");
 	size_t		 i;
 	char		*part;
@@ -382,79 +334,71 @@ report_csv(json_object *rollup)
 			return NULL;
 		}
 		/* One header: the first table keeps its BOM and header row. */
-		rb_add(&b, i == 0 ? part : strstr(part, "\r\n") + 2,
+		buf_add(&b, i == 0 ? part : strstr(part, "\r\n") + 2,
 		    strlen(i == 0 ? part : strstr(part, "\r\n") + 2));
 		free(part);
 	}
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
+	return buf_done(&b);
 }
 
 char *
 report_copil_html(const struct catalogue *c, json_object *overview, int year)
 {
 	static const int	 years[] = { 2022, 2023, 2024 };
-	struct rbuf		 b = { 0 };
+	struct buf		 b = { 0 };
 	json_object		*axes = rget(overview, "axes");
 	size_t			 a, i, k;
 
-	rb_printf(&b, "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta "
+	buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta "
 	    "charset=\"utf-8\"><title>CTG Quercy Blanc — COPIL %d</title>"
 	    "<style>%s</style></head><body>\n", year, report_style);
-	rb_printf(&b, "<header><h1>Convention Territoriale Globale — COPIL "
+	buf_printf(&b, "<header><h1>Convention Territoriale Globale — COPIL "
 	    "%d</h1><p>CC du Quercy Blanc — où en est chaque fiche action de ",
 	    year);
 	rb_text(&b, rj(overview, "from"));
-	rb_printf(&b, " à ");
+	buf_printf(&b, " à ");
 	rb_text(&b, rj(overview, "to"));
-	rb_printf(&b, ", et son échéance dans le calendrier de la "
+	buf_printf(&b, ", et son échéance dans le calendrier de la "
 	    "convention.</p></header>\n");
 	for (a = 0; a < json_object_array_length(axes); a++) {
 		json_object	*ax = json_object_array_get_idx(axes, a);
 		json_object	*sheets = rget(ax, "sheets");
 
-		rb_printf(&b, "<section><h2>Axe ");
+		buf_printf(&b, "<section><h2>Axe ");
 		rb_text(&b, rj(ax, "code"));
-		rb_printf(&b, " : ");
+		buf_printf(&b, " : ");
 		rb_text(&b, rj(ax, "title"));
-		rb_printf(&b, "</h2><table><tr><th>Fiche</th><th>Intitulé</th>");
+		buf_printf(&b, "</h2><table><tr><th>Fiche</th><th>Intitulé</th>");
 		for (k = 0; k < 3; k++)
-			rb_printf(&b, "<th>%d</th>", years[k]);
-		rb_printf(&b, "<th>Activités</th><th>Participants</th>"
+			buf_printf(&b, "<th>%d</th>", years[k]);
+		buf_printf(&b, "<th>Activités</th><th>Participants</th>"
 		    "<th>État</th></tr>\n");
 		for (i = 0; i < json_object_array_length(sheets); i++) {
 			json_object	*s = json_object_array_get_idx(sheets, i);
 			const char	*dl = rj(s, "deadline");
 
-			rb_printf(&b, "<tr><td>");
+			buf_printf(&b, "<tr><td>");
 			rb_text(&b, rj(s, "code"));
-			rb_printf(&b, "</td><td>");
+			buf_printf(&b, "</td><td>");
 			rb_text(&b, rj(s, "title"));
-			rb_printf(&b, "</td>");
+			buf_printf(&b, "</td>");
 			/* The deadline's year(s) marked on the schedule. */
 			for (k = 0; k < 3; k++) {
 				char	 y[8];
 
 				snprintf(y, sizeof(y), "%d", years[k]);
-				rb_printf(&b, "<td>%s</td>", strstr(dl, y) ?
+				buf_printf(&b, "<td>%s</td>", strstr(dl, y) ?
 				    "● échéance" : "");
 			}
-			rb_printf(&b, "<td>%s</td><td>%s</td><td class=\"%s\">",
+			buf_printf(&b, "<td>%s</td><td>%s</td><td class=\"%s\">",
 			    rj(s, "records"), rj(s, "participants"),
 			    report_status_class(rj(s, "status")));
 			rb_text(&b, rj(s, "status"));
-			rb_printf(&b, "</td></tr>\n");
+			buf_printf(&b, "</td></tr>\n");
 		}
-		rb_printf(&b, "</table></section>\n");
+		buf_printf(&b, "</table></section>\n");
 	}
 	(void)c;
-	rb_printf(&b, "</body></html>\n");
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
+	buf_printf(&b, "</body></html>\n");
+	return buf_done(&b);
 }

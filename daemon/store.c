@@ -377,34 +377,44 @@ store_put(struct store *s, const struct record *r,
 	return ACK_ACCEPTED;
 }
 
-int
-store_amend(struct store *s, const struct record *r,
-    const uint8_t digest[RECORD_DIGEST_LEN], int64_t now,
+/*
+ * The next revision of a known record: r, whole (an amend), or the current
+ * content again, voided (r NULL). The aggregates lose the current content
+ * and gain the new one; both months are marked for their rollups.
+ */
+static int
+store_revise(struct store *s, const uint8_t *id, const struct record *r,
+    const uint8_t *digest, const char *reason, int64_t now,
     struct agg_batch *b, const char **why)
 {
 	struct store_head	 h;
 	struct arena		 a = { 0 };
 	struct record		 old;
+	const struct record	*next;
 	int			 found, rc = -1;
 
-	if ((found = store_head(s, r->id, &h)) <= 0) {
+	if ((found = store_head(s, id, &h)) <= 0) {
 		*why = store_unknown;
 		return found == 0 ? ACK_REFUSED : -1;
 	}
+	if (h.voided && r == NULL)
+		return ACK_DUPLICATE;
 	if (h.voided) {
 		*why = store_voided;
 		return ACK_REFUSED;
 	}
-	if (memcmp(h.current, digest, RECORD_DIGEST_LEN) == 0)
+	if (r != NULL && memcmp(h.current, digest, RECORD_DIGEST_LEN) == 0)
 		return ACK_DUPLICATE;
-	if (store_get(s, r->id, 0, &a, &old, NULL) != 1)
+	if (store_get(s, id, 0, &a, &old, NULL) != 1)
 		goto out;
+	next = r != NULL ? r : &old;
 	if (agg_record(b, s->cat, &old, -1) == -1 ||
-	    agg_record(b, s->cat, r, +1) == -1 ||
-	    store_dirty(s, old.date) == -1 || store_dirty(s, r->date) == -1 ||
-	    store_put_revision(s, r, h.rev + 1, "amend", NULL, now,
-	    digest) == -1 ||
-	    store_set_rev(s, r->id, h.rev + 1, 0) == -1)
+	    store_dirty(s, old.date) == -1 ||
+	    (r != NULL && (agg_record(b, s->cat, r, +1) == -1 ||
+	    store_dirty(s, r->date) == -1)) ||
+	    store_put_revision(s, next, h.rev + 1, r ? "amend" : "void",
+	    reason, now, r ? digest : h.current) == -1 ||
+	    store_set_rev(s, id, h.rev + 1, r == NULL) == -1)
 		goto out;
 	rc = ACK_ACCEPTED;
 out:
@@ -413,32 +423,18 @@ out:
 }
 
 int
+store_amend(struct store *s, const struct record *r,
+    const uint8_t digest[RECORD_DIGEST_LEN], int64_t now,
+    struct agg_batch *b, const char **why)
+{
+	return store_revise(s, r->id, r, digest, NULL, now, b, why);
+}
+
+int
 store_void(struct store *s, const uint8_t id[RECORD_ID_LEN],
     const char *reason, int64_t now, struct agg_batch *b, const char **why)
 {
-	struct store_head	 h;
-	struct arena		 a = { 0 };
-	struct record		 old;
-	int			 found, rc = -1;
-
-	if ((found = store_head(s, id, &h)) <= 0) {
-		*why = store_unknown;
-		return found == 0 ? ACK_REFUSED : -1;
-	}
-	if (h.voided)
-		return ACK_DUPLICATE;
-	if (store_get(s, id, 0, &a, &old, NULL) != 1)
-		goto out;
-	if (agg_record(b, s->cat, &old, -1) == -1 ||
-	    store_dirty(s, old.date) == -1 ||
-	    store_put_revision(s, &old, h.rev + 1, "void", reason, now,
-	    h.current) == -1 ||
-	    store_set_rev(s, id, h.rev + 1, 1) == -1)
-		goto out;
-	rc = ACK_ACCEPTED;
-out:
-	arena_free(&a);
-	return rc;
+	return store_revise(s, id, NULL, NULL, reason, now, b, why);
 }
 
 int
