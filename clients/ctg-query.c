@@ -639,6 +639,9 @@ cmd_completeness(const struct opts *o, const char *weeks)
 		else
 			printf("  %-22s jamais\n", jstr(e, "structure"));
 	}
+	list = json_object_object_get(doc, "silent_sheets");
+	printf("Fiches sans enregistrement depuis %s semaines ou plus : %zu\n",
+	    jstr(doc, "weeks"), json_object_array_length(list));
 	printf("Fiches sans activité sur la période : ");
 	print_value(json_object_object_get(doc, "sheets_without_activity"));
 	printf("\n");

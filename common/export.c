@@ -302,6 +302,16 @@ export_completeness_csv(json_object *doc)
 		ebuf_field(&b, date, 0);
 		ebuf_field(&b, jget(e, "silent_weeks"), 1);
 	}
+	list = json_object_object_get(doc, "silent_sheets");
+	for (i = 0; i < json_object_array_length(list); i++) {
+		e = json_object_array_get_idx(list, i);
+		ebuf_field(&b, "fiche muette", 0);
+		ebuf_field(&b, jget(e, "sheet"), 0);
+		ebuf_field(&b, jget(e, "label"), 0);
+		ebuf_date(date, sizeof(date), jget(e, "last"));
+		ebuf_field(&b, date, 0);
+		ebuf_field(&b, jget(e, "silent_weeks"), 1);
+	}
 	list = json_object_object_get(doc, "sheets_without_activity");
 	for (i = 0; i < json_object_array_length(list); i++) {
 		ebuf_field(&b, "fiche sans activité", 0);

@@ -108,9 +108,64 @@ query_commune(struct query_db *q, const struct query *qu, int64_t today,
 	return query_json(o);
 }
 
+/* Days of the last record of each structure (sheet '*') or each sheet. */
+static int
+query_last_days(struct query_db *q, const char *sql, enum cat_vocab v,
+    int64_t *last)
+{
+	sqlite3_stmt	*st;
+	const char	*key;
+	int		 rc, w;
+
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		key = (const char *)sqlite3_column_text(st, 0);
+		if (v == VOCAB__COUNT) {
+			const struct cat_sheet *s = catalogue_sheet(q->cat, key);
+
+			w = s != NULL ? s->number - 1 : -1;
+		} else
+			w = catalogue_word(q->cat, v, key);
+		if (w >= 0)
+			last[w] = date_from_ymd(sqlite3_column_int(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Who has been silent for `weeks`: last record, weeks since, or never. */
+static json_object *
+query_silent(const int64_t *last, size_t n, const char *const *keys,
+    const char *const *labels, const char *what, long weeks, int64_t today)
+{
+	json_object	*list = json_object_new_array(), *e;
+	char		 date[11];
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (last[i] != 0 && today - last[i] < weeks * 7)
+			continue;
+		e = json_object_new_object();
+		json_object_object_add(e, what, json_object_new_string(keys[i]));
+		json_object_object_add(e, "label",
+		    json_object_new_string(labels[i]));
+		if (last[i] != 0) {
+			date_format(last[i], date);
+			json_object_object_add(e, "last",
+			    json_object_new_string(date));
+			json_object_object_add(e, "silent_weeks",
+			    json_object_new_int64((today - last[i]) / 7));
+		} else
+			json_object_object_add(e, "last", NULL);
+		json_object_array_add(list, e);
+	}
+	return list;
+}
+
 /*
- * Completeness over the window: the structures whose last record is older
- * than `weeks` (key, default 8) before today, or that never reported, and
+ * Completeness: the structures and the sheets whose last record is older
+ * than `weeks` (key, default 8) before today, or that never had one, and
  * the sheets without any activity in the window.
  */
 char *
@@ -119,12 +174,14 @@ query_completeness(struct query_db *q, const struct query *qu, int64_t today,
 {
 	const struct catalogue	*c = q->cat;
 	sqlite3_stmt		*st;
-	json_object		*o, *silent, *idle;
-	char			 date[11], *end;
-	int64_t			*last;
-	size_t			 i;
+	json_object		*idle, *o;
+	char			*out = NULL;
+	const char		**keys = NULL, **labels = NULL;
+	char			*end;
+	int64_t			*last = NULL, *slast = NULL;
+	size_t			 i, n;
 	long			 weeks = 8;
-	int			 from, to, w, *active, rc;
+	int			 from, to, *active = NULL;
 
 	if (qu->key != NULL && *qu->key != '\0') {
 		weeks = strtol(qu->key, &end, 10);
@@ -134,67 +191,61 @@ query_completeness(struct query_db *q, const struct query *qu, int64_t today,
 	}
 	if (query_window(q, qu, today, &from, &to, error) == -1)
 		return NULL;
-	last = calloc(c->nwords[VOCAB_STRUCTURE] + 1, sizeof(*last));
+	n = c->nwords[VOCAB_STRUCTURE];
+	last = calloc(n + 1, sizeof(*last));
+	slast = calloc(c->nsheets + 1, sizeof(*slast));
 	active = calloc(c->nsheets + 1, sizeof(*active));
-	if (last == NULL || active == NULL ||
-	    sqlite3_prepare_v2(q->db, "SELECT structure, max(day) FROM "
-	    "agg_days WHERE sheet = '*' GROUP BY structure", -1, &st, NULL) !=
+	keys = calloc(n + c->nsheets + 1, sizeof(*keys));
+	labels = calloc(n + c->nsheets + 1, sizeof(*labels));
+	if (last == NULL || slast == NULL || active == NULL || keys == NULL ||
+	    labels == NULL || query_last_days(q, "SELECT structure, max(day) "
+	    "FROM agg_days WHERE sheet = '*' GROUP BY structure",
+	    VOCAB_STRUCTURE, last) == -1 || query_last_days(q, "SELECT sheet, "
+	    "max(day) FROM agg_days WHERE sheet != '*' GROUP BY sheet",
+	    VOCAB__COUNT, slast) == -1 ||
+	    sqlite3_prepare_v2(q->db, "SELECT DISTINCT sheet FROM agg_records "
+	    "WHERE sheet != '*' AND month BETWEEN ?1 AND ?2", -1, &st, NULL) !=
 	    SQLITE_OK) {
-		free(last);
-		free(active);
-		return query_fail(q, error, "lecture de la base impossible%s",
+		out = query_fail(q, error, "lecture de la base impossible%s",
 		    "");
+		goto out;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((w = catalogue_word(c, VOCAB_STRUCTURE, (const char *)
-		    sqlite3_column_text(st, 0))) >= 0)
-			last[w] = date_from_ymd(sqlite3_column_int(st, 1));
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(q->db, "SELECT DISTINCT sheet FROM agg_records "
-	    "WHERE sheet != '*' AND month BETWEEN ?1 AND ?2", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		sqlite3_bind_int(st, 1, from);
-		sqlite3_bind_int(st, 2, to);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const struct cat_sheet *s = catalogue_sheet(c,
-			    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_bind_int(st, 1, from);
+	sqlite3_bind_int(st, 2, to);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const struct cat_sheet *s = catalogue_sheet(c,
+		    (const char *)sqlite3_column_text(st, 0));
 
-			if (s != NULL)
-				active[s->number - 1] = 1;
-		}
-		sqlite3_finalize(st);
+		if (s != NULL)
+			active[s->number - 1] = 1;
 	}
+	sqlite3_finalize(st);
 	o = json_object_new_object();
 	json_object_object_add(o, "weeks", json_object_new_int((int)weeks));
-	silent = json_object_new_array();
-	for (i = 0; i < c->nwords[VOCAB_STRUCTURE]; i++) {
-		json_object	*e;
-
-		if (last[i] != 0 && today - last[i] < weeks * 7)
-			continue;
-		e = json_object_new_object();
-		json_object_object_add(e, "structure", json_object_new_string(
-		    c->words[VOCAB_STRUCTURE][i].keyword));
-		json_object_object_add(e, "label", json_object_new_string(
-		    c->words[VOCAB_STRUCTURE][i].label));
-		if (last[i] != 0) {
-			date_format(last[i], date);
-			json_object_object_add(e, "last",
-			    json_object_new_string(date));
-			json_object_object_add(e, "silent_weeks",
-			    json_object_new_int64((today - last[i]) / 7));
-		} else
-			json_object_object_add(e, "last", NULL);
-		json_object_array_add(silent, e);
+	for (i = 0; i < n; i++) {
+		keys[i] = c->words[VOCAB_STRUCTURE][i].keyword;
+		labels[i] = c->words[VOCAB_STRUCTURE][i].label;
 	}
-	json_object_object_add(o, "silent_structures", silent);
+	json_object_object_add(o, "silent_structures", query_silent(last, n,
+	    keys, labels, "structure", weeks, today));
+	for (i = 0; i < c->nsheets; i++) {
+		keys[i] = c->sheets[i].code;
+		labels[i] = c->sheets[i].title;
+	}
+	json_object_object_add(o, "silent_sheets", query_silent(slast,
+	    c->nsheets, keys, labels, "sheet", weeks, today));
 	idle = json_object_new_array();
 	for (i = 0; i < c->nsheets; i++)
 		if (!active[i])
 			json_object_array_add(idle, json_object_new_string(
 			    c->sheets[i].code));
 	json_object_object_add(o, "sheets_without_activity", idle);
+	out = query_json(o);
+out:
 	free(last);
+	free(slast);
 	free(active);
-	return query_json(o);
+	free(keys);
+	free(labels);
+	return out;
 }

@@ -365,6 +365,9 @@ test_communes_and_drill_down(void **state)
 		}
 		assert_int_equal(ripe, 1);
 		assert_int_equal(jeunes, 0);
+		/* Sheets: the four with records are not silent over ten years. */
+		assert_int_equal(json_object_array_length(get(doc,
+		    "silent_sheets")), 42);
 		/* 46 sheets less III.A.17, III.A.19, III.C.25 and V.B.42. */
 		assert_int_equal(json_object_array_length(get(doc,
 		    "sheets_without_activity")), 42);
