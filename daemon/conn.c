@@ -46,6 +46,7 @@ struct conn {
 	unsigned		 inflight;	/* requests at the writer */
 	unsigned		 refs;		/* the socket + one per job */
 	int			 closing;	/* reading stopped, flushing */
+	struct event		*deadline;	/* to complete the started frame */
 	char			 peer[64];
 };
 
@@ -78,6 +79,10 @@ conn_close(struct conn *c, const char *reason)
 		return;
 	log_info("event=conn_close conn=%llu peer=%s reason=%s inflight=%u",
 	    (unsigned long long)c->id, c->peer, reason, c->inflight);
+	if (c->deadline != NULL) {
+		event_free(c->deadline);
+		c->deadline = NULL;
+	}
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	TAILQ_REMOVE(&srv->conns, c, entry);
@@ -341,6 +346,43 @@ conn_frame(struct conn *c, const uint8_t *buf, size_t len)
 	conn_send(c, &rep);
 }
 
+static void
+conn_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	char		 msg[128];
+
+	(void)fd;
+	(void)what;
+	snprintf(msg, sizeof(msg), "trame incomplète après %lld s : envoi "
+	    "trop lent, connexion fermée", c->srv->settings->frame_timeout);
+	conn_fail(c, "frame_timeout", msg);
+}
+
+/*
+ * A started frame must be whole within --frame-timeout: the clock starts
+ * with its first byte and stops when it is taken, so a slow sender cannot
+ * hold a connection one byte at a time.
+ */
+static void
+conn_watch_frame(struct conn *c, int started)
+{
+	struct timeval	 tv = { c->srv->settings->frame_timeout, 0 };
+
+	if (c->bev == NULL || c->closing)
+		return;
+	if (!started) {
+		if (c->deadline != NULL)
+			evtimer_del(c->deadline);
+		return;
+	}
+	if (c->deadline == NULL && (c->deadline = evtimer_new(c->srv->base,
+	    conn_deadline, c)) == NULL)
+		return;
+	if (!evtimer_pending(c->deadline, NULL))
+		evtimer_add(c->deadline, &tv);
+}
+
 /* Takes whole frames from the input while the connection may. */
 static void
 conn_process(struct conn *c)
@@ -384,11 +426,20 @@ conn_process(struct conn *c)
 			goto out;
 		}
 		STATS_ADD(bytes_in, FRAME_HEADER + len);
+		conn_watch_frame(c, 0);
 		conn_frame(c, data + FRAME_HEADER, len);
 		if (c->bev != NULL)
 			evbuffer_drain(in, FRAME_HEADER + len);
 	}
 out:
+	/* Only a frame still arriving runs against the clock. */
+	if (c->bev != NULL) {
+		in = bufferevent_get_input(c->bev);
+		avail = evbuffer_get_length(in);
+		evbuffer_copyout(in, hdr, sizeof(hdr));
+		conn_watch_frame(c, avail > 0 && framing_scan(hdr, avail,
+		    (size_t)max, &len) == FRAMING_NEED_MORE);
+	}
 	conn_unref(c);
 }
 

@@ -47,6 +47,9 @@ static const struct setting settings_table[] = {
 	  "simultanées" },
 	{ "idle-timeout", 0, SETTING_INT, S(idle_timeout), "300", 1, 86400,
 	  NULL, "fermeture d'une connexion muette après ce délai, en secondes" },
+	{ "frame-timeout", 0, SETTING_INT, S(frame_timeout), "10", 1, 3600,
+	  NULL, "délai pour recevoir une trame commencée, en secondes "
+	  "(les envois trop lents sont coupés)" },
 	{ "write-timeout", 0, SETTING_INT, S(write_timeout), "30", 1, 86400,
 	  NULL, "fermeture d'un client qui ne lit pas ses réponses après ce "
 	  "délai, en secondes" },

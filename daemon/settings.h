@@ -17,6 +17,7 @@ struct settings {
 	long long	 http_max_connections;
 	long long	 idle_timeout;		/* s */
 	long long	 write_timeout;		/* s */
+	long long	 frame_timeout;		/* s to complete a started frame */
 	long long	 batch_max;		/* records per commit */
 	long long	 max_inflight;		/* requests per connection */
 	const char	*synchronous;		/* full | normal */

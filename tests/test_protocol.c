@@ -45,6 +45,14 @@ setup(void **state)
 }
 
 static int
+setup_slow(void **state)
+{
+	static const char *const extra[] = { "--frame-timeout", "1", NULL };
+
+	return start(state, extra);
+}
+
+static int
 setup_capped(void **state)
 {
 	static const char *const extra[] = { "--max-connections", "3", NULL };
@@ -297,6 +305,47 @@ test_half_closed_connection_gets_its_acks(void **state)
 	close(fd);
 }
 
+/* A sender too slow to finish its frame is told so and closed. */
+static void
+test_slow_sender(void **state)
+{
+	struct ctx	*c = *state;
+	struct reply	 rep;
+	int		 fd = raw_connect(c->d.port), i;
+
+	/* One byte a quarter second: the read timeout never fires. */
+	for (i = 0; i < 3; i++) {
+		raw_send(fd, "\0", 1);
+		usleep(250000);
+	}
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_ERROR);
+	assert_string_equal(rep.error_code, "frame_timeout");
+	assert_non_null(strstr(rep.error_message, "trame incomplète après 1 s"));
+	reply_free(&rep);
+	assert_true(raw_wait_eof(fd, 5000));
+	close(fd);
+	/* A frame sent in two halves within the deadline is fine. */
+	{
+		struct request	 req = { .seq = 9, .kind = REQUEST_PING,
+				    .nonce = 3 };
+		uint8_t		*frame;
+		size_t		 len;
+
+		fd = raw_connect(c->d.port);
+		assert_non_null(frame = wire_encode_request(&req, &len));
+		raw_send(fd, frame, 3);
+		usleep(300000);
+		raw_send(fd, frame + 3, len - 3);
+		free(frame);
+		assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+		assert_int_equal(rep.kind, REPLY_PONG);
+		reply_free(&rep);
+		close(fd);
+	}
+	assert_still_serving(c);
+}
+
 /* Past the cap a client is told why; the others keep their connection. */
 static void
 test_connection_cap(void **state)
@@ -341,6 +390,8 @@ main(void)
 		    test_too_many_records_in_one_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_half_closed_connection_gets_its_acks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slow_sender, setup_slow,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_connection_cap,
 		    setup_capped, teardown),
 	};
