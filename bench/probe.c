@@ -81,7 +81,7 @@ static int
 probe_ingest(const char *db, long n, int noagg, long batch)
 {
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { 1, cat, noagg };
+	struct store_options	 so = { 1, cat, noagg, 0 };
 	struct agg_batch	*b = agg_batch_new();
 	struct store		*s;
 	struct record		 r;

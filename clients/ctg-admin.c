@@ -14,6 +14,7 @@ usage(FILE *f)
 "usage : ctg-admin [--server HOTE:PORT] stats\n"
 "        ctg-admin [--server HOTE:PORT] ping\n"
 "        ctg-admin [--server HOTE:PORT] verify\n"
+"        ctg-admin [--server HOTE:PORT] backup FICHIER\n"
 "\n"
 "  stats   compteurs du démon : enregistrements acceptés, doublons,\n"
 "          conflits, refus, connexions, octets, transactions\n"
@@ -21,6 +22,8 @@ usage(FILE *f)
 "  verify  recalcule tous les agrégats depuis les enregistrements et les\n"
 "          compare à ceux tenus au fil de l'eau ; affiche les écarts et\n"
 "          sort avec le code 1 s'il y en a\n"
+"  backup  copie cohérente de la base dans FICHIER (nouveau, sur la\n"
+"          machine de ctgd), pendant que les enregistrements arrivent\n"
 "\n"
 "  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou "
 "127.0.0.1:7411)\n");
@@ -52,6 +55,26 @@ print_stats(const struct reply *rep)
 	printf("%-24s %14.1f  %s\n", "records_per_commit",
 	    commits ? (double)records / (double)commits : 0.0,
 	    "enregistrements par transaction (moyenne)");
+}
+
+static int
+print_backup(const struct reply *rep)
+{
+	json_object	*doc, *v;
+	int		 rc = 0;
+
+	if (rep->json == NULL || (doc = json_tokener_parse(rep->json)) == NULL)
+		return fail(rep->document_error ? rep->document_error :
+		    "réponse du serveur illisible");
+	if (json_object_object_get_ex(doc, "erreur", &v))
+		rc = fail(json_object_get_string(v));
+	else
+		printf("sauvegarde écrite : %s (%s pages)\n",
+		    json_object_get_string(json_object_object_get(doc,
+		    "backup")), json_object_get_string(json_object_object_get(
+		    doc, "pages")));
+	json_object_put(doc);
+	return rc;
 }
 
 /* Verify's report: each difference on a line; 1 when there are some. */
@@ -95,7 +118,7 @@ main(int argc, char **argv)
 	struct client	 cl;
 	struct request	 req = { 0 };
 	struct reply	 rep;
-	const char	*server = NULL, *cmd = NULL;
+	const char	*server = NULL, *cmd = NULL, *arg = NULL;
 	char		 err[600];
 	int		 i;
 
@@ -109,6 +132,8 @@ main(int argc, char **argv)
 			server = argv[++i];
 		else if (cmd == NULL)
 			cmd = argv[i];
+		else if (arg == NULL && strcmp(cmd, "backup") == 0)
+			arg = argv[i];
 		else {
 			usage(stderr);
 			return 2;
@@ -119,6 +144,10 @@ main(int argc, char **argv)
 	else if (cmd != NULL && strcmp(cmd, "verify") == 0) {
 		req.kind = REQUEST_QUERY;
 		req.query.kind = "verify";
+	} else if (cmd != NULL && strcmp(cmd, "backup") == 0 && arg != NULL) {
+		req.kind = REQUEST_QUERY;
+		req.query.kind = "backup";
+		req.query.key = arg;
 	}
 	else if (cmd != NULL && strcmp(cmd, "ping") == 0)
 		req.kind = REQUEST_PING;
@@ -139,7 +168,8 @@ main(int argc, char **argv)
 	else if (rep.kind == REPLY_PONG)
 		printf("ctgd répond (%s)\n", cl.server);
 	else if (rep.kind == REPLY_DOCUMENT) {
-		int rc = print_verify(&rep);
+		int rc = strcmp(cmd, "backup") == 0 ? print_backup(&rep) :
+		    print_verify(&rep);
 
 		reply_free(&rep);
 		return rc;

@@ -278,7 +278,8 @@ conn_query(struct conn *c, struct request *req)
 	const char		*error = NULL;
 	char			*json;
 
-	if (req->query.kind != NULL && strcmp(req->query.kind, "verify") == 0) {
+	if (req->query.kind != NULL && (strcmp(req->query.kind, "verify") == 0 ||
+	    strcmp(req->query.kind, "backup") == 0)) {
 		if ((j = writer_job_new(req, c)) == NULL) {
 			request_free(req);
 			conn_fail_nomem(c);

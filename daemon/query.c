@@ -37,7 +37,7 @@ query_open(const char *path, const struct catalogue *cat, int small_cells,
 		goto fail;
 	sqlite3_busy_timeout(q->db, 5000);
 	{
-		struct store_options so = { 0, cat, 0 };
+		struct store_options so = { 0, cat, 0, 0 };
 
 		if ((q->store = store_open(path, &so, err, errlen)) == NULL) {
 			query_close(q);
@@ -481,6 +481,28 @@ query_diff(void *arg, const struct agg_key *k, int64_t stored,
 	json_object_array_add(d->list, o);
 }
 
+/* An online backup into qu->key, a new file on the daemon's machine. */
+static char *
+query_backup(struct store *s, const struct query *qu)
+{
+	json_object	*o = json_object_new_object();
+	char		 err[512];
+	long		 pages;
+
+	if (qu->key == NULL || qu->key[0] == '\0')
+		snprintf(err, sizeof(err), "chemin de la sauvegarde absent");
+	if (qu->key == NULL || qu->key[0] == '\0' ||
+	    (pages = store_backup(s, qu->key, err, sizeof(err))) < 0) {
+		log_warn("event=backup_failed reason=\"%s\"", err);
+		json_object_object_add(o, "erreur", json_object_new_string(err));
+		return query_json(o);
+	}
+	log_info("event=backup pages=%ld", pages);
+	json_object_object_add(o, "backup", json_object_new_string(qu->key));
+	json_object_object_add(o, "pages", json_object_new_int64(pages));
+	return query_json(o);
+}
+
 char *
 query_verify(struct store *s, const struct query *qu, void *arg)
 {
@@ -488,8 +510,11 @@ query_verify(struct store *s, const struct query *qu, void *arg)
 	json_object		*o;
 	long			 n, records = 0;
 
-	(void)qu;
 	(void)arg;
+	if (qu->kind != NULL && strcmp(qu->kind, "backup") == 0) {
+		json_object_put(d.list);
+		return query_backup(s, qu);
+	}
 	if ((n = store_verify(s, query_diff, &d, &records)) < 0) {
 		log_warn("event=verify_failed reason=\"%s\"", store_errmsg(s));
 		json_object_put(d.list);

@@ -35,7 +35,11 @@ json_object	*query_rollup_doc(struct query_db *, const char *month,
 		    int64_t today, const char **error);
 /* The HTTP status that fits the last error: 400 or 404 (500: the base). */
 int		 query_status(const struct query_db *);
-/* The writer's verify: malloc'd JSON of the differences, NULL on error. */
+/*
+ * The long reads, on a connection and thread of their own: verify (JSON
+ * of the differences) and backup (an online copy into qu->key). malloc'd
+ * JSON, NULL on a database error.
+ */
 char		*query_verify(struct store *, const struct query *, void *);
 
 #endif

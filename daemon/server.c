@@ -246,7 +246,7 @@ server_start(struct event_base *base, const struct settings *set,
 	srv->settings = set;
 	srv->catalogue = cat;
 	TAILQ_INIT(&srv->conns);
-	struct store_options so = { set->synchronous[0] == 'f', cat, 0 };
+	struct store_options so = { set->synchronous[0] == 'f', cat, 0, 0 };
 
 	srv->writer = writer_start(base, store, (size_t)set->batch_max,
 	    conn_job_done, query_verify, srv);

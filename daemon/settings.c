@@ -76,6 +76,9 @@ static const struct setting settings_table[] = {
 	  "des bilans, en millisecondes" },
 	{ "timezone", 0, SETTING_STRING, S(timezone), "Europe/Paris", 0, 0,
 	  NULL, "fuseau horaire des dates du jour et des clôtures" },
+	{ "integrity-check", 0, SETTING_INT, S(integrity_check), "1", 0, 1,
+	  NULL, "vérifier l'intégrité de la base au démarrage (PRAGMA "
+	  "quick_check) et refuser une base endommagée (0 : ne pas vérifier)" },
 	{ "check", 'n', SETTING_FLAG, S(check), "0", 0, 1, NULL,
 	  "vérifier la configuration, l'afficher et quitter" },
 	{ "verbose", 'v', SETTING_FLAG, S(verbose), "0", 0, 1, NULL,

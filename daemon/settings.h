@@ -27,6 +27,7 @@ struct settings {
 	long long	 rollup_hour;		/* local time, 0-23 */
 	long long	 rollup_interval;	/* ms between clock checks */
 	const char	*timezone;
+	long long	 integrity_check;	/* at start: 1 quick_check */
 	long long	 check;			/* -n */
 	long long	 verbose;
 };

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "schema.h"
 #include "store_int.h"
@@ -103,6 +104,28 @@ store_migrate(struct store *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* PRAGMA quick_check: a damaged file is refused before anything else. */
+static int
+store_check(struct store *s, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	const char	*r = NULL;
+	int		 ok = 0;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		r = (const char *)sqlite3_column_text(st, 0);
+		ok = r != NULL && strcmp(r, "ok") == 0;
+	}
+	if (!ok)
+		snprintf(err, errlen, "%s est endommagée (%s) : ctgd refuse de "
+		    "s'en servir ; restaurez la dernière sauvegarde (voir le "
+		    "README, « Sauvegarde et restauration »)", path, r ? r :
+		    sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return ok ? 0 : -1;
+}
+
 struct store *
 store_open(const char *path, const struct store_options *o, char *err,
     size_t errlen)
@@ -136,6 +159,8 @@ store_open(const char *path, const struct store_options *o, char *err,
 		sqlite3_free(msg);
 		goto fail;
 	}
+	if (o->integrity_check && store_check(s, path, err, errlen) == -1)
+		goto fail;
 	if (store_migrate(s, err, errlen) == -1)
 		goto fail;
 	for (k = 0; k < STMT__COUNT; k++)
@@ -582,4 +607,40 @@ store_get(struct store *s, const uint8_t id[RECORD_ID_LEN], int rev,
 	    store_get_groups(s, id, rev, a, r) == -1)
 		return -1;
 	return 1;
+}
+
+long
+store_backup(struct store *s, const char *path, char *err, size_t errlen)
+{
+	sqlite3_backup	*b;
+	sqlite3		*dest = NULL;
+	long		 pages = -1;
+
+	if (access(path, F_OK) == 0) {
+		snprintf(err, errlen, "%s existe déjà : choisissez un nouveau "
+		    "fichier pour la sauvegarde", path);
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "création de %s impossible : %s", path,
+		    dest ? sqlite3_errmsg(dest) : "mémoire insuffisante");
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(dest, "main", s->db, "main")) == NULL) {
+		snprintf(err, errlen, "sauvegarde impossible : %s",
+		    sqlite3_errmsg(dest));
+		goto out;
+	}
+	if (sqlite3_backup_step(b, -1) == SQLITE_DONE)
+		pages = sqlite3_backup_pagecount(b);
+	else
+		snprintf(err, errlen, "sauvegarde interrompue : %s",
+		    sqlite3_errmsg(dest));
+	sqlite3_backup_finish(b);
+out:
+	sqlite3_close(dest);
+	if (pages < 0)
+		unlink(path);
+	return pages;
 }

@@ -21,6 +21,7 @@ struct store_options {
 	int			 synchronous_full;	/* 1: survives power loss */
 	const struct catalogue	*cat;
 	int			 no_aggregates;	/* benchmarks only: records alone */
+	int			 integrity_check;	/* PRAGMA quick_check at open */
 };
 
 /* What a revision is, besides its content. */
@@ -102,6 +103,13 @@ long		 store_verify(struct store *, void (*diff)(void *,
  */
 int		 store_load_catalogue(struct store *, const struct data_file *,
 		    size_t nfiles, char *err, size_t errlen);
+/*
+ * A consistent copy of the whole base into a new file at path, while
+ * records keep arriving (SQLite's online backup from a read snapshot).
+ * Returns the pages copied, or -1 with a French message in err.
+ */
+long		 store_backup(struct store *, const char *path, char *err,
+		    size_t errlen);
 /* The last database error, in SQLite's words. */
 const char	*store_errmsg(struct store *);
 /* The number of migrations applied (PRAGMA user_version). */

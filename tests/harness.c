@@ -161,6 +161,12 @@ daemon_kill9(struct daemon *d)
 	d->pid = 0;
 }
 
+int
+mkdir_p(const char *path)
+{
+	return mkdir(path, 0755) == -1 && errno != EEXIST ? -1 : 0;
+}
+
 char *
 file_read(const char *path)
 {

@@ -41,6 +41,8 @@ pid_t	 tool_spawn(const char *out, const char *tool, const char *const *args);
 /* Waits for a spawned tool; returns its exit status. */
 int	 tool_wait(pid_t);
 
+/* mkdir, 0 or -1 (the directory may exist). */
+int	 mkdir_p(const char *);
 /* The whole file, NUL-terminated, malloc'd (fails the test if unreadable). */
 char	*file_read(const char *path);
 /* Fails the test, showing the file, unless it contains needle. */

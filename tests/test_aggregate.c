@@ -361,7 +361,7 @@ static void
 run_seed(unsigned seed)
 {
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { 0, cat, 0 };
+	struct store_options	 so = { 0, cat, 0, 0 };
 	const char		*dir = tmpdir_make();
 	struct agg_batch	*b = agg_batch_new();
 	struct query_db		*q;
@@ -426,7 +426,7 @@ static void
 test_verify_sees_tampering(void **state)
 {
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { 0, cat, 0 };
+	struct store_options	 so = { 0, cat, 0, 0 };
 	const char		*dir = tmpdir_make();
 	struct agg_batch	*b = agg_batch_new();
 	struct store		*s;

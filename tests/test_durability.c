@@ -1,0 +1,185 @@
+/*
+ * test_durability.c — backup and restore through the real programs while
+ * records keep arriving, and a damaged database refused at start.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "tmpdir.h"
+
+struct ctx {
+	const char	*dir;
+	struct daemon	 d;
+	char		 csv[4200], out[4200], backup[4200];
+};
+
+static int
+setup(void **state)
+{
+	static struct ctx	 c;
+
+	memset(&c, 0, sizeof(c));
+	assert_non_null(c.dir = tmpdir_make());
+	snprintf(c.csv, sizeof(c.csv), "%s/import.csv", c.dir);
+	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
+	snprintf(c.backup, sizeof(c.backup), "%s/sauvegarde.db", c.dir);
+	daemon_start(&c.d, c.dir, NULL);
+	*state = &c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx	*c = *state;
+
+	if (c == NULL)
+		return -1;
+	if (c->d.pid > 0)
+		daemon_stop(&c->d);
+	tmpdir_remove(c->dir);
+	return 0;
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char	*buf;
+	FILE	*in = fopen(from, "rb"), *out = fopen(to, "wb");
+	size_t	 n;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_non_null(buf = malloc(1 << 16));
+	while ((n = fread(buf, 1, 1 << 16, in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	free(buf);
+	fclose(in);
+	fclose(out);
+}
+
+/* An online backup during an import, restored and verified. */
+static void
+test_backup_during_import(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*imp[] = { "--server", c->d.server, "--batch", "20",
+			    "--window", "1", "-q", "import", c->csv, NULL };
+	const char	*bak[] = { "--server", c->d.server, "backup", c->backup,
+			    NULL };
+	const char	*again[] = { "--server", c->d.server, "backup",
+			    c->backup, NULL };
+	const char	*verify[] = { "--server", NULL, "verify", NULL };
+	char		 restored[4300], db[4400], out2[4400];
+	struct timespec	 ms = { 0, 2000000L };
+	struct daemon	 r;
+	long long	 at_backup, in_backup;
+	pid_t		 client;
+	int		 i;
+
+	csv_write_records(c->csv, 6000, 9);
+	client = tool_spawn(c->out, "ctg-submit", imp);
+	for (i = 0; i < 5000 && db_int(c->d.db,
+	    "SELECT count(*) FROM record") < 500; i++)
+		nanosleep(&ms, NULL);
+	at_backup = db_int(c->d.db, "SELECT count(*) FROM record");
+	snprintf(out2, sizeof(out2), "%s/backup.txt", c->dir);
+	assert_int_equal(tool_run(out2, "ctg-admin", bak), 0);
+	file_expect(out2, "sauvegarde écrite");
+	assert_int_equal(tool_wait(client), 0);
+	/* Never over an existing file. */
+	assert_int_equal(tool_run(out2, "ctg-admin", again), 2);
+	file_expect(out2, "existe déjà");
+
+	/* Restore: the copy becomes the database of a new daemon. */
+	snprintf(restored, sizeof(restored), "%s/restauree", c->dir);
+	assert_int_equal(mkdir_p(restored), 0);
+	snprintf(db, sizeof(db), "%s/ctgd.db", restored);
+	copy_file(c->backup, db);
+	daemon_start(&r, restored, NULL);
+	in_backup = db_int(r.db, "SELECT count(*) FROM record");
+	print_message("backup taken with %lld records stored, holds %lld\n",
+	    at_backup, in_backup);
+	assert_true(in_backup >= at_backup);
+	assert_true(in_backup <= 6000);
+	assert_int_equal(db_int(r.db, "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+	verify[1] = r.server;
+	assert_int_equal(tool_run(out2, "ctg-admin", verify), 0);
+	file_expect(out2, " 0 écart(s)");
+	assert_int_equal(daemon_stop(&r), 0);
+}
+
+/* A damaged file: ctgd refuses it at start, with a message. */
+static void
+test_damaged_file_refused(void **state)
+{
+	struct ctx	*c = *state;
+	char		 log[4300], ports[4300];
+	const char	*args[] = { "--db", c->d.db, "--listen", "127.0.0.1:0",
+			    "--http", "127.0.0.1:0", "--port-file", ports,
+			    NULL };
+	struct timespec	 ms = { 0, 20000000L };
+	FILE		*f;
+	pid_t		 pid;
+	int		 i, status = -1;
+	unsigned char	 junk[4096];
+
+	csv_write_records(c->csv, 3000, 4);
+	{
+		const char *imp[] = { "--server", c->d.server, "-q", "import",
+		    c->csv, NULL };
+
+		assert_int_equal(tool_run(c->out, "ctg-submit", imp), 0);
+	}
+	assert_int_equal(daemon_stop(&c->d), 0);
+	/* Scribble over pages in the middle of the file. */
+	memset(junk, 0x55, sizeof(junk));
+	assert_non_null(f = fopen(c->d.db, "r+b"));
+	fseek(f, 0, SEEK_END);
+	fseek(f, ftell(f) / 2 / 4096 * 4096, SEEK_SET);
+	for (i = 0; i < 4; i++)
+		fwrite(junk, 1, sizeof(junk), f);
+	fclose(f);
+	snprintf(log, sizeof(log), "%s/refused.log", c->dir);
+	snprintf(ports, sizeof(ports), "%s/ports2", c->dir);
+	pid = tool_spawn(log, "ctgd", args);
+	for (i = 0; i < 500; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	if (i == 500) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("ctgd started on a damaged file");
+	}
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	file_expect(log, "endommagée");
+	file_expect(log, "restaurez la dernière sauvegarde");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_backup_during_import,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_file_refused,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
