@@ -11,6 +11,7 @@
 #include "client.h"
 #include "csv.h"
 #include "import.h"
+#include "outbox.h"
 #include "person.h"
 #include "submit.h"
 #include "uuid.h"
@@ -19,6 +20,7 @@
 struct opts {
 	const char		*server;
 	const char		*key;
+	const char		*outbox;
 	int			 quiet;
 	struct submit_options	 so;
 };
@@ -34,6 +36,8 @@ usage(FILE *f)
 "        ctg-submit [options] void --id UUID --reason TEXTE\n"
 "        ctg-submit [options] evidence --indicator ID --date AAAA-MM-JJ\n"
 "                   --state \"en cours\"|réalisé --text TEXTE [--reference REF]\n"
+"        ctg-submit [options] flush\n"
+"        ctg-submit [options] status\n"
 "\n"
 "Envoie à ctgd les enregistrements d'activité ; chacun n'est compté qu'une "
 "fois.\n"
@@ -43,6 +47,8 @@ usage(FILE *f)
 "  --key FICHIER        clé de pseudonymisation des personnes (défaut :\n"
 "                       $CTG_KEY_FILE ou ~/.config/ctg/personnes.key, créée\n"
 "                       au premier usage)\n"
+"  --outbox FICHIER     boîte d'envoi (défaut : $CTG_OUTBOX ou\n"
+"                       ~/.local/share/ctg/outbox.db)\n"
 "  --batch N            enregistrements par requête (défaut : 256)\n"
 "  --window N           requêtes en vol (défaut : 8)\n"
 "  -q, --quiet          import : n'afficher que les lignes non acceptées\n"
@@ -73,9 +79,16 @@ usage(FILE *f)
 "et une ligne par groupe de participants. La dernière ligne affichée\n"
 "compte les enregistrements : accepted=N duplicate=N conflict=N refused=N.\n"
 "\n"
+"Boîte d'envoi : add et import gardent d'abord chaque enregistrement dans\n"
+"un fichier local, et ne l'en retirent qu'une fois la réponse de ctgd\n"
+"reçue. Si ctgd est injoignable, les enregistrements y restent : le\n"
+"prochain envoi, ou flush, les envoie ; status les liste. Renvoyer n'est\n"
+"jamais compter deux fois.\n"
+"\n"
 "Sortie : 0 si tout est accepté ou déjà enregistré, 1 si un enregistrement\n"
 "est refusé ou en conflit, 2 en cas d'erreur d'usage, de fichier ou de "
-"connexion.\n");
+"connexion,\n3 quand ctgd est injoignable et que les enregistrements sont "
+"gardés pour plus tard.\n");
 }
 
 static void
@@ -225,12 +238,155 @@ has_person_column(const struct csv_table *t)
 	return 0;
 }
 
+static struct outbox *
+open_outbox(const struct opts *o)
+{
+	struct outbox	*ob;
+	char		 buf[4096], err[600];
+
+	if ((ob = outbox_open(outbox_path(o->outbox, buf, sizeof(buf)), err,
+	    sizeof(err))) == NULL)
+		die(err);
+	return ob;
+}
+
+static void
+settle(void *arg, struct import_item **items, size_t n)
+{
+	outbox_settle(arg, items, n);
+}
+
+/*
+ * Sends what the outbox still holds from earlier runs. Returns 0, or -1
+ * with err when the connection failed (they stay pending).
+ */
+static int
+send_pending(const struct opts *o, struct client *cl, struct outbox *ob,
+    int report, char *err, size_t errlen)
+{
+	struct outbox_pending	 p;
+	struct submit_options	 so = o->so;
+	size_t			 i, un;
+	int			 rc, bad;
+
+	if (outbox_pending(ob, &p, err, errlen) == -1)
+		return -1;
+	if (p.n == 0) {
+		outbox_pending_free(&p);
+		if (report)
+			printf("boîte d'envoi vide\n");
+		return 0;
+	}
+	so.answered = settle;
+	so.arg = ob;
+	rc = submit_items(cl, p.items, p.n, &so, err, errlen);
+	if (report || !o->quiet)
+		for (i = 0; i < p.n; i++)
+			item_line("en attente", &p.items[i]);
+	if (report)
+		summary(p.items, p.n, &un, &bad);
+	else
+		fprintf(stderr, "ctg-submit : boîte d'envoi : %zu "
+		    "enregistrement(s) en attente envoyé(s)\n", p.n);
+	outbox_pending_free(&p);
+	return rc;
+}
+
+/* ctgd unreachable: what was kept stays for later. */
+static int
+kept(const struct opts *o, const char *err, size_t n)
+{
+	char	 buf[4096];
+
+	fprintf(stderr, "ctg-submit : %s ; %zu enregistrement(s) gardé(s) dans "
+	    "la boîte d'envoi %s : ctg-submit flush (ou le prochain envoi) les "
+	    "enverra\n", err, n, outbox_path(o->outbox, buf, sizeof(buf)));
+	return 3;
+}
+
+static int
+cmd_flush(const struct opts *o)
+{
+	struct outbox	*ob = open_outbox(o);
+	struct client	 cl;
+	char		 err[600];
+	int		 rc;
+
+	if (client_connect(&cl, o->server, err, sizeof(err)) == -1) {
+		outbox_close(ob);
+		die(err);
+	}
+	rc = send_pending(o, &cl, ob, 1, err, sizeof(err));
+	client_close(&cl);
+	outbox_close(ob);
+	if (rc == -1)
+		die(err);
+	return 0;
+}
+
+static int
+cmd_status(const struct opts *o)
+{
+	struct outbox		*ob = open_outbox(o);
+	struct outbox_pending	 p;
+	char			 err[600], id[UUID_TEXT_LEN + 1], buf[4096];
+	size_t			 i;
+
+	if (outbox_pending(ob, &p, err, sizeof(err)) == -1)
+		die(err);
+	printf("%zu enregistrement(s) en attente dans %s\n", p.n,
+	    outbox_path(o->outbox, buf, sizeof(buf)));
+	for (i = 0; i < p.n; i++) {
+		uuid_format(p.items[i].id, id);
+		printf("  %s  %s  %s à %s (%s)\n", id, p.items[i].rec.date,
+		    p.items[i].rec.activity, p.items[i].rec.commune,
+		    p.items[i].rec.structure);
+	}
+	outbox_pending_free(&p);
+	outbox_close(ob);
+	return 0;
+}
+
+/*
+ * The common path of add and import: earlier pending records first, then
+ * these, each kept in the outbox before it leaves and forgotten once
+ * answered. 0 when all was answered, -1 with err when the connection
+ * failed (the unanswered stay pending), 3 when ctgd was unreachable.
+ */
+static int
+send_kept(const struct opts *o, struct import_item *items, size_t n,
+    char *err, size_t errlen)
+{
+	struct outbox		*ob = open_outbox(o);
+	struct submit_options	 so = o->so;
+	struct client		 cl;
+	int			 rc;
+
+	if (client_connect(&cl, o->server, err, errlen) == -1) {
+		if (outbox_keep(ob, items, n, err, errlen) == -1)
+			die(err);
+		outbox_close(ob);
+		return 3;
+	}
+	if (send_pending(o, &cl, ob, 0, err, errlen) == -1 ||
+	    outbox_keep(ob, items, n, err, errlen) == -1) {
+		client_close(&cl);
+		outbox_close(ob);
+		return -1;
+	}
+	so.answered = settle;
+	so.arg = ob;
+	rc = submit_items(&cl, items, n, &so, err, errlen);
+	client_close(&cl);
+	outbox_close(ob);
+	return rc;
+}
+
 static int
 cmd_import(const struct opts *o, const char *path)
 {
 	struct csv_table	 t;
 	struct import		 im;
-	struct client		 cl;
 	uint8_t			 key[PERSON_KEY_LEN];
 	char			 err[600], kbuf[4096], *buf;
 	size_t			 len;
@@ -250,14 +406,16 @@ cmd_import(const struct opts *o, const char *path)
 		csv_free(&t);
 		die(err);
 	}
-	if (client_connect(&cl, o->server, err, sizeof(err)) == -1) {
-		csv_free(&t);
+	if ((rc = send_kept(o, im.items, im.nitems, err, sizeof(err))) == 3) {
+		size_t i, n = 0;
+
+		for (i = 0; i < im.nitems; i++)
+			n += im.items[i].error == NULL;
 		import_free(&im);
-		die(err);
+		csv_free(&t);
+		return kept(o, err, n);
 	}
-	ok = submit_items(&cl, im.items, im.nitems, &o->so, err,
-	    sizeof(err)) == 0;
-	client_close(&cl);
+	ok = rc == 0;
 	rc = finish(o, &im, ok, err);
 	import_free(&im);
 	csv_free(&t);
@@ -423,7 +581,6 @@ cmd_add(const struct opts *o, int argc, char **argv, int amend)
 	struct import_item	 it = { 0 };
 	struct record		*r = &it.rec;
 	struct arena		 a = { 0 };
-	struct client		 cl;
 	uint8_t			 key[PERSON_KEY_LEN];
 	int			 have_key = 0, have_id = 0, i, rc;
 	char			 err[600], kbuf[4096];
@@ -500,10 +657,10 @@ cmd_add(const struct opts *o, int argc, char **argv, int amend)
 		arena_free(&a);
 		return rc;
 	}
-	if (client_connect(&cl, o->server, err, sizeof(err)) == -1)
-		die(err);
-	rc = submit_items(&cl, &it, 1, &o->so, err, sizeof(err));
-	client_close(&cl);
+	if ((rc = send_kept(o, &it, 1, err, sizeof(err))) == 3) {
+		arena_free(&a);
+		return kept(o, err, 1);
+	}
 	if (rc == -1)
 		die(err);
 	item_line("enregistrement", &it);
@@ -516,7 +673,7 @@ cmd_add(const struct opts *o, int argc, char **argv, int amend)
 int
 main(int argc, char **argv)
 {
-	struct opts	 o = { .so = { 256, 8 } };
+	struct opts	 o = { .so = { 256, 8, NULL, NULL } };
 	const char	*server = NULL;
 	int		 i;
 
@@ -532,6 +689,8 @@ main(int argc, char **argv)
 			server = argv[++i];
 		else if (strcmp(a, "--key") == 0 && i + 1 < argc)
 			o.key = argv[++i];
+		else if (strcmp(a, "--outbox") == 0 && i + 1 < argc)
+			o.outbox = argv[++i];
 		else if (strcmp(a, "--batch") == 0 && i + 1 < argc) {
 			if (parse_size(argv[++i], 1, 10000, &o.so.batch) == -1)
 				die("--batch attend un nombre de 1 à 10000");
@@ -548,6 +707,10 @@ main(int argc, char **argv)
 			    "ctg-submit --help)");
 		return cmd_import(&o, argv[i + 1]);
 	}
+	if (i + 1 == argc && strcmp(argv[i], "flush") == 0)
+		return cmd_flush(&o);
+	if (i + 1 == argc && strcmp(argv[i], "status") == 0)
+		return cmd_status(&o);
 	if (i < argc && strcmp(argv[i], "amend") == 0)
 		return cmd_add(&o, argc - i - 1, argv + i + 1, 1);
 	if (i < argc && strcmp(argv[i], "void") == 0)

@@ -92,6 +92,9 @@ submit_items(struct client *cl, struct import_item *items, size_t n,
 			reply_free(&rep);
 			goto out;
 		}
+		if (o->answered != NULL)
+			o->answered(o->arg, &sent[batches[i].first],
+			    batches[i].count);
 		reply_free(&rep);
 		done++;
 	}

@@ -11,8 +11,11 @@
 #include "import.h"
 
 struct submit_options {
-	size_t	batch;		/* records per request */
-	size_t	window;		/* requests in flight */
+	size_t	 batch;		/* records per request */
+	size_t	 window;	/* requests in flight */
+	/* Called with each batch as soon as ctgd answered it (may be NULL). */
+	void	(*answered)(void *, struct import_item **, size_t);
+	void	*arg;
 };
 
 /*

@@ -68,6 +68,17 @@ spawn(const char *out, const char *prog, const char *const *head,
 	if ((pid = fork()) == -1)
 		fail_msg("fork: %s", strerror(errno));
 	if (pid == 0) {
+		/* Each test directory has its own client outbox. */
+		if (getenv("CTG_OUTBOX") == NULL) {
+			char	 box[4200], *slash;
+
+			snprintf(box, sizeof(box), "%s", out);
+			if ((slash = strrchr(box, '/')) != NULL) {
+				snprintf(slash, sizeof(box) - (size_t)(slash -
+				    box), "/outbox.db");
+				setenv("CTG_OUTBOX", box, 1);
+			}
+		}
 		if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
 			_exit(127);
 		dup2(fd, 1);

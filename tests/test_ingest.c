@@ -387,6 +387,80 @@ test_catalogue_validation(void **state)
 	    "SELECT count(*) FROM catalogue_indicators"), 374);
 }
 
+static long
+pending(struct ctx *c)
+{
+	const char	*args[] = { "status", NULL };
+	char		*text;
+	long		 n = -1;
+
+	assert_int_equal(tool_run(c->out, "ctg-submit", args), 0);
+	text = file_read(c->out);
+	sscanf(text, "%ld enregistrement", &n);
+	free(text);
+	return n;
+}
+
+/* The outbox across a daemon down/up cycle: kept, listed, sent once. */
+static void
+test_outbox_across_restart(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*add[] = { "--server", c->d.server, "add", "--action",
+			    "17", "--activity", "chantier", "--date",
+			    "2024-07-10", "--commune", "46201", "--structure",
+			    "alsh-jeunes", "--group", "jeune:5:46201", NULL };
+	const char	*imp[] = { "--server", c->d.server, "-q", "import",
+			    c->csv, NULL };
+	const char	*flush[] = { "--server", NULL, "flush", NULL };
+
+	csv_write_records(c->csv, 500, 21);
+	assert_int_equal(daemon_stop(&c->d), 0);
+	assert_int_equal(tool_run(c->out, "ctg-submit", add), 3);
+	assert_int_equal(tool_run(c->out, "ctg-submit", imp), 3);
+	file_expect(c->out, "500 enregistrement(s) gardé(s)");
+	assert_int_equal(pending(c), 501);
+	daemon_start(&c->d, c->dir, NULL);
+	flush[1] = c->d.server;
+	assert_int_equal(tool_run(c->out, "ctg-submit", flush), 0);
+	assert_summary(c, "accepted=501 duplicate=0 conflict=0 refused=0");
+	assert_int_equal(pending(c), 0);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 501);
+	/* Nothing left: a second flush sends nothing. */
+	assert_int_equal(tool_run(c->out, "ctg-submit", flush), 0);
+	file_expect(c->out, "boîte d'envoi vide");
+}
+
+/* A client killed mid-send: the next flush completes it, exactly once. */
+static void
+test_outbox_client_killed(void **state)
+{
+	struct ctx	*c = *state;
+	long long	 total = csv_write_records(c->csv, 20000, 22);
+	const char	*imp[] = { "--server", c->d.server, "--batch", "20",
+			    "--window", "1", "-q", "import", c->csv, NULL };
+	const char	*flush[] = { "--server", c->d.server, "flush", NULL };
+	struct timespec	 ms = { 0, 1000000L };
+	pid_t		 client = tool_spawn(c->out, "ctg-submit", imp);
+	long long	 stored = 0;
+	int		 i;
+
+	for (i = 0; i < 20000 && stored < 3000; i++) {
+		nanosleep(&ms, NULL);
+		stored = db_int(c->d.db, "SELECT count(*) FROM record");
+	}
+	kill(client, SIGKILL);
+	tool_wait(client);
+	stored = db_int(c->d.db, "SELECT count(*) FROM record");
+	assert_true(stored < 20000);
+	assert_true(pending(c) > 0);
+	assert_int_equal(tool_run(c->out, "ctg-submit", flush), 0);
+	assert_int_equal(pending(c), 0);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 20000);
+	assert_int_equal(db_int(c->d.db,
+	    "SELECT sum(count) FROM revision_group"), total);
+}
+
 /* Errors in plain words and a non-zero status. */
 static void
 test_client_errors(void **state)
@@ -403,9 +477,12 @@ test_client_errors(void **state)
 	assert_int_equal(tool_run(c->out, "ctg-submit", nofile), 2);
 	file_expect(c->out, "lecture de "
 	    "/nonexistent.csv impossible");
-	assert_int_equal(tool_run(c->out, "ctg-submit", noserver), 2);
+	/* Unreachable: said so, and the record kept for later (exit 3). */
+	assert_int_equal(tool_run(c->out, "ctg-submit", noserver), 3);
 	file_expect(c->out, "connexion au serveur "
 	    "127.0.0.1:1 impossible");
+	file_expect(c->out, "1 enregistrement(s) gardé(s) dans la boîte "
+	    "d'envoi");
 	assert_int_equal(tool_run(c->out, "ctg-submit", badflag), 2);
 	file_expect(c->out, "option inconnue");
 	assert_int_equal(tool_run(c->out, "ctgd", badflag), 2);
@@ -431,6 +508,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_admin_stats, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_catalogue_validation,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_across_restart,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_client_killed,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_errors, setup,
 		    teardown),
