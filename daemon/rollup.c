@@ -369,11 +369,9 @@ rollup_main(void *arg)
 	struct timespec	 ts;
 	long long	 ms = r->set->rollup_interval;
 
+	/* The first check waits one interval: start-up is for records. */
 	pthread_mutex_lock(&r->lock);
 	while (!r->stopping) {
-		pthread_mutex_unlock(&r->lock);
-		rollup_tick(r);
-		pthread_mutex_lock(&r->lock);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += ms / 1000;
 		ts.tv_nsec += (ms % 1000) * 1000000;
@@ -383,6 +381,11 @@ rollup_main(void *arg)
 		}
 		if (!r->stopping)
 			pthread_cond_timedwait(&r->wake, &r->lock, &ts);
+		if (r->stopping)
+			break;
+		pthread_mutex_unlock(&r->lock);
+		rollup_tick(r);
+		pthread_mutex_lock(&r->lock);
 	}
 	pthread_mutex_unlock(&r->lock);
 	return NULL;

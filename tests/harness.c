@@ -118,6 +118,7 @@ daemon_start(struct daemon *d, const char *dir, const char *const *extra)
 {
 	const char	*head[12];
 	char		*ports;
+	static char	 reports[4200];
 	int		 i;
 
 	memset(d, 0, sizeof(*d));
@@ -134,7 +135,10 @@ daemon_start(struct daemon *d, const char *dir, const char *const *extra)
 	head[5] = "127.0.0.1:0";
 	head[6] = "--port-file";
 	head[7] = d->ports;
-	head[8] = NULL;
+	snprintf(reports, sizeof(reports), "%s/reports", dir);
+	head[8] = "--reports";
+	head[9] = reports;
+	head[10] = NULL;
 	d->pid = spawn(d->log, "ctgd", head, extra);
 	for (i = 0; i < 1000; i++) {		/* 10 s */
 		if (access(d->ports, R_OK) == 0)
