@@ -24,6 +24,33 @@ client_server(const char *flag)
 	return CLIENT_SERVER_DEFAULT;
 }
 
+/* $CTG_TOKEN: 64 hex digits, or nothing. */
+static int
+client_token(struct client *cl, char *err, size_t errlen)
+{
+	const char	*t = getenv("CTG_TOKEN");
+	unsigned	 byte;
+	size_t		 i;
+
+	if (t == NULL || *t == '\0')
+		return 0;
+	if (strlen(t) != 2 * sizeof(cl->token)) {
+		snprintf(err, errlen, "jeton invalide : attendu 64 chiffres "
+		    "hexadécimaux (--token ou $CTG_TOKEN)");
+		return -1;
+	}
+	for (i = 0; i < sizeof(cl->token); i++) {
+		if (sscanf(t + 2 * i, "%2x", &byte) != 1) {
+			snprintf(err, errlen, "jeton invalide : attendu 64 "
+			    "chiffres hexadécimaux");
+			return -1;
+		}
+		cl->token[i] = (uint8_t)byte;
+	}
+	cl->token_len = sizeof(cl->token);
+	return 0;
+}
+
 int
 client_connect(struct client *cl, const char *server, char *err,
     size_t errlen)
@@ -35,6 +62,8 @@ client_connect(struct client *cl, const char *server, char *err,
 	memset(cl, 0, sizeof(*cl));
 	cl->fd = -1;
 	snprintf(cl->server, sizeof(cl->server), "%s", server);
+	if (client_token(cl, err, errlen) == -1)
+		return -1;
 	if (addr_split(server, host, sizeof(host), port, sizeof(port)) == -1) {
 		snprintf(err, errlen, "adresse du serveur « %s » invalide : "
 		    "attendu HOTE:PORT, par exemple 127.0.0.1:7411", server);
@@ -79,6 +108,10 @@ client_send(struct client *cl, struct request *req, char *err,
 	ssize_t		 n;
 
 	req->seq = ++cl->next_seq;
+	if (cl->token_len > 0) {
+		req->token = cl->token;
+		req->token_len = cl->token_len;
+	}
 	if ((frame = wire_encode_request(req, &len)) == NULL) {
 		snprintf(err, errlen, "requête impossible à encoder "
 		    "(mémoire insuffisante)");

@@ -19,11 +19,16 @@ struct client {
 	uint8_t		*buf;		/* reply bytes read, not yet consumed */
 	size_t		 len, cap;
 	char		 server[256];
+	uint8_t		 token[32];	/* from $CTG_TOKEN, sent with each request */
+	size_t		 token_len;
 };
 
 /* The --server value: the flag, else $CTG_SERVER, else the default. */
 const char	*client_server(const char *flag);
-/* Connects; returns 0, or -1 with a French message in err. */
+/*
+ * Connects; returns 0, or -1 with a French message in err. The token in
+ * $CTG_TOKEN (64 hex digits), if any, goes with every request.
+ */
 int		 client_connect(struct client *, const char *server,
 		    char *err, size_t errlen);
 /* Sends req with the next sequence number (set in req->seq). 0 or -1. */

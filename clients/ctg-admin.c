@@ -1,5 +1,6 @@
 /* ctg-admin — administration of ctgd: for now, its counters. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -15,6 +16,9 @@ usage(FILE *f)
 "        ctg-admin [--server HOTE:PORT] ping\n"
 "        ctg-admin [--server HOTE:PORT] verify\n"
 "        ctg-admin [--server HOTE:PORT] backup FICHIER\n"
+"        ctg-admin [--server HOTE:PORT] token create --role ROLE\n"
+"                  [--structure MOT]... [--label TEXTE]\n"
+"        ctg-admin [--server HOTE:PORT] token list | token revoke ID\n"
 "\n"
 "  stats   compteurs du démon : enregistrements acceptés, doublons,\n"
 "          conflits, refus, connexions, octets, transactions\n"
@@ -24,6 +28,13 @@ usage(FILE *f)
 "          sort avec le code 1 s'il y en a\n"
 "  backup  copie cohérente de la base dans FICHIER (nouveau, sur la\n"
 "          machine de ctgd), pendant que les enregistrements arrivent\n"
+"  token   jetons d'accès : create (le secret n'est affiché qu'une fois),\n"
+"          list, revoke. Rôles : submitter (enregistre pour ses\n"
+"          structures), coordinator (lit tout, ajoute des éléments),\n"
+"          admin (jetons, sauvegardes, compteurs, vérification). Sans\n"
+"          aucun jeton, ctgd n'accepte que les connexions locales.\n"
+"\n"
+"  --token JETON        jeton d'accès (défaut : $CTG_TOKEN)\n"
 "\n"
 "  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou "
 "127.0.0.1:7411)\n");
@@ -55,6 +66,45 @@ print_stats(const struct reply *rep)
 	printf("%-24s %14.1f  %s\n", "records_per_commit",
 	    commits ? (double)records / (double)commits : 0.0,
 	    "enregistrements par transaction (moyenne)");
+}
+
+static int
+print_tokens(const struct reply *rep)
+{
+	json_object	*doc, *list, *t;
+	size_t		 i;
+
+	if (rep->json == NULL || (doc = json_tokener_parse(rep->json)) == NULL)
+		return fail(rep->document_error ? rep->document_error :
+		    "réponse du serveur illisible");
+	if ((t = json_object_object_get(doc, "secret")) != NULL)
+		printf("jeton %s créé (%s%s%s) ; son secret, affiché cette fois "
+		    "seulement :\n%s\n", json_object_get_string(
+		    json_object_object_get(doc, "id")), json_object_get_string(
+		    json_object_object_get(doc, "role")),
+		    *json_object_get_string(json_object_object_get(doc,
+		    "structures")) ? " : " : "", json_object_get_string(
+		    json_object_object_get(doc, "structures")),
+		    json_object_get_string(t));
+	else if ((list = json_object_object_get(doc, "tokens")) != NULL)
+		for (i = 0; i < json_object_array_length(list); i++) {
+			t = json_object_array_get_idx(list, i);
+			printf("%4s  %-12s %-30s %-20s %s\n",
+			    json_object_get_string(json_object_object_get(t,
+			    "id")), json_object_get_string(
+			    json_object_object_get(t, "role")),
+			    json_object_get_string(json_object_object_get(t,
+			    "structures")), json_object_object_get(t,
+			    "label") ? json_object_get_string(
+			    json_object_object_get(t, "label")) : "",
+			    json_object_get_boolean(json_object_object_get(t,
+			    "revoked")) ? "révoqué" : "valide");
+		}
+	else
+		printf("jeton %s révoqué\n", json_object_get_string(
+		    json_object_object_get(doc, "revoked")));
+	json_object_put(doc);
+	return 0;
 }
 
 static int
@@ -119,6 +169,8 @@ main(int argc, char **argv)
 	struct request	 req = { 0 };
 	struct reply	 rep;
 	const char	*server = NULL, *cmd = NULL, *arg = NULL;
+	const char	*structures[64];
+	char		*end;
 	char		 err[600];
 	int		 i;
 
@@ -130,6 +182,24 @@ main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
 			server = argv[++i];
+		else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
+			setenv("CTG_TOKEN", argv[++i], 1);
+		else if (cmd != NULL && strcmp(cmd, "token") == 0 &&
+		    strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			req.tokens.role = argv[++i];
+		else if (cmd != NULL && strcmp(cmd, "token") == 0 &&
+		    strcmp(argv[i], "--structure") == 0 && i + 1 < argc &&
+		    req.tokens.nstructures < 64)
+			structures[req.tokens.nstructures++] = argv[++i];
+		else if (cmd != NULL && strcmp(cmd, "token") == 0 &&
+		    strcmp(argv[i], "--label") == 0 && i + 1 < argc)
+			req.tokens.label = argv[++i];
+		else if (cmd != NULL && strcmp(cmd, "token") == 0 &&
+		    req.tokens.action == NULL)
+			req.tokens.action = argv[i];
+		else if (cmd != NULL && strcmp(cmd, "token") == 0 &&
+		    arg == NULL)
+			arg = argv[i];
 		else if (cmd == NULL)
 			cmd = argv[i];
 		else if (arg == NULL && strcmp(cmd, "backup") == 0)
@@ -144,6 +214,16 @@ main(int argc, char **argv)
 	else if (cmd != NULL && strcmp(cmd, "verify") == 0) {
 		req.kind = REQUEST_QUERY;
 		req.query.kind = "verify";
+	} else if (cmd != NULL && strcmp(cmd, "token") == 0 &&
+	    req.tokens.action != NULL) {
+		req.kind = REQUEST_TOKEN;
+		req.tokens.structures = structures;
+		if (arg != NULL)
+			req.tokens.id = strtoll(arg, &end, 10);
+		if (strcmp(req.tokens.action, "revoke") == 0 && (arg == NULL ||
+		    *end != '\0' || req.tokens.id <= 0))
+			return fail("token revoke attend le numéro du jeton "
+			    "(voir ctg-admin token list)");
 	} else if (cmd != NULL && strcmp(cmd, "backup") == 0 && arg != NULL) {
 		req.kind = REQUEST_QUERY;
 		req.query.kind = "backup";
@@ -169,14 +249,15 @@ main(int argc, char **argv)
 		printf("ctgd répond (%s)\n", cl.server);
 	else if (rep.kind == REPLY_DOCUMENT) {
 		int rc = strcmp(cmd, "backup") == 0 ? print_backup(&rep) :
+		    strcmp(cmd, "token") == 0 ? print_tokens(&rep) :
 		    print_verify(&rep);
 
 		reply_free(&rep);
 		return rc;
 	}
 	else {
-		snprintf(err, sizeof(err), "réponse inattendue : %s",
-		    rep.error_message ? rep.error_message : "?");
+		snprintf(err, sizeof(err), "%s", rep.error_message ?
+		    rep.error_message : "réponse inattendue du serveur");
 		reply_free(&rep);
 		return fail(err);
 	}

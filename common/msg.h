@@ -60,6 +60,16 @@ enum request_kind {
 	REQUEST_VOID,
 	REQUEST_EVIDENCE,
 	REQUEST_QUERY,
+	REQUEST_TOKEN,
+};
+
+struct token_admin {
+	const char	*action;	/* create | list | revoke */
+	const char	*role;
+	const char	**structures;
+	size_t		 nstructures;
+	const char	*label;
+	int64_t		 id;
 };
 
 struct query {
@@ -79,6 +89,9 @@ struct request {
 	const char		*reason;
 	struct evidence		 evidence;	/* evidence */
 	struct query		 query;		/* query */
+	struct token_admin	 tokens;	/* token */
+	const uint8_t		*token;		/* the caller's secret */
+	size_t			 token_len;
 	struct arena		 arena;
 };
 

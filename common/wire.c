@@ -90,6 +90,10 @@ wire_decode_request(const uint8_t *buf, size_t len, struct request *req,
 		goto fail;
 	}
 	req->seq = m->seq;
+	if (m->has_token) {
+		req->token = m->token.data;
+		req->token_len = m->token.len;
+	}
 	switch (m->body_case) {
 	case CTG__V1__REQUEST__BODY_SUBMIT:
 		req->kind = REQUEST_SUBMIT;
@@ -160,6 +164,16 @@ wire_decode_request(const uint8_t *buf, size_t len, struct request *req,
 		req->query.key = m->query->key;
 		req->query.from = m->query->from;
 		req->query.to = m->query->to;
+		break;
+	case CTG__V1__REQUEST__BODY_TOKEN_ADMIN:
+		req->kind = REQUEST_TOKEN;
+		req->tokens.action = m->token_admin->action;
+		req->tokens.role = m->token_admin->role;
+		req->tokens.structures =
+		    (const char **)m->token_admin->structures;
+		req->tokens.nstructures = m->token_admin->n_structures;
+		req->tokens.label = m->token_admin->label;
+		req->tokens.id = m->token_admin->id;
 		break;
 	default:
 		*why = "requête sans contenu : ni envoi, ni ping, ni statistiques";
@@ -328,6 +342,7 @@ wire_encode_request(const struct request *req, size_t *framelen)
 	Ctg__V1__Void		 vd = CTG__V1__VOID__INIT;
 	Ctg__V1__Evidence	 ev = CTG__V1__EVIDENCE__INIT;
 	Ctg__V1__Query		 q = CTG__V1__QUERY__INIT;
+	Ctg__V1__TokenAdmin	 ta = CTG__V1__TOKEN_ADMIN__INIT;
 	Ctg__V1__Record		 one;
 	struct arena		 a = { 0 };
 	Ctg__V1__Record		*recs;
@@ -336,6 +351,11 @@ wire_encode_request(const struct request *req, size_t *framelen)
 
 	m.has_seq = 1;
 	m.seq = req->seq;
+	if (req->token != NULL) {
+		m.has_token = 1;
+		m.token.data = (uint8_t *)req->token;
+		m.token.len = req->token_len;
+	}
 	switch (req->kind) {
 	case REQUEST_SUBMIT:
 		recs = arena_alloc(&a, (req->nrecords + 1) * sizeof(*recs));
@@ -398,6 +418,17 @@ wire_encode_request(const struct request *req, size_t *framelen)
 		q.to = (char *)req->query.to;
 		m.body_case = CTG__V1__REQUEST__BODY_QUERY;
 		m.query = &q;
+		break;
+	case REQUEST_TOKEN:
+		ta.action = (char *)req->tokens.action;
+		ta.role = (char *)req->tokens.role;
+		ta.structures = (char **)req->tokens.structures;
+		ta.n_structures = req->tokens.nstructures;
+		ta.label = (char *)req->tokens.label;
+		ta.has_id = req->tokens.id != 0;
+		ta.id = req->tokens.id;
+		m.body_case = CTG__V1__REQUEST__BODY_TOKEN_ADMIN;
+		m.token_admin = &ta;
 		break;
 	}
 	frame = wire_frame(&m.base, framelen);

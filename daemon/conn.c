@@ -24,6 +24,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "auth.h"
 #include "conn.h"
 #include "framing.h"
 #include "log.h"
@@ -47,6 +48,7 @@ struct conn {
 	unsigned		 refs;		/* the socket + one per job */
 	int			 closing;	/* reading stopped, flushing */
 	struct event		*deadline;	/* to complete the started frame */
+	struct event		*penalty;	/* bad tokens: reading resumes */
 	char			 peer[64];
 };
 
@@ -82,6 +84,10 @@ conn_close(struct conn *c, const char *reason)
 	if (c->deadline != NULL) {
 		event_free(c->deadline);
 		c->deadline = NULL;
+	}
+	if (c->penalty != NULL) {
+		event_free(c->penalty);
+		c->penalty = NULL;
 	}
 	bufferevent_free(c->bev);
 	c->bev = NULL;
@@ -213,12 +219,27 @@ conn_ack_id(struct ack *a, const uint8_t *id, size_t len)
 	}
 }
 
+static const char conn_not_yours[] = "accès refusé : la structure de cet "
+    "enregistrement n'est pas l'une de celles de votre jeton";
+
+/* A submitter writes only for its structures (allowed 0: any). */
+static int
+conn_structure_ok(struct conn *c, const char *structure, uint64_t allowed)
+{
+	int	 w;
+
+	if (allowed == 0)
+		return 1;
+	w = catalogue_word(c->srv->catalogue, VOCAB_STRUCTURE, structure);
+	return w >= 0 && w < 64 && (allowed & ((uint64_t)1 << w)) != 0;
+}
+
 /*
  * Checks what a write request carries; what may be stored goes to the
  * writer, what may not is acked refused with its reason.
  */
 static void
-conn_write_request(struct conn *c, struct request *req)
+conn_write_request(struct conn *c, struct request *req, uint64_t allowed)
 {
 	struct validate_ctx	 ctx;
 	struct writer_job	*j;
@@ -244,6 +265,11 @@ conn_write_request(struct conn *c, struct request *req)
 				a[i].status = ACK_REFUSED;
 				continue;
 			}
+			if (!conn_structure_ok(c, r->structure, allowed)) {
+				a[i].status = ACK_REFUSED;
+				a[i].reason = conn_not_yours;
+				continue;
+			}
 			record_digest(r, j->digests[i]);
 			todo++;
 		}
@@ -261,6 +287,7 @@ conn_write_request(struct conn *c, struct request *req)
 	default:
 		break;
 	}
+	j->allowed = allowed;
 	if (j->req.kind == REQUEST_VOID || j->req.kind == REQUEST_EVIDENCE) {
 		if (a[0].reason != NULL)
 			a[0].status = ACK_REFUSED;
@@ -310,8 +337,56 @@ conn_stats_emit(void *arg, const char *name, uint64_t value,
 }
 
 static void
+conn_penalty_over(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->bev != NULL && !c->closing) {
+		bufferevent_enable(c->bev, EV_READ);
+		conn_process(c);
+	}
+}
+
+/*
+ * Refused by the policy: said in French, the connection kept; repeated
+ * bad tokens from one address slow its connections down.
+ */
+static void
+conn_deny(struct conn *c, struct request *req,
+    const struct auth_caller *caller)
+{
+	struct reply	 rep = { .seq = req->seq, .kind = REPLY_ERROR,
+			    .error_code = "forbidden" };
+	struct timeval	 tv;
+	int		 ms = 0;
+
+	if (!caller->presented || caller->role == AUTH_NONE) {
+		rep.error_message = caller->presented ? "accès refusé : jeton "
+		    "inconnu ou révoqué" : "accès refusé : ce serveur demande "
+		    "un jeton (--token ou $CTG_TOKEN)";
+		ms = server_auth_failed(c->srv, c->peer);
+	} else
+		rep.error_message = "accès refusé : le rôle de votre jeton ne "
+		    "permet pas cette opération";
+	request_free(req);
+	conn_send(c, &rep);
+	if (ms == 0 || c->bev == NULL)
+		return;
+	if (c->penalty == NULL && (c->penalty = evtimer_new(c->srv->base,
+	    conn_penalty_over, c)) == NULL)
+		return;
+	bufferevent_disable(c->bev, EV_READ);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(c->penalty, &tv);
+}
+
+static void
 conn_frame(struct conn *c, const uint8_t *buf, size_t len)
 {
+	struct auth_caller caller;
 	struct request	 req;
 	struct reply	 rep = { 0 };
 	struct counter	 counters[64];
@@ -323,13 +398,29 @@ conn_frame(struct conn *c, const uint8_t *buf, size_t len)
 		return;
 	}
 	rep.seq = req.seq;
+	auth_identify(c->srv->auth, req.token, req.token_len, &caller);
+	if (!auth_allows(c->srv->auth, &caller, auth_op_of(&req))) {
+		conn_deny(c, &req, &caller);
+		return;
+	}
 	switch (req.kind) {
 	case REQUEST_SUBMIT:
 	case REQUEST_AMEND:
 	case REQUEST_VOID:
 	case REQUEST_EVIDENCE:
-		conn_write_request(c, &req);
+		conn_write_request(c, &req, auth_protected(c->srv->auth) ? 0 :
+		    caller.structures);
 		return;
+	case REQUEST_TOKEN: {
+		const char	*error = NULL;
+		char		*json = auth_manage(c->srv->auth, &req.tokens,
+				    &error);
+
+		conn_reply_document(c, req.seq, json, error);
+		free(json);
+		request_free(&req);
+		return;
+	}
 	case REQUEST_QUERY:
 		conn_query(c, &req);
 		return;
@@ -516,6 +607,16 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 		strcpy(c->peer, "?");
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns++;
+	if (auth_protected(srv->auth) && !server_is_loopback(c->peer)) {
+		STATS_ADD(connections_accepted, 1);
+		STATS_ADD(connections_current, 1);
+		bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
+		bufferevent_enable(c->bev, EV_WRITE);
+		conn_fail(c, "protected_mode", "mode protégé : aucun jeton n'est "
+		    "configuré sur ce serveur, seules les connexions locales "
+		    "sont acceptées");
+		return;
+	}
 	STATS_ADD(connections_accepted, 1);
 	STATS_ADD(connections_current, 1);
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);

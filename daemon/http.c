@@ -13,6 +13,7 @@
 #include <event2/keyvalq_struct.h>
 #include <json-c/json.h>
 
+#include "auth.h"
 #include "catalogue.h"
 #include "export.h"
 #include "http.h"
@@ -201,6 +202,66 @@ http_admit(struct http_call *c)
 	return 1;
 }
 
+/* "Authorization: Bearer HEX" into a secret; its length, or 0. */
+static size_t
+http_bearer(struct evhttp_request *req, uint8_t *secret, size_t max)
+{
+	const char	*h = evhttp_find_header(
+			    evhttp_request_get_input_headers(req),
+			    "Authorization");
+	size_t		 n = 0;
+	unsigned	 byte;
+
+	if (h == NULL || strncmp(h, "Bearer ", 7) != 0)
+		return 0;
+	for (h += 7; h[0] != '\0' && h[1] != '\0' && n < max; h += 2) {
+		if (sscanf(h, "%2x", &byte) != 1)
+			return 0;
+		secret[n++] = (uint8_t)byte;
+	}
+	return h[0] == '\0' ? n : 0;
+}
+
+/*
+ * Reading needs the coordinator's or the admin's token; in protected mode
+ * (no token at all) only local clients are served. 1 when allowed.
+ */
+static int
+http_allowed(struct http_call *c)
+{
+	struct evhttp_connection	*ec = evhttp_request_get_connection(c->req);
+	struct auth_caller		 caller;
+	uint8_t				 secret[64];
+	char				*host = NULL;
+	ev_uint16_t			 port;
+	size_t				 n;
+
+	evhttp_connection_get_peer(ec, &host, &port);
+	if (auth_protected(c->srv->auth)) {
+		if (host != NULL && server_is_loopback(host))
+			return 1;
+		http_error(c, 403, "mode protégé : aucun jeton n'est configuré "
+		    "sur ce serveur, seules les connexions locales sont "
+		    "acceptées");
+		return 0;
+	}
+	n = http_bearer(c->req, secret, sizeof(secret));
+	auth_identify(c->srv->auth, n ? secret : NULL, n, &caller);
+	if (auth_allows(c->srv->auth, &caller, AUTH_OP_READ))
+		return 1;
+	if (caller.role == AUTH_NONE) {
+		server_auth_failed(c->srv, host ? host : "?");
+		evhttp_add_header(evhttp_request_get_output_headers(c->req),
+		    "WWW-Authenticate", "Bearer");
+		http_error(c, 401, n ? "accès refusé : jeton inconnu ou "
+		    "révoqué" : "accès refusé : ce serveur demande un jeton "
+		    "(en-tête Authorization: Bearer JETON)");
+	} else
+		http_error(c, 403, "accès refusé : le rôle de votre jeton ne "
+		    "permet pas de lire les indicateurs");
+	return 0;
+}
+
 /* Cuts a ".csv" ending off path; 1 when there was one. */
 static int
 http_cut_csv(char *path)
@@ -253,7 +314,7 @@ http_request(struct evhttp_request *req, void *arg)
 
 	STATS_ADD(http_requests, 1);
 	TAILQ_INIT(&c.params);
-	if (!http_admit(&c))
+	if (!http_admit(&c) || !http_allowed(&c))
 		return;
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
 	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {

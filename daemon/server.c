@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -22,6 +23,7 @@
 #include <event2/listener.h>
 
 #include "addr.h"
+#include "auth.h"
 #include "conn.h"
 #include "http.h"
 #include "log.h"
@@ -233,6 +235,59 @@ server_write_port_file(struct server *srv)
 	return 0;
 }
 
+int
+server_is_loopback(const char *peer)
+{
+	return strncmp(peer, "127.", 4) == 0 || strncmp(peer, "::1", 3) == 0 ||
+	    strncmp(peer, "[::1]", 5) == 0 ||
+	    strncmp(peer, "::ffff:127.", 11) == 0;
+}
+
+int
+server_auth_failed(struct server *srv, const char *peer)
+{
+	struct auth_failures	*f = NULL, *oldest = &srv->failures[0];
+	long long		 now = (long long)time(NULL);
+	char			 addr[48];
+	const char		*colon = strrchr(peer, ':');
+	size_t			 i, n;
+
+	n = colon != NULL && strchr(peer, ':') == colon ?
+	    (size_t)(colon - peer) : strlen(peer);
+	snprintf(addr, sizeof(addr), "%.*s", (int)n, peer);
+	for (i = 0; i < SERVER_AUTH_SLOTS; i++) {
+		if (strcmp(srv->failures[i].addr, addr) == 0) {
+			f = &srv->failures[i];
+			break;
+		}
+		if (srv->failures[i].since < oldest->since)
+			oldest = &srv->failures[i];
+	}
+	if (f == NULL) {
+		f = oldest;
+		memset(f, 0, sizeof(*f));
+		snprintf(f->addr, sizeof(f->addr), "%s", addr);
+		f->since = now;
+	}
+	if (now - f->since >= 60) {	/* s: a new window */
+		if (f->count > 1)
+			log_warn("event=auth_failed addr=%s count=%u "
+			    "window_s=60", f->addr, f->count);
+		f->count = 0;
+		f->since = now;
+		f->logged = 0;
+	}
+	f->count++;
+	if (!f->logged) {
+		log_warn("event=auth_failed addr=%s count=1 reason=\"jeton "
+		    "absent, inconnu ou révoqué\"", f->addr);
+		f->logged = 1;
+	}
+	/* ms: nothing at first, then more and more, at most 3 s. */
+	return f->count <= 3 ? 0 : (int)(f->count < 33 ? (f->count - 3) * 100 :
+	    3000);
+}
+
 struct server *
 server_start(struct event_base *base, const struct settings *set,
     const struct catalogue *cat, struct store *store)
@@ -263,7 +318,14 @@ server_start(struct event_base *base, const struct settings *set,
 	srv->sig_int = evsignal_new(base, SIGINT, server_signal, srv);
 	srv->accept_retry = evtimer_new(base, server_accept_retry, srv);
 	srv->drain_check = evtimer_new(base, server_drain_check, srv);
-	if (srv->writer == NULL || srv->verifier == NULL || srv->query == NULL ||
+	if ((srv->auth = auth_open(set->db, cat, err, sizeof(err))) == NULL)
+		log_warn("event=start_failed reason=\"%s\"", err);
+	else if (auth_protected(srv->auth))
+		log_warn("event=protected_mode reason=\"aucun jeton configuré : "
+		    "seules les connexions locales sont acceptées (ctg-admin "
+		    "token create --role admin)\"");
+	if (srv->auth == NULL || srv->writer == NULL || srv->verifier == NULL ||
+	    srv->query == NULL ||
 	    srv->rollup == NULL ||
 	    srv->sig_term == NULL ||
 	    srv->sig_int == NULL || srv->accept_retry == NULL ||
@@ -299,6 +361,7 @@ server_free(struct server *srv)
 	writer_stop(srv->writer);
 	conn_close_all(srv);
 	query_close(srv->query);
+	auth_close(srv->auth);
 	if (srv->sig_term != NULL)
 		event_free(srv->sig_term);
 	if (srv->sig_int != NULL)

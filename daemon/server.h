@@ -11,8 +11,19 @@
 
 struct catalogue;
 struct conn;
+struct auth;
 struct query_db;
 struct rollup;
+
+#define SERVER_AUTH_SLOTS	64	/* addresses remembered for bad tokens */
+
+/* Bad tokens from one address: counted per window, logged once per window. */
+struct auth_failures {
+	char		 addr[48];
+	unsigned	 count;
+	long long	 since;		/* s, start of the window */
+	int		 logged;
+};
 struct event;
 struct event_base;
 struct evconnlistener;
@@ -32,6 +43,8 @@ struct server {
 	struct store		*verify_store;
 	struct query_db		*query;		/* read-only, on the loop */
 	struct rollup		*rollup;
+	struct auth		*auth;
+	struct auth_failures	 failures[SERVER_AUTH_SLOTS];
 	void			**http_conns;	/* evhttp connections seen */
 	size_t			 nhttp;
 	struct evconnlistener	*listener;
@@ -50,6 +63,14 @@ struct server {
  */
 struct server	*server_start(struct event_base *, const struct settings *,
 		    const struct catalogue *, struct store *);
+/*
+ * A bad or missing token from addr: counted, logged once per minute per
+ * address. Returns how long the caller should be slowed down, in ms.
+ */
+int		 server_auth_failed(struct server *, const char *addr);
+/* 1 when a peer "host:port" or "host" is on the loopback. */
+int		 server_is_loopback(const char *peer);
+
 /* After the loop has ended: stops the writer and frees everything. */
 void		 server_free(struct server *);
 

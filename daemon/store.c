@@ -49,6 +49,8 @@ static const char *const store_sql[STMT__COUNT] = {
 	[STMT_EVIDENCE_INSERT] = "INSERT INTO evidence (id, indicator, date, "
 	    "state, text, reference, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 	    "?7) ON CONFLICT (id) DO NOTHING",
+	[STMT_STRUCTURE] = "SELECT v.structure FROM record r JOIN revision v "
+	    "ON v.record = r.id AND v.rev = r.rev WHERE r.id = ?1",
 	[STMT_DIRTY] = "INSERT OR IGNORE INTO rollup_dirty (month) "
 	    "VALUES (substr(?1, 1, 7))",
 	[STMT_EVIDENCE_GET] = "SELECT indicator = ?2 AND date = ?3 AND "
@@ -643,4 +645,22 @@ out:
 	if (pages < 0)
 		unlink(path);
 	return pages;
+}
+
+int
+store_structure_in(struct store *s, const uint8_t *id,
+    uint64_t mask)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_STRUCTURE];
+	int		 rc, w, in = 1;
+
+	sqlite3_bind_blob(st, 1, id, RECORD_ID_LEN, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		w = catalogue_word(s->cat, VOCAB_STRUCTURE,
+		    (const char *)sqlite3_column_text(st, 0));
+		in = w >= 0 && w < 64 && (mask & ((uint64_t)1 << w)) != 0;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? in : -1;
 }

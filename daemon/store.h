@@ -73,6 +73,12 @@ int		 store_amend(struct store *, const struct record *,
 int		 store_void(struct store *, const uint8_t id[RECORD_ID_LEN],
 		    const char *reason, int64_t now_ms, struct agg_batch *,
 		    const char **why);
+/*
+ * 1 when the record is unknown or its current structure is in mask (bits
+ * of the structure vocabulary), 0 when not, -1 on a database error.
+ */
+int		 store_structure_in(struct store *, const uint8_t *id,
+		    uint64_t mask);
 /* store_evidence: ACK_ACCEPTED, ACK_DUPLICATE, ACK_CONFLICT or -1. */
 int		 store_evidence(struct store *, const struct evidence *,
 		    int64_t now_ms);

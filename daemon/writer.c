@@ -49,6 +49,9 @@ static const char writer_conflict[] = "cet identifiant est déjà "
     "enregistré avec un autre contenu ; rien n'a été modifié (pour "
     "corriger un enregistrement, envoyez-en une révision)";
 
+static const char writer_not_yours[] = "accès refusé : cet enregistrement "
+    "appartient à une structure hors de votre jeton";
+
 static void
 writer_queue_init(struct writer_queue *q)
 {
@@ -117,6 +120,19 @@ writer_store_job(struct writer *w, struct writer_job *j, int64_t now,
 
 	if (j->req.kind != REQUEST_SUBMIT && a[0].status != 0)
 		return 0;	/* refused before the writer */
+	/* A submitter amends or voids only its structures' records. */
+	if (j->allowed != 0 && (j->req.kind == REQUEST_AMEND ||
+	    j->req.kind == REQUEST_VOID)) {
+		st = store_structure_in(w->store, j->req.kind == REQUEST_VOID ?
+		    j->req.void_id : j->req.records[0].id, j->allowed);
+		if (st == -1)
+			return -1;
+		if (st == 0) {
+			a[0].status = ACK_REFUSED;
+			a[0].reason = writer_not_yours;
+			return 0;
+		}
+	}
 	switch (j->req.kind) {
 	case REQUEST_SUBMIT:
 		for (i = 0; i < j->req.nrecords; i++) {

@@ -28,6 +28,7 @@ struct writer_job {
 	struct ack		*acks;	/* max(1, nrecords); decided: a status */
 	uint8_t			(*digests)[RECORD_DIGEST_LEN];
 	char			*document;	/* verify: malloc'd JSON */
+	uint64_t		 allowed;	/* structures it may touch; 0: any */
 	void			*owner;	/* the connection, for the done callback */
 };
 

@@ -350,8 +350,26 @@ raw_wait_eof(int fd, int timeout_ms)
 int
 daemon_answers_ping(const struct daemon *d)
 {
+	return daemon_answers_ping_as(d, NULL);
+}
+
+int
+daemon_answers_ping_as(const struct daemon *d, const char *token)
+{
 	struct request	 req = { .seq = 7, .kind = REQUEST_PING,
 			    .nonce = 0x5eed };
+	uint8_t		 secret[32];
+	unsigned	 byte;
+	size_t		 i;
+
+	for (i = 0; token != NULL && i < sizeof(secret); i++) {
+		sscanf(token + 2 * i, "%2x", &byte);
+		secret[i] = (uint8_t)byte;
+	}
+	if (token != NULL) {
+		req.token = secret;
+		req.token_len = sizeof(secret);
+	}
 	struct reply	 rep;
 	int		 fd = raw_connect(d->port), ok;
 

@@ -68,6 +68,8 @@ int	 raw_recv(int fd, struct reply *rep, int timeout_ms);
 int	 raw_wait_eof(int fd, int timeout_ms);
 /* A ping on a new connection: 1 when answered with the nonce. */
 int	 daemon_answers_ping(const struct daemon *);
+/* The same, with a token (64 hex digits). */
+int	 daemon_answers_ping_as(const struct daemon *, const char *token);
 
 /*
  * Writes an import file of n records: even records as two rows with an

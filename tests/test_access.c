@@ -1,0 +1,320 @@
+/*
+ * test_access.c — the access matrix: every role (none, a wrong token, a
+ * revoked one, submitters of two structures, the coordinator, the admin)
+ * against every operation, through the real clients and HTTP, each cell
+ * as the policy says; and repeated bad tokens slowed down, logged once.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "tmpdir.h"
+#include "wire.h"
+
+enum role { NONE, WRONG, REVOKED, SUB_A, SUB_B, COORD, ADMIN, NROLES };
+
+static const char *const role_names[NROLES] = { "aucun", "faux", "révoqué",
+	"submitter ripe", "submitter alsh-jeunes", "coordinator", "admin" };
+
+struct ctx {
+	const char	*dir;
+	struct daemon	 d;
+	char		 out[4200];
+	char		 token[NROLES][65];
+	int		 seq;
+};
+
+#define RID	"01902222-0000-7000-8000-000000000001"
+
+/* ctg-admin token create ... as admin; the secret is the last line. */
+static void
+create(struct ctx *c, const char *as, enum role r, const char *role,
+    const char *structure)
+{
+	const char	*args[] = { "--server", c->d.server, "token", "create",
+			    "--role", role, structure ? "--structure" : NULL,
+			    structure, NULL };
+	char		 line[256];
+
+	if (as != NULL)
+		setenv("CTG_TOKEN", as, 1);
+	else
+		unsetenv("CTG_TOKEN");
+	assert_int_equal(tool_run(c->out, "ctg-admin", args), 0);
+	file_last_line(c->out, line, sizeof(line));
+	assert_int_equal(strlen(line), 64);
+	memcpy(c->token[r], line, 65);
+}
+
+static int
+setup(void **state)
+{
+	static struct ctx	 c;
+	const char		*revoke[] = { "--server", NULL, "token",
+				    "revoke", "5", NULL };
+
+	memset(&c, 0, sizeof(c));
+	assert_non_null(c.dir = tmpdir_make());
+	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
+	daemon_start(&c.d, c.dir, NULL);
+	/* Protected mode: the first admin token comes from a local client. */
+	create(&c, NULL, ADMIN, "admin", NULL);
+	create(&c, c.token[ADMIN], SUB_A, "submitter", "ripe");
+	create(&c, c.token[ADMIN], SUB_B, "submitter", "alsh-jeunes");
+	create(&c, c.token[ADMIN], COORD, "coordinator", NULL);
+	create(&c, c.token[ADMIN], REVOKED, "coordinator", NULL);	/* 5 */
+	revoke[1] = c.d.server;
+	setenv("CTG_TOKEN", c.token[ADMIN], 1);
+	assert_int_equal(tool_run(c.out, "ctg-admin", revoke), 0);
+	memset(c.token[WRONG], 'a', 64);
+	*state = &c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx	*c = *state;
+
+	if (c == NULL)
+		return -1;
+	unsetenv("CTG_TOKEN");
+	unsetenv("CTG_OUTBOX");
+	assert_int_equal(daemon_stop(&c->d), 0);
+	tmpdir_remove(c->dir);
+	return 0;
+}
+
+/* Runs a tool as role r (own outbox): its exit status. */
+static int
+as(struct ctx *c, enum role r, const char *tool, const char *const *args)
+{
+	char	 box[4300];
+
+	if (r == NONE)
+		unsetenv("CTG_TOKEN");
+	else
+		setenv("CTG_TOKEN", c->token[r], 1);
+	snprintf(box, sizeof(box), "%s/outbox-%d.db", c->dir, (int)r);
+	setenv("CTG_OUTBOX", box, 1);
+	return tool_run(c->out, tool, args);
+}
+
+static int
+op_submit(struct ctx *c, enum role r)
+{
+	char		 id[64];
+	const char	*args[] = { "--server", c->d.server, "add", "--id", id,
+			    "--activity", "animation", "--date", "2024-05-02",
+			    "--commune", "46201", "--structure", "ripe",
+			    "--group", "enfant-0-6:4:46201", NULL };
+
+	snprintf(id, sizeof(id), "01902222-0000-7000-8000-0000000001%02d",
+	    ++c->seq);
+	return as(c, r, "ctg-submit", args) == 0;
+}
+
+static int
+op_amend(struct ctx *c, enum role r)
+{
+	char		 n[16];
+	const char	*args[] = { "--server", c->d.server, "amend", "--id", RID,
+			    "--activity", "animation", "--date", "2024-05-02",
+			    "--commune", "46201", "--structure", "ripe",
+			    "--group", n, NULL };
+
+	snprintf(n, sizeof(n), "enfant:%d:46201", ++c->seq);
+	return as(c, r, "ctg-submit", args) == 0;
+}
+
+static int
+op_evidence(struct ctx *c, enum role r)
+{
+	const char	*args[] = { "--server", c->d.server, "evidence",
+			    "--indicator", "I.B.6/res/2", "--date", "2024-03-01",
+			    "--state", "en cours", "--text", "Étude", NULL };
+
+	return as(c, r, "ctg-submit", args) == 0;
+}
+
+static int
+op_query(struct ctx *c, enum role r)
+{
+	const char	*args[] = { "--server", c->d.server, "--json", "sheet",
+			    "1", NULL };
+
+	return as(c, r, "ctg-query", args) == 0;
+}
+
+static int
+op_http(struct ctx *c, enum role r)
+{
+	char	 req[512], buf[512];
+	ssize_t	 n;
+	int	 fd = raw_connect(c->d.http_port), status = 0;
+
+	snprintf(req, sizeof(req), "GET /api/v1/sheets/1 HTTP/1.0\r\n%s%s%s"
+	    "\r\n", r == NONE ? "" : "Authorization: Bearer ",
+	    r == NONE ? "" : c->token[r], r == NONE ? "" : "\r\n");
+	raw_send(fd, req, strlen(req));
+	if ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = '\0';
+		sscanf(buf, "HTTP/1.%*d %d", &status);
+	}
+	close(fd);
+	if (status != 200 && status != 401 && status != 403)
+		fail_msg("HTTP status %d for %s", status, role_names[r]);
+	return status == 200;
+}
+
+static int
+op_admin(struct ctx *c, enum role r, const char *cmd, const char *arg)
+{
+	char		 path[4300];
+	const char	*args[] = { "--server", c->d.server, cmd, arg, NULL };
+
+	if (arg != NULL && strcmp(arg, "BACKUP") == 0) {
+		snprintf(path, sizeof(path), "%s/sauvegarde-%d-%d.db", c->dir,
+		    (int)r, ++c->seq);
+		args[3] = path;
+	}
+	return as(c, r, "ctg-admin", args) == 0;
+}
+
+static int op_stats(struct ctx *c, enum role r) { return op_admin(c, r, "stats", NULL); }
+static int op_verify(struct ctx *c, enum role r) { return op_admin(c, r, "verify", NULL); }
+static int op_backup(struct ctx *c, enum role r) { return op_admin(c, r, "backup", "BACKUP"); }
+static int op_tokens(struct ctx *c, enum role r) { return op_admin(c, r, "token", "list"); }
+static int op_ping(struct ctx *c, enum role r) { return op_admin(c, r, "ping", NULL); }
+
+/* The policy, cell by cell: 1 allowed, 0 refused. */
+static const struct {
+	const char	*name;
+	int		(*run)(struct ctx *, enum role);
+	int		 allowed[NROLES];	/* NONE .. ADMIN */
+} matrix[] = {
+	{ "submit (ripe)", op_submit,	{ 0, 0, 0, 1, 0, 0, 0 } },
+	{ "amend (ripe)", op_amend,	{ 0, 0, 0, 1, 0, 0, 0 } },
+	{ "evidence", op_evidence,	{ 0, 0, 0, 0, 0, 1, 0 } },
+	{ "query", op_query,		{ 0, 0, 0, 0, 0, 1, 1 } },
+	{ "http", op_http,		{ 0, 0, 0, 0, 0, 1, 1 } },
+	{ "stats", op_stats,		{ 0, 0, 0, 0, 0, 0, 1 } },
+	{ "verify", op_verify,		{ 0, 0, 0, 0, 0, 0, 1 } },
+	{ "backup", op_backup,		{ 0, 0, 0, 0, 0, 0, 1 } },
+	{ "tokens", op_tokens,		{ 0, 0, 0, 0, 0, 0, 1 } },
+	{ "ping", op_ping,		{ 0, 0, 0, 1, 1, 1, 1 } },
+};
+
+static void
+test_matrix(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*first[] = { "--server", c->d.server, "add", "--id", RID,
+			    "--activity", "animation", "--date", "2024-05-02",
+			    "--commune", "46201", "--structure", "ripe",
+			    "--group", "enfant-0-6:4:46201", NULL };
+	size_t		 i;
+	int		 r, got, bad = 0;
+
+	/* The record every role then tries to amend. */
+	assert_int_equal(as(c, SUB_A, "ctg-submit", first), 0);
+	for (i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++)
+		for (r = 0; r < NROLES; r++) {
+			got = matrix[i].run(c, (enum role)r);
+			if (got != matrix[i].allowed[r]) {
+				print_message("%s as %s: %s, expected %s\n",
+				    matrix[i].name, role_names[r], got ?
+				    "allowed" : "refused",
+				    matrix[i].allowed[r] ? "allowed" :
+				    "refused");
+				bad++;
+			}
+		}
+	assert_int_equal(bad, 0);
+	/* The refusals say why. */
+	op_submit(c, NONE);
+	file_expect(c->out, "ce serveur demande un jeton");
+	op_query(c, REVOKED);
+	file_expect(c->out, "jeton inconnu ou révoqué");
+	op_amend(c, SUB_B);
+	file_expect(c->out, "n'est pas l'une de celles de votre jeton");
+	/* Claiming its own structure does not take another's record. */
+	{
+		const char *steal[] = { "--server", c->d.server, "amend",
+		    "--id", RID, "--activity", "animation", "--date",
+		    "2024-05-02", "--commune", "46201", "--structure",
+		    "alsh-jeunes", "--group", "jeune:1:46201", NULL };
+		const char *takeaway[] = { "--server", c->d.server, "void",
+		    "--id", RID, "--reason", "essai", NULL };
+
+		assert_int_equal(as(c, SUB_B, "ctg-submit", steal), 1);
+		file_expect(c->out, "appartient à une structure hors de "
+		    "votre jeton");
+		assert_int_equal(as(c, SUB_B, "ctg-submit", takeaway), 1);
+		file_expect(c->out, "appartient à une structure hors de "
+		    "votre jeton");
+	}
+	op_stats(c, COORD);
+	file_expect(c->out, "le rôle de votre jeton ne permet pas");
+	/* The secret is never stored: only its hash. */
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM token WHERE "
+	    "length(hash) = 32"), 5);
+}
+
+/* Many bad tokens on one connection: slower and slower, logged once. */
+static void
+test_bad_tokens_slowed(void **state)
+{
+	struct ctx	*c = *state;
+	struct request	 req = { .kind = REQUEST_PING };
+	struct reply	 rep;
+	struct timeval	 t0, t1;
+	uint8_t		 wrong[32];
+	char		*log, *p;
+	int		 fd = raw_connect(c->d.port), i, lines = 0;
+
+	memset(wrong, 0x42, sizeof(wrong));
+	req.token = wrong;
+	req.token_len = sizeof(wrong);
+	gettimeofday(&t0, NULL);
+	for (i = 0; i < 8; i++) {
+		req.seq = (uint64_t)i + 1;
+		raw_send_request(fd, &req);
+		assert_int_equal(raw_recv(fd, &rep, 10000), 0);
+		assert_int_equal(rep.kind, REPLY_ERROR);
+		assert_string_equal(rep.error_code, "forbidden");
+		reply_free(&rep);
+	}
+	gettimeofday(&t1, NULL);
+	close(fd);
+	/* After the third: 100, 200, 300, 400 ms before reading again. */
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_usec - t0.tv_usec) / 1000 >= 900);
+	log = file_read(c->d.log);
+	for (p = log; (p = strstr(p, "event=auth_failed")) != NULL; p++)
+		lines++;
+	free(log);
+	assert_int_equal(lines, 1);
+	assert_true(daemon_answers_ping_as(&c->d, c->token[ADMIN]));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_matrix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_tokens_slowed, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
