@@ -2,10 +2,14 @@
 #include <sys/socket.h>
 #include <errno.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "addr.h"
 #include "client.h"
@@ -49,6 +53,66 @@ client_token(struct client *cl, char *err, size_t errlen)
 	}
 	cl->token_len = sizeof(cl->token);
 	return 0;
+}
+
+int
+client_option(int argc, char **argv, int *i)
+{
+	const char	*a = argv[*i];
+
+	if (strcmp(a, "--tls") == 0) {
+		setenv("CTG_TLS", "1", 1);
+		return 1;
+	}
+	if (*i + 1 >= argc)
+		return 0;
+	if (strcmp(a, "--token") == 0)
+		setenv("CTG_TOKEN", argv[++*i], 1);
+	else if (strcmp(a, "--ca") == 0) {
+		setenv("CTG_CA", argv[++*i], 1);
+		setenv("CTG_TLS", "1", 1);
+	} else
+		return 0;
+	return 1;
+}
+
+/* TLS over the connected socket, the server's certificate verified. */
+static int
+client_tls(struct client *cl, const char *host, char *err, size_t errlen)
+{
+	const char	*ca = getenv("CTG_CA");
+	long		 v;
+
+	signal(SIGPIPE, SIG_IGN);	/* a closed peer is an error, not a kill */
+	if ((cl->ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
+	    SSL_CTX_set_min_proto_version(cl->ctx, TLS1_2_VERSION) != 1)
+		goto fail;
+	SSL_CTX_set_verify(cl->ctx, SSL_VERIFY_PEER, NULL);
+	if ((ca != NULL && *ca != '\0') ?
+	    SSL_CTX_load_verify_locations(cl->ctx, ca, NULL) != 1 :
+	    SSL_CTX_set_default_verify_paths(cl->ctx) != 1) {
+		snprintf(err, errlen, "autorité de certification %s illisible",
+		    ca ? ca : "du système");
+		return -1;
+	}
+	if ((cl->ssl = SSL_new(cl->ctx)) == NULL ||
+	    SSL_set_fd(cl->ssl, cl->fd) != 1)
+		goto fail;
+	/* The name or address dialled must be the certificate's. */
+	if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(cl->ssl), host) != 1)
+		SSL_set1_host(cl->ssl, host);
+	if (SSL_connect(cl->ssl) != 1) {
+		v = SSL_get_verify_result(cl->ssl);
+		snprintf(err, errlen, "TLS avec le serveur %s impossible : %s",
+		    cl->server, v != X509_V_OK ?
+		    X509_verify_cert_error_string(v) : "poignée de main refusée "
+		    "(le serveur parle-t-il TLS ?)");
+		return -1;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "TLS indisponible (mémoire ou bibliothèque)");
+	return -1;
 }
 
 int
@@ -96,6 +160,12 @@ client_connect(struct client *cl, const char *server, char *err,
 		return -1;
 	}
 	cl->fd = fd;
+	if (getenv("CTG_TLS") != NULL && *getenv("CTG_TLS") != '\0' &&
+	    strcmp(getenv("CTG_TLS"), "0") != 0 &&
+	    client_tls(cl, host, err, errlen) == -1) {
+		client_close(cl);
+		return -1;
+	}
 	return 0;
 }
 
@@ -118,7 +188,9 @@ client_send(struct client *cl, struct request *req, char *err,
 		return -1;
 	}
 	while (off < len) {
-		n = send(cl->fd, frame + off, len - off, MSG_NOSIGNAL);
+		n = cl->ssl != NULL ? SSL_write(cl->ssl, frame + off,
+		    (int)(len - off)) : send(cl->fd, frame + off, len - off,
+		    MSG_NOSIGNAL);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -153,7 +225,9 @@ client_fill(struct client *cl, size_t want, char *err, size_t errlen)
 		cl->cap = cap;
 	}
 	while (cl->len < want) {
-		n = recv(cl->fd, cl->buf + cl->len, cl->cap - cl->len, 0);
+		n = cl->ssl != NULL ? SSL_read(cl->ssl, cl->buf + cl->len,
+		    (int)(cl->cap - cl->len)) : recv(cl->fd, cl->buf + cl->len,
+		    cl->cap - cl->len, 0);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == 0) {
@@ -204,6 +278,13 @@ client_recv(struct client *cl, struct reply *rep, char *err, size_t errlen)
 void
 client_close(struct client *cl)
 {
+	if (cl->ssl != NULL) {
+		SSL_shutdown(cl->ssl);
+		SSL_free(cl->ssl);
+		cl->ssl = NULL;
+	}
+	SSL_CTX_free(cl->ctx);
+	cl->ctx = NULL;
 	if (cl->fd != -1)
 		close(cl->fd);
 	free(cl->buf);

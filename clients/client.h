@@ -10,6 +10,9 @@
 
 #include "msg.h"
 
+struct ssl_ctx_st;
+struct ssl_st;
+
 #define CLIENT_SERVER_DEFAULT	"127.0.0.1:7411"
 #define CLIENT_FRAME_MAX	(64 * 1024 * 1024)	/* bytes of a reply */
 
@@ -21,7 +24,21 @@ struct client {
 	char		 server[256];
 	uint8_t		 token[32];	/* from $CTG_TOKEN, sent with each request */
 	size_t		 token_len;
+	struct ssl_ctx_st *ctx;		/* TLS ($CTG_TLS), verified ($CTG_CA) */
+	struct ssl_st	*ssl;
 };
+
+/*
+ * The options every tool takes besides --server: --token JETON, --tls,
+ * --ca FICHIER (they set $CTG_TOKEN, $CTG_TLS, $CTG_CA). Returns 1 and
+ * moves *i past them when argv[*i] is one, else 0.
+ */
+int		 client_option(int argc, char **argv, int *i);
+#define CLIENT_OPTIONS_HELP						\
+"  --token JETON        jeton d'accès (défaut : $CTG_TOKEN)\n"		\
+"  --tls                parler TLS à ctgd (défaut : $CTG_TLS)\n"		\
+"  --ca FICHIER         autorité qui signe le certificat de ctgd (défaut :\n" \
+"                       $CTG_CA, sinon celles du système)\n"
 
 /* The --server value: the flag, else $CTG_SERVER, else the default. */
 const char	*client_server(const char *flag);

@@ -34,7 +34,7 @@ usage(FILE *f)
 "          admin (jetons, sauvegardes, compteurs, vérification). Sans\n"
 "          aucun jeton, ctgd n'accepte que les connexions locales.\n"
 "\n"
-"  --token JETON        jeton d'accès (défaut : $CTG_TOKEN)\n"
+CLIENT_OPTIONS_HELP
 "\n"
 "  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou "
 "127.0.0.1:7411)\n");
@@ -182,8 +182,8 @@ main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
 			server = argv[++i];
-		else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
-			setenv("CTG_TOKEN", argv[++i], 1);
+		else if (client_option(argc, argv, &i))
+			continue;
 		else if (cmd != NULL && strcmp(cmd, "token") == 0 &&
 		    strcmp(argv[i], "--role") == 0 && i + 1 < argc)
 			req.tokens.role = argv[++i];

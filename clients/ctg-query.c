@@ -98,7 +98,7 @@ usage(FILE *f)
 "  --from AAAA-MM       premier mois de la période (inclus)\n"
 "  --to AAAA-MM         dernier mois de la période (inclus)\n"
 "  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou 127.0.0.1:7411)\n"
-"  --token JETON        jeton d'accès (défaut : $CTG_TOKEN)\n");
+CLIENT_OPTIONS_HELP);
 }
 
 static int
@@ -709,8 +709,8 @@ main(int argc, char **argv)
 			o.csv = 1;
 		else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
 			o.server = argv[++i];
-		else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
-			setenv("CTG_TOKEN", argv[++i], 1);
+		else if (client_option(argc, argv, &i))
+			continue;
 		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
 			o.from = argv[++i];
 		else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)

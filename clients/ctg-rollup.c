@@ -29,7 +29,7 @@ usage(FILE *f)
 "chaque fiche placée sur le calendrier 2022-2024 avec son état.\n"
 "\n"
 "  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou 127.0.0.1:7411)\n"
-"  --token JETON        jeton d'accès (défaut : $CTG_TOKEN)\n");
+CLIENT_OPTIONS_HELP);
 }
 
 static int
@@ -60,8 +60,8 @@ main(int argc, char **argv)
 		}
 		if (i + 1 < argc && strcmp(argv[i], "--server") == 0)
 			server = argv[++i];
-		else if (i + 1 < argc && strcmp(argv[i], "--token") == 0)
-			setenv("CTG_TOKEN", argv[++i], 1);
+		else if (client_option(argc, argv, &i))
+			continue;
 		else if (i + 1 < argc && strcmp(argv[i], "--month") == 0)
 			month = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--year") == 0)

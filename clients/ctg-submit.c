@@ -47,7 +47,7 @@ usage(FILE *f)
 "  --key FICHIER        clé de pseudonymisation des personnes (défaut :\n"
 "                       $CTG_KEY_FILE ou ~/.config/ctg/personnes.key, créée\n"
 "                       au premier usage)\n"
-"  --token JETON        jeton d'accès (défaut : $CTG_TOKEN)\n"
+CLIENT_OPTIONS_HELP
 "  --outbox FICHIER     boîte d'envoi (défaut : $CTG_OUTBOX ou\n"
 "                       ~/.local/share/ctg/outbox.db)\n"
 "  --batch N            enregistrements par requête (défaut : 256)\n"
@@ -692,8 +692,8 @@ main(int argc, char **argv)
 			o.key = argv[++i];
 		else if (strcmp(a, "--outbox") == 0 && i + 1 < argc)
 			o.outbox = argv[++i];
-		else if (strcmp(a, "--token") == 0 && i + 1 < argc)
-			setenv("CTG_TOKEN", argv[++i], 1);
+		else if (client_option(argc, argv, &i))
+			continue;
 		else if (strcmp(a, "--batch") == 0 && i + 1 < argc) {
 			if (parse_size(argv[++i], 1, 10000, &o.so.batch) == -1)
 				die("--batch attend un nombre de 1 à 10000");

@@ -20,7 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
@@ -560,6 +563,8 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 	struct conn	*c = arg;
 	size_t		 left;
 
+	if (what & BEV_EVENT_CONNECTED)
+		return;		/* a TLS handshake completed */
 	if (what & BEV_EVENT_EOF) {
 		left = evbuffer_get_length(bufferevent_get_input(bev));
 		if (left > 0 && !c->closing)
@@ -591,7 +596,12 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	c->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->bev = srv->tls == NULL ?
+	    bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE) :
+	    bufferevent_openssl_socket_new(srv->base, fd, SSL_new(srv->tls),
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev != NULL && srv->tls != NULL)
+		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	if (c->bev == NULL) {
 		evutil_closesocket(fd);
 		free(c);

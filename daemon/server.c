@@ -17,7 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
@@ -192,6 +196,44 @@ server_bind_listener(struct server *srv)
 	return 0;
 }
 
+/* TLS for both ports when a certificate is set; 0, or -1 after logging. */
+static int
+server_tls(struct server *srv)
+{
+	const struct settings	*set = srv->settings;
+	SSL_CTX			*ctx;
+
+	if (set->tls_cert[0] == '\0' && set->tls_key[0] == '\0')
+		return 0;
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
+	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+	    SSL_CTX_use_certificate_chain_file(ctx, set->tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, set->tls_key,
+	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+		log_warn("event=tls_failed cert=%s key=%s reason=\"certificat "
+		    "ou clé illisible, ou qui ne vont pas ensemble\"",
+		    set->tls_cert, set->tls_key);
+		SSL_CTX_free(ctx);
+		return -1;
+	}
+	srv->tls = ctx;
+	return 0;
+}
+
+/* evhttp asks for each connection's bufferevent: a TLS one. */
+static struct bufferevent *
+server_http_bev(struct event_base *base, void *arg)
+{
+	struct server	*srv = arg;
+	struct bufferevent *bev = bufferevent_openssl_socket_new(base, -1,
+	    SSL_new(srv->tls), BUFFEREVENT_SSL_ACCEPTING,
+	    BEV_OPT_CLOSE_ON_FREE);
+
+	if (bev != NULL)
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
 static int
 server_bind_http(struct server *srv)
 {
@@ -206,6 +248,8 @@ server_bind_http(struct server *srv)
 	evhttp_set_max_headers_size(srv->http, SERVER_HTTP_HEADERS_MAX);
 	evhttp_set_timeout(srv->http, SERVER_HTTP_TIMEOUT);
 	evhttp_set_gencb(srv->http, http_request, srv);
+	if (srv->tls != NULL)
+		evhttp_set_bevcb(srv->http, server_http_bev, srv);
 	if ((bs = evhttp_bind_socket_with_handle(srv->http, host,
 	    (ev_uint16_t)atoi(port))) == NULL) {
 		log_warn("event=bind_failed addr=%s reason=\"%s\"",
@@ -331,7 +375,8 @@ server_start(struct event_base *base, const struct settings *set,
 	    srv->sig_int == NULL || srv->accept_retry == NULL ||
 	    srv->drain_check == NULL)
 		goto fail;
-	if (server_bind_listener(srv) == -1 || server_bind_http(srv) == -1)
+	if (server_tls(srv) == -1 || server_bind_listener(srv) == -1 ||
+	    server_bind_http(srv) == -1)
 		goto fail;
 	if (server_write_port_file(srv) == -1) {
 		log_warn("event=port_file_failed path=%s reason=\"%s\"",
@@ -371,5 +416,6 @@ server_free(struct server *srv)
 	if (srv->drain_check != NULL)
 		event_free(srv->drain_check);
 	free(srv->http_conns);
+	SSL_CTX_free(srv->tls);
 	free(srv);
 }

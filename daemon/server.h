@@ -12,6 +12,7 @@
 struct catalogue;
 struct conn;
 struct auth;
+struct ssl_ctx_st;
 struct query_db;
 struct rollup;
 
@@ -44,6 +45,7 @@ struct server {
 	struct query_db		*query;		/* read-only, on the loop */
 	struct rollup		*rollup;
 	struct auth		*auth;
+	struct ssl_ctx_st	*tls;		/* NULL: plain TCP */
 	struct auth_failures	 failures[SERVER_AUTH_SLOTS];
 	void			**http_conns;	/* evhttp connections seen */
 	size_t			 nhttp;

@@ -79,6 +79,10 @@ static const struct setting settings_table[] = {
 	{ "integrity-check", 0, SETTING_INT, S(integrity_check), "1", 0, 1,
 	  NULL, "vérifier l'intégrité de la base au démarrage (PRAGMA "
 	  "quick_check) et refuser une base endommagée (0 : ne pas vérifier)" },
+	{ "tls-cert", 0, SETTING_STRING, S(tls_cert), "", 0, 0, NULL,
+	  "certificat (PEM) : les deux ports parlent alors TLS" },
+	{ "tls-key", 0, SETTING_STRING, S(tls_key), "", 0, 0, NULL,
+	  "clé privée (PEM) du certificat" },
 	{ "check", 'n', SETTING_FLAG, S(check), "0", 0, 1, NULL,
 	  "vérifier la configuration, l'afficher et quitter" },
 	{ "verbose", 'v', SETTING_FLAG, S(verbose), "0", 0, 1, NULL,
