@@ -19,6 +19,8 @@ struct auth_entry {
 	uint8_t		 hash[32];
 	int		 role;
 	uint64_t	 structures;
+	double		 bucket;	/* records it may still send */
+	double		 last;		/* s, when the bucket was filled */
 };
 
 struct auth {
@@ -98,6 +100,8 @@ auth_reload(struct auth *a)
 		v = nv;
 		if (sqlite3_column_bytes(st, 0) != 32)
 			continue;
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].bucket = -1;	/* full at first use */
 		memcpy(v[n].hash, sqlite3_column_blob(st, 0), 32);
 		v[n].role = auth_role_of((const char *)
 		    sqlite3_column_text(st, 1));
@@ -163,6 +167,7 @@ auth_identify(const struct auth *a, const uint8_t *secret, size_t len,
 	size_t	 i;
 
 	memset(c, 0, sizeof(*c));
+	c->slot = -1;
 	c->presented = secret != NULL && len > 0;
 	if (!c->presented || len != AUTH_SECRET_LEN)
 		return;
@@ -171,6 +176,7 @@ auth_identify(const struct auth *a, const uint8_t *secret, size_t len,
 		if (CRYPTO_memcmp(h, a->v[i].hash, 32) == 0) {
 			c->role = a->v[i].role;
 			c->structures = a->v[i].structures;
+			c->slot = (int)i;
 		}
 }
 
@@ -181,6 +187,32 @@ auth_allows(const struct auth *a, const struct auth_caller *c,
 	if (auth_protected(a))
 		return 1;
 	return (auth_policy[op] & c->role) != 0;
+}
+
+int
+auth_take(struct auth *a, const struct auth_caller *c, size_t n,
+    long long rate)
+{
+	struct auth_entry	*e;
+	struct timeval		 tv;
+	double			 now, cap = 2.0 * (double)rate;
+
+	if (rate <= 0 || c->slot < 0 || (size_t)c->slot >= a->n)
+		return 1;
+	e = &a->v[c->slot];
+	gettimeofday(&tv, NULL);
+	now = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+	if (e->bucket < 0)
+		e->bucket = cap;
+	else
+		e->bucket += (now - e->last) * (double)rate;
+	if (e->bucket > cap)
+		e->bucket = cap;
+	e->last = now;
+	if (e->bucket < (double)n)
+		return 0;
+	e->bucket -= (double)n;
+	return 1;
 }
 
 enum auth_op

@@ -38,6 +38,7 @@ struct auth_caller {
 	int		 role;		/* enum auth_role */
 	uint64_t	 structures;	/* submitter: vocabulary bits; 0 other */
 	int		 presented;	/* a token came with the request */
+	int		 slot;		/* its entry, for the rate limit; -1 */
 };
 
 struct auth	*auth_open(const char *db, const struct catalogue *,
@@ -51,6 +52,12 @@ void		 auth_identify(const struct auth *, const uint8_t *secret,
 /* The policy table: may this caller do op? */
 int		 auth_allows(const struct auth *, const struct auth_caller *,
 		    enum auth_op);
+/*
+ * Takes n records from the caller's token bucket (rate records/s, a burst
+ * of two seconds). 1 when there were enough, 0 when the caller must wait.
+ */
+int		 auth_take(struct auth *, const struct auth_caller *,
+		    size_t n, long long rate);
 /* The operation a request asks for. */
 enum auth_op	 auth_op_of(const struct request *);
 /*

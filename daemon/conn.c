@@ -406,6 +406,18 @@ conn_frame(struct conn *c, const uint8_t *buf, size_t len)
 		conn_deny(c, &req, &caller);
 		return;
 	}
+	if (!auth_take(c->srv->auth, &caller, req.nrecords ? req.nrecords : 1,
+	    c->srv->settings->rate_limit)) {
+		struct reply	 slow = { .seq = req.seq, .kind = REPLY_ERROR,
+				    .error_code = "rate_limited",
+				    .error_message = "trop d'enregistrements à "
+				    "la fois pour ce jeton : ralentissez et "
+				    "renvoyez (rien n'a été stocké)" };
+
+		request_free(&req);
+		conn_send(c, &slow);
+		return;
+	}
 	switch (req.kind) {
 	case REQUEST_SUBMIT:
 	case REQUEST_AMEND:

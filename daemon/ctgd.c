@@ -39,6 +39,7 @@ main(int argc, char **argv)
 	setenv("TZ", set.timezone, 1);
 	tzset();
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);	/* a full disk is an error, not a kill */
 	if (evthread_use_pthreads() == -1)
 		fatalx("event=start_failed reason=\"libevent sans threads\"");
 	so.synchronous_full = set.synchronous[0] == 'f';

@@ -79,6 +79,9 @@ static const struct setting settings_table[] = {
 	{ "integrity-check", 0, SETTING_INT, S(integrity_check), "1", 0, 1,
 	  NULL, "vérifier l'intégrité de la base au démarrage (PRAGMA "
 	  "quick_check) et refuser une base endommagée (0 : ne pas vérifier)" },
+	{ "rate-limit", 0, SETTING_INT, S(rate_limit), "0", 0, 10000000, NULL,
+	  "enregistrements par seconde au plus pour un jeton (en rafale : "
+	  "deux secondes d'avance ; 0 : sans limite)" },
 	{ "tls-cert", 0, SETTING_STRING, S(tls_cert), "", 0, 0, NULL,
 	  "certificat (PEM) : les deux ports parlent alors TLS" },
 	{ "tls-key", 0, SETTING_STRING, S(tls_key), "", 0, 0, NULL,

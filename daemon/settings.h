@@ -28,6 +28,7 @@ struct settings {
 	long long	 rollup_interval;	/* ms between clock checks */
 	const char	*timezone;
 	long long	 integrity_check;	/* at start: 1 quick_check */
+	long long	 rate_limit;		/* records/s per token, 0: none */
 	const char	*tls_cert;		/* PEM; both ports speak TLS */
 	const char	*tls_key;
 	long long	 check;			/* -n */

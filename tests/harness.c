@@ -1,4 +1,5 @@
 /* harness.c — processes, sockets and files for the integration tests. */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -81,6 +82,15 @@ spawn(const char *out, const char *prog, const char *const *head,
 		}
 		if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
 			_exit(127);
+		/* A disk that fills up: the files ctgd may grow, in bytes. */
+		if (strcmp(prog, "ctgd") == 0 &&
+		    getenv("CTG_TEST_FSIZE") != NULL) {
+			struct rlimit rl;
+
+			rl.rlim_cur = (rlim_t)atoll(getenv("CTG_TEST_FSIZE"));
+			rl.rlim_max = RLIM_INFINITY;
+			setrlimit(RLIMIT_FSIZE, &rl);
+		}
 		dup2(fd, 1);
 		dup2(fd, 2);
 		close(fd);

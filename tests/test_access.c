@@ -56,7 +56,7 @@ create(struct ctx *c, const char *as, enum role r, const char *role,
 }
 
 static int
-setup(void **state)
+start(void **state, const char *const *extra)
 {
 	static struct ctx	 c;
 	const char		*revoke[] = { "--server", NULL, "token",
@@ -65,7 +65,7 @@ setup(void **state)
 	memset(&c, 0, sizeof(c));
 	assert_non_null(c.dir = tmpdir_make());
 	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
-	daemon_start(&c.d, c.dir, NULL);
+	daemon_start(&c.d, c.dir, extra);
 	/* Protected mode: the first admin token comes from a local client. */
 	create(&c, NULL, ADMIN, "admin", NULL);
 	create(&c, c.token[ADMIN], SUB_A, "submitter", "ripe");
@@ -78,6 +78,20 @@ setup(void **state)
 	memset(c.token[WRONG], 'a', 64);
 	*state = &c;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return start(state, NULL);
+}
+
+static int
+setup_limited(void **state)
+{
+	static const char *const extra[] = { "--rate-limit", "50", NULL };
+
+	return start(state, extra);
 }
 
 static int
@@ -307,12 +321,72 @@ test_bad_tokens_slowed(void **state)
 	assert_true(daemon_answers_ping_as(&c->d, c->token[ADMIN]));
 }
 
+/* --rate-limit 50: a burst of 100 records, then 50 a second. */
+static void
+test_rate_limit(void **state)
+{
+	struct ctx	*c = *state;
+	struct record	 r[40];
+	struct group	 g[40];
+	uint8_t		 ids[40][16], secret[32];
+	struct request	 req = { .kind = REQUEST_SUBMIT, .records = r,
+			    .nrecords = 40 };
+	struct reply	 rep;
+	unsigned	 byte;
+	int		 fd = raw_connect(c->d.port), i, k, kinds[3];
+
+	for (i = 0; i < 32; i++) {
+		sscanf(c->token[SUB_A] + 2 * i, "%2x", &byte);
+		secret[i] = (uint8_t)byte;
+	}
+	req.token = secret;
+	req.token_len = sizeof(secret);
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < 40; k++) {
+			memset(ids[k], 0, 16);
+			ids[k][0] = 1;
+			ids[k][6] = 0x70;
+			ids[k][14] = (uint8_t)i;
+			ids[k][15] = (uint8_t)k;
+			g[k] = (struct group){ "parent", "46201", 2, 1, NULL,
+			    0 };
+			r[k] = (struct record){ .id = ids[k], .id_len = 16,
+			    .activity = "animation", .date = "2024-05-02",
+			    .commune = "46201", .structure = "ripe",
+			    .groups = &g[k], .ngroups = 1 };
+		}
+		req.seq = (uint64_t)i + 1;
+		raw_send_request(fd, &req);
+		assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+		kinds[i] = rep.kind;
+		if (rep.kind == REPLY_ERROR)
+			assert_string_equal(rep.error_code, "rate_limited");
+		reply_free(&rep);
+	}
+	/* 40 + 40 fit in the burst; the third 40 must wait. */
+	assert_int_equal(kinds[0], REPLY_SUBMIT);
+	assert_int_equal(kinds[1], REPLY_SUBMIT);
+	assert_int_equal(kinds[2], REPLY_ERROR);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 80);
+	/* A second later the bucket holds 50 again. */
+	sleep(1);
+	req.seq = 9;
+	raw_send_request(fd, &req);
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_SUBMIT);
+	assert_int_equal(rep.acks[0].status, ACK_ACCEPTED);
+	reply_free(&rep);
+	close(fd);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_matrix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_tokens_slowed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit, setup_limited,
 		    teardown),
 	};
 

@@ -2,6 +2,8 @@
  * test_durability.c — backup and restore through the real programs while
  * records keep arriving, and a damaged database refused at start.
  */
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -198,6 +200,69 @@ test_kill9_rounds(void **state)
 	free(ids);
 }
 
+/*
+ * The disk fills up (a file-size limit on ctgd): the records that cannot
+ * be written are refused, none acknowledged falsely; when space returns
+ * (the limit lifted) ctgd carries on.
+ */
+static void
+test_disk_full(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*imp[] = { "--server", NULL, "--batch", "50", "import",
+			    c->csv, NULL };
+	const char	*verify[] = { "--server", NULL, "verify", NULL };
+	struct rlimit	 lift = { RLIM_INFINITY, RLIM_INFINITY };
+	struct stat	 st;
+	char		 size[32], line[256], *out, *p;
+	long		 acc = -1, dup = -1, conf = -1, ref = -1, acked = 0;
+	long long	 before;
+
+	/* Some records first, then a limit a little above the file. */
+	csv_write_records(c->csv, 200, 31);
+	imp[1] = c->d.server;
+	assert_int_equal(tool_run(c->out, "ctg-submit", imp), 0);
+	assert_int_equal(daemon_stop(&c->d), 0);
+	assert_int_equal(stat(c->d.db, &st), 0);
+	snprintf(size, sizeof(size), "%lld", (long long)st.st_size + 200000);
+	setenv("CTG_TEST_FSIZE", size, 1);
+	daemon_start(&c->d, c->dir, NULL);
+	unsetenv("CTG_TEST_FSIZE");
+	before = db_int(c->d.db, "SELECT count(*) FROM record");
+
+	csv_write_records(c->csv, 5000, 32);
+	imp[1] = c->d.server;
+	assert_int_equal(tool_run(c->out, "ctg-submit", imp), 1);
+	file_last_line(c->out, line, sizeof(line));
+	assert_int_equal(sscanf(line, "accepted=%ld duplicate=%ld "
+	    "conflict=%ld refused=%ld", &acc, &dup, &conf, &ref), 4);
+	print_message("disk full: %ld accepted, %ld refused\n", acc, ref);
+	assert_true(ref > 0);
+	assert_int_equal(acc + dup + conf + ref, 5000);
+	file_expect(c->out, "erreur d'écriture dans la base");
+	/* No false ack: exactly what was acknowledged is stored. */
+	out = file_read(c->out);
+	for (p = out; (p = strstr(p, ": accepté (")) != NULL; p++)
+		acked++;
+	free(out);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record") -
+	    before, acc);
+	assert_true(acked >= acc);
+
+	/* Space returns: the same import completes. */
+	assert_int_equal(prlimit(c->d.pid, RLIMIT_FSIZE, &lift, NULL), 0);
+	assert_int_equal(tool_run(c->out, "ctg-submit", imp), 0);
+	file_last_line(c->out, line, sizeof(line));
+	assert_non_null(strstr(line, "conflict=0 refused=0"));
+	/* Rows whose content matched one of the first 200 were duplicates. */
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record") -
+	    before, 5000 - dup);
+	verify[1] = c->d.server;
+	assert_int_equal(tool_run(c->out, "ctg-admin", verify), 0);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+}
+
 /* A damaged file: ctgd refuses it at start, with a message. */
 static void
 test_damaged_file_refused(void **state)
@@ -254,6 +319,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backup_during_import,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_rounds, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_file_refused,
 		    setup, teardown),
