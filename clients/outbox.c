@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "files.h"
 #include "framing.h"
 #include "outbox.h"
 #include "wire.h"
@@ -19,35 +20,8 @@ struct outbox {
 const char *
 outbox_path(const char *flag, char *buf, size_t len)
 {
-	const char	*env, *home;
-
-	if (flag != NULL)
-		return flag;
-	if ((env = getenv("CTG_OUTBOX")) != NULL && *env != '\0')
-		return env;
-	home = getenv("HOME");
-	snprintf(buf, len, "%s/.local/share/ctg/outbox.db",
-	    home && *home ? home : ".");
-	return buf;
-}
-
-/* mkdir -p of the file's directory. */
-static void
-outbox_mkdirs(const char *path)
-{
-	char	 dir[4096], *p;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((p = strrchr(dir, '/')) == NULL)
-		return;
-	*p = '\0';
-	for (p = dir + 1; *p != '\0'; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	mkdir(dir, 0700);
+	return files_path(flag, "CTG_OUTBOX", ".local/share/ctg/outbox.db",
+	    buf, len);
 }
 
 struct outbox *
@@ -60,7 +34,7 @@ outbox_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(o->path, sizeof(o->path), "%s", path);
-	outbox_mkdirs(path);
+	files_mkdirs(path);
 	if (sqlite3_open(path, &o->db) != SQLITE_OK ||
 	    sqlite3_exec(o->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA busy_timeout = 10000;"

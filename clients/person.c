@@ -11,40 +11,14 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "files.h"
 #include "person.h"
 
 const char *
 person_key_path(const char *flag, char *buf, size_t buflen)
 {
-	const char	*env, *home;
-
-	if (flag != NULL)
-		return flag;
-	if ((env = getenv("CTG_KEY_FILE")) != NULL && *env != '\0')
-		return env;
-	home = getenv("HOME");
-	snprintf(buf, buflen, "%s/.config/ctg/personnes.key",
-	    home && *home ? home : ".");
-	return buf;
-}
-
-/* mkdir -p of the file's directory, mode 0700. */
-static void
-person_mkdirs(const char *path)
-{
-	char	 dir[4096], *p;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((p = strrchr(dir, '/')) == NULL)
-		return;
-	*p = '\0';
-	for (p = dir + 1; *p != '\0'; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	mkdir(dir, 0700);
+	return files_path(flag, "CTG_KEY_FILE", ".config/ctg/personnes.key",
+	    buf, buflen);
 }
 
 static int
@@ -53,7 +27,7 @@ person_key_create(const char *path, uint8_t key[PERSON_KEY_LEN], char *err,
 {
 	int	 fd;
 
-	person_mkdirs(path);
+	files_mkdirs(path);
 	if (RAND_bytes(key, PERSON_KEY_LEN) != 1) {
 		snprintf(err, errlen, "tirage aléatoire de la clé impossible");
 		return -1;

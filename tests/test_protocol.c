@@ -4,6 +4,7 @@
  * connection carries on.
  */
 #include <sys/socket.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -482,6 +483,48 @@ test_client_that_never_reads(void **state)
 	free(r);
 }
 
+/*
+ * The fuzz corpus (tests/corpus/: valid, malformed and odd frames) sent
+ * to the live daemon, each on a connection of its own: it answers what it
+ * can, closes what it must, and keeps serving.
+ */
+static void
+test_corpus_against_live_daemon(void **state)
+{
+	struct ctx	*c = *state;
+	DIR		*d = opendir(CTG_CORPUS_DIR);
+	struct dirent	*e;
+	char		 path[4096], *buf;
+	size_t		 n, sent = 0;
+	FILE		*f;
+	int		 fd;
+
+	assert_non_null(d);
+	assert_non_null(buf = malloc(1 << 21));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", CTG_CORPUS_DIR,
+		    e->d_name);
+		assert_non_null(f = fopen(path, "rb"));
+		n = fread(buf, 1, 1 << 21, f);
+		fclose(f);
+		fd = raw_connect(c->d.port);
+		if (n > 0)
+			send(fd, buf, n, MSG_NOSIGNAL);
+		shutdown(fd, SHUT_WR);
+		raw_wait_eof(fd, 5000);
+		close(fd);
+		sent++;
+	}
+	closedir(d);
+	free(buf);
+	assert_true(sent >= 20);
+	assert_still_serving(c);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+}
+
 /* Past the cap a client is told why; the others keep their connection. */
 static void
 test_connection_cap(void **state)
@@ -534,6 +577,8 @@ main(void)
 		    test_same_id_on_fifty_connections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_that_never_reads,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_corpus_against_live_daemon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_cap,
 		    setup_capped, teardown),
 	};
