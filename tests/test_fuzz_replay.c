@@ -1,6 +1,6 @@
 /*
  * test_fuzz_replay.c — every input of the committed fuzz corpus
- * (tests/corpus/) through the fuzz target, under the build's sanitizers:
+ * (fuzz/corpus/) through the fuzz target, under the build's sanitizers:
  * what the fuzzer once found stays fixed.
  */
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #ifndef CTG_CORPUS_DIR
-#error "CTG_CORPUS_DIR must name tests/corpus"
+#error "CTG_CORPUS_DIR must name fuzz/corpus"
 #endif
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

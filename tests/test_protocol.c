@@ -484,7 +484,7 @@ test_client_that_never_reads(void **state)
 }
 
 /*
- * The fuzz corpus (tests/corpus/: valid, malformed and odd frames) sent
+ * The fuzz corpus (fuzz/corpus/: valid, malformed and odd frames) sent
  * to the live daemon, each on a connection of its own: it answers what it
  * can, closes what it must, and keeps serving.
  */

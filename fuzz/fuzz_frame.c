@@ -1,8 +1,8 @@
 /*
  * fuzz_frame.c — the fuzz target: bytes from the network through framing,
  * decode and validation, as ctgd takes them. Built with libFuzzer
- * (cmake -DCTG_FUZZ=ON, clang) and replayed over tests/corpus/ by
- * test_fuzz_replay in every build.
+ * (cmake -DCTG_FUZZ=ON, clang; scripts/fuzz) and replayed over
+ * fuzz/corpus/ by tests/test_fuzz_replay in every build.
  */
 #include <stddef.h>
 #include <stdint.h>

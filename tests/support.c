@@ -1,0 +1,80 @@
+/*
+ * support.c — what the unit and integration tests share: a valid record to
+ * start from, and temporary directories for tests on real files.
+ */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "tmpdir.h"
+
+void
+fixture_record_init(struct fixture_record *f, uint8_t idbyte)
+{
+	memset(f, 0, sizeof(*f));
+	memset(f->id, idbyte, sizeof(f->id));
+	f->id[6] = 0x70;
+	memset(f->person, 0xab, sizeof(f->person));
+	f->sheets[0] = "III.A.17";
+	f->sheets[1] = "III.A.19";
+	f->groups[0] = (struct group){ "jeune", "46201", 5, 1, NULL, 0 };
+	f->groups[1] = (struct group){ "jeune", "", 2, 1, NULL, 0 };
+	f->groups[2] = (struct group){ "jeune", "46217", 1, 1, f->person,
+	    sizeof(f->person) };
+	f->partners[0] = "Mairie de Montcuq";
+	f->partners[1] = "Association Lézard de la rue";
+	f->rec = (struct record){
+		.id = f->id, .id_len = sizeof(f->id),
+		.sheets = f->sheets, .nsheets = 2,
+		.activity = "chantier", .date = "2024-07-10",
+		.commune = "46201", .structure = "alsh-jeunes",
+		.groups = f->groups, .ngroups = 3,
+		.partners = f->partners, .npartners = 2,
+		.title = "Chantier jeunes : rénovation du lavoir",
+	};
+}
+
+const char *
+tmpdir_make(void)
+{
+	static char	 path[4096];
+	const char	*base = getenv("TMPDIR");
+
+	snprintf(path, sizeof(path), "%s/ctg-test-XXXXXX",
+	    base && *base ? base : "/tmp");
+	/* No directory, no test: fail here rather than later. */
+	assert_non_null(mkdtemp(path));
+	return path;
+}
+
+const char *
+tmpdir_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+	return buf;
+}
+
+static int
+tmpdir_rm(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(path);
+}
+
+void
+tmpdir_remove(const char *dir)
+{
+	if (dir != NULL)
+		nftw(dir, tmpdir_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
