@@ -464,30 +464,32 @@ store_void(struct store *s, const uint8_t id[RECORD_ID_LEN],
 	return store_revise(s, id, NULL, NULL, reason, now, b, why);
 }
 
-int
-store_evidence(struct store *s, const struct evidence *e, int64_t now)
+/* The six columns an evidence entry is written and compared by. */
+static sqlite3_stmt *
+store_bind_evidence(sqlite3_stmt *st, const struct evidence *e)
 {
-	sqlite3_stmt	*st = s->stmt[STMT_EVIDENCE_INSERT];
-	int		 rc, same;
-
 	sqlite3_bind_blob(st, 1, e->id, RECORD_ID_LEN, SQLITE_STATIC);
 	store_bind_text(st, 2, e->indicator);
 	store_bind_text(st, 3, e->date);
 	store_bind_text(st, 4, e->state);
 	store_bind_text(st, 5, e->text);
 	store_bind_text(st, 6, e->reference);
+	return st;
+}
+
+int
+store_evidence(struct store *s, const struct evidence *e, int64_t now)
+{
+	sqlite3_stmt	*st = store_bind_evidence(s->stmt[STMT_EVIDENCE_INSERT],
+			    e);
+	int		 rc, same;
+
 	sqlite3_bind_int64(st, 7, now);
 	if (store_exec(s, st) == -1)
 		return -1;
 	if (sqlite3_changes(s->db) == 1)
 		return ACK_ACCEPTED;
-	st = s->stmt[STMT_EVIDENCE_GET];
-	sqlite3_bind_blob(st, 1, e->id, RECORD_ID_LEN, SQLITE_STATIC);
-	store_bind_text(st, 2, e->indicator);
-	store_bind_text(st, 3, e->date);
-	store_bind_text(st, 4, e->state);
-	store_bind_text(st, 5, e->text);
-	store_bind_text(st, 6, e->reference);
+	st = store_bind_evidence(s->stmt[STMT_EVIDENCE_GET], e);
 	rc = sqlite3_step(st);
 	same = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
