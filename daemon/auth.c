@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "auth.h"
+#include "query.h"
 
 struct auth_entry {
 	uint8_t		 hash[32];
@@ -226,9 +227,7 @@ auth_op_of(const struct request *r)
 	case REQUEST_EVIDENCE:
 		return AUTH_OP_EVIDENCE;
 	case REQUEST_QUERY:
-		return r->query.kind != NULL && (strcmp(r->query.kind,
-		    "verify") == 0 || strcmp(r->query.kind, "backup") == 0) ?
-		    AUTH_OP_ADMIN : AUTH_OP_READ;
+		return query_is_long(&r->query) ? AUTH_OP_ADMIN : AUTH_OP_READ;
 	case REQUEST_STATS:
 	case REQUEST_TOKEN:
 		return AUTH_OP_ADMIN;

@@ -198,9 +198,10 @@ conn_job_done(struct writer_job *j, void *arg)
 	conn_unref(c);
 }
 
-/* Hands a job to the writer, or answers at once when nothing is left to write. */
+/* Hands a job to a writer, or answers at once when nothing is left to do. */
 static void
-conn_push(struct conn *c, struct writer_job *j, size_t todo)
+conn_push(struct conn *c, struct writer *w, struct writer_job *j,
+    size_t todo)
 {
 	if (todo == 0) {
 		conn_reply_acks(c, j->req.seq, j->acks, j->req.nrecords ?
@@ -210,7 +211,7 @@ conn_push(struct conn *c, struct writer_job *j, size_t todo)
 	}
 	c->inflight++;
 	c->refs++;
-	writer_push(c->srv->writer, j);
+	writer_push(w, j);
 }
 
 static void
@@ -297,7 +298,7 @@ conn_write_request(struct conn *c, struct request *req, uint64_t allowed)
 		else
 			todo = 1;
 	}
-	conn_push(c, j, todo);
+	conn_push(c, c->srv->writer, j, todo);
 }
 
 /* A query: sheets and revisions are read here, verify at the writer. */
@@ -308,16 +309,13 @@ conn_query(struct conn *c, struct request *req)
 	const char		*error = NULL;
 	char			*json;
 
-	if (req->query.kind != NULL && (strcmp(req->query.kind, "verify") == 0 ||
-	    strcmp(req->query.kind, "backup") == 0)) {
+	if (query_is_long(&req->query)) {
 		if ((j = writer_job_new(req, c)) == NULL) {
 			request_free(req);
 			conn_fail_nomem(c);
 			return;
 		}
-		c->inflight++;
-		c->refs++;
-		writer_push(c->srv->verifier, j);
+		conn_push(c, c->srv->verifier, j, 1);
 		return;
 	}
 	json = query_answer(c->srv->query, &req->query, date_today(),

@@ -481,6 +481,13 @@ query_diff(void *arg, const struct agg_key *k, int64_t stored,
 	json_object_array_add(d->list, o);
 }
 
+int
+query_is_long(const struct query *q)
+{
+	return q->kind != NULL && (strcmp(q->kind, "verify") == 0 ||
+	    strcmp(q->kind, "backup") == 0);
+}
+
 /* An online backup into qu->key, a new file on the daemon's machine. */
 static char *
 query_backup(struct store *s, const struct query *qu)

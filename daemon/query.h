@@ -35,6 +35,8 @@ json_object	*query_rollup_doc(struct query_db *, const char *month,
 		    int64_t today, const char **error);
 /* The HTTP status that fits the last error: 400 or 404 (500: the base). */
 int		 query_status(const struct query_db *);
+/* 1 for verify and backup: they run on the verifier, and need the admin. */
+int		 query_is_long(const struct query *);
 /*
  * The long reads, on a connection and thread of their own: verify (JSON
  * of the differences) and backup (an online copy into qu->key). malloc'd
