@@ -140,7 +140,7 @@ op_submit(struct ctx *c, enum role r)
 static int
 op_amend(struct ctx *c, enum role r)
 {
-	char		 n[16];
+	char		 n[32];
 	const char	*args[] = { "--server", c->d.server, "amend", "--id", RID,
 			    "--activity", "animation", "--date", "2024-05-02",
 			    "--commune", "46201", "--structure", "ripe",
