@@ -1,17 +1,34 @@
 /*
  * probe.c — ctg-probe, the benchmark's measuring instrument (not a test):
- *   ctg-probe ingest DB N [--no-aggregates] [--batch B]
- *     stores N generated records in transactions of B (default 1000), as
- *     the writer does, synchronous=FULL; prints records_per_s.
- *   ctg-probe query DB SHEET FROM TO N
- *     answers the same sheet query N times; prints p50 and p99 in ms.
+ *   ctg-probe bare DB N [--batch B]
+ *     the bare SQLite single-writer limit: N record inserts (time-ordered
+ *     16-byte keys) each with one aggregate upsert, in transactions of B
+ *     (default 1000), WAL, synchronous=FULL, 64 MB cache. No ctg code.
+ *   ctg-probe ingest DB N [--no-aggregates] [--batch B] [--days J] [--normal]
+ *     stores N generated records (gen.h, dates over the last J days) through
+ *     the daemon's store, in transactions of B, as the writer does; with
+ *     --normal and a large B it is the benchmark's fast preload
+ *     (synchronous=NORMAL: nothing here is acknowledged to anyone).
+ *   ctg-probe query DB SHEET|all FROM TO N
+ *     answers the same sheet query N times (every sheet N times for all);
+ *     prints p50 and p99 in ms, and the slowest sheet's p99.
+ *   ctg-probe idle HOST:PORT N SECONDS
+ *     opens N connections and holds them idle, then closes them.
  */
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "addr.h"
 #include "catalogue.h"
+#include "gen.h"
 #include "query.h"
 #include "record.h"
 #include "store.h"
@@ -28,72 +45,110 @@ now_s(void)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage : ctg-probe ingest BASE N [--no-aggregates] "
-	    "[--batch B]\n        ctg-probe query BASE FICHE DE A N\n");
+	fprintf(stderr,
+"usage : ctg-probe bare BASE N [--batch B]\n"
+"        ctg-probe ingest BASE N [--no-aggregates] [--batch B] [--days J]\n"
+"                         [--normal]\n"
+"        ctg-probe query BASE FICHE|all DE A N\n"
+"        ctg-probe idle HOTE:PORT N SECONDES\n");
 	return 2;
 }
 
-/* Realistic records: 46 sheets, 36 months, the CC's communes and others. */
-static void
-make_record(long i, struct record *r, uint8_t id[16], const char **sheet,
-    struct group g[3], char date[11], const char **partner)
+static int
+probe_sql(sqlite3 *db, const char *sql)
 {
-	static const char *const communes[] = { "46201", "46063", "46172",
-	    "46217", "46263", "46033", "46069", "82121", "31555", "46103" };
-	static const char *const cats[] = { "parent", "enfant", "jeune",
-	    "ama", "professionnel" };
-	static const char *const partners[] = { "CAF", "MSA", "Mairie" };
-	static const struct { const char *sheet, *activity; } kinds[] = {
-		{ "III.A.17", "chantier" }, { "II.A.9", "atelier" },
-		{ "V.B.42", "atelier" }, { "III.C.25", "reunion" },
-		{ "I.A.2", "evenement" }, { "III.A.19", "sejour" },
-		{ NULL, "accueil" }, { "I.A.1", "communication" },
-	};
-	int	 k = (int)(i % 8), j;
+	char	*msg = NULL;
 
-	memset(id, 0, 16);
-	id[0] = 0x01;
-	id[6] = 0x70;
-	for (j = 0; j < 6; j++)
-		id[15 - j] = (uint8_t)(i >> (8 * j));
-	date_format(19358 + (i * 7919) % (3 * 365), date);	/* 2023-2025 */
-	memset(r, 0, sizeof(*r));
-	r->id = id;
-	r->id_len = 16;
-	*sheet = kinds[k].sheet;
-	r->sheets = sheet;
-	r->nsheets = kinds[k].sheet != NULL;
-	r->activity = kinds[k].activity;
-	r->date = date;
-	r->commune = communes[i % 10];
-	r->structure = k == 6 ? "alsh-montcuq" : "ccqb";
-	for (j = 0; j < 2; j++)
-		g[j] = (struct group){ cats[(i + j) % 5],
-		    communes[(i / 3 + j) % 10], 1 + (i + j) % 12, 1, NULL, 0 };
-	r->groups = g;
-	r->ngroups = 2;
-	*partner = partners[i % 3];
-	r->partners = partner;
-	r->npartners = 1;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	fprintf(stderr, "ctg-probe : %s\n", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return -1;
+}
+
+/* The floor under everything: SQLite alone, as DESIGN.md measures it. */
+static int
+probe_bare(const char *path, long n, long batch)
+{
+	static const char *const names[] = { "III.A.17", "II.A.9", "V.B.42",
+	    "III.C.25", "I.A.2", "III.A.19", "*", "I.A.1" };
+	sqlite3		*db;
+	sqlite3_stmt	*ins, *up;
+	uint8_t		 id[16] = { 0x01, 0x90 }, payload[96];
+	char		 key[64];
+	double		 t0;
+	long		 i;
+	int		 j;
+
+	memset(payload, 'x', sizeof(payload));
+	if (sqlite3_open(path, &db) != SQLITE_OK || probe_sql(db,
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    "PRAGMA cache_size=-65536;"
+	    "CREATE TABLE IF NOT EXISTS rec (id BLOB PRIMARY KEY, day INTEGER,"
+	    " payload BLOB) WITHOUT ROWID;"
+	    "CREATE TABLE IF NOT EXISTS agg (sheet TEXT, month INTEGER, "
+	    "k TEXT, n INTEGER, PRIMARY KEY (sheet, month, k)) WITHOUT ROWID")
+	    == -1 || sqlite3_prepare_v2(db, "INSERT INTO rec VALUES (?1, ?2, "
+	    "?3)", -1, &ins, NULL) != SQLITE_OK || sqlite3_prepare_v2(db,
+	    "INSERT INTO agg VALUES (?1, ?2, ?3, 1) ON CONFLICT DO UPDATE SET "
+	    "n = n + 1", -1, &up, NULL) != SQLITE_OK) {
+		fprintf(stderr, "ctg-probe : %s\n", sqlite3_errmsg(db));
+		return 1;
+	}
+	t0 = now_s();
+	for (i = 0; i < n; i++) {
+		if (i % batch == 0 && probe_sql(db, "BEGIN") == -1)
+			return 1;
+		for (j = 0; j < 8; j++)
+			id[15 - j] = (uint8_t)(i >> (8 * j));
+		sqlite3_bind_blob(ins, 1, id, 16, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 2, (int)(i % 1095));
+		sqlite3_bind_blob(ins, 3, payload, sizeof(payload),
+		    SQLITE_STATIC);
+		snprintf(key, sizeof(key), "atelier\037ccqb\037%ld", i % 97);
+		sqlite3_bind_text(up, 1, names[i % 8], -1, SQLITE_STATIC);
+		sqlite3_bind_int(up, 2, 202301 + (int)(i / 7 % 36));
+		sqlite3_bind_text(up, 3, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE ||
+		    sqlite3_step(up) != SQLITE_DONE) {
+			fprintf(stderr, "ctg-probe : %s\n", sqlite3_errmsg(db));
+			return 1;
+		}
+		sqlite3_reset(ins);
+		sqlite3_reset(up);
+		if ((i % batch == batch - 1 || i == n - 1) &&
+		    probe_sql(db, "COMMIT") == -1)
+			return 1;
+	}
+	printf("bare_rows=%ld batch=%ld rows_per_s=%.0f\n", n, batch,
+	    (double)n / (now_s() - t0));
+	sqlite3_finalize(ins);
+	sqlite3_finalize(up);
+	sqlite3_close(db);
+	return 0;
 }
 
 static int
-probe_ingest(const char *db, long n, int noagg, long batch)
+probe_ingest(const char *db, long n, int noagg, long batch, int days,
+    int normal)
 {
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { 1, cat, noagg, 0 };
+	struct store_options	 so = { !normal, cat, noagg, 0 };
 	struct agg_batch	*b = agg_batch_new();
+	struct arena		 a = { 0 };
 	struct store		*s;
 	struct record		 r;
-	struct group		 g[3];
-	const char		*sheet, *partner;
-	uint8_t			 id[16], d[RECORD_DIGEST_LEN];
-	char			 date[11], err[512];
+	struct gen		 g;
+	uint8_t			 d[RECORD_DIGEST_LEN];
+	char			 err[512];
 	double			 t0;
 	long			 i;
 
-	if ((s = store_open(db, &so, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "ctg-probe : %s\n", err);
+	if (b == NULL || cat == NULL || gen_init(&g, cat, 42, date_today(),
+	    days) == -1 || (s = store_open(db, &so, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "ctg-probe : base %s impossible à préparer\n",
+		    db);
 		return 1;
 	}
 	t0 = now_s();
@@ -102,19 +157,22 @@ probe_ingest(const char *db, long n, int noagg, long batch)
 			agg_batch_clear(b);
 			store_begin(s);
 		}
-		make_record(i, &r, id, &sheet, g, date, &partner);
+		if (gen_record(&g, &r, &a) == -1)
+			return 1;
 		record_digest(&r, d);
 		if (store_put(s, &r, d, 0, b) != ACK_ACCEPTED) {
 			fprintf(stderr, "ctg-probe : %s\n", store_errmsg(s));
 			return 1;
 		}
-		if (i % batch == batch - 1 || i == n - 1) {
-			store_apply(s, b);
-			store_commit(s);
+		arena_free(&a);
+		if ((i % batch == batch - 1 || i == n - 1) &&
+		    (store_apply(s, b) == -1 || store_commit(s) == -1)) {
+			fprintf(stderr, "ctg-probe : %s\n", store_errmsg(s));
+			return 1;
 		}
 	}
-	printf("records=%ld aggregates=%s records_per_s=%.0f\n", n,
-	    noagg ? "off" : "on", (double)n / (now_s() - t0));
+	printf("records=%ld aggregates=%s batch=%ld records_per_s=%.0f\n", n,
+	    noagg ? "off" : "on", batch, (double)n / (now_s() - t0));
 	store_close(s);
 	agg_batch_free(b);
 	return 0;
@@ -128,60 +186,132 @@ dblcmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Times n answers of one sheet's query into t; 0 or -1. */
 static int
-probe_query(const char *db, const char *sheet, const char *from,
-    const char *to, long n)
+probe_sheet(struct query_db *qd, const char *sheet, const char *from,
+    const char *to, long n, double *t)
 {
-	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct query		 q = { "sheet", sheet, from, to };
-	struct query_db		*qd;
-	const char		*error;
-	double			*t = calloc((size_t)n, sizeof(*t)), t0;
-	char			 err[512], *json;
-	long			 i;
+	struct query	 q = { "sheet", sheet, from, to };
+	const char	*error;
+	char		*json;
+	double		 t0;
+	long		 i;
 
-	if (t == NULL || (qd = query_open(db, cat, 5, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "ctg-probe : %s\n", t ? err : "mémoire");
-		return 1;
-	}
 	for (i = 0; i < n; i++) {
 		t0 = now_s();
 		if ((json = query_answer(qd, &q, date_today(), &error)) ==
 		    NULL) {
-			fprintf(stderr, "ctg-probe : %s\n", error);
-			return 1;
+			fprintf(stderr, "ctg-probe : %s : %s\n", sheet, error);
+			return -1;
 		}
 		t[i] = (now_s() - t0) * 1000;
 		free(json);
 	}
 	qsort(t, (size_t)n, sizeof(*t), dblcmp);
-	printf("sheet=%s from=%s to=%s queries=%ld query_p50_ms=%.3f "
-	    "query_p99_ms=%.3f\n", sheet, from, to, n, t[n / 2],
-	    t[(n * 99) / 100]);
+	return 0;
+}
+
+static int
+probe_query(const char *db, const char *sheet, const char *from,
+    const char *to, long n)
+{
+	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
+	struct query_db		*qd;
+	size_t			 k, nsheets = strcmp(sheet, "all") ? 1 :
+				    cat->nsheets;
+	double			*t = calloc(nsheets * (size_t)n, sizeof(*t));
+	double			 worst = 0, p99;
+	const char		*code, *worst_code = sheet;
+	char			 err[512];
+
+	if (t == NULL || (qd = query_open(db, cat, 5, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "ctg-probe : %s\n", t ? err : "mémoire");
+		return 1;
+	}
+	for (k = 0; k < nsheets; k++) {
+		code = nsheets == 1 ? sheet : cat->sheets[k].code;
+		if (probe_sheet(qd, code, from, to, n, t + k * (size_t)n) == -1)
+			return 1;
+		if ((p99 = t[k * (size_t)n + (size_t)(n * 99) / 100]) > worst) {
+			worst = p99;
+			worst_code = code;
+		}
+	}
+	qsort(t, nsheets * (size_t)n, sizeof(*t), dblcmp);
+	n *= (long)nsheets;
+	printf("sheets=%zu from=%s to=%s queries=%ld query_p50_ms=%.3f "
+	    "query_p99_ms=%.3f worst_sheet=%s worst_p99_ms=%.3f\n", nsheets,
+	    from, to, n, t[n / 2], t[(n * 99) / 100], worst_code, worst);
 	query_close(qd);
 	free(t);
+	return 0;
+}
+
+/* N idle connections held for a while, to weigh what each costs ctgd. */
+static int
+probe_idle(const char *server, long n, long seconds)
+{
+	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM }, *res;
+	struct rlimit	 rl;
+	char		 host[256], port[16];
+	int		*fd = calloc((size_t)n, sizeof(*fd));
+	long		 i;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (fd == NULL || addr_split(server, host, sizeof(host), port,
+	    sizeof(port)) == -1 || getaddrinfo(host, port, &hints, &res) != 0) {
+		fprintf(stderr, "ctg-probe : serveur %s introuvable\n", server);
+		return 1;
+	}
+	for (i = 0; i < n; i++)
+		if ((fd[i] = socket(res->ai_family, SOCK_STREAM, 0)) == -1 ||
+		    connect(fd[i], res->ai_addr, res->ai_addrlen) == -1) {
+			fprintf(stderr, "ctg-probe : connexion %ld impossible\n",
+			    i + 1);
+			return 1;
+		}
+	printf("idle_connections=%ld\n", n);
+	fflush(stdout);
+	sleep((unsigned)seconds);
+	for (i = 0; i < n; i++)
+		close(fd[i]);
+	freeaddrinfo(res);
+	free(fd);
 	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	long	 batch = 1000;
-	int	 noagg = 0, i;
+	long	 batch = 1000, days = 1095;
+	int	 noagg = 0, normal = 0, i;
 
-	if (argc >= 4 && strcmp(argv[1], "ingest") == 0) {
-		for (i = 4; i < argc; i++)
-			if (strcmp(argv[i], "--no-aggregates") == 0)
-				noagg = 1;
-			else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
-				batch = atol(argv[++i]);
-			else
-				return usage();
-		return probe_ingest(argv[2], atol(argv[3]), noagg,
-		    batch > 0 ? batch : 1000);
-	}
+	if (argc == 5 && strcmp(argv[1], "idle") == 0)
+		return probe_idle(argv[2], atol(argv[3]), atol(argv[4]));
 	if (argc == 7 && strcmp(argv[1], "query") == 0)
 		return probe_query(argv[2], argv[3], argv[4], argv[5],
 		    atol(argv[6]) > 0 ? atol(argv[6]) : 1);
-	return usage();
+	if (argc < 4 || (strcmp(argv[1], "ingest") && strcmp(argv[1], "bare")))
+		return usage();
+	for (i = 4; i < argc; i++)
+		if (strcmp(argv[i], "--no-aggregates") == 0)
+			noagg = 1;
+		else if (strcmp(argv[i], "--normal") == 0)
+			normal = 1;
+		else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
+			batch = atol(argv[++i]);
+		else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc)
+			days = atol(argv[++i]);
+		else
+			return usage();
+	if (batch <= 0 || atol(argv[3]) <= 0)
+		return usage();
+	if (argv[1][0] == 'b')
+		return probe_bare(argv[2], atol(argv[3]), batch);
+	return probe_ingest(argv[2], atol(argv[3]), noagg, batch, (int)days,
+	    normal);
 }
