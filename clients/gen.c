@@ -97,7 +97,6 @@ gen_groups(struct gen *g, struct record *r, struct arena *a)
 		return -1;
 	memset(gr, 0, r->ngroups * sizeof(*gr));
 	for (i = 0; i < r->ngroups; i++) {
-		gr[i].category = gen_word(g, VOCAB_CATEGORY, 0);
 		gr[i].residence = g->communes[gen_pick(g, g->ncommunes)];
 		gr[i].count = 1 + (int64_t)gen_pick(g, 20);
 		gr[i].has_count = 1;
@@ -117,17 +116,38 @@ gen_groups(struct gen *g, struct record *r, struct arena *a)
 }
 
 /*
- * About one record in eight is regular service with no sheet; one in four
- * of the others also names a second sheet that accepts its activity.
+ * A sheet's profile, fixed by its number as the plan fixes it in life: its
+ * pilot structure (one sheet in three has two), its publics (three
+ * categories) and its venues (four communes).
+ */
+static size_t
+gen_of(const struct cat_sheet *s, size_t salt, size_t n)
+{
+	return ((size_t)s->number * 2654435761u + salt * 40503u) % n;
+}
+
+static const char *
+gen_structure(struct gen *g, const struct cat_sheet *s)
+{
+	size_t	 n = g->cat->nwords[VOCAB_STRUCTURE];
+
+	return g->cat->words[VOCAB_STRUCTURE][gen_of(s,
+	    s->number % 3 == 0 ? gen_pick(g, 2) : 0, n)].keyword;
+}
+
+/*
+ * About one record in eight is regular service with no sheet (it takes a
+ * sheet's profile all the same); one in four of the others also names a
+ * second sheet that accepts its activity.
  */
 int
 gen_record(struct gen *g, struct record *r, struct arena *a)
 {
-	const struct cat_sheet	*s;
+	const struct cat_sheet	*s, *t;
 	const char		**sheets, **partners;
 	uint8_t			*id;
 	char			*date;
-	size_t			 i, n;
+	size_t			 i, n, ncat = g->cat->nwords[VOCAB_CATEGORY];
 
 	memset(r, 0, sizeof(*r));
 	if ((id = arena_alloc(a, RECORD_ID_LEN)) == NULL ||
@@ -144,17 +164,21 @@ gen_record(struct gen *g, struct record *r, struct arena *a)
 	} else {
 		sheets[r->nsheets++] = s->code;
 		r->activity = gen_word(g, VOCAB_ACTIVITY, s->activities);
-		s = g->sheets[gen_pick(g, g->nsheets)];
-		if (gen_pick(g, 4) == 0 && s->code != sheets[0] &&
-		    catalogue_sheet_accepts(s, catalogue_word(g->cat,
+		t = g->sheets[gen_pick(g, g->nsheets)];
+		if (gen_pick(g, 4) == 0 && t != s &&
+		    catalogue_sheet_accepts(t, catalogue_word(g->cat,
 		    VOCAB_ACTIVITY, r->activity)))
-			sheets[r->nsheets++] = s->code;
+			sheets[r->nsheets++] = t->code;
 	}
 	r->sheets = sheets;
+	for (i = 0; i < r->ngroups; i++)
+		r->groups[i].category =
+		    g->cat->words[VOCAB_CATEGORY][gen_of(s, gen_pick(g, 3),
+		    ncat)].keyword;
 	date_format(g->today - (int64_t)gen_pick(g, (size_t)g->days), date);
 	r->date = date;
-	r->commune = g->communes[gen_pick(g, g->ncommunes)];
-	r->structure = gen_word(g, VOCAB_STRUCTURE, 0);
+	r->structure = gen_structure(g, s);
+	r->commune = g->communes[gen_of(s, 7 + gen_pick(g, 4), g->ncommunes)];
 	n = gen_pick(g, 3);
 	for (i = 0; i < n; i++)
 		partners[r->npartners++] = gen_partners[gen_pick(g,

@@ -43,6 +43,11 @@ struct agg_batch {
 
 #define AGG_KEY_MAX	8192	/* bytes of a serialised key */
 
+/*
+ * Table, sheet, period, keys: byte order is then each table's primary-key
+ * order (a NUL ends every field, and periods have a fixed width), so a
+ * sorted batch walks each table's B-tree from left to right.
+ */
 static size_t
 agg_serialise(const struct agg_key *k, char *buf)
 {
@@ -50,11 +55,11 @@ agg_serialise(const struct agg_key *k, char *buf)
 	int	 w;
 
 	buf[n++] = (char)('0' + k->table);
-	w = snprintf(buf + n, 16, "%d", k->period);
-	n += (size_t)w + 1;
 	l = strlen(k->sheet);
 	memcpy(buf + n, k->sheet, l + 1);
 	n += l + 1;
+	w = snprintf(buf + n, 16, "%d", k->period);
+	n += (size_t)w + 1;
 	for (i = 0; i < agg_tables[k->table].nkeys; i++) {
 		l = strnlen(k->k[i], 1024);
 		memcpy(buf + n, k->k[i], l);
@@ -70,9 +75,10 @@ agg_deserialise(const char *s, struct agg_key *k)
 	size_t	 i;
 
 	k->table = (enum agg_table)(s[0] - '0');
-	k->period = atoi(s + 1);
-	s += strlen(s) + 1;
+	s++;
 	k->sheet = s;
+	s += strlen(s) + 1;
+	k->period = atoi(s);
 	s += strlen(s) + 1;
 	for (i = 0; i < agg_tables[k->table].nkeys; i++) {
 		k->k[i] = s;
@@ -204,6 +210,25 @@ agg_batch_get(const struct agg_batch *b, const struct agg_key *k)
 	struct agg_entry	*e = agg_find(b, buf, len, agg_hash(buf, len));
 
 	return e->key == NULL ? 0 : e->sum;
+}
+
+static int
+agg_entry_cmp(const void *x, const void *y, void *slots)
+{
+	const struct agg_entry	*a = (const struct agg_entry *)slots +
+				    *(const size_t *)x;
+	const struct agg_entry	*b = (const struct agg_entry *)slots +
+				    *(const size_t *)y;
+	int			 c = memcmp(a->key, b->key,
+				    a->len < b->len ? a->len : b->len);
+
+	return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+void
+agg_batch_sort(struct agg_batch *b)
+{
+	qsort_r(b->taken, b->used, sizeof(*b->taken), agg_entry_cmp, b->slots);
 }
 
 size_t

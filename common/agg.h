@@ -52,7 +52,12 @@ int			 agg_batch_add(struct agg_batch *, const struct agg_key *,
 /* The sum for a key, 0 when absent. */
 int64_t			 agg_batch_get(const struct agg_batch *,
 			    const struct agg_key *);
-/* Calls fn for every key whose sum is not 0; returns how many. */
+/* Orders the batch by key, as each table's primary key orders its rows. */
+void			 agg_batch_sort(struct agg_batch *);
+/*
+ * Calls fn for every key whose sum is not 0, in the order keys were first
+ * added, or in key order after agg_batch_sort; returns how many.
+ */
 size_t			 agg_batch_each(const struct agg_batch *,
 			    void (*fn)(void *, const struct agg_key *, int64_t),
 			    void *arg);

@@ -83,7 +83,7 @@ int		 store_structure_in(struct store *, const uint8_t *id,
 int		 store_evidence(struct store *, const struct evidence *,
 		    int64_t now_ms);
 /* Writes the batch's deltas into the aggregate tables; 0 or -1. */
-int		 store_apply(struct store *, const struct agg_batch *);
+int		 store_apply(struct store *, struct agg_batch *);
 
 /*
  * Loads revision rev (0: the current one) of a record, its memory in the

@@ -95,10 +95,11 @@ store_apply_one(void *arg, const struct agg_key *k, int64_t delta)
 }
 
 int
-store_apply(struct store *s, const struct agg_batch *b)
+store_apply(struct store *s, struct agg_batch *b)
 {
 	struct store_apply_ctx	 c = { s, 0 };
 
+	agg_batch_sort(b);
 	agg_batch_each(b, store_apply_one, &c);
 	return c.failed ? -1 : 0;
 }
