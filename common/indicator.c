@@ -107,6 +107,30 @@ ind_filter_parse(const struct catalogue *c, const char *text,
 	}
 }
 
+void
+ind_all_masks(const struct catalogue *c, const struct cat_sheet *s,
+    uint64_t *act, uint64_t *str)
+{
+	struct ind_filter	 f;
+	size_t			 i;
+	int			 any_act = 0, any_str = 0;
+
+	*act = *str = 0;
+	for (i = s->first; i < s->first + s->count; i++) {
+		if (strcmp(c->indicators[i].scope, "all") != 0)
+			continue;
+		ind_filter_parse(c, c->indicators[i].filter, &f);
+		any_act |= f.act == 0;
+		any_str |= f.str == 0;
+		*act |= f.act;
+		*str |= f.str;
+	}
+	if (any_act)
+		*act = 0;
+	if (any_str)
+		*str = 0;
+}
+
 static void
 ind_tag_rows(struct ind_ctx *x)
 {

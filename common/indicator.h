@@ -39,6 +39,14 @@ struct ind_input {
 	size_t			 nevidence;
 };
 
+/*
+ * The activities and the structures (vocabulary bit masks, 0 = any) that
+ * the sheet's indicators of scope "all" can select among AGG_ALL rows: the
+ * union of their filters. Reading only those rows gives the same values.
+ */
+void	ind_all_masks(const struct catalogue *, const struct cat_sheet *,
+	    uint64_t *act, uint64_t *str);
+
 /* The four statuses, as the reports print them. */
 #define IND_ATTEINT		"atteint"
 #define IND_EN_BONNE_VOIE	"en bonne voie"

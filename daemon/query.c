@@ -53,7 +53,7 @@ query_open(const char *path, const struct catalogue *cat, int small_cells,
 			o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s",
 			    t->keys[k]);
 		snprintf(sql + o, sizeof(sql) - o, ", n FROM %s WHERE sheet "
-		    "IN (?1, ?2) AND %s BETWEEN ?3 AND ?4", t->name, t->period);
+		    "= ?3 AND %s BETWEEN ?1 AND ?2", t->name, t->period);
 		if (sqlite3_prepare_v3(q->db, sql, -1,
 		    SQLITE_PREPARE_PERSISTENT, &q->rows[i], NULL) != SQLITE_OK)
 			goto fail;
@@ -77,12 +77,15 @@ fail:
 void
 query_close(struct query_db *q)
 {
-	size_t	 i;
+	size_t	 i, k;
 
 	if (q == NULL)
 		return;
-	for (i = 0; i < AGG__TABLES; i++)
+	for (i = 0; i < AGG__TABLES; i++) {
 		sqlite3_finalize(q->rows[i]);
+		for (k = 0; k < 64; k++)
+			sqlite3_finalize(q->all[k][i]);
+	}
 	sqlite3_finalize(q->evidence);
 	sqlite3_finalize(q->revisions);
 	store_close(q->store);
@@ -98,21 +101,75 @@ query_col(struct arena *a, sqlite3_stmt *st, int i)
 	return t == NULL ? NULL : arena_strdup(a, (const char *)t);
 }
 
-/* Appends the rows of one table; 0 or -1. */
-static int
-query_rows(struct query_db *q, enum agg_table t, const char *sheet,
-    int all, int lo, int hi, struct arena *a, struct ind_row **v,
-    size_t *n, size_t *cap)
+/* " AND column IN ('a', 'b')" for a vocabulary mask; nothing for 0. */
+static size_t
+query_in(const struct catalogue *c, enum cat_vocab v, const char *column,
+    uint64_t mask, char *sql, size_t len)
 {
-	sqlite3_stmt	*st = q->rows[t];
+	size_t	 o = 0, i;
+
+	if (mask == 0)
+		return 0;
+	o += (size_t)snprintf(sql + o, len - o, " AND %s IN (", column);
+	for (i = 0; i < c->nwords[v] && i < 64; i++)
+		if (mask >> i & 1) {
+			sqlite3_snprintf((int)(len - o), sql + o, "%s%Q",
+			    sql[o - 1] == '(' ? "" : ", ",
+			    c->words[v][i].keyword);
+			o += strlen(sql + o);
+		}
+	return o + (size_t)snprintf(sql + o, len - o, ")");
+}
+
+/*
+ * The statement that reads, for a sheet, the AGG_ALL rows of one table its
+ * indicators of scope "all" can select (ind_all_masks): prepared on first
+ * use, kept.
+ */
+static sqlite3_stmt *
+query_all_stmt(struct query_db *q, const struct cat_sheet *s, enum agg_table t)
+{
+	const struct agg_table_spec	*ts = &agg_tables[t];
+	sqlite3_stmt			**st = &q->all[(s->number - 1) % 64][t];
+	uint64_t			 act, str;
+	char				 sql[2048];
+	size_t				 o, k;
+
+	if (*st != NULL)
+		return *st;
+	ind_all_masks(q->cat, s, &act, &str);
+	o = (size_t)snprintf(sql, sizeof(sql), "SELECT 1, %s", ts->period);
+	for (k = 0; k < ts->nkeys; k++)
+		o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s",
+		    ts->keys[k]);
+	o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", n FROM %s WHERE "
+	    "sheet = '%s' AND %s BETWEEN ?1 AND ?2", ts->name, AGG_ALL,
+	    ts->period);
+	o += query_in(q->cat, VOCAB_ACTIVITY, "activity", act, sql + o,
+	    sizeof(sql) - o);
+	query_in(q->cat, VOCAB_STRUCTURE, "structure", str, sql + o,
+	    sizeof(sql) - o);
+	if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+	    NULL) != SQLITE_OK)
+		*st = NULL;
+	return *st;
+}
+
+/* Appends the rows a statement reads between lo and hi; 0 or -1. */
+static int
+query_rows(sqlite3_stmt *st, enum agg_table t, const char *sheet, int lo,
+    int hi, struct arena *a, struct ind_row **v, size_t *n, size_t *cap)
+{
 	struct ind_row	*r, *nv;
 	size_t		 k;
 	int		 rc;
 
-	sqlite3_bind_text(st, 1, sheet, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, all ? AGG_ALL : sheet, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, lo);
-	sqlite3_bind_int(st, 4, hi);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, lo);
+	sqlite3_bind_int(st, 2, hi);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_text(st, 3, sheet, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == *cap) {
 			*cap = *cap ? *cap * 2 : 1024;
@@ -251,14 +308,15 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 		return NULL;
 	query_needs(q->cat, in.sheet, &all, &days);
 	for (t = 0; t < AGG__TABLES && ok; t++) {
-		if (t == AGG_DAYS)
-			ok = !days || query_rows(q, AGG_DAYS, in.sheet->code,
-			    all, in.from * 100, in.to * 100 + 99, &a, &rows,
-			    &n, &cap) == 0;
-		else
-			ok = query_rows(q, (enum agg_table)t, in.sheet->code,
-			    all, in.from - 100, in.to, &a, &rows, &n,
-			    &cap) == 0;
+		int lo = t == AGG_DAYS ? in.from * 100 : in.from - 100;
+		int hi = t == AGG_DAYS ? in.to * 100 + 99 : in.to;
+
+		if (t == AGG_DAYS && !days)
+			continue;
+		ok = query_rows(q->rows[t], (enum agg_table)t, in.sheet->code,
+		    lo, hi, &a, &rows, &n, &cap) == 0 && (!all ||
+		    query_rows(query_all_stmt(q, in.sheet, (enum agg_table)t),
+		    (enum agg_table)t, NULL, lo, hi, &a, &rows, &n, &cap) == 0);
 	}
 	if (ok)
 		ok = query_evidence(q, in.sheet->code, in.to, &a, &ev,

@@ -19,7 +19,9 @@
 struct query_db {
 	sqlite3			*db;
 	const struct catalogue	*cat;
-	sqlite3_stmt		*rows[AGG__TABLES];
+	sqlite3_stmt		*rows[AGG__TABLES];	/* a sheet's own */
+	sqlite3_stmt		*all[64][AGG__TABLES];	/* AGG_ALL's, by
+							   sheet, on demand */
 	sqlite3_stmt		*evidence;
 	sqlite3_stmt		*revisions;
 	char			 error[512];
