@@ -153,7 +153,14 @@ store_open(const char *path, const struct store_options *o, char *err,
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = %s;"
 	    "PRAGMA cache_size = -65536;"	/* KiB: 64 MB */
-	    "PRAGMA busy_timeout = 5000;",	/* ms */
+	    "PRAGMA busy_timeout = 5000;"	/* ms */
+	    /*
+	     * Checkpoint every 64 MB of WAL rather than SQLite's 4 MB: the
+	     * aggregate pages each commit rewrites are then copied into the
+	     * database once per checkpoint, not once per few commits (ingest
+	     * +30% under load, bench/run); recovery reads at most that.
+	     */
+	    "PRAGMA wal_autocheckpoint = 16384;",	/* pages of 4 KB */
 	    o->synchronous_full ? "FULL" : "NORMAL");
 	if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s n'est pas une base utilisable : %s",
