@@ -90,6 +90,27 @@ test_clients_over_tls(void **state)
 	file_expect(c->out, "\"records\":1");
 }
 
+/* ctg-load hands its verified TLS sessions to the event loop. */
+static void
+test_load_over_tls(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*load[] = { "--server", c->d.server, "--connections",
+			    "3", "--seconds", "1", "--batch", "3", NULL };
+	char		 line[512], *text, *p;
+	long long	 acked = 0;
+
+	assert_int_equal(tool_run(c->out, "ctg-load", load), 0);
+	file_last_line(c->out, line, sizeof(line));
+	assert_non_null(strstr(line, " errors=0"));
+	text = file_read(c->out);
+	if ((p = strstr(text, " acked=")) != NULL)
+		sscanf(p, " acked=%lld", &acked);
+	free(text);
+	assert_true(acked > 0);
+	assert_true(db_int(c->d.db, "SELECT count(*) FROM record") >= acked);
+}
+
 static void
 test_untrusted_refused(void **state)
 {
@@ -147,6 +168,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clients_over_tls),
+		cmocka_unit_test(test_load_over_tls),
 		cmocka_unit_test(test_untrusted_refused),
 		cmocka_unit_test(test_http_over_tls),
 	};
