@@ -107,28 +107,73 @@ ind_filter_parse(const struct catalogue *c, const char *text,
 	}
 }
 
+/* The table a measure reads (a trend: its basis's); -1 for none. */
+static int
+ind_table(const struct cat_indicator *d)
+{
+	static const struct {
+		const char	*measure;
+		enum agg_table	 table;
+	} reads[] = {
+		{ "records", AGG_RECORDS }, { "by_activity", AGG_RECORDS },
+		{ "venues", AGG_RECORDS }, { "coverage", AGG_RECORDS },
+		{ "participants", AGG_GROUPS }, { "by_category", AGG_GROUPS },
+		{ "by_residence", AGG_GROUPS },
+		{ "distinct_persons", AGG_PERSONS },
+		{ "partners", AGG_PARTNERS }, { "cadence", AGG_DAYS },
+	};
+	const char	*m = strcmp(d->measure, "trend") == 0 ? d->basis :
+			    d->measure;
+	size_t		 i;
+
+	if (strcmp(d->measure, "trend") == 0 &&
+	    strcmp(m, "participants") != 0 && strcmp(m, "distinct_persons"))
+		return AGG_RECORDS;	/* ind_basis: records otherwise */
+	for (i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+		if (strcmp(m, reads[i].measure) == 0)
+			return (int)reads[i].table;
+	return -1;
+}
+
 void
-ind_all_masks(const struct catalogue *c, const struct cat_sheet *s,
-    uint64_t *act, uint64_t *str)
+ind_plan(const struct catalogue *c, const struct cat_sheet *s,
+    struct ind_need plan[AGG__TABLES][2])
 {
 	struct ind_filter	 f;
+	struct ind_need		*n;
+	uint64_t		 any[AGG__TABLES] = { 0 };	/* bits: act, str, cat */
 	size_t			 i;
-	int			 any_act = 0, any_str = 0;
+	int			 t, all;
 
-	*act = *str = 0;
+	memset(plan, 0, sizeof(struct ind_need) * AGG__TABLES * 2);
+	/* The sheet's base measures. */
+	plan[AGG_RECORDS][0].need = plan[AGG_GROUPS][0].need = 1;
+	plan[AGG_PARTNERS][0].need = plan[AGG_PERSONS][0].need = 1;
 	for (i = s->first; i < s->first + s->count; i++) {
-		if (strcmp(c->indicators[i].scope, "all") != 0)
+		const struct cat_indicator *d = &c->indicators[i];
+
+		if ((t = ind_table(d)) == -1)
 			continue;
-		ind_filter_parse(c, c->indicators[i].filter, &f);
-		any_act |= f.act == 0;
-		any_str |= f.str == 0;
-		*act |= f.act;
-		*str |= f.str;
+		all = strcmp(d->scope, "all") == 0;
+		n = &plan[t][all];
+		n->need = 1;
+		if (strcmp(d->measure, "trend") == 0)
+			n->lo = -100;
+		if (!all)
+			continue;
+		ind_filter_parse(c, d->filter, &f);
+		any[t] |= (f.act == 0) | (f.str == 0) << 1 | (f.cat == 0) << 2;
+		n->act |= f.act;
+		n->str |= f.str;
+		n->cat |= f.cat;
 	}
-	if (any_act)
-		*act = 0;
-	if (any_str)
-		*str = 0;
+	for (t = 0; t < AGG__TABLES; t++) {
+		n = &plan[t][1];
+		n->act = any[t] & 1 ? 0 : n->act;
+		n->str = any[t] & 2 ? 0 : n->str;
+		/* ind_match: a category filter does not narrow partners. */
+		n->cat = any[t] & 4 || t == AGG_PARTNERS ? 0 : n->cat;
+	}
 }
 
 static void

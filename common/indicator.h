@@ -40,12 +40,20 @@ struct ind_input {
 };
 
 /*
- * The activities and the structures (vocabulary bit masks, 0 = any) that
- * the sheet's indicators of scope "all" can select among AGG_ALL rows: the
- * union of their filters. Reading only those rows gives the same values.
+ * What evaluating a sheet reads, by table and scope ([t][0]: the sheet's
+ * own rows, [t][1]: AGG_ALL's): whether at all, from which month (the
+ * window's first, or a year before it for trends), and for AGG_ALL rows
+ * the vocabulary masks (0 = any) that the union of the filters of the
+ * indicators reading them allows. Rows outside the plan change no value.
  */
-void	ind_all_masks(const struct catalogue *, const struct cat_sheet *,
-	    uint64_t *act, uint64_t *str);
+struct ind_need {
+	int		 need;
+	int		 lo;		/* 0, or -100: from a year before */
+	uint64_t	 act, str, cat;
+};
+
+void	ind_plan(const struct catalogue *, const struct cat_sheet *,
+	    struct ind_need plan[AGG__TABLES][2]);
 
 /* The four statuses, as the reports print them. */
 #define IND_ATTEINT		"atteint"

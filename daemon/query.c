@@ -121,23 +121,43 @@ query_in(const struct catalogue *c, enum cat_vocab v, const char *column,
 	return o + (size_t)snprintf(sql + o, len - o, ")");
 }
 
+/* " AND (instr(...) OR ...)": a categories list holding any of a mask's. */
+static size_t
+query_any_category(const struct catalogue *c, uint64_t mask, char *sql,
+    size_t len)
+{
+	char	 word[128];
+	size_t	 o = 0, i;
+
+	if (mask == 0)
+		return 0;
+	o += (size_t)snprintf(sql, len, " AND (0");
+	for (i = 0; i < c->nwords[VOCAB_CATEGORY] && i < 64; i++)
+		if (mask >> i & 1) {
+			snprintf(word, sizeof(word), ",%s,",
+			    c->words[VOCAB_CATEGORY][i].keyword);
+			sqlite3_snprintf((int)(len - o), sql + o, " OR instr(',' "
+			    "|| categories || ',', %Q)", word);
+			o += strlen(sql + o);
+		}
+	return o + (size_t)snprintf(sql + o, len - o, ")");
+}
+
 /*
- * The statement that reads, for a sheet, the AGG_ALL rows of one table its
- * indicators of scope "all" can select (ind_all_masks): prepared on first
- * use, kept.
+ * The statement that reads, for a sheet, the AGG_ALL rows of one table
+ * that its plan (ind_plan) selects: prepared on first use, kept.
  */
 static sqlite3_stmt *
-query_all_stmt(struct query_db *q, const struct cat_sheet *s, enum agg_table t)
+query_all_stmt(struct query_db *q, const struct cat_sheet *s,
+    enum agg_table t, const struct ind_need *need)
 {
 	const struct agg_table_spec	*ts = &agg_tables[t];
 	sqlite3_stmt			**st = &q->all[(s->number - 1) % 64][t];
-	uint64_t			 act, str;
-	char				 sql[2048];
+	char				 sql[4096];
 	size_t				 o, k;
 
 	if (*st != NULL)
 		return *st;
-	ind_all_masks(q->cat, s, &act, &str);
 	o = (size_t)snprintf(sql, sizeof(sql), "SELECT 1, %s", ts->period);
 	for (k = 0; k < ts->nkeys; k++)
 		o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s",
@@ -145,10 +165,16 @@ query_all_stmt(struct query_db *q, const struct cat_sheet *s, enum agg_table t)
 	o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", n FROM %s WHERE "
 	    "sheet = '%s' AND %s BETWEEN ?1 AND ?2", ts->name, AGG_ALL,
 	    ts->period);
-	o += query_in(q->cat, VOCAB_ACTIVITY, "activity", act, sql + o,
+	o += query_in(q->cat, VOCAB_ACTIVITY, "activity", need->act, sql + o,
 	    sizeof(sql) - o);
-	query_in(q->cat, VOCAB_STRUCTURE, "structure", str, sql + o,
-	    sizeof(sql) - o);
+	o += query_in(q->cat, VOCAB_STRUCTURE, "structure", need->str,
+	    sql + o, sizeof(sql) - o);
+	if (t == AGG_GROUPS || t == AGG_PERSONS)
+		query_in(q->cat, VOCAB_CATEGORY, "category", need->cat,
+		    sql + o, sizeof(sql) - o);
+	else if (t == AGG_RECORDS || t == AGG_DAYS)
+		query_any_category(q->cat, need->cat, sql + o,
+		    sizeof(sql) - o);
 	if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
 	    NULL) != SQLITE_OK)
 		*st = NULL;
@@ -219,20 +245,6 @@ query_evidence(struct query_db *q, const char *sheet, int to,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* What a sheet needs beyond its own rows: AGG_ALL rows, days. */
-static void
-query_needs(const struct catalogue *c, const struct cat_sheet *s, int *all,
-    int *days)
-{
-	size_t	 i;
-
-	*all = *days = 0;
-	for (i = s->first; i < s->first + s->count; i++) {
-		*all |= strcmp(c->indicators[i].scope, "all") == 0;
-		*days |= strcmp(c->indicators[i].measure, "cadence") == 0;
-	}
-}
-
 /* Sets the French error and returns NULL, for any pointer type. */
 void *
 query_fail(struct query_db *q, const char **error, const char *fmt,
@@ -298,7 +310,8 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 	struct ind_evidence	*ev = NULL;
 	struct arena		 a = { 0 };
 	size_t			 n = 0, cap = 0, nev = 0;
-	int			 all, days, ok = 1, t;
+	struct ind_need		 plan[AGG__TABLES][2];
+	int			 all, ok = 1, t;
 	json_object		*json = NULL;
 
 	if ((in.sheet = catalogue_sheet(q->cat, qu->key)) == NULL)
@@ -306,17 +319,23 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 		    "code comme III.A.17 ou un numéro de 1 à 46", qu->key);
 	if (query_window(q, qu, today, &in.from, &in.to, error) == -1)
 		return NULL;
-	query_needs(q->cat, in.sheet, &all, &days);
+	ind_plan(q->cat, in.sheet, plan);
 	for (t = 0; t < AGG__TABLES && ok; t++) {
-		int lo = t == AGG_DAYS ? in.from * 100 : in.from - 100;
-		int hi = t == AGG_DAYS ? in.to * 100 + 99 : in.to;
+		for (all = 0; all < 2 && ok; all++) {
+			const struct ind_need *need = &plan[t][all];
+			int lo = in.from + need->lo, hi = in.to;
 
-		if (t == AGG_DAYS && !days)
-			continue;
-		ok = query_rows(q->rows[t], (enum agg_table)t, in.sheet->code,
-		    lo, hi, &a, &rows, &n, &cap) == 0 && (!all ||
-		    query_rows(query_all_stmt(q, in.sheet, (enum agg_table)t),
-		    (enum agg_table)t, NULL, lo, hi, &a, &rows, &n, &cap) == 0);
+			if (!need->need)
+				continue;
+			if (t == AGG_DAYS) {
+				lo *= 100;
+				hi = hi * 100 + 99;
+			}
+			ok = query_rows(all ? query_all_stmt(q, in.sheet,
+			    (enum agg_table)t, need) : q->rows[t],
+			    (enum agg_table)t, in.sheet->code, lo, hi, &a,
+			    &rows, &n, &cap) == 0;
+		}
 	}
 	if (ok)
 		ok = query_evidence(q, in.sheet->code, in.to, &a, &ev,
