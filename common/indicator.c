@@ -26,6 +26,8 @@ struct ind_tag {
 struct ind_ctx {
 	const struct ind_input	*in;
 	struct ind_tag		*tags;
+	size_t			 lo[AGG__TABLES][2];	/* where each table's */
+	size_t			 hi[AGG__TABLES][2];	/* rows lie, by scope */
 	int64_t			 first_day, last_day;	/* the window's */
 	double			 elapsed;	/* of the window, 0..1 */
 };
@@ -176,41 +178,71 @@ ind_plan(const struct catalogue *c, const struct cat_sheet *s,
 	}
 }
 
+/*
+ * The last value looked up and its answer: rows come in key order, so a
+ * row mostly repeats the words of the row before it.
+ */
+struct ind_memo {
+	const char	*s;
+	uint64_t	 v;
+};
+
+static uint64_t
+ind_categories(const struct catalogue *c, const char *cats)
+{
+	char		 buf[1024], *w, *save;
+	uint64_t	 m = 0;
+
+	snprintf(buf, sizeof(buf), "%s", cats);
+	for (w = strtok_r(buf, ",", &save); w != NULL;
+	    w = strtok_r(NULL, ",", &save))
+		m |= ind_bit(catalogue_word(c, VOCAB_CATEGORY, w));
+	return m;
+}
+
+/* A word's index (cats 0) or a categories list's mask (cats 1), memoised. */
+static uint64_t
+ind_lookup(const struct catalogue *c, enum cat_vocab v, int cats,
+    const char *s, struct ind_memo *m)
+{
+	if (m->s != s && (m->s == NULL || strcmp(m->s, s) != 0)) {
+		m->s = s;
+		m->v = cats ? ind_categories(c, s) :
+		    (uint64_t)(int64_t)catalogue_word(c, v, s);
+	}
+	return m->v;
+}
+
+/*
+ * Tags every row, and notes where each table's rows lie by scope (a first
+ * and a last index: every walk is then over its table's rows alone, which
+ * the read side appends table by table).
+ */
 static void
 ind_tag_rows(struct ind_ctx *x)
 {
 	const struct catalogue	*c = x->in->cat;
+	struct ind_memo		 memo[4] = { { 0 } };
 	size_t			 i;
-	char			 buf[1024], *w, *save;
 
+	for (i = 0; i < AGG__TABLES * 2; i++)
+		x->lo[i / 2][i % 2] = SIZE_MAX;
 	for (i = 0; i < x->in->nrows; i++) {
 		const struct ind_row	*r = &x->in->rows[i];
 		struct ind_tag		*t = &x->tags[i];
-		const char		*cats = NULL;
+		size_t			*lo = &x->lo[r->table][r->all != 0];
 
-		t->act = catalogue_word(c, VOCAB_ACTIVITY, r->k[0]);
-		t->str = catalogue_word(c, VOCAB_STRUCTURE, r->k[1]);
-		switch (r->table) {
-		case AGG_RECORDS:
-			cats = r->k[3];
-			break;
-		case AGG_DAYS:
-			cats = r->k[2];
-			break;
-		case AGG_GROUPS:
-		case AGG_PERSONS:
-			t->cats = ind_bit(catalogue_word(c, VOCAB_CATEGORY,
-			    r->k[2]));
-			break;
-		default:
-			break;
-		}
-		if (cats == NULL)
-			continue;
-		snprintf(buf, sizeof(buf), "%s", cats);
-		for (w = strtok_r(buf, ",", &save); w != NULL;
-		    w = strtok_r(NULL, ",", &save))
-			t->cats |= ind_bit(catalogue_word(c, VOCAB_CATEGORY, w));
+		*lo = *lo < i ? *lo : i;
+		x->hi[r->table][r->all != 0] = i + 1;
+		t->act = (int)ind_lookup(c, VOCAB_ACTIVITY, 0, r->k[0], &memo[0]);
+		t->str = (int)ind_lookup(c, VOCAB_STRUCTURE, 0, r->k[1],
+		    &memo[1]);
+		if (r->table == AGG_GROUPS || r->table == AGG_PERSONS)
+			t->cats = ind_bit((int)ind_lookup(c, VOCAB_CATEGORY, 0,
+			    r->k[2], &memo[2]));
+		else if (r->table == AGG_RECORDS || r->table == AGG_DAYS)
+			t->cats = ind_lookup(c, VOCAB_CATEGORY, 1, r->k[
+			    r->table == AGG_RECORDS ? 3 : 2], &memo[3]);
 	}
 }
 
@@ -252,7 +284,7 @@ ind_sum(const struct ind_ctx *x, enum agg_table table, int all,
 	int64_t	 n = 0;
 	size_t	 i;
 
-	for (i = 0; i < x->in->nrows; i++)
+	for (i = x->lo[table][all]; i < x->hi[table][all]; i++)
 		if (ind_match(x, i, table, all, f, shift))
 			n += x->in->rows[i].n;
 	return n;
@@ -281,7 +313,7 @@ ind_breakdown(const struct ind_ctx *x, enum agg_table table, int key,
 
 	if (p == NULL)
 		return o;
-	for (i = 0; i < x->in->nrows; i++) {
+	for (i = x->lo[table][all]; i < x->hi[table][all]; i++) {
 		const struct ind_row *r = &x->in->rows[i];
 
 		if (!ind_match(x, i, table, all, f, 0))
@@ -318,7 +350,7 @@ ind_distinct(const struct ind_ctx *x, enum agg_table table, int key,
 
 	if (v == NULL)
 		return a;
-	for (i = 0; i < x->in->nrows; i++)
+	for (i = x->lo[table][all]; i < x->hi[table][all]; i++)
 		if (ind_match(x, i, table, all, f, shift) &&
 		    x->in->rows[i].n > 0)
 			v[n++] = x->in->rows[i].k[key];
@@ -356,7 +388,7 @@ ind_by_month(const struct ind_ctx *x)
 		count++;
 	if ((n = calloc((size_t)count + 1, sizeof(*n))) == NULL)
 		return o;
-	for (i = 0; i < x->in->nrows; i++) {
+	for (i = x->lo[AGG_RECORDS][0]; i < x->hi[AGG_RECORDS][0]; i++) {
 		const struct ind_row *r = &x->in->rows[i];
 
 		if (!ind_match(x, i, AGG_RECORDS, 0, NULL, 0))
@@ -449,7 +481,8 @@ ind_cadence(const struct ind_ctx *x, int all, const struct ind_filter *f,
 	char		 s[11];
 
 	gaps = json_object_new_array();
-	for (i = 0; d != NULL && i < x->in->nrows; i++)
+	for (i = x->lo[AGG_DAYS][all]; d != NULL && i < x->hi[AGG_DAYS][all];
+	    i++)
 		if (ind_match(x, i, AGG_DAYS, all, f, 0) &&
 		    x->in->rows[i].n > 0)
 			d[n++] = x->in->rows[i].period;
