@@ -1,9 +1,10 @@
 /*
  * ctg-load — load generator for ctgd: many connections, each keeping a
  * window of submit requests in flight, of realistic generated records
- * (gen.h). Flat out, or at a fixed rate of records per second. Measures the time from sending a request (in fixed-rate mode:
- * from when it was due, so that a stalled server shows in the latency) to
- * its acknowledgement, and counts every record not accepted as an error.
+ * (gen.h). Flat out, or at a fixed rate of records per second. Measures
+ * the time from sending a request (in fixed-rate mode: from when it was
+ * due, so that a stalled server shows in the latency) to its
+ * acknowledgement, and counts every record not accepted as an error.
  *
  * One event loop over nonblocking sockets; connections are opened by the
  * clients' own connect (token, TLS), then driven by bufferevents.
@@ -433,6 +434,7 @@ usage(FILE *f, int rc)
 "Envoie à ctgd des enregistrements réalistes générés (les 46 fiches, les\n"
 "communes de la CC et d'ailleurs, des groupes de participants, des ids\n"
 "UUIDv7) et mesure le débit accusé et la latence des accusés de réception.\n"
+"  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou 127.0.0.1:7411)\n"
 "  --connections N      connexions simultanées (défaut : 1)\n"
 "  --seconds S          durée de l'envoi (défaut : 10)\n"
 "  --rate R             enregistrements par seconde, en tout ; 0 = au plus\n"
