@@ -205,6 +205,8 @@ static uint64_t
 ind_lookup(const struct catalogue *c, enum cat_vocab v, int cats,
     const char *s, struct ind_memo *m)
 {
+	if (s == NULL)
+		return cats ? 0 : (uint64_t)(int64_t)-1;	/* no word */
 	if (m->s != s && (m->s == NULL || strcmp(m->s, s) != 0)) {
 		m->s = s;
 		m->v = cats ? ind_categories(c, s) :

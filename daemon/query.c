@@ -87,7 +87,7 @@ query_close(struct query_db *q)
 		return;
 	for (i = 0; i < AGG__TABLES; i++) {
 		sqlite3_finalize(q->rows[i]);
-		for (k = 0; k < 64; k++)
+		for (k = 0; k < QUERY_SHEETS_MAX; k++)
 			sqlite3_finalize(q->all[k][i]);
 	}
 	sqlite3_finalize(q->evidence);
@@ -156,11 +156,13 @@ query_all_stmt(struct query_db *q, const struct cat_sheet *s,
     enum agg_table t, const struct ind_need *need)
 {
 	const struct agg_table_spec	*ts = &agg_tables[t];
-	sqlite3_stmt			**st = &q->all[(s->number - 1) % 64][t];
+	sqlite3_stmt			**st;
 	char				 sql[4096];
 	size_t				 o, k;
 
-	if (*st != NULL)
+	if (s->number < 1 || s->number > QUERY_SHEETS_MAX)
+		return NULL;	/* a catalogue larger than the cache */
+	if (*(st = &q->all[s->number - 1][t]) != NULL)
 		return *st;
 	o = (size_t)snprintf(sql, sizeof(sql), "SELECT 1, %s", ts->period);
 	for (k = 0; k < ts->nkeys; k++)

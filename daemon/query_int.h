@@ -16,12 +16,15 @@
 #define QUERY_MAX_DIFFS		1000	/* differences listed by verify */
 #define QUERY_MAX_RECORDS	1000	/* records listed by a drill-down */
 
+#define QUERY_SHEETS_MAX	64
+
 struct query_db {
 	sqlite3			*db;
 	const struct catalogue	*cat;
 	sqlite3_stmt		*rows[AGG__TABLES];	/* a sheet's own */
-	sqlite3_stmt		*all[64][AGG__TABLES];	/* AGG_ALL's, by
-							   sheet, on demand */
+	sqlite3_stmt		*all[QUERY_SHEETS_MAX][AGG__TABLES];
+						/* AGG_ALL's, by sheet number,
+						   prepared on demand */
 	sqlite3_stmt		*evidence;
 	sqlite3_stmt		*revisions;
 	char			 error[512];
