@@ -21,26 +21,17 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "addr.h"
 #include "catalogue.h"
+#include "client.h"
 #include "gen.h"
 #include "query.h"
 #include "record.h"
 #include "store.h"
-
-static double
-now_s(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 usage(void)
@@ -95,7 +86,7 @@ probe_bare(const char *path, long n, long batch)
 		fprintf(stderr, "ctg-probe : %s\n", sqlite3_errmsg(db));
 		return 1;
 	}
-	t0 = now_s();
+	t0 = client_clock();
 	for (i = 0; i < n; i++) {
 		if (i % batch == 0 && probe_sql(db, "BEGIN") == -1)
 			return 1;
@@ -121,7 +112,7 @@ probe_bare(const char *path, long n, long batch)
 			return 1;
 	}
 	printf("bare_rows=%ld batch=%ld rows_per_s=%.0f\n", n, batch,
-	    (double)n / (now_s() - t0));
+	    (double)n / (client_clock() - t0));
 	sqlite3_finalize(ins);
 	sqlite3_finalize(up);
 	sqlite3_close(db);
@@ -144,14 +135,14 @@ probe_ingest(const char *db, long n, int noagg, long batch, int days,
 	double			 t0;
 	long			 i;
 
+	snprintf(err, sizeof(err), "catalogue intégré illisible");
 	if (b == NULL || cat == NULL || gen_init(&g, cat, 42, date_today(),
 	    days) == -1 || (s = store_open(db, &so, err, sizeof(err))) ==
 	    NULL) {
-		fprintf(stderr, "ctg-probe : base %s impossible à préparer\n",
-		    db);
+		fprintf(stderr, "ctg-probe : %s\n", err);
 		return 1;
 	}
-	t0 = now_s();
+	t0 = client_clock();
 	for (i = 0; i < n; i++) {
 		if (i % batch == 0) {
 			agg_batch_clear(b);
@@ -172,7 +163,7 @@ probe_ingest(const char *db, long n, int noagg, long batch, int days,
 		}
 	}
 	printf("records=%ld aggregates=%s batch=%ld records_per_s=%.0f\n", n,
-	    noagg ? "off" : "on", batch, (double)n / (now_s() - t0));
+	    noagg ? "off" : "on", batch, (double)n / (client_clock() - t0));
 	store_close(s);
 	agg_batch_free(b);
 	return 0;
@@ -198,13 +189,13 @@ probe_sheet(struct query_db *qd, const char *sheet, const char *from,
 	long		 i;
 
 	for (i = 0; i < n; i++) {
-		t0 = now_s();
+		t0 = client_clock();
 		if ((json = query_answer(qd, &q, date_today(), &error)) ==
 		    NULL) {
 			fprintf(stderr, "ctg-probe : %s : %s\n", sheet, error);
 			return -1;
 		}
-		t[i] = (now_s() - t0) * 1000;
+		t[i] = (client_clock() - t0) * 1000;
 		free(json);
 	}
 	qsort(t, (size_t)n, sizeof(*t), dblcmp);

@@ -55,5 +55,7 @@ int		 client_send(struct client *, struct request *,
 int		 client_recv(struct client *, struct reply *,
 		    char *err, size_t errlen);
 void		 client_close(struct client *);
+/* Seconds on a monotonic clock, for the tools that time what they do. */
+double		 client_clock(void);
 
 #endif

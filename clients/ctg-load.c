@@ -72,15 +72,6 @@ struct load {
 	char			 errbuf[512];
 };
 
-static double
-now_s(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 load_fail(struct load *l, const char *why)
 {
@@ -118,7 +109,7 @@ load_send(struct load_conn *c, double due)
 	if ((frame = wire_encode_request(&req, &len)) == NULL)
 		goto out;
 	s = &c->sent[req.seq % LOAD_WINDOW_MAX];
-	s->at = due > 0 ? due : now_s();
+	s->at = due > 0 ? due : client_clock();
 	s->nrecords = (uint32_t)l->batch;
 	rc = bufferevent_write(c->bev, frame, len);
 	free(frame);
@@ -134,7 +125,7 @@ out:
 static int
 load_sending(const struct load *l)
 {
-	return l->tend == 0 || now_s() < l->tend;
+	return l->tend == 0 || client_clock() < l->tend;
 }
 
 static void
@@ -165,6 +156,18 @@ load_sample(struct load *l, double latency, uint32_t nrecords)
 	    latency < 0 ? 0 : (uint32_t)(latency * 1e6), nrecords };
 }
 
+/* Frees the bufferevent, and with it the socket and the TLS session. */
+static void
+load_release(struct load_conn *c)
+{
+	if (c->bev == NULL)
+		return;
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	c->cl.ssl = NULL;
+	c->cl.fd = -1;
+}
+
 static void
 load_done_conn(struct load_conn *c)
 {
@@ -173,10 +176,7 @@ load_done_conn(struct load_conn *c)
 	if (c->dead)
 		return;
 	c->dead = 1;
-	bufferevent_free(c->bev);
-	c->bev = NULL;
-	c->cl.ssl = NULL;	/* the bufferevent freed it */
-	c->cl.fd = -1;
+	load_release(c);
 	if (--l->open == 0)
 		event_base_loopexit(l->base, NULL);
 }
@@ -187,7 +187,7 @@ load_reply(struct load_conn *c, const struct reply *rep)
 {
 	struct load		*l = c->l;
 	struct load_sent	*s = &c->sent[rep->seq % LOAD_WINDOW_MAX];
-	double			 t = now_s();
+	double			 t = client_clock();
 	size_t			 i;
 
 	if (rep->seq == 0 || rep->seq > c->seq || c->inflight == 0) {
@@ -281,7 +281,7 @@ load_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct load	*l = arg;
 	struct load_conn *c = NULL;
-	double		 t = now_s(), due;
+	double		 t = client_clock(), due;
 	int		 i, tried;
 
 	(void)fd;
@@ -350,7 +350,7 @@ static void
 load_report(struct load *l)
 {
 	uint64_t	 total = 0;
-	double		 elapsed = (l->tlast > l->t0 ? l->tlast : now_s()) - l->t0;
+	double		 elapsed = (l->tlast > l->t0 ? l->tlast : client_clock()) - l->t0;
 	size_t		 i;
 
 	qsort(l->samples, l->nsamples, sizeof(*l->samples), percentile_cmp);
@@ -379,6 +379,8 @@ load_open(struct load *l, const char *server)
 
 	if ((l->conns = calloc((size_t)l->nconns, sizeof(*l->conns))) == NULL)
 		return -1;
+	for (i = 0; i < l->nconns; i++)
+		l->conns[i].cl.fd = -1;		/* none open yet */
 	for (i = 0; i < l->nconns; i++) {
 		struct load_conn *c = &l->conns[i];
 
@@ -409,13 +411,8 @@ load_close(struct load *l)
 	int	 i;
 
 	for (i = 0; l->conns != NULL && i < l->nconns; i++) {
-		if (l->conns[i].bev != NULL)
-			bufferevent_free(l->conns[i].bev);
-		else if (l->conns[i].cl.fd != -1 && l->conns[i].cl.ssl == NULL)
-			client_close(&l->conns[i].cl);
-		if (l->conns[i].cl.ctx != NULL)
-			SSL_CTX_free(l->conns[i].cl.ctx);
-		free(l->conns[i].cl.buf);
+		load_release(&l->conns[i]);
+		client_close(&l->conns[i].cl);
 	}
 	free(l->conns);
 	free(l->samples);
@@ -525,7 +522,7 @@ main(int argc, char **argv)
 	    (l.tick = event_new(l.base, -1, EV_PERSIST, load_tick_cb,
 	    &l)) == NULL || load_open(&l, client_server(server)) == -1)
 		goto out;
-	l.t0 = now_s();
+	l.t0 = client_clock();
 	l.tend = l.t0 + l.seconds;
 	event_add(l.tick, &tv);
 	if (l.rate == 0)

@@ -12,6 +12,7 @@
 #include "catalogue.h"
 #include "client.h"
 #include "export.h"
+#include "indicator.h"
 #include "wire.h"
 
 struct opts {
@@ -138,13 +139,6 @@ print_json(json_object *o)
 	json_object_put(o);
 }
 
-static void
-json_str(json_object *o, const char *key, const char *v)
-{
-	json_object_object_add(o, key, v != NULL && v[0] != '\0' ?
-	    json_object_new_string(v) : NULL);
-}
-
 /* A number when the text is one (targets, baselines), else null. */
 static void
 json_num(json_object *o, const char *key, const char *v)
@@ -183,16 +177,16 @@ sheet_json(const struct catalogue *c, const struct cat_sheet *s)
 	json_object	*o = json_object_new_object(), *inds, *acts;
 	size_t		 i;
 
-	json_str(o, "code", s->code);
+	ind_add_str(o, "code", s->code);
 	json_object_object_add(o, "number", json_object_new_int(s->number));
-	json_str(o, "axis", s->axis);
-	json_str(o, "objective", s->objective);
-	json_str(o, "title", s->title);
-	json_str(o, "pilot_elected", s->pilot_elected);
+	ind_add_str(o, "axis", s->axis);
+	ind_add_str(o, "objective", s->objective);
+	ind_add_str(o, "title", s->title);
+	ind_add_str(o, "pilot_elected", s->pilot_elected);
 	json_object_object_add(o, "pilot_structures",
 	    json_list(s->pilot_structures, "|"));
 	json_object_object_add(o, "partners", json_list(s->partners, ",|"));
-	json_str(o, "deadline", s->deadline);
+	ind_add_str(o, "deadline", s->deadline);
 	json_object_object_add(o, "links", json_list(s->links, ","));
 	acts = json_object_new_array();
 	for (i = 0; i < c->nwords[VOCAB_ACTIVITY]; i++)
@@ -200,24 +194,24 @@ sheet_json(const struct catalogue *c, const struct cat_sheet *s)
 			json_object_array_add(acts, json_object_new_string(
 			    c->words[VOCAB_ACTIVITY][i].keyword));
 	json_object_object_add(o, "activities", acts);
-	json_str(o, "place_of_residents", s->place_of_residents);
+	ind_add_str(o, "place_of_residents", s->place_of_residents);
 	inds = json_object_new_array();
 	for (i = s->first; i < s->first + s->count; i++) {
 		const struct cat_indicator	*d = &c->indicators[i];
 		json_object			*io = json_object_new_object();
 
-		json_str(io, "id", d->id);
-		json_str(io, "kind", d->kind);
-		json_str(io, "label", d->label);
-		json_str(io, "measure", d->measure);
-		json_str(io, "scope", d->scope);
-		json_str(io, "filter", d->filter);
-		json_str(io, "basis", d->basis);
+		ind_add_str(io, "id", d->id);
+		ind_add_str(io, "kind", d->kind);
+		ind_add_str(io, "label", d->label);
+		ind_add_str(io, "measure", d->measure);
+		ind_add_str(io, "scope", d->scope);
+		ind_add_str(io, "filter", d->filter);
+		ind_add_str(io, "basis", d->basis);
 		json_num(io, "target", d->target);
-		json_str(io, "target_per", d->target_per);
+		ind_add_str(io, "target_per", d->target_per);
 		json_num(io, "baseline", d->baseline);
 		json_num(io, "baseline_year", d->baseline_year);
-		json_str(io, "note", d->note);
+		ind_add_str(io, "note", d->note);
 		json_object_array_add(inds, io);
 	}
 	json_object_object_add(o, "indicators", inds);
@@ -244,8 +238,8 @@ cmd_sheets(const struct catalogue *c, const struct opts *o)
 			cur = s->axis;
 			if (o->json) {
 				ax = json_object_new_object();
-				json_str(ax, "code", a->code);
-				json_str(ax, "title", a->title);
+				ind_add_str(ax, "code", a->code);
+				ind_add_str(ax, "title", a->title);
 				json_object_object_add(ax, "sheets",
 				    list = json_object_new_array());
 				json_object_array_add(axes, ax);
@@ -256,11 +250,11 @@ cmd_sheets(const struct catalogue *c, const struct opts *o)
 		if (o->json) {
 			json_object *so = json_object_new_object();
 
-			json_str(so, "code", s->code);
+			ind_add_str(so, "code", s->code);
 			json_object_object_add(so, "number",
 			    json_object_new_int(s->number));
-			json_str(so, "title", s->title);
-			json_str(so, "deadline", s->deadline);
+			ind_add_str(so, "title", s->title);
+			ind_add_str(so, "deadline", s->deadline);
 			json_object_object_add(so, "indicators",
 			    json_object_new_int((int)s->count));
 			json_object_array_add(list, so);

@@ -744,7 +744,7 @@ ind_sheet_status(const struct ind_ctx *x, const char **st, size_t n,
 	return IND_EN_BONNE_VOIE;
 }
 
-static void
+void
 ind_add_str(json_object *o, const char *key, const char *v)
 {
 	json_object_object_add(o, key, v != NULL && v[0] != '\0' ?

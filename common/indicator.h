@@ -55,6 +55,9 @@ struct ind_need {
 void	ind_plan(const struct catalogue *, const struct cat_sheet *,
 	    struct ind_need plan[AGG__TABLES][2]);
 
+/* Adds key: v to o, or key: null when v is NULL or empty. */
+void	ind_add_str(json_object *o, const char *key, const char *v);
+
 /* The four statuses, as the reports print them. */
 #define IND_ATTEINT		"atteint"
 #define IND_EN_BONNE_VOIE	"en bonne voie"

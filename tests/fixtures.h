@@ -17,4 +17,11 @@ struct fixture_record {
  * (one a person from Pern, a former commune), two partners. */
 void	fixture_record_init(struct fixture_record *, uint8_t idbyte);
 
+/*
+ * Calls fn with the bytes of every file of a corpus directory (fuzz/corpus),
+ * at most 2 MiB each; returns how many. Fails the test on a read error.
+ */
+size_t	corpus_each(const char *dir, void (*fn)(const uint8_t *, size_t,
+	    void *), void *arg);
+
 #endif

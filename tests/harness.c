@@ -23,6 +23,7 @@
 
 #include "framing.h"
 #include "harness.h"
+#include "tmpdir.h"
 #include "uuid.h"
 #include "wire.h"
 
@@ -184,6 +185,27 @@ daemon_kill9(struct daemon *d)
 	kill(d->pid, SIGKILL);
 	tool_wait(d->pid);
 	d->pid = 0;
+}
+
+const char *
+daemon_ground(struct daemon *d, char *out, size_t outlen,
+    const char *const *extra)
+{
+	const char	*dir = tmpdir_make();
+
+	assert_non_null(dir);
+	tmpdir_path(out, outlen, dir, "out.txt");
+	daemon_start(d, dir, extra);
+	return dir;
+}
+
+int
+daemon_finish(struct daemon *d, const char *dir)
+{
+	int	 rc = d->pid > 0 ? daemon_stop(d) : 0;
+
+	tmpdir_remove(dir);
+	return rc;
 }
 
 int

@@ -33,6 +33,17 @@ void	 daemon_start(struct daemon *, const char *dir,
 int	 daemon_stop(struct daemon *);
 /* SIGKILL, then waits. */
 void	 daemon_kill9(struct daemon *);
+/*
+ * An integration test's ground: a new temporary directory (returned), out
+ * set to its out.txt, and ctgd started in it with extra flags.
+ */
+const char *daemon_ground(struct daemon *, char *out, size_t outlen,
+	    const char *const *extra);
+/*
+ * Stops ctgd if it runs and removes dir: ctgd's exit status, 0 when it
+ * was not running.
+ */
+int	 daemon_finish(struct daemon *, const char *dir);
 
 /* Runs build/bin/tool with args; stdout+stderr into out; returns exit status. */
 int	 tool_run(const char *out, const char *tool, const char *const *args);

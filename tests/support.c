@@ -3,6 +3,7 @@
  * start from, and temporary directories for tests on real files.
  */
 #define _XOPEN_SOURCE 700
+#include <dirent.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,4 +78,32 @@ tmpdir_remove(const char *dir)
 {
 	if (dir != NULL)
 		nftw(dir, tmpdir_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+size_t
+corpus_each(const char *dir, void (*fn)(const uint8_t *, size_t, void *),
+    void *arg)
+{
+	DIR		*d = opendir(dir);
+	struct dirent	*e;
+	char		 path[4096];
+	uint8_t		*buf = malloc(1 << 21);
+	size_t		 n, files = 0;
+	FILE		*f;
+
+	assert_non_null(d);
+	assert_non_null(buf);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_non_null(f = fopen(path, "rb"));
+		n = fread(buf, 1, 1 << 21, f);
+		fclose(f);
+		fn(buf, n, arg);
+		files++;
+	}
+	closedir(d);
+	free(buf);
+	return files;
 }

@@ -63,9 +63,7 @@ start(void **state, const char *const *extra)
 				    "revoke", "5", NULL };
 
 	memset(&c, 0, sizeof(c));
-	assert_non_null(c.dir = tmpdir_make());
-	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
-	daemon_start(&c.d, c.dir, extra);
+	c.dir = daemon_ground(&c.d, c.out, sizeof(c.out), extra);
 	/* Protected mode: the first admin token comes from a local client. */
 	create(&c, NULL, ADMIN, "admin", NULL);
 	create(&c, c.token[ADMIN], SUB_A, "submitter", "ripe");
@@ -103,8 +101,7 @@ teardown(void **state)
 		return -1;
 	unsetenv("CTG_TOKEN");
 	unsetenv("CTG_OUTBOX");
-	assert_int_equal(daemon_stop(&c->d), 0);
-	tmpdir_remove(c->dir);
+	assert_int_equal(daemon_finish(&c->d, c->dir), 0);
 	return 0;
 }
 

@@ -34,11 +34,9 @@ setup(void **state)
 	static struct ctx	 c;
 
 	memset(&c, 0, sizeof(c));
-	assert_non_null(c.dir = tmpdir_make());
-	snprintf(c.csv, sizeof(c.csv), "%s/import.csv", c.dir);
-	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
-	snprintf(c.backup, sizeof(c.backup), "%s/sauvegarde.db", c.dir);
-	daemon_start(&c.d, c.dir, NULL);
+	c.dir = daemon_ground(&c.d, c.out, sizeof(c.out), NULL);
+	tmpdir_path(c.csv, sizeof(c.csv), c.dir, "import.csv");
+	tmpdir_path(c.backup, sizeof(c.backup), c.dir, "sauvegarde.db");
 	*state = &c;
 	return 0;
 }
@@ -50,9 +48,7 @@ teardown(void **state)
 
 	if (c == NULL)
 		return -1;
-	if (c->d.pid > 0)
-		daemon_stop(&c->d);
-	tmpdir_remove(c->dir);
+	daemon_finish(&c->d, c->dir);
 	return 0;
 }
 

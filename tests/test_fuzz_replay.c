@@ -4,7 +4,6 @@
  * what the fuzzer once found stays fixed.
  */
 #include <sys/stat.h>
-#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +12,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #ifndef CTG_CORPUS_DIR
 #error "CTG_CORPUS_DIR must name fuzz/corpus"
 #endif
@@ -20,31 +21,19 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
+replay(const uint8_t *buf, size_t n, void *arg)
+{
+	(void)arg;
+	LLVMFuzzerTestOneInput(buf, n);
+}
+
+static void
 test_corpus(void **state)
 {
-	DIR		*d = opendir(CTG_CORPUS_DIR);
-	struct dirent	*e;
-	char		 path[4096];
-	uint8_t		*buf;
-	size_t		 n, files = 0;
-	FILE		*f;
+	size_t	 files;
 
 	(void)state;
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", CTG_CORPUS_DIR,
-		    e->d_name);
-		assert_non_null(f = fopen(path, "rb"));
-		assert_non_null(buf = malloc(1 << 21));
-		n = fread(buf, 1, 1 << 21, f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, n);
-		free(buf);
-		files++;
-	}
-	closedir(d);
+	files = corpus_each(CTG_CORPUS_DIR, replay, NULL);
 	print_message("%zu corpus inputs replayed\n", files);
 	assert_true(files >= 20);
 }

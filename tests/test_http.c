@@ -44,13 +44,11 @@ setup(void **state)
 	FILE			*f;
 
 	memset(&c, 0, sizeof(c));
-	assert_non_null(c.dir = tmpdir_make());
-	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
-	snprintf(csv, sizeof(csv), "%s/r.csv", c.dir);
+	c.dir = daemon_ground(&c.d, c.out, sizeof(c.out), extra);
+	tmpdir_path(csv, sizeof(csv), c.dir, "r.csv");
 	assert_non_null(f = fopen(csv, "w"));
 	fputs(records, f);
 	fclose(f);
-	daemon_start(&c.d, c.dir, extra);
 	args[1] = c.d.server;
 	assert_int_equal(tool_run(c.out, "ctg-submit", args), 0);
 	*state = &c;
@@ -64,8 +62,7 @@ teardown(void **state)
 
 	if (c == NULL)
 		return -1;
-	assert_int_equal(daemon_stop(&c->d), 0);
-	tmpdir_remove(c->dir);
+	assert_int_equal(daemon_finish(&c->d, c->dir), 0);
 	return 0;
 }
 

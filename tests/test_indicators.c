@@ -80,15 +80,13 @@ setup(void **state)
 	FILE			*f;
 
 	memset(&c, 0, sizeof(c));
-	assert_non_null(c.dir = tmpdir_make());
-	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
-	snprintf(csv, sizeof(csv), "%s/history.csv", c.dir);
-	snprintf(key, sizeof(key), "%s/personnes.key", c.dir);
+	c.dir = daemon_ground(&c.d, c.out, sizeof(c.out), NULL);
+	tmpdir_path(csv, sizeof(csv), c.dir, "history.csv");
+	tmpdir_path(key, sizeof(key), c.dir, "personnes.key");
 	setenv("CTG_KEY_FILE", key, 1);
 	assert_non_null(f = fopen(csv, "w"));
 	fputs(history, f);
 	fclose(f);
-	daemon_start(&c.d, c.dir, NULL);
 	args[1] = c.d.server;
 	assert_int_equal(tool_run(c.out, "ctg-submit", args), 0);
 	file_expect(c.out, "accepted=11 duplicate=0 conflict=0 refused=0");
@@ -103,8 +101,7 @@ teardown(void **state)
 
 	if (c == NULL)
 		return -1;	/* setup failed */
-	assert_int_equal(daemon_stop(&c->d), 0);
-	tmpdir_remove(c->dir);
+	assert_int_equal(daemon_finish(&c->d, c->dir), 0);
 	return 0;
 }
 

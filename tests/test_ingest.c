@@ -33,11 +33,9 @@ setup(void **state)
 	static struct ctx	 c;
 
 	memset(&c, 0, sizeof(c));
-	assert_non_null(c.dir = tmpdir_make());
-	snprintf(c.csv, sizeof(c.csv), "%s/import.csv", c.dir);
-	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
 	setenv("CTG_KEY_FILE", "/nonexistent/unused.key", 1);
-	daemon_start(&c.d, c.dir, NULL);
+	c.dir = daemon_ground(&c.d, c.out, sizeof(c.out), NULL);
+	tmpdir_path(c.csv, sizeof(c.csv), c.dir, "import.csv");
 	*state = &c;
 	return 0;
 }
@@ -47,9 +45,7 @@ teardown(void **state)
 {
 	struct ctx	*c = *state;
 
-	if (c->d.pid > 0)
-		daemon_stop(&c->d);
-	tmpdir_remove(c->dir);
+	daemon_finish(&c->d, c->dir);
 	return 0;
 }
 

@@ -35,9 +35,7 @@ setup(void **state)
 	static struct ctx	 c;
 
 	memset(&c, 0, sizeof(c));
-	assert_non_null(c.dir = tmpdir_make());
-	snprintf(c.out, sizeof(c.out), "%s/out.txt", c.dir);
-	daemon_start(&c.d, c.dir, NULL);
+	c.dir = daemon_ground(&c.d, c.out, sizeof(c.out), NULL);
 	*state = &c;
 	return 0;
 }
@@ -50,9 +48,7 @@ teardown(void **state)
 	if (c == NULL)
 		return -1;
 	unsetenv("CTG_TOKEN");
-	if (c->d.pid > 0)
-		assert_int_equal(daemon_stop(&c->d), 0);
-	tmpdir_remove(c->dir);
+	assert_int_equal(daemon_finish(&c->d, c->dir), 0);
 	return 0;
 }
 

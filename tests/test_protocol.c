@@ -4,7 +4,6 @@
  * connection carries on.
  */
 #include <sys/socket.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +16,7 @@
 #include <cmocka.h>
 
 #include "framing.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "tmpdir.h"
 #include "wire.h"
@@ -68,9 +68,7 @@ teardown(void **state)
 	struct ctx	*c = *state;
 
 	close(c->bystander);
-	if (c->d.pid > 0)
-		assert_int_equal(daemon_stop(&c->d), 0);
-	tmpdir_remove(c->dir);
+	assert_int_equal(daemon_finish(&c->d, c->dir), 0);
 	return 0;
 }
 
@@ -483,6 +481,19 @@ test_client_that_never_reads(void **state)
 	free(r);
 }
 
+/* One corpus input on a connection of its own, then the write side shut. */
+static void
+send_alone(const uint8_t *buf, size_t n, void *arg)
+{
+	int	 fd = raw_connect(*(const int *)arg);
+
+	if (n > 0)
+		send(fd, buf, n, MSG_NOSIGNAL);
+	shutdown(fd, SHUT_WR);
+	raw_wait_eof(fd, 5000);
+	close(fd);
+}
+
 /*
  * The fuzz corpus (fuzz/corpus/: valid, malformed and odd frames) sent
  * to the live daemon, each on a connection of its own: it answers what it
@@ -492,34 +503,9 @@ static void
 test_corpus_against_live_daemon(void **state)
 {
 	struct ctx	*c = *state;
-	DIR		*d = opendir(CTG_CORPUS_DIR);
-	struct dirent	*e;
-	char		 path[4096], *buf;
-	size_t		 n, sent = 0;
-	FILE		*f;
-	int		 fd;
 
-	assert_non_null(d);
-	assert_non_null(buf = malloc(1 << 21));
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", CTG_CORPUS_DIR,
-		    e->d_name);
-		assert_non_null(f = fopen(path, "rb"));
-		n = fread(buf, 1, 1 << 21, f);
-		fclose(f);
-		fd = raw_connect(c->d.port);
-		if (n > 0)
-			send(fd, buf, n, MSG_NOSIGNAL);
-		shutdown(fd, SHUT_WR);
-		raw_wait_eof(fd, 5000);
-		close(fd);
-		sent++;
-	}
-	closedir(d);
-	free(buf);
-	assert_true(sent >= 20);
+	assert_true(corpus_each(CTG_CORPUS_DIR, send_alone, &c->d.port) >=
+	    20);
 	assert_still_serving(c);
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM "
 	    "pragma_integrity_check WHERE integrity_check = 'ok'"), 1);

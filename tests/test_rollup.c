@@ -125,10 +125,8 @@ teardown(void **state)
 
 	if (c == NULL)
 		return -1;
-	if (c->d.pid > 0)
-		assert_int_equal(daemon_stop(&c->d), 0);
 	unsetenv("CTG_CLOCK_FILE");
-	tmpdir_remove(c->dir);
+	assert_int_equal(daemon_finish(&c->d, c->dir), 0);
 	return 0;
 }
 

@@ -65,8 +65,7 @@ teardown(void **state)
 		return -1;
 	unsetenv("CTG_CA");
 	unsetenv("CTG_TLS");
-	assert_int_equal(daemon_stop(&c->d), 0);
-	tmpdir_remove(c->dir);
+	assert_int_equal(daemon_finish(&c->d, c->dir), 0);
 	return 0;
 }
 
