@@ -17,6 +17,14 @@ struct fixture_record {
  * (one a person from Pern, a former commune), two partners. */
 void	fixture_record_init(struct fixture_record *, uint8_t idbyte);
 
+/* The keywords DESIGN.md promises (activities, categories, structures). */
+#define DESIGN_ACTIVITIES	11
+#define DESIGN_CATEGORIES	8
+#define DESIGN_STRUCTURES	9
+extern const char *const design_activities[DESIGN_ACTIVITIES];
+extern const char *const design_categories[DESIGN_CATEGORIES];
+extern const char *const design_structures[DESIGN_STRUCTURES];
+
 /*
  * Calls fn with the bytes of every file of a corpus directory (fuzz/corpus),
  * at most 2 MiB each; returns how many. Fails the test on a read error.

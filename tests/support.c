@@ -80,6 +80,16 @@ tmpdir_remove(const char *dir)
 		nftw(dir, tmpdir_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+const char *const design_activities[DESIGN_ACTIVITIES] = { "accueil",
+    "animation", "reunion", "formation", "atelier", "evenement", "chantier",
+    "sejour", "permanence", "visite", "communication" };
+const char *const design_categories[DESIGN_CATEGORIES] = { "parent",
+    "enfant", "ama", "jeune", "professionnel", "elu", "benevole",
+    "habitant" };
+const char *const design_structures[DESIGN_STRUCTURES] = { "ripe",
+    "alsh-montcuq", "alsh-castelnau", "alsh-lhospitalet", "alsh-jeunes",
+    "evs-3e-lieu", "france-services", "conseiller-numerique", "ccqb" };
+
 size_t
 corpus_each(const char *dir, void (*fn)(const uint8_t *, size_t, void *),
     void *arg)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "catalogue.h"
+#include "fixtures.h"
 
 static const struct catalogue	*cat;
 
@@ -160,25 +161,19 @@ test_targets_and_baselines(void **state)
 static void
 test_vocabularies(void **state)
 {
-	static const char *const acts[] = { "accueil", "animation", "reunion",
-	    "formation", "atelier", "evenement", "chantier", "sejour",
-	    "permanence", "visite", "communication" };
-	static const char *const cats[] = { "parent", "enfant", "ama",
-	    "jeune", "professionnel", "elu", "benevole", "habitant" };
-	static const char *const structs[] = { "ripe", "alsh-montcuq",
-	    "alsh-castelnau", "alsh-lhospitalet", "alsh-jeunes", "evs-3e-lieu",
-	    "france-services", "conseiller-numerique", "ccqb" };
 	size_t	 i;
 	int	 w;
 
 	(void)state;
-	for (i = 0; i < sizeof(acts) / sizeof(*acts); i++)
-		assert_true(catalogue_word(cat, VOCAB_ACTIVITY, acts[i]) >= 0);
-	for (i = 0; i < sizeof(cats) / sizeof(*cats); i++)
-		assert_true(catalogue_word(cat, VOCAB_CATEGORY, cats[i]) >= 0);
-	for (i = 0; i < sizeof(structs) / sizeof(*structs); i++)
+	for (i = 0; i < DESIGN_ACTIVITIES; i++)
+		assert_true(catalogue_word(cat, VOCAB_ACTIVITY,
+		    design_activities[i]) >= 0);
+	for (i = 0; i < DESIGN_CATEGORIES; i++)
+		assert_true(catalogue_word(cat, VOCAB_CATEGORY,
+		    design_categories[i]) >= 0);
+	for (i = 0; i < DESIGN_STRUCTURES; i++)
 		assert_true(catalogue_word(cat, VOCAB_STRUCTURE,
-		    structs[i]) >= 0);
+		    design_structures[i]) >= 0);
 	w = catalogue_word(cat, VOCAB_CATEGORY, "jeune-12-15");
 	assert_true(w >= 0);
 	assert_int_equal(cat->words[VOCAB_CATEGORY][w].parent,

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "harness.h"
 #include "record.h"
 #include "tmpdir.h"
@@ -325,14 +326,6 @@ test_admin_stats(void **state)
 static void
 test_catalogue_validation(void **state)
 {
-	static const char *const acts[] = { "accueil", "animation", "reunion",
-	    "formation", "atelier", "evenement", "chantier", "sejour",
-	    "permanence", "visite", "communication" };
-	static const char *const cats[] = { "parent", "enfant", "ama",
-	    "jeune", "professionnel", "elu", "benevole", "habitant" };
-	static const char *const structs[] = { "ripe", "alsh-montcuq",
-	    "alsh-castelnau", "alsh-lhospitalet", "alsh-jeunes", "evs-3e-lieu",
-	    "france-services", "conseiller-numerique", "ccqb" };
 	struct ctx	*c = *state;
 	const char	*args[] = { "--server", c->d.server, "import", c->csv,
 			    NULL };
@@ -345,10 +338,11 @@ test_catalogue_validation(void **state)
 	date_format(date_today() + 3, later);
 	fputs("record_id;action;activity;date;commune;structure;category;"
 	    "residence;count;partners;title\n", f);
-	for (i = 0; i < 11; i++)
+	for (i = 0; i < DESIGN_ACTIVITIES; i++)
 		fprintf(f, ";;%s;2024-05-%02zu;46201;%s;%s;46217;%zu;;"
-		    "vocabulaire\n", acts[i], i + 1, structs[i % 9],
-		    cats[i % 8], i + 1);
+		    "vocabulaire\n", design_activities[i], i + 1,
+		    design_structures[i % DESIGN_STRUCTURES],
+		    design_categories[i % DESIGN_CATEGORIES], i + 1);
 	fprintf(f,	/* lines 13 to 19: refused */
 	    ";III.B.17;chantier;2024-07-10;46201;alsh-jeunes;jeune;;5;;\n"
 	    ";17;permanence;2024-07-10;46201;alsh-jeunes;jeune;;5;;\n"
