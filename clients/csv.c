@@ -167,3 +167,21 @@ csv_free(struct csv_table *t)
 	t->nrows = 0;
 	arena_free(&t->arena);
 }
+
+int
+csv_read(const char *buf, size_t len, struct csv_table *t,
+    struct csv_info *info, char *err, size_t errlen)
+{
+	memset(info, 0, sizeof(*info));
+	info->separator = ';';
+	return csv_parse(buf, len, t, err, errlen);
+}
+
+int
+csv_info_describe(const struct csv_info *info, char *buf, size_t len)
+{
+	(void)info;
+	if (len > 0)
+		buf[0] = '\0';
+	return 0;
+}
