@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "utf8.h"
 
 struct csv_state {
 	struct csv_table	*t;
@@ -12,6 +13,7 @@ struct csv_state {
 	size_t			 nfields, fieldcap;
 	char			*field;		/* bytes of the current field */
 	size_t			 flen, fcap;
+	size_t			*blank;		/* blank rows seen, or NULL */
 };
 
 static int
@@ -66,6 +68,8 @@ csv_end_row(struct csv_state *s, size_t line)
 	/* A row with one empty field is a blank line. */
 	if (s->nfields == 1 && s->fields[0][0] == '\0') {
 		s->nfields = 0;
+		if (s->blank != NULL)
+			(*s->blank)++;
 		return 0;
 	}
 	if (csv_grow((void **)&s->t->rows, &s->rowcap, s->t->nrows + 1,
@@ -80,11 +84,11 @@ csv_end_row(struct csv_state *s, size_t line)
 	return r->fields == NULL ? -1 : 0;
 }
 
-int
-csv_parse(const char *buf, size_t len, struct csv_table *t, char *err,
-    size_t errlen)
+static int
+csv_parse_sep(const char *buf, size_t len, char sep, struct csv_table *t,
+    size_t *blank, char *err, size_t errlen)
 {
-	struct csv_state	 s = { .t = t };
+	struct csv_state	 s = { .t = t, .blank = blank };
 	size_t			 i = 0, line = 1, rowline = 1;
 	int			 quoted = 0, was_quoted = 0, rc = -1;
 
@@ -115,7 +119,7 @@ csv_parse(const char *buf, size_t len, struct csv_table *t, char *err,
 			quoted = was_quoted = 1;
 			continue;
 		}
-		if (c == ';') {
+		if (c == sep) {
 			if (csv_end_field(&s) == -1)
 				goto nomem;
 			was_quoted = 0;
@@ -132,8 +136,8 @@ csv_parse(const char *buf, size_t len, struct csv_table *t, char *err,
 		}
 		if (was_quoted) {
 			snprintf(err, errlen, "ligne %zu : texte après un champ "
-			    "entre guillemets (attendu « ; » ou fin de ligne)",
-			    line);
+			    "entre guillemets (attendu « %s » ou fin de ligne)",
+			    line, sep == '\t' ? "tabulation" : (char[]){ sep, 0 });
 			goto out;
 		}
 		if (csv_putc(&s, c) == -1)
@@ -169,19 +173,141 @@ csv_free(struct csv_table *t)
 }
 
 int
+csv_parse(const char *buf, size_t len, struct csv_table *t, char *err,
+    size_t errlen)
+{
+	return csv_parse_sep(buf, len, ';', t, NULL, err, errlen);
+}
+
+/*
+ * The separator of the header row: ';' when it holds one, else ',' or tab
+ * when only that one splits it (quoted text aside), else ';'.
+ */
+static char
+csv_sniff(const char *buf, size_t len)
+{
+	size_t	 i, semi = 0, comma = 0, tab = 0;
+	int	 quoted = 0;
+
+	for (i = 0; i < len && (quoted || (buf[i] != '\n' && buf[i] != '\r'));
+	    i++) {
+		if (buf[i] == '"')
+			quoted = !quoted;
+		else if (!quoted) {
+			semi += buf[i] == ';';
+			comma += buf[i] == ',';
+			tab += buf[i] == '\t';
+		}
+	}
+	if (semi == 0 && comma > 0 && tab == 0)
+		return ',';
+	if (semi == 0 && tab > 0 && comma == 0)
+		return '\t';
+	return ';';
+}
+
+/* 1 when every field of the row is empty or spaces. */
+static int
+csv_row_empty(const struct csv_row *r)
+{
+	size_t		 i;
+	const char	*p;
+
+	for (i = 0; i < r->nfields; i++)
+		for (p = r->fields[i]; *p != '\0'; p++)
+			if (*p != ' ' && *p != '\t')
+				return 0;
+	return 1;
+}
+
+int
 csv_read(const char *buf, size_t len, struct csv_table *t,
     struct csv_info *info, char *err, size_t errlen)
 {
+	const unsigned char	*u = (const unsigned char *)buf;
+	char			*conv = NULL;
+	size_t			 clen, i, o;
+	int			 rc;
+
 	memset(info, 0, sizeof(*info));
-	info->separator = ';';
-	return csv_parse(buf, len, t, err, errlen);
+	info->encoding = CSV_UTF8;
+	if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) ||
+	    (u[0] == 0xfe && u[1] == 0xff))) {
+		info->encoding = CSV_UTF16;
+		if ((conv = utf8_from_utf16(buf + 2, len - 2, u[0] == 0xfe,
+		    &clen)) == NULL) {
+			memset(t, 0, sizeof(*t));
+			snprintf(err, errlen, "fichier UTF-16 illisible (longueur "
+			    "impaire ou caractère coupé) : réenregistrez-le en "
+			    "« CSV UTF-8 »");
+			return -1;
+		}
+	} else if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	} else if (!utf8_valid(buf, len)) {
+		info->encoding = CSV_CP1252;
+		if ((conv = utf8_from_cp1252(buf, len, &clen)) == NULL) {
+			memset(t, 0, sizeof(*t));
+			snprintf(err, errlen, "mémoire insuffisante pour lire le "
+			    "fichier");
+			return -1;
+		}
+	}
+	if (conv != NULL) {
+		buf = conv;
+		len = clen;
+	}
+	info->separator = csv_sniff(buf, len);
+	rc = csv_parse_sep(buf, len, info->separator, t, &info->skipped, err,
+	    errlen);
+	free(conv);
+	if (rc == -1)
+		return -1;
+	/* Rows of separators only, as spreadsheets leave below the data. */
+	for (i = o = 0; i < t->nrows; i++) {
+		if (csv_row_empty(&t->rows[i])) {
+			info->skipped++;
+			continue;
+		}
+		t->rows[o++] = t->rows[i];
+	}
+	t->nrows = o;
+	return 0;
 }
 
 int
 csv_info_describe(const struct csv_info *info, char *buf, size_t len)
 {
-	(void)info;
-	if (len > 0)
-		buf[0] = '\0';
-	return 0;
+	static const char *const encodings[] = {
+		[CSV_UTF8] = NULL,
+		[CSV_UTF16] = "fichier lu en UTF-16 (« Texte Unicode ») et "
+		    "converti en UTF-8",
+		[CSV_CP1252] = "fichier lu en Windows-1252 (il n'est pas en "
+		    "UTF-8) et converti : vérifiez les accents dans le "
+		    "rapport ; enregistrez-le de préférence en « CSV UTF-8 »",
+	};
+	size_t	 o = 0;
+	int	 n = 0;
+
+	buf[0] = '\0';
+#define CSV_LINE(...) do {						\
+	if (o < len) {							\
+		int w_ = snprintf(buf + o, len - o, __VA_ARGS__);	\
+		o += w_ > 0 ? (size_t)w_ : 0;				\
+		n++;							\
+	}								\
+} while (0)
+	if (encodings[info->encoding] != NULL)
+		CSV_LINE("%s\n", encodings[info->encoding]);
+	if (info->separator != ';')
+		CSV_LINE("séparateur « %s » reconnu (le format d'import attend "
+		    "« ; » ; les deux sont lus)\n",
+		    info->separator == ',' ? "," : "tabulation");
+	if (info->skipped > 0)
+		CSV_LINE("%zu ligne%s vide%s ignorée%s\n", info->skipped,
+		    info->skipped > 1 ? "s" : "", info->skipped > 1 ? "s" : "",
+		    info->skipped > 1 ? "s" : "");
+#undef CSV_LINE
+	return n;
 }

@@ -1,4 +1,12 @@
-/* import.c — from spreadsheet rows to records, row problems kept per record. */
+/*
+ * import.c — from spreadsheet rows to records, problems kept per record.
+ *
+ * Three passes: each row is read on its own into normalised values (words
+ * resolved, dates and counts in one spelling), rows are gathered into
+ * records, and records without a UUID get an id derived from their
+ * normalised content. Nothing of the file's spelling (encoding, separator,
+ * header names, column order, date format) reaches an id.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +14,9 @@
 #include <openssl/evp.h>
 
 #include "import.h"
+#include "lookup.h"
 #include "record.h"
+#include "utf8.h"
 #include "uuid.h"
 
 enum import_col {
@@ -25,23 +35,59 @@ enum import_col {
 	COL__COUNT
 };
 
+#define IMPORT_MAX_ALIASES	8
+
+/*
+ * The columns of format v1 and the names a person gives them, compared
+ * folded (utf8_fold: case, accents, spaces and punctuation ignored).
+ */
 static const struct {
 	const char	*name;
 	int		 required;
 	int		 record_level;	/* must agree across a record's rows */
+	const char	*aliases[IMPORT_MAX_ALIASES];
 } import_cols[COL__COUNT] = {
-	[COL_RECORD_ID] = { "record_id", 1, 0 },
-	[COL_ACTION] = { "action", 1, 1 },
-	[COL_ACTIVITY] = { "activity", 1, 1 },
-	[COL_DATE] = { "date", 1, 1 },
-	[COL_COMMUNE] = { "commune", 1, 1 },
-	[COL_STRUCTURE] = { "structure", 1, 1 },
-	[COL_CATEGORY] = { "category", 1, 0 },
-	[COL_RESIDENCE] = { "residence", 1, 0 },
-	[COL_COUNT] = { "count", 1, 0 },
-	[COL_PARTNERS] = { "partners", 1, 1 },
-	[COL_TITLE] = { "title", 1, 1 },
-	[COL_PERSON] = { "person", 0, 0 },
+	[COL_RECORD_ID] = { "record_id", 1, 0,
+	    { "id", "identifiant", "cle", "reference", "numero" } },
+	[COL_ACTION] = { "action", 1, 1,
+	    { "actions", "fiche", "fiches", "ficheaction", "fichesactions",
+	      "fichesaction" } },
+	[COL_ACTIVITY] = { "activity", 1, 1,
+	    { "activite", "typedactivite", "type" } },
+	[COL_DATE] = { "date", 1, 1, { "jour", "datedelactivite" } },
+	[COL_COMMUNE] = { "commune", 1, 1,
+	    { "lieu", "communedulieu", "communelieu", "communedaccueil" } },
+	[COL_STRUCTURE] = { "structure", 1, 1, { "service", "porteur" } },
+	[COL_CATEGORY] = { "category", 1, 0,
+	    { "categorie", "public", "publics", "categoriedepublic" } },
+	[COL_RESIDENCE] = { "residence", 1, 0,
+	    { "communederesidence", "origine", "provenance", "habitede" } },
+	[COL_COUNT] = { "count", 1, 0,
+	    { "effectif", "effectifs", "nombre", "nb", "participants",
+	      "nombredeparticipants" } },
+	[COL_PARTNERS] = { "partners", 1, 1, { "partenaires", "partenaire" } },
+	[COL_TITLE] = { "title", 1, 1, { "titre", "intitule", "libelle" } },
+	[COL_PERSON] = { "person", 0, 0,
+	    { "personne", "identifiantpersonne" } },
+};
+
+/* Residence words that mean "unknown", folded. */
+static const char *const import_unknown[] = { "inconnue", "inconnu", "nc" };
+
+/* One data row, read on its own. */
+struct import_row {
+	size_t		 line;
+	const char	*key;		/* record_id as written; "" when none */
+	int		 has_uuid;
+	uint8_t		 uuid[RECORD_ID_LEN];
+	/* Record-level values, normalised where they could be. */
+	const char	*level[COL__COUNT];
+	const char	**sheets;
+	size_t		 nsheets;
+	const char	**partners;
+	size_t		 npartners;
+	struct group	 group;
+	const char	*error;		/* its first problem, French */
 };
 
 /* Open addressing over byte keys (ids, digests); values are indexes. */
@@ -98,45 +144,77 @@ import_trim(char *s)
 	return s;
 }
 
+/* The column a header name stands for, or -1. */
 static int
-import_header(const struct csv_row *h, int cols[COL__COUNT], char *err,
-    size_t errlen)
+import_column(const char *name)
+{
+	char	 folded[128], alias[128];
+	int	 c, k;
+
+	utf8_fold(name, folded, sizeof(folded));
+	for (c = 0; c < COL__COUNT; c++) {
+		utf8_fold(import_cols[c].name, alias, sizeof(alias));
+		if (strcmp(folded, alias) == 0)
+			return c;
+		for (k = 0; k < IMPORT_MAX_ALIASES &&
+		    import_cols[c].aliases[k] != NULL; k++)
+			if (strcmp(folded, import_cols[c].aliases[k]) == 0)
+				return c;
+	}
+	return -1;
+}
+
+#define IMPORT_FORMAT	"(format d'import v1, séparé par « ; » : record_id;" \
+	"action;activity;date;commune;structure;category;residence;count;" \
+	"partners;title;person — ou leurs noms français : fiche, activité, " \
+	"date, lieu, structure, public, résidence, effectif, partenaires, " \
+	"titre, personne)"
+
+static int
+import_header(const struct csv_row *h, int cols[COL__COUNT],
+    const char *names[COL__COUNT], char *err, size_t errlen)
 {
 	size_t	 i;
-	int	 c, found;
+	int	 c;
 
-	for (c = 0; c < COL__COUNT; c++)
+	for (c = 0; c < COL__COUNT; c++) {
 		cols[c] = -1;
+		names[c] = import_cols[c].name;
+	}
 	for (i = 0; i < h->nfields; i++) {
 		const char *name = import_trim(h->fields[i]);
 
-		for (c = 0, found = 0; c < COL__COUNT; c++) {
-			if (strcmp(name, import_cols[c].name) != 0)
-				continue;
-			if (cols[c] != -1) {
-				snprintf(err, errlen, "ligne 1 : colonne « %s » "
-				    "présente deux fois", name);
-				return -1;
-			}
-			cols[c] = (int)i;
-			found = 1;
-		}
-		if (!found) {
-			snprintf(err, errlen, "ligne 1 : colonne inconnue « %.60s » "
-			    "(format d'import v1 : record_id;action;activity;"
-			    "date;commune;structure;category;residence;count;"
-			    "partners;title;person)", name);
+		if ((c = import_column(name)) == -1) {
+			snprintf(err, errlen, "ligne 1 : colonne inconnue « %.*s » "
+			    "%s", (int)utf8_cut(name, 60), name, IMPORT_FORMAT);
 			return -1;
 		}
+		if (cols[c] != -1) {
+			snprintf(err, errlen, "ligne 1 : colonne « %s » présente "
+			    "deux fois (« %s » et « %.*s »)", import_cols[c].name,
+			    names[c], (int)utf8_cut(name, 60), name);
+			return -1;
+		}
+		cols[c] = (int)i;
+		names[c] = name;
 	}
 	for (c = 0; c < COL__COUNT; c++)
 		if (cols[c] == -1 && import_cols[c].required) {
 			snprintf(err, errlen, "ligne 1 : colonne « %s » absente "
-			    "(format d'import v1 : record_id;action;activity;"
-			    "date;commune;structure;category;residence;count;"
-			    "partners;title;person)", import_cols[c].name);
+			    "%s", import_cols[c].name, IMPORT_FORMAT);
 			return -1;
 		}
+	return 0;
+}
+
+int
+import_needs_key(const struct csv_table *t)
+{
+	size_t	 i;
+
+	for (i = 0; t->nrows > 0 && i < t->rows[0].nfields; i++)
+		if (import_column(t->rows[0].fields[i]) == COL_PERSON)
+			return 1;
 	return 0;
 }
 
@@ -170,199 +248,405 @@ import_list(struct arena *a, const char *s, size_t *n)
 	return v;
 }
 
+/* "ligne N, colonne « Name » : <why>" into the arena. */
 static const char *
-import_errorf(struct arena *a, const char *fmt, size_t line, const char *v)
+import_problem(struct arena *a, size_t line, const char *column,
+    const char *why)
 {
-	char	 buf[300];
+	char	 buf[600];
 
-	snprintf(buf, sizeof(buf), fmt, line, v);
+	snprintf(buf, sizeof(buf), "ligne %zu, colonne « %s » : %s", line,
+	    column, why);
 	return arena_strdup(a, buf);
 }
 
-/* Fills the record-level fields of an item from its first row. */
-static void
-import_record_fields(struct import *im, const struct catalogue *cat,
-    struct import_item *it, const struct csv_row *r,
-    const int cols[COL__COUNT])
-{
-	struct record		*rec = &it->rec;
-	const char		*title = import_field(r, cols, COL_TITLE);
-	const struct cat_sheet	*s;
-	size_t			 i;
-
-	rec->id = it->id;
-	rec->id_len = RECORD_ID_LEN;
-	rec->sheets = import_list(&im->arena, import_field(r, cols,
-	    COL_ACTION), &rec->nsheets);
-	for (i = 0; cat != NULL && rec->sheets != NULL && i < rec->nsheets;
-	    i++)
-		if ((s = catalogue_sheet(cat, rec->sheets[i])) != NULL)
-			rec->sheets[i] = s->code;
-	rec->activity = import_field(r, cols, COL_ACTIVITY);
-	rec->date = import_field(r, cols, COL_DATE);
-	rec->commune = import_field(r, cols, COL_COMMUNE);
-	rec->structure = import_field(r, cols, COL_STRUCTURE);
-	rec->partners = import_list(&im->arena, import_field(r, cols,
-	    COL_PARTNERS), &rec->npartners);
-	rec->title = title[0] != '\0' ? title : NULL;
-}
-
-/* One row's participant group; NULL or the French reason it is refused. */
-static const char *
-import_group(struct import *im, const struct csv_row *r,
-    const int cols[COL__COUNT], const uint8_t *key, struct group *g)
-{
-	const char	*count = import_field(r, cols, COL_COUNT);
-	const char	*person = import_field(r, cols, COL_PERSON);
-	char		*end;
-	uint8_t		*tok;
-
-	g->category = import_field(r, cols, COL_CATEGORY);
-	g->residence = import_field(r, cols, COL_RESIDENCE);
-	g->has_count = 1;
-	if (count[0] == '\0' && person[0] != '\0')
-		g->count = 1;
-	else {
-		g->count = strtoll(count, &end, 10);
-		if (count[0] == '\0' || *end != '\0')
-			return import_errorf(&im->arena, "ligne %zu : effectif "
-			    "« %.40s » invalide : attendu un nombre entier",
-			    r->line, count);
-	}
-	if (person[0] == '\0')
-		return NULL;
-	if (key == NULL)
-		return import_errorf(&im->arena, "ligne %zu : clé de "
-		    "pseudonymisation absente%s", r->line, "");
-	if (g->count != 1)
-		return import_errorf(&im->arena, "ligne %zu : une ligne avec "
-		    "une personne (colonne person) compte pour 1, pas "
-		    "« %.40s »", r->line, count);
-	if ((tok = arena_alloc(&im->arena, PERSON_TOKEN_LEN)) == NULL)
-		return "mémoire insuffisante";
-	person_token(key, person, tok);
-	g->person = tok;
-	g->person_len = PERSON_TOKEN_LEN;
-	return NULL;
-}
-
-/* Pass 1: which item each row belongs to. */
+/*
+ * A date as spreadsheets write it — AAAA-MM-JJ, JJ/MM/AAAA or J/M/AAAA,
+ * optionally followed by a time of day that does not count — written as
+ * YYYY-MM-DD into out. Returns 0, or -1 when it is no calendar date.
+ */
 static int
-import_assign(struct import *im, const struct csv_table *t,
-    const int cols[COL__COUNT], size_t ncols)
+import_date(const char *s, char out[11])
 {
-	struct import_map	 ids;
-	size_t			 i, slot;
-	uint8_t			*id;
+	unsigned	 d, m, y;
+	int		 n = 0;
+	int64_t		 days;
+	char		 iso[32];
 
-	if (import_map_init(&ids, im->nrows, RECORD_ID_LEN) == -1)
+	if (strlen(s) >= 10 && s[4] == '-' && (s[10] == '\0' || s[10] == ' ' ||
+	    s[10] == 'T')) {
+		memcpy(iso, s, 10);
+		iso[10] = '\0';
+	} else if (sscanf(s, "%2u/%2u/%4u%n", &d, &m, &y, &n) == 3 &&
+	    n >= 8 && (s[n] == '\0' || s[n] == ' ') &&
+	    s[n - 5] == '/' && y >= 1000)
+		snprintf(iso, sizeof(iso), "%04u-%02u-%02u", y, m, d);
+	else
 		return -1;
-	for (i = 0; i < im->nrows; i++) {
-		const struct csv_row	*r = &t->rows[i + 1];
-		const char		*rid = import_field(r, cols,
-					    COL_RECORD_ID);
-		struct import_item	*it;
-
-		im->row_line[i] = r->line;
-		/* A short or long row still joins its record, refusing it. */
-		if (rid[0] != '\0' &&
-		    (id = arena_alloc(&im->arena, RECORD_ID_LEN)) != NULL &&
-		    uuid_parse(rid, id) == 0) {
-			slot = import_map_slot(&ids, id);
-			if (ids.keys[slot] != NULL) {
-				im->row_item[i] = ids.vals[slot];
-				im->items[ids.vals[slot]].nrows++;
-				if (r->nfields != ncols)
-					im->items[ids.vals[slot]].error =
-					    import_errorf(&im->arena, "ligne %zu :"
-					    " nombre de colonnes différent de "
-					    "l'en-tête%s", r->line, "");
-				continue;
-			}
-			ids.keys[slot] = id;
-			ids.vals[slot] = im->nitems;
-		}
-		it = &im->items[im->nitems];
-		im->row_item[i] = im->nitems++;
-		it->nrows = 1;
-		if (r->nfields != ncols)
-			it->error = import_errorf(&im->arena, "ligne %zu : "
-			    "nombre de colonnes différent de l'en-tête%s",
-			    r->line, "");
-		else if (rid[0] != '\0' && uuid_parse(rid, it->id) == -1)
-			it->error = import_errorf(&im->arena, "ligne %zu : "
-			    "record_id « %.40s » invalide : attendu un UUID "
-			    "comme 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
-			    r->line, rid);
-		else if (rid[0] != '\0')
-			uuid_parse(rid, it->id);
-	}
-	import_map_free(&ids);
+	if (date_parse(iso, &days) == -1)
+		return -1;
+	memcpy(out, iso, 11);
 	return 0;
 }
 
-/* Pass 2: record fields from each item's first row, groups from all. */
+/*
+ * A whole number as a person writes it: "12", "1 200" (with spaces or the
+ * no-break spaces of French number formats between digit groups), "-3".
+ */
 static int
-import_fill(struct import *im, const struct csv_table *t,
-    const struct catalogue *cat, const int cols[COL__COUNT],
-    const uint8_t *key)
+import_count(const char *s, int64_t *out)
 {
-	size_t		*first, i, c;
-	const char	*why;
+	static const char *const gaps[] = { " ", "\xc2\xa0", "\xe2\x80\xaf" };
+	char		 digits[32], *end;
+	size_t		 o = 0, g, glen;
+	int		 gap;
+
+	while (*s != '\0') {
+		for (g = 0, gap = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
+			glen = strlen(gaps[g]);
+			if (o > 0 && strncmp(s, gaps[g], glen) == 0) {
+				s += glen;
+				gap = 1;
+				break;
+			}
+		}
+		if (gap)
+			continue;
+		if (o + 1 >= sizeof(digits))
+			return -1;
+		digits[o++] = *s++;
+	}
+	digits[o] = '\0';
+	if (o == 0)
+		return -1;
+	*out = strtoll(digits, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+/*
+ * Resolves one word column of a row through lookup; returns the canonical
+ * keyword, or the text as written with *why set.
+ */
+static const char *
+import_word(struct import *im, const struct catalogue *cat, enum cat_vocab v,
+    const char *text, const char **why)
+{
+	char	 err[400];
+	int	 w;
+
+	if (cat == NULL || text[0] == '\0')
+		return text;
+	if ((w = lookup_word(cat, v, text, err, sizeof(err))) == -1) {
+		if (*why == NULL)
+			*why = arena_strdup(&im->arena, err);
+		return text;
+	}
+	return cat->words[v][w].keyword;
+}
+
+/* A commune column: "" stays "", a name or code becomes the code. */
+static const char *
+import_commune(struct import *im, const struct catalogue *cat,
+    const char *text, int residence, const char **why)
+{
+	const struct cat_commune	*m;
+	char				 folded[64], err[400];
+	size_t				 i;
+
+	if (residence) {
+		utf8_fold(text, folded, sizeof(folded));
+		for (i = 0; i < sizeof(import_unknown) /
+		    sizeof(import_unknown[0]); i++)
+			if (strcmp(folded, import_unknown[i]) == 0)
+				return "";
+	}
+	if (cat == NULL || text[0] == '\0')
+		return text;
+	if ((m = lookup_commune(cat, text, err, sizeof(err))) == NULL) {
+		if (*why == NULL)
+			*why = arena_strdup(&im->arena, err);
+		return text;
+	}
+	return m->code;
+}
+
+/* Reads one data row on its own: every value normalised, or the problem. */
+static void
+import_read_row(struct import *im, const struct catalogue *cat,
+    const struct csv_row *r, const int cols[COL__COUNT],
+    const char *names[COL__COUNT], size_t ncols, const uint8_t *key,
+    struct import_row *row)
+{
+	const char		*why = NULL, *count, *person, *date;
+	const struct cat_sheet	*s;
+	char			 iso[11], err[400];
+	size_t			 i;
+	int			 c, bad = -1;
+
+	row->line = r->line;
+	row->key = import_field(r, cols, COL_RECORD_ID);
+	row->has_uuid = row->key[0] != '\0' &&
+	    uuid_parse(row->key, row->uuid) == 0;
+	for (c = 0; c < COL__COUNT; c++)
+		row->level[c] = import_field(r, cols, c);
+	if (r->nfields < ncols) {
+		row->error = arena_printf(&im->arena, "ligne %zu : %zu colonnes "
+		    "au lieu des %zu de l'en-tête (un « ; » manque ou est en "
+		    "trop ?)", r->line, r->nfields, ncols);
+		return;
+	}
+	for (i = ncols; i < r->nfields; i++)
+		if (import_trim(r->fields[i])[0] != '\0') {
+			row->error = arena_printf(&im->arena, "ligne %zu : %zu "
+			    "colonnes au lieu des %zu de l'en-tête (un « ; » "
+			    "dans un texte ? mettez-le entre guillemets)",
+			    r->line, r->nfields, ncols);
+			return;
+		}
+
+	/* Record-level values. */
+	row->sheets = import_list(&im->arena, row->level[COL_ACTION],
+	    &row->nsheets);
+	for (i = 0; cat != NULL && row->sheets != NULL && i < row->nsheets;
+	    i++) {
+		if ((s = lookup_sheet(cat, row->sheets[i], err,
+		    sizeof(err))) != NULL)
+			row->sheets[i] = s->code;
+		else if (why == NULL) {
+			why = arena_strdup(&im->arena, err);
+			bad = COL_ACTION;
+		}
+	}
+	row->level[COL_ACTIVITY] = import_word(im, cat, VOCAB_ACTIVITY,
+	    row->level[COL_ACTIVITY], &why);
+	if (why != NULL && bad == -1)
+		bad = COL_ACTIVITY;
+	date = row->level[COL_DATE];
+	if (import_date(date, iso) == 0)
+		row->level[COL_DATE] = arena_strdup(&im->arena, iso);
+	else if (why == NULL) {
+		why = arena_printf(&im->arena, "« %.*s » n'est pas une date : "
+		    "attendu JJ/MM/AAAA (06/11/2026) ou AAAA-MM-JJ (2026-11-06)",
+		    (int)utf8_cut(date, 40), date);
+		bad = COL_DATE;
+	}
+	row->level[COL_COMMUNE] = import_commune(im, cat,
+	    row->level[COL_COMMUNE], 0, &why);
+	if (why != NULL && bad == -1)
+		bad = COL_COMMUNE;
+	row->level[COL_STRUCTURE] = import_word(im, cat, VOCAB_STRUCTURE,
+	    row->level[COL_STRUCTURE], &why);
+	if (why != NULL && bad == -1)
+		bad = COL_STRUCTURE;
+	row->partners = import_list(&im->arena, row->level[COL_PARTNERS],
+	    &row->npartners);
+
+	/* The participant group. */
+	row->group.category = import_word(im, cat, VOCAB_CATEGORY,
+	    import_field(r, cols, COL_CATEGORY), &why);
+	if (why != NULL && bad == -1)
+		bad = COL_CATEGORY;
+	row->group.residence = import_commune(im, cat,
+	    import_field(r, cols, COL_RESIDENCE), 1, &why);
+	if (why != NULL && bad == -1)
+		bad = COL_RESIDENCE;
+	count = import_field(r, cols, COL_COUNT);
+	person = import_field(r, cols, COL_PERSON);
+	row->group.has_count = 1;
+	if (count[0] == '\0' && person[0] != '\0')
+		row->group.count = 1;
+	else if (import_count(count, &row->group.count) == -1 && why == NULL) {
+		why = arena_printf(&im->arena, "« %.*s » n'est pas un effectif : "
+		    "attendu un nombre entier (12, 1 200)",
+		    (int)utf8_cut(count, 40), count);
+		bad = COL_COUNT;
+	}
+	if (person[0] != '\0' && why == NULL) {
+		uint8_t	*tok;
+
+		if (key == NULL) {
+			why = "clé de pseudonymisation absente";
+			bad = COL_PERSON;
+		} else if (row->group.count != 1) {
+			why = arena_printf(&im->arena, "une ligne avec une "
+			    "personne compte pour 1, pas « %.*s »",
+			    (int)utf8_cut(count, 40), count);
+			bad = COL_COUNT;
+		} else if ((tok = arena_alloc(&im->arena,
+		    PERSON_TOKEN_LEN)) != NULL) {
+			person_token(key, person, tok);
+			row->group.person = tok;
+			row->group.person_len = PERSON_TOKEN_LEN;
+		}
+	}
+	if (why != NULL)
+		row->error = import_problem(&im->arena, r->line, names[bad], why);
+}
+
+/*
+ * The first record-level column on which two rows disagree, compared on
+ * their normalised values (so 06/11/2026 and 2026-11-06 agree), or -1.
+ */
+static int
+import_disagree(const struct import_row *a, const struct import_row *b)
+{
+	size_t	 i;
+	int	 c;
+
+	if (a->nsheets != b->nsheets)
+		return COL_ACTION;
+	for (i = 0; i < a->nsheets; i++)
+		if (strcmp(a->sheets[i], b->sheets[i]) != 0)
+			return COL_ACTION;
+	if (a->npartners != b->npartners)
+		return COL_PARTNERS;
+	for (i = 0; i < a->npartners; i++)
+		if (strcmp(a->partners[i], b->partners[i]) != 0)
+			return COL_PARTNERS;
+	for (c = 0; c < COL__COUNT; c++)
+		if (import_cols[c].record_level && c != COL_ACTION &&
+		    c != COL_PARTNERS && strcmp(a->level[c], b->level[c]) != 0)
+			return c;
+	return -1;
+}
+
+/* A 32-byte map key for a record_id that is not a UUID. */
+static const uint8_t *
+import_key_digest(struct arena *a, const char *key)
+{
+	uint8_t	*d;
+
+	if ((d = arena_alloc(a, RECORD_DIGEST_LEN)) != NULL)
+		EVP_Digest(key, strlen(key), d, NULL, EVP_sha256(), NULL);
+	return d;
+}
+
+/*
+ * Pass 2: which item each row belongs to. A UUID or a key of the file
+ * gathers its rows wherever they stand; rows without one gather while
+ * they follow each other and agree on the record-level columns.
+ */
+static int
+import_assign(struct import *im, const struct import_row *rows)
+{
+	struct import_map	 ids, keys;
+	struct import_map	*m;
+	const uint8_t		*k;
+	size_t			 i, slot;
+	int			 rc = -1;
+
+	if (import_map_init(&ids, im->nrows, RECORD_ID_LEN) == -1 ||
+	    import_map_init(&keys, im->nrows, RECORD_DIGEST_LEN) == -1)
+		goto out;
+	for (i = 0; i < im->nrows; i++) {
+		const struct import_row	*r = &rows[i];
+
+		im->row_line[i] = r->line;
+		if (r->key[0] == '\0') {
+			if (i > 0 && rows[i - 1].key[0] == '\0' &&
+			    import_disagree(r, &rows[i - 1]) == -1) {
+				im->row_item[i] = im->row_item[i - 1];
+				im->items[im->row_item[i]].nrows++;
+				continue;
+			}
+		} else {
+			m = r->has_uuid ? &ids : &keys;
+			k = r->has_uuid ? r->uuid :
+			    import_key_digest(&im->arena, r->key);
+			if (k == NULL)
+				goto out;
+			slot = import_map_slot(m, k);
+			if (m->keys[slot] != NULL) {
+				im->row_item[i] = m->vals[slot];
+				im->items[m->vals[slot]].nrows++;
+				continue;
+			}
+			m->keys[slot] = k;
+			m->vals[slot] = im->nitems;
+		}
+		im->items[im->nitems].nrows = 1;
+		im->items[im->nitems].line = r->line;
+		im->items[im->nitems].has_uuid = r->has_uuid;
+		if (r->has_uuid)
+			memcpy(im->items[im->nitems].id, r->uuid, RECORD_ID_LEN);
+		im->row_item[i] = im->nitems++;
+	}
+	rc = 0;
+out:
+	import_map_free(&ids);
+	import_map_free(&keys);
+	return rc;
+}
+
+/*
+ * Pass 3: record fields from each item's first row, groups from all; the
+ * first problem of any row refuses its whole record.
+ */
+static int
+import_fill(struct import *im, const struct import_row *rows,
+    const char *names[COL__COUNT])
+{
+	size_t	*first, i;
+	int	 c;
 
 	if ((first = calloc(im->nitems, sizeof(*first))) == NULL)
 		return -1;
 	for (i = 0; i < im->nitems; i++) {
-		im->items[i].rec.groups = arena_alloc(&im->arena,
-		    im->items[i].nrows * sizeof(struct group));
+		if ((im->items[i].rec.groups = arena_alloc(&im->arena,
+		    im->items[i].nrows * sizeof(struct group))) == NULL) {
+			free(first);
+			return -1;
+		}
 		first[i] = SIZE_MAX;
 	}
 	for (i = 0; i < im->nrows; i++) {
 		struct import_item	*it = &im->items[im->row_item[i]];
-		const struct csv_row	*r = &t->rows[i + 1];
+		const struct import_row	*r = &rows[i];
+		struct record		*rec = &it->rec;
 
 		if (it->error != NULL)
 			continue;
+		if (r->error != NULL) {
+			it->error = r->error;
+			continue;
+		}
 		if (first[im->row_item[i]] == SIZE_MAX) {
 			first[im->row_item[i]] = i;
-			import_record_fields(im, cat, it, r, cols);
-		} else {
-			const struct csv_row *f =
-			    &t->rows[first[im->row_item[i]] + 1];
-
-			for (c = 0; c < COL__COUNT; c++)
-				if (import_cols[c].record_level &&
-				    strcmp(import_field(r, cols, c),
-				    import_field(f, cols, c)) != 0) {
-					char	 msg[200];
-
-					snprintf(msg, sizeof(msg), "ligne %zu : "
-					    "la colonne « %s » diffère de la "
-					    "ligne %zu pour le même record_id",
-					    r->line, import_cols[c].name,
-					    f->line);
-					it->error = arena_strdup(&im->arena,
-					    msg);
-					break;
-				}
-			if (it->error != NULL)
-				continue;
+			rec->id = it->id;
+			rec->id_len = RECORD_ID_LEN;
+			rec->sheets = r->sheets;
+			rec->nsheets = r->nsheets;
+			rec->activity = r->level[COL_ACTIVITY];
+			rec->date = r->level[COL_DATE];
+			rec->commune = r->level[COL_COMMUNE];
+			rec->structure = r->level[COL_STRUCTURE];
+			rec->partners = r->partners;
+			rec->npartners = r->npartners;
+			rec->title = r->level[COL_TITLE][0] != '\0' ?
+			    r->level[COL_TITLE] : NULL;
+		} else if ((c = import_disagree(r,
+		    &rows[first[im->row_item[i]]])) != -1) {
+			it->error = arena_printf(&im->arena, "ligne %zu : la "
+			    "colonne « %s » diffère de la ligne %zu pour le même "
+			    "identifiant « %.*s » (les lignes d'une même activité "
+			    "doivent s'accorder sur fiche, activité, date, lieu, "
+			    "structure, partenaires et titre)", r->line, names[c],
+			    rows[first[im->row_item[i]]].line,
+			    (int)utf8_cut(r->key, 40), r->key);
+			continue;
 		}
-		why = import_group(im, r, cols, key,
-		    &it->rec.groups[it->rec.ngroups]);
-		if (why != NULL)
-			it->error = why;
-		else
-			it->rec.ngroups++;
+		rec->groups[rec->ngroups++] = r->group;
 	}
 	free(first);
 	return 0;
 }
 
-/* Pass 3: ids for rows without record_id, from their content. */
+/*
+ * Pass 4: ids for records without a UUID, from their normalised content
+ * and their ordinal among identical records of the file.
+ */
 static int
-import_derive_ids(struct import *im, const struct csv_table *t,
-    const int cols[COL__COUNT])
+import_derive_ids(struct import *im)
 {
 	struct import_map	 seen;
 	size_t			 i, slot;
@@ -373,12 +657,11 @@ import_derive_ids(struct import *im, const struct csv_table *t,
 
 	if (import_map_init(&seen, im->nitems, RECORD_DIGEST_LEN) == -1)
 		return -1;
-	for (i = 0; i < im->nrows; i++) {
-		struct import_item	*it = &im->items[im->row_item[i]];
+	for (i = 0; i < im->nitems; i++) {
+		struct import_item	*it = &im->items[i];
 		uint64_t		 occ;
 
-		if (import_field(&t->rows[i + 1], cols, COL_RECORD_ID)[0] !=
-		    '\0' || it->error != NULL)
+		if (it->has_uuid || it->error != NULL)
 			continue;
 		if ((digest = arena_alloc(&im->arena,
 		    RECORD_DIGEST_LEN)) == NULL)
@@ -407,7 +690,10 @@ import_build(const struct csv_table *t, const struct catalogue *cat,
     const uint8_t key[PERSON_KEY_LEN], struct import *im, char *err,
     size_t errlen)
 {
-	int	 cols[COL__COUNT];
+	struct import_row	*rows = NULL;
+	const char		*names[COL__COUNT];
+	int			 cols[COL__COUNT];
+	size_t			 i;
 
 	memset(im, 0, sizeof(*im));
 	if (t->nrows == 0) {
@@ -415,21 +701,29 @@ import_build(const struct csv_table *t, const struct catalogue *cat,
 		    "puis une ligne par groupe de participants");
 		return -1;
 	}
-	if (import_header(&t->rows[0], cols, err, errlen) == -1)
+	if (import_header(&t->rows[0], cols, names, err, errlen) == -1)
 		return -1;
 	im->nrows = t->nrows - 1;
+	rows = calloc(im->nrows + 1, sizeof(*rows));
 	im->items = calloc(im->nrows + 1, sizeof(*im->items));
 	im->row_item = calloc(im->nrows + 1, sizeof(*im->row_item));
 	im->row_line = calloc(im->nrows + 1, sizeof(*im->row_line));
-	if (im->items == NULL || im->row_item == NULL || im->row_line == NULL ||
-	    import_assign(im, t, cols, t->rows[0].nfields) == -1 ||
-	    import_fill(im, t, cat, cols, key) == -1 ||
-	    import_derive_ids(im, t, cols) == -1) {
-		snprintf(err, errlen, "mémoire insuffisante pour l'import");
-		import_free(im);
-		return -1;
-	}
+	if (rows == NULL || im->items == NULL || im->row_item == NULL ||
+	    im->row_line == NULL)
+		goto nomem;
+	for (i = 0; i < im->nrows; i++)
+		import_read_row(im, cat, &t->rows[i + 1], cols, names,
+		    t->rows[0].nfields, key, &rows[i]);
+	if (import_assign(im, rows) == -1 || import_fill(im, rows, names) == -1 ||
+	    import_derive_ids(im) == -1)
+		goto nomem;
+	free(rows);
 	return 0;
+nomem:
+	snprintf(err, errlen, "mémoire insuffisante pour l'import");
+	free(rows);
+	import_free(im);
+	return -1;
 }
 
 void

@@ -1,11 +1,14 @@
 /*
  * import.h — import format v1: CSV rows to records (see DESIGN.md).
  *
- * Rows with the same record_id form one record and must agree on the
- * record-level columns. A row without record_id is a record of its own,
- * whose id is derived from its content (and from how many identical rows
- * came before it in the file), so that importing a file twice never counts
- * twice. Pure, given the person key.
+ * Rows with the same record_id (a UUID, or any other key of the file) form
+ * one record and must agree on the record-level columns; consecutive rows
+ * without record_id that agree on them form one record too. Records
+ * without a UUID get an id derived from their normalised content and their
+ * ordinal among identical records of the file, so that importing a sheet
+ * twice, in any flavour, never counts twice. Header names, keywords and
+ * communes are read as people write them (see lookup.h). Pure, given the
+ * person key.
  */
 #ifndef CTG_IMPORT_H
 #define CTG_IMPORT_H
@@ -21,6 +24,8 @@
 struct import_item {
 	struct record	 rec;
 	uint8_t		 id[RECORD_ID_LEN];
+	int		 has_uuid;	/* id given in the file */
+	size_t		 line;		/* file line of its first row */
 	size_t		 nrows;
 	const char	*error;		/* refused before sending, French */
 	enum ack_status	 status;	/* 0 until the server answered */
@@ -48,5 +53,7 @@ int	import_build(const struct csv_table *, const struct catalogue *,
 	    const uint8_t key[PERSON_KEY_LEN], struct import *, char *err,
 	    size_t errlen);
 void	import_free(struct import *);
+/* 1 when the table has a person column (so a person key is needed). */
+int	import_needs_key(const struct csv_table *);
 
 #endif

@@ -16,6 +16,9 @@ void	*arena_alloc(struct arena *, size_t);
 char	*arena_strndup(struct arena *, const char *src, size_t len);
 char	*arena_strdup(struct arena *, const char *src);
 void	*arena_memdup(struct arena *, const void *src, size_t len);
+/* printf into the arena; NULL when out of memory. */
+char	*arena_printf(struct arena *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* Frees every allocation; the arena can be used again afterwards. */
 void	 arena_free(struct arena *);
 

@@ -24,9 +24,10 @@ struct parsed {
 static void
 build(struct parsed *p, const char *text)
 {
-	char	 err[512] = "";
+	struct csv_info	 info;
+	char		 err[512] = "";
 
-	if (csv_parse(text, strlen(text), &p->t, err, sizeof(err)) != 0)
+	if (csv_read(text, strlen(text), &p->t, &info, err, sizeof(err)) != 0)
 		fail_msg("csv: %s", err);
 	if (import_build(&p->t, catalogue_builtin(err, sizeof(err)), key,
 	    &p->im, err, sizeof(err)) != 0)
@@ -96,19 +97,22 @@ static void
 test_derived_ids(void **state)
 {
 	static const char text[] = HEADER
-	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;5;;\n"
-	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;5;;\n"
-	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;6;;\n";
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;5;;A\n"
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;5;;B\n"
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;5;;A\n"
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;6;;B\n";
 	struct parsed	 a, b;
 
 	(void)state;
 	build(&a, text);
 	build(&b, text);
-	assert_int_equal(a.im.nitems, 3);
+	assert_int_equal(a.im.nitems, 4);
 	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
-	assert_memory_equal(a.im.items[1].id, b.im.items[1].id, 16);
-	assert_memory_not_equal(a.im.items[0].id, a.im.items[1].id, 16);
+	assert_memory_equal(a.im.items[2].id, b.im.items[2].id, 16);
+	/* The same activity twice in a file: two records, two ids. */
 	assert_memory_not_equal(a.im.items[0].id, a.im.items[2].id, 16);
+	assert_memory_not_equal(a.im.items[0].id, a.im.items[1].id, 16);
+	assert_memory_not_equal(a.im.items[1].id, a.im.items[3].id, 16);
 	/* Time-ordered by the activity's date: 2024-07-10 = 1720569600000 ms. */
 	assert_int_equal(a.im.items[0].id[0], 0x01);
 	assert_int_equal(a.im.items[0].id[1], 0x90);
@@ -125,6 +129,47 @@ test_derived_ids(void **state)
 	done(&b);
 }
 
+/* Regression: one meeting written as two rows was stored as two activities. */
+static void
+test_rows_without_id_form_one_activity(void **state)
+{
+	struct parsed	 p, q;
+
+	(void)state;
+	build(&p, HEADER
+	    ";II.A.13;information;2024-05-02;46201;ripe;parent;46201;5;;Réunion\n"
+	    ";II.A.13;information;2024-05-02;46201;ripe;parent;46063;3;;Réunion\n"
+	    ";II.A.13;information;2024-05-02;46201;ripe;parent;46063;3;;Autre\n");
+	assert_int_equal(p.im.nitems, 2);
+	assert_int_equal(p.im.items[0].nrows, 2);
+	assert_int_equal(p.im.items[0].rec.ngroups, 2);
+	assert_int_equal(p.im.items[0].line, 2);
+	assert_int_equal(p.im.items[1].line, 4);
+	assert_int_equal(p.im.row_item[1], 0);
+	assert_null(p.im.items[0].error);
+	/* A key of the user's own gathers rows wherever they are... */
+	build(&q, HEADER
+	    "1;II.A.13;information;2024-05-02;46201;ripe;parent;46201;5;;Réunion\n"
+	    "2;II.A.13;information;2024-05-02;46201;ripe;parent;46063;3;;Autre\n"
+	    "1;II.A.13;information;2024-05-02;46201;ripe;parent;46063;3;;Réunion\n");
+	assert_int_equal(q.im.nitems, 2);
+	assert_int_equal(q.im.items[0].rec.ngroups, 2);
+	assert_null(q.im.items[0].error);
+	/* ...and the id comes from the content, not from the key. */
+	assert_memory_equal(p.im.items[0].id, q.im.items[0].id, 16);
+	assert_memory_equal(p.im.items[1].id, q.im.items[1].id, 16);
+	done(&p);
+	done(&q);
+	/* Rows of one key that disagree refuse the record, naming both. */
+	build(&q, HEADER
+	    "a;II.A.13;information;2024-05-02;46201;ripe;parent;46201;5;;R\n"
+	    "a;II.A.13;information;2024-05-03;46201;ripe;parent;46063;3;;R\n");
+	assert_int_equal(q.im.nitems, 1);
+	assert_non_null(strstr(q.im.items[0].error, "ligne 3 : la colonne "
+	    "« date » diffère de la ligne 2"));
+	done(&q);
+}
+
 static void
 test_row_problems(void **state)
 {
@@ -133,19 +178,80 @@ test_row_problems(void **state)
 	(void)state;
 	build(&p, HEADER
 	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;cinq;;\n"
-	    "pas-un-uuid;17;chantier;2024-07-10;46201;alsh-jeunes;jeune;;1;;\n"
+	    "clé-1;17;chantier;2024-07-10;46201;alsh-jeunes;jeune;;1;;\n"
 	    ";17;chantier;2024-07-10\n"
-	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;-4;;\n");
-	assert_int_equal(p.im.nitems, 4);
-	assert_non_null(strstr(p.im.items[0].error, "« cinq »"));
-	assert_non_null(strstr(p.im.items[1].error, "« pas-un-uuid »"));
-	assert_non_null(strstr(p.im.items[2].error, "nombre de colonnes"));
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;-4;;\n"
+	    ";17;chantier;31/02/2024;46201;alsh-jeunes;jeune;46201;4;;\n");
+	assert_int_equal(p.im.nitems, 5);
+	assert_non_null(strstr(p.im.items[0].error,
+	    "ligne 2, colonne « count » : « cinq » n'est pas un effectif"));
+	assert_null(p.im.items[1].error);
+	assert_non_null(strstr(p.im.items[2].error, "colonnes au lieu des 11"));
 	/* A negative count is the server's to refuse, with its reason. */
 	assert_null(p.im.items[3].error);
 	assert_int_equal(p.im.items[3].rec.groups[0].count, -4);
+	assert_non_null(strstr(p.im.items[4].error,
+	    "« 31/02/2024 » n'est pas une date : attendu JJ/MM/AAAA"));
 	done(&p);
 }
 
+/* Dates, counts and header names as French spreadsheets write them. */
+static void
+test_spreadsheet_spellings(void **state)
+{
+	struct parsed	 a, b;
+
+	(void)state;
+	build(&a, HEADER
+	    ";17;chantier;2024-07-06;46201;alsh-jeunes;jeune;46201;1200;;Lavoir\n");
+	build(&b, "Titre;Effectif;Résidence;Public;Structure;Lieu;Date;"
+	    "Activité;Fiche; Record ID ;Partenaires\n"
+	    "Lavoir;1 200;46201;jeune;alsh-jeunes;46201;6/7/2024 00:00;chantier;"
+	    "17;;\n"
+	    ";;;;;;;;;;\n");
+	assert_int_equal(b.im.nitems, 1);
+	assert_null(b.im.items[0].error);
+	assert_string_equal(b.im.items[0].rec.date, "2024-07-06");
+	assert_int_equal(b.im.items[0].rec.groups[0].count, 1200);
+	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
+	done(&a);
+	done(&b);
+	/* A no-break space between digit groups, as LibreOffice writes. */
+	build(&b, HEADER
+	    ";17;chantier;06/07/2024;46201;alsh-jeunes;jeune;46201;1\xc2\xa0"
+	    "200;;Lavoir\n");
+	assert_int_equal(b.im.items[0].rec.groups[0].count, 1200);
+	assert_memory_equal(b.im.items[0].id, b.im.items[0].id, 16);
+	done(&b);
+}
+
+/* Words as people type them: resolved before the id is derived. */
+static void
+test_words_as_typed(void **state)
+{
+	struct parsed	 a, b;
+
+	(void)state;
+	build(&a, HEADER
+	    ";ii.a.9;reunion;2024-03-01;46201;ripe;ama;46172;6;;Réunion AMA\n");
+	build(&b, HEADER
+	    ";II.A.9;Réunion;01/03/2024;Montcuq;RIPE;AMA;Lhospitalet;6;;"
+	    "Réunion AMA\n");
+	assert_null(a.im.items[0].error);
+	assert_null(b.im.items[0].error);
+	assert_string_equal(b.im.items[0].rec.activity, "reunion");
+	assert_string_equal(b.im.items[0].rec.commune, "46201");
+	assert_string_equal(b.im.items[0].rec.groups[0].category, "ama");
+	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
+	done(&a);
+	done(&b);
+	build(&b, HEADER
+	    ";9;danse;2024-03-01;46201;ripe;ama;inconnue;6;;\n");
+	assert_non_null(strstr(b.im.items[0].error,
+	    "ligne 2, colonne « activity » : "));
+	assert_non_null(strstr(b.im.items[0].error, "danse"));
+	done(&b);
+}
 /* Regression: a row with a stray ';' split its record in two. */
 static void
 test_wrong_column_row_refuses_its_record(void **state)
@@ -205,6 +311,12 @@ test_header_errors(void **state)
 		{ HEADER_P, NULL },
 		{ "record_id;action;activity;date;commune;structure;category;"
 		  "residence;count;partners;title;age\n", "inconnue « age »" },
+		{ "record_id,action,activity,date,commune,structure,category,"
+		  "residence,count,partners,title\n", "séparé par « ; »" },
+		{ "Fiche;Activité;Date;Lieu;Structure;Public;Résidence;"
+		  "Effectif;Partenaires;Titre;Identifiant;Personne\n", NULL },
+		{ "id;fiche;activité;date;lieu;structure;public;résidence;"
+		  "effectif;partenaires;titre;Fiche\n", "deux fois" },
 		{ "record_id;record_id;action;activity;date;commune;structure;"
 		  "category;residence;count;partners;title\n", "deux fois" },
 	};
@@ -235,7 +347,10 @@ main(void)
 		cmocka_unit_test(test_rows_with_one_id_form_one_record),
 		cmocka_unit_test(test_disagreeing_rows_refuse_the_record),
 		cmocka_unit_test(test_derived_ids),
+		cmocka_unit_test(test_rows_without_id_form_one_activity),
 		cmocka_unit_test(test_row_problems),
+		cmocka_unit_test(test_spreadsheet_spellings),
+		cmocka_unit_test(test_words_as_typed),
 		cmocka_unit_test(test_wrong_column_row_refuses_its_record),
 		cmocka_unit_test(test_person_tokens),
 		cmocka_unit_test(test_header_errors),
