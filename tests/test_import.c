@@ -3,10 +3,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "import.h"
+#include "record.h"
 
 #define HEADER	"record_id;action;activity;date;commune;structure;category;" \
 		"residence;count;partners;title\n"
@@ -340,6 +343,345 @@ test_header_errors(void **state)
 	}
 }
 
+/*
+ * Property: random activities written as rows in random spreadsheet
+ * flavours (encoding, separator, quoting, line ends, header spelling and
+ * order, date format, words and communes as typed, blank rows) import to
+ * the same ids and the same content as their plain v1 spelling.
+ */
+enum { F_ID, F_ACTION, F_ACTIVITY, F_DATE, F_COMMUNE, F_STRUCTURE,
+    F_CATEGORY, F_RESIDENCE, F_COUNT, F_PARTNERS, F_TITLE, F__COUNT };
+
+/* Each column's spellings; [0] is the plain v1 one. */
+static const char *const flav_headers[F__COUNT][4] = {
+	{ "record_id", "Record ID", "Identifiant", "ID" },
+	{ "action", "Fiche", "FICHE ACTION", "fiches" },
+	{ "activity", "Activité", "ACTIVITE", "Type d'activité" },
+	{ "date", "Date", "DATE", "Jour" },
+	{ "commune", "Lieu", "Commune", "commune du lieu" },
+	{ "structure", "Structure", "STRUCTURE", "Service" },
+	{ "category", "Public", "Catégorie", "CATEGORIE" },
+	{ "residence", "Résidence", "Commune de résidence", "Origine" },
+	{ "count", "Effectif", "Nombre", "nb" },
+	{ "partners", "Partenaires", "PARTENAIRES", "partenaire" },
+	{ "title", "Titre", "Intitulé", "LIBELLE" },
+};
+
+/* Words: { keyword, another spelling a person types }. */
+static const char *const flav_sheets[][3] = {
+	{ "III.A.17", "17", "iii.a.17" }, { "II.A.9", "9", "ii.a.9" },
+	{ "I.B.6", "6", "i.b.6" }, { "", "", "" },
+};
+static const char *const flav_activities[][2] = {
+	{ "reunion", "Réunion" }, { "atelier", "ATELIER" },
+	{ "evenement", "Événement" }, { "chantier", "Chantier" },
+};
+static const char *const flav_structures[][2] = {
+	{ "ripe", "RIPE" }, { "alsh-jeunes", "ALSH-Jeunes" },
+	{ "evs-3e-lieu", "EVS-3E-LIEU" },
+};
+static const char *const flav_categories[][2] = {
+	{ "parent", "Parent" }, { "ama", "AMA" }, { "jeune", "JEUNE" },
+	{ "enfant-0-6", "Enfant-0-6" },
+};
+static const char *const flav_communes[][2] = {
+	{ "46201", "Montcuq-en-Quercy-Blanc" }, { "46063", "castelnau montratier" },
+	{ "46172", "PERN-LHOSPITALET" }, { "46033", "Porte-du-Quercy" },
+};
+static const char *const flav_partners[] = {
+	"CAF", "Mairie de Montcuq", "Médiathèque « Lire »",
+};
+static const char *const flav_titles[] = {
+	"Réunion d'été", "Café ; thé", "Dit \"oui\"", "Œuvre à 5 €",
+	"L’atelier, deux", "",
+};
+
+struct flav_group {
+	int	 cat, res;		/* res -1: unknown */
+	int	 count;
+};
+
+struct flav_record {
+	int			 idstyle;	/* 0 none, 1 key, 2 UUID */
+	int			 sheets[2], nsheets;
+	int			 act, str, com, title, partners;
+	int			 day;		/* of 2024, 1..28 of month m */
+	int			 month;
+	struct flav_group	 groups[3];
+	int			 ngroups;
+};
+
+struct flavour {
+	int	 encoding;	/* 0 UTF-8, 1 BOM, 2 cp1252, 3 UTF-16LE, 4 BE */
+	char	 sep;
+	int	 crlf, quote_all, spelled, dates, blanks;
+	int	 order[F__COUNT];
+	int	 header[F__COUNT];
+};
+
+static unsigned
+flav_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) & 0x7fff;
+}
+
+static void
+flav_field(FILE *f, const struct flavour *fl, const char *v)
+{
+	const char	*p;
+	int		 q = fl->quote_all || strchr(v, fl->sep) != NULL ||
+			    strchr(v, '"') != NULL;
+
+	if (!q) {
+		fputs(v, f);
+		return;
+	}
+	fputc('"', f);
+	for (p = v; *p != '\0'; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* One row's values, in column order F_*. */
+static void
+flav_values(const struct flav_record *r, int g, int n, const struct flavour *fl,
+    char vals[F__COUNT][128])
+{
+	const struct flav_group	*gr = &r->groups[g];
+	int			 sp = fl->spelled, i;
+
+	if (r->idstyle == 1)
+		snprintf(vals[F_ID], 128, "k%d", n);
+	else if (r->idstyle == 2)
+		snprintf(vals[F_ID], 128, "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f%04x", n);
+	else
+		vals[F_ID][0] = '\0';
+	vals[F_ACTION][0] = '\0';
+	for (i = 0; i < r->nsheets; i++)
+		snprintf(vals[F_ACTION] + strlen(vals[F_ACTION]),
+		    128 - strlen(vals[F_ACTION]), "%s%s", i ? "," : "",
+		    flav_sheets[r->sheets[i]][sp ? 1 + (n + i) % 2 : 0]);
+	snprintf(vals[F_ACTIVITY], 128, "%s", flav_activities[r->act][sp]);
+	if (fl->dates == 0)
+		snprintf(vals[F_DATE], 128, "2024-%02d-%02d", r->month, r->day);
+	else if (fl->dates == 1)
+		snprintf(vals[F_DATE], 128, "%02d/%02d/2024", r->day, r->month);
+	else
+		snprintf(vals[F_DATE], 128, "%d/%d/2024", r->day, r->month);
+	snprintf(vals[F_COMMUNE], 128, "%s", flav_communes[r->com][sp]);
+	snprintf(vals[F_STRUCTURE], 128, "%s", flav_structures[r->str][sp]);
+	snprintf(vals[F_CATEGORY], 128, "%s", flav_categories[gr->cat][sp]);
+	snprintf(vals[F_RESIDENCE], 128, "%s", gr->res < 0 ?
+	    (sp ? "inconnue" : "") : flav_communes[gr->res][sp]);
+	if (sp && gr->count >= 1000)
+		snprintf(vals[F_COUNT], 128, "%d%s%03d", gr->count / 1000,
+		    fl->encoding == 2 ? "\xc2\xa0" : " ", gr->count % 1000);
+	else
+		snprintf(vals[F_COUNT], 128, "%d", gr->count);
+	vals[F_PARTNERS][0] = '\0';
+	for (i = 0; i < 3; i++)
+		if (r->partners & (1 << i))
+			snprintf(vals[F_PARTNERS] + strlen(vals[F_PARTNERS]),
+			    128 - strlen(vals[F_PARTNERS]), "%s%s",
+			    vals[F_PARTNERS][0] ? ", " : "", flav_partners[i]);
+	snprintf(vals[F_TITLE], 128, "%s%s%d", flav_titles[r->title],
+	    flav_titles[r->title][0] ? " " : "", n);
+}
+
+/* UTF-8 text to the flavour's encoding. */
+static char *
+flav_encode(const char *u8, size_t len, int encoding, size_t *outlen)
+{
+	static const struct { uint32_t cp; uint8_t b; } high[] = {
+		{ 0x20ac, 0x80 }, { 0x2019, 0x92 }, { 0x0153, 0x9c },
+		{ 0x0152, 0x8c },
+	};
+	const uint8_t	*p = (const uint8_t *)u8;
+	uint8_t		*out = malloc(len * 2 + 4);
+	size_t		 i = 0, o = 0, k;
+	uint32_t	 cp;
+
+	if (encoding == 1) {
+		memcpy(out, "\xef\xbb\xbf", 3);
+		o = 3;
+	} else if (encoding == 3 || encoding == 4) {
+		out[o++] = encoding == 3 ? 0xff : 0xfe;
+		out[o++] = encoding == 3 ? 0xfe : 0xff;
+	}
+	while (i < len) {
+		if (p[i] < 0x80)
+			cp = p[i++];
+		else if (p[i] < 0xe0) {
+			cp = (uint32_t)(p[i] & 0x1f) << 6 | (p[i + 1] & 0x3f);
+			i += 2;
+		} else {
+			cp = (uint32_t)(p[i] & 0x0f) << 12 |
+			    (uint32_t)(p[i + 1] & 0x3f) << 6 | (p[i + 2] & 0x3f);
+			i += 3;
+		}
+		if (encoding <= 1) {
+			memcpy(out + o, u8 + i - (cp < 0x80 ? 1 : cp < 0x800 ?
+			    2 : 3), cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3);
+			o += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+		} else if (encoding == 2) {
+			if (cp < 0x100)
+				out[o++] = (uint8_t)cp;
+			else {
+				for (k = 0; k < sizeof(high) / sizeof(high[0]) &&
+				    high[k].cp != cp; k++)
+					;
+				assert_true(k < sizeof(high) / sizeof(high[0]));
+				out[o++] = high[k].b;
+			}
+		} else {
+			out[o++] = (uint8_t)(encoding == 3 ? cp : cp >> 8);
+			out[o++] = (uint8_t)(encoding == 3 ? cp >> 8 : cp);
+		}
+	}
+	*outlen = o;
+	return (char *)out;
+}
+
+/* The file of records rs in flavour fl; malloc'd bytes. */
+static char *
+flav_file(const struct flav_record *rs, size_t n, const struct flavour *fl,
+    size_t *len)
+{
+	char	*u8 = NULL, vals[F__COUNT][128], *out;
+	size_t	 u8len = 0, i;
+	FILE	*f = open_memstream(&u8, &u8len);
+	int	 c, g, row = 0;
+	const char *eol = fl->crlf ? "\r\n" : "\n";
+
+	for (c = 0; c < F__COUNT; c++) {
+		if (c > 0)
+			fputc(fl->sep, f);
+		flav_field(f, fl, flav_headers[fl->order[c]][fl->header[c]]);
+	}
+	fputs(eol, f);
+	for (i = 0; i < n; i++)
+		for (g = 0; g < rs[i].ngroups; g++) {
+			if (fl->blanks && (row++ % 3) == 1) {
+				for (c = 1; c < F__COUNT && row % 2; c++)
+					fputc(fl->sep, f);
+				fputs(eol, f);
+			}
+			flav_values(&rs[i], g, (int)i, fl, vals);
+			for (c = 0; c < F__COUNT; c++) {
+				if (c > 0)
+					fputc(fl->sep, f);
+				flav_field(f, fl, vals[fl->order[c]]);
+			}
+			fputs(eol, f);
+		}
+	fclose(f);
+	out = flav_encode(u8, u8len, fl->encoding, len);
+	free(u8);
+	return out;
+}
+
+static void
+flav_import(const char *bytes, size_t len, struct parsed *p)
+{
+	struct csv_info	 info;
+	char		 err[512] = "";
+
+	if (csv_read(bytes, len, &p->t, &info, err, sizeof(err)) != 0)
+		fail_msg("csv_read: %s", err);
+	if (import_build(&p->t, catalogue_builtin(err, sizeof(err)), key,
+	    &p->im, err, sizeof(err)) != 0)
+		fail_msg("import: %s", err);
+}
+
+static void
+test_property_flavours(void **state)
+{
+	static const char	 seps[] = { ';', ',', '\t' };
+	unsigned		 seed = 20261202;
+	int			 round, c, k, t;
+
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		struct flav_record	 rs[6];
+		struct flavour		 plain = { .sep = ';' }, fl;
+		struct parsed		 a, b;
+		size_t			 n = 1 + flav_rand(&seed) % 6, i, la, lb;
+		char			*fa, *fb;
+		uint8_t			 da[32], db[32];
+
+		memset(rs, 0, sizeof(rs));
+		for (i = 0; i < n; i++) {
+			struct flav_record *r = &rs[i];
+
+			r->idstyle = (int)(flav_rand(&seed) % 3);
+			r->nsheets = (int)(flav_rand(&seed) % 3);
+			r->sheets[0] = (int)(flav_rand(&seed) % 3);
+			r->sheets[1] = (r->sheets[0] + 1) % 3;
+			r->act = (int)(flav_rand(&seed) % 4);
+			r->str = (int)(flav_rand(&seed) % 3);
+			r->com = (int)(flav_rand(&seed) % 4);
+			r->title = (int)(flav_rand(&seed) % 6);
+			r->partners = (int)(flav_rand(&seed) % 8);
+			r->month = 1 + (int)(flav_rand(&seed) % 12);
+			r->day = 1 + (int)(flav_rand(&seed) % 28);
+			r->ngroups = 1 + (int)(flav_rand(&seed) % 3);
+			for (k = 0; k < r->ngroups; k++) {
+				r->groups[k].cat = (int)(flav_rand(&seed) % 4);
+				r->groups[k].res = (int)(flav_rand(&seed) % 5) - 1;
+				r->groups[k].count = flav_rand(&seed) % 4 == 0 ?
+				    1000 + (int)(flav_rand(&seed) % 9000) :
+				    1 + (int)(flav_rand(&seed) % 40);
+			}
+		}
+		for (c = 0; c < F__COUNT; c++)
+			plain.order[c] = c;
+		fl = plain;
+		fl.encoding = (int)(flav_rand(&seed) % 5);
+		fl.sep = seps[flav_rand(&seed) % 3];
+		fl.crlf = (int)(flav_rand(&seed) % 2);
+		fl.quote_all = (int)(flav_rand(&seed) % 4 == 0);
+		fl.spelled = (int)(flav_rand(&seed) % 2);
+		fl.dates = (int)(flav_rand(&seed) % 3);
+		fl.blanks = (int)(flav_rand(&seed) % 2);
+		for (c = F__COUNT - 1; c > 0; c--) {
+			k = (int)(flav_rand(&seed) % (unsigned)(c + 1));
+			t = fl.order[c];
+			fl.order[c] = fl.order[k];
+			fl.order[k] = t;
+		}
+		for (c = 0; c < F__COUNT; c++)
+			fl.header[c] = (int)(flav_rand(&seed) % 4);
+		fa = flav_file(rs, n, &plain, &la);
+		fb = flav_file(rs, n, &fl, &lb);
+		flav_import(fa, la, &a);
+		flav_import(fb, lb, &b);
+		if (a.im.nitems != n || b.im.nitems != n)
+			fail_msg("round %d: %zu and %zu records for %zu\n%.*s", round,
+			    a.im.nitems, b.im.nitems, n, (int)lb, fb);
+		for (i = 0; i < n; i++) {
+			if (a.im.items[i].error != NULL ||
+			    b.im.items[i].error != NULL)
+				fail_msg("round %d record %zu: %s / %s\n%.*s", round,
+				    i, a.im.items[i].error, b.im.items[i].error,
+				    (int)lb, fb);
+			record_digest(&a.im.items[i].rec, da);
+			record_digest(&b.im.items[i].rec, db);
+			if (memcmp(da, db, 32) != 0 ||
+			    memcmp(a.im.items[i].id, b.im.items[i].id, 16) != 0)
+				fail_msg("round %d record %zu differs\n%.*s", round,
+				    i, (int)lb, fb);
+		}
+		done(&a);
+		done(&b);
+		free(fa);
+		free(fb);
+	}
+}
+
 int
 main(void)
 {
@@ -354,6 +696,7 @@ main(void)
 		cmocka_unit_test(test_wrong_column_row_refuses_its_record),
 		cmocka_unit_test(test_person_tokens),
 		cmocka_unit_test(test_header_errors),
+		cmocka_unit_test(test_property_flavours),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
