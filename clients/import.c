@@ -170,9 +170,13 @@ import_column(const char *name)
 	"date, lieu, structure, public, résidence, effectif, partenaires, " \
 	"titre, personne)"
 
+/*
+ * Maps the header's names to columns; *ncols is how many columns the rows
+ * have, trailing nameless ones (as spreadsheets leave) aside.
+ */
 static int
 import_header(const struct csv_row *h, int cols[COL__COUNT],
-    const char *names[COL__COUNT], char *err, size_t errlen)
+    const char *names[COL__COUNT], size_t *ncols, char *err, size_t errlen)
 {
 	size_t	 i;
 	int	 c;
@@ -181,9 +185,17 @@ import_header(const struct csv_row *h, int cols[COL__COUNT],
 		cols[c] = -1;
 		names[c] = import_cols[c].name;
 	}
-	for (i = 0; i < h->nfields; i++) {
+	for (*ncols = h->nfields; *ncols > 0 &&
+	    import_trim(h->fields[*ncols - 1])[0] == '\0'; (*ncols)--)
+		;
+	for (i = 0; i < *ncols; i++) {
 		const char *name = import_trim(h->fields[i]);
 
+		if (name[0] == '\0') {
+			snprintf(err, errlen, "ligne 1 : la colonne %zu n'a pas de "
+			    "nom %s", i + 1, IMPORT_FORMAT);
+			return -1;
+		}
 		if ((c = import_column(name)) == -1) {
 			snprintf(err, errlen, "ligne 1 : colonne inconnue « %.*s » "
 			    "%s", (int)utf8_cut(name, 60), name, IMPORT_FORMAT);
@@ -261,27 +273,37 @@ import_problem(struct arena *a, size_t line, const char *column,
 }
 
 /*
- * A date as spreadsheets write it — AAAA-MM-JJ, JJ/MM/AAAA or J/M/AAAA,
- * optionally followed by a time of day that does not count — written as
- * YYYY-MM-DD into out. Returns 0, or -1 when it is no calendar date.
+ * A date as spreadsheets write it — AAAA-MM-JJ, JJ/MM/AAAA, J/M/AAAA or
+ * JJ/MM/AA (a French LibreOffice's short date; years 20AA), optionally
+ * followed by a time of day that does not count — written as YYYY-MM-DD
+ * into out. Returns 0, or -1 with *why when it is no calendar date.
  */
 static int
-import_date(const char *s, char out[11])
+import_date(const char *s, char out[11], const char **why)
 {
 	unsigned	 d, m, y;
 	int		 n = 0;
 	int64_t		 days;
 	char		 iso[32];
 
+	*why = "attendu JJ/MM/AAAA (06/11/2026), JJ/MM/AA ou AAAA-MM-JJ";
 	if (strlen(s) >= 10 && s[4] == '-' && (s[10] == '\0' || s[10] == ' ' ||
 	    s[10] == 'T')) {
 		memcpy(iso, s, 10);
 		iso[10] = '\0';
 	} else if (sscanf(s, "%2u/%2u/%4u%n", &d, &m, &y, &n) == 3 &&
-	    n >= 8 && (s[n] == '\0' || s[n] == ' ') &&
-	    s[n - 5] == '/' && y >= 1000)
+	    (s[n] == '\0' || s[n] == ' ') && s[0] >= '0' && s[0] <= '9' &&
+	    (s[n - 3] == '/' || s[n - 5] == '/')) {
+		if (s[n - 3] == '/')
+			y += 2000;
+		if (m > 12) {
+			*why = "il n'y a pas de mois au-delà de 12 : le tableur "
+			    "est-il réglé en anglais (mois avant le jour) ? "
+			    "attendu JJ/MM/AAAA";
+			return -1;
+		}
 		snprintf(iso, sizeof(iso), "%04u-%02u-%02u", y, m, d);
-	else
+	} else
 		return -1;
 	if (date_parse(iso, &days) == -1)
 		return -1;
@@ -377,7 +399,7 @@ import_read_row(struct import *im, const struct catalogue *cat,
     const char *names[COL__COUNT], size_t ncols, const uint8_t *key,
     struct import_row *row)
 {
-	const char		*why = NULL, *count, *person, *date;
+	const char		*why = NULL, *count, *person, *date, *expected;
 	const struct cat_sheet	*s;
 	char			 iso[11], err[400];
 	size_t			 i;
@@ -422,12 +444,11 @@ import_read_row(struct import *im, const struct catalogue *cat,
 	if (why != NULL && bad == -1)
 		bad = COL_ACTIVITY;
 	date = row->level[COL_DATE];
-	if (import_date(date, iso) == 0)
+	if (import_date(date, iso, &expected) == 0)
 		row->level[COL_DATE] = arena_strdup(&im->arena, iso);
 	else if (why == NULL) {
-		why = arena_printf(&im->arena, "« %.*s » n'est pas une date : "
-		    "attendu JJ/MM/AAAA (06/11/2026) ou AAAA-MM-JJ (2026-11-06)",
-		    (int)utf8_cut(date, 40), date);
+		why = arena_printf(&im->arena, "« %.*s » n'est pas une date : %s",
+		    (int)utf8_cut(date, 40), date, expected);
 		bad = COL_DATE;
 	}
 	row->level[COL_COMMUNE] = import_commune(im, cat,
@@ -693,7 +714,7 @@ import_build(const struct csv_table *t, const struct catalogue *cat,
 	struct import_row	*rows = NULL;
 	const char		*names[COL__COUNT];
 	int			 cols[COL__COUNT];
-	size_t			 i;
+	size_t			 i, ncols;
 
 	memset(im, 0, sizeof(*im));
 	if (t->nrows == 0) {
@@ -701,7 +722,7 @@ import_build(const struct csv_table *t, const struct catalogue *cat,
 		    "puis une ligne par groupe de participants");
 		return -1;
 	}
-	if (import_header(&t->rows[0], cols, names, err, errlen) == -1)
+	if (import_header(&t->rows[0], cols, names, &ncols, err, errlen) == -1)
 		return -1;
 	im->nrows = t->nrows - 1;
 	rows = calloc(im->nrows + 1, sizeof(*rows));
@@ -712,8 +733,8 @@ import_build(const struct csv_table *t, const struct catalogue *cat,
 	    im->row_line == NULL)
 		goto nomem;
 	for (i = 0; i < im->nrows; i++)
-		import_read_row(im, cat, &t->rows[i + 1], cols, names,
-		    t->rows[0].nfields, key, &rows[i]);
+		import_read_row(im, cat, &t->rows[i + 1], cols, names, ncols,
+		    key, &rows[i]);
 	if (import_assign(im, rows) == -1 || import_fill(im, rows, names) == -1 ||
 	    import_derive_ids(im) == -1)
 		goto nomem;

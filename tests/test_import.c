@@ -208,7 +208,7 @@ test_spreadsheet_spellings(void **state)
 	build(&a, HEADER
 	    ";17;chantier;2024-07-06;46201;alsh-jeunes;jeune;46201;1200;;Lavoir\n");
 	build(&b, "Titre;Effectif;Résidence;Public;Structure;Lieu;Date;"
-	    "Activité;Fiche; Record ID ;Partenaires\n"
+	    "Activité;Fiche; Record ID ;Partenaires;;\n"
 	    "Lavoir;1 200;46201;jeune;alsh-jeunes;46201;6/7/2024 00:00;chantier;"
 	    "17;;\n"
 	    ";;;;;;;;;;\n");
@@ -217,15 +217,23 @@ test_spreadsheet_spellings(void **state)
 	assert_string_equal(b.im.items[0].rec.date, "2024-07-06");
 	assert_int_equal(b.im.items[0].rec.groups[0].count, 1200);
 	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
-	done(&a);
+	done(&b);
+	/* A French LibreOffice's short date; a month-first one is refused. */
+	build(&b, HEADER
+	    ";17;chantier;06/07/24;46201;alsh-jeunes;jeune;46201;1200;;Lavoir\n"
+	    ";17;chantier;07/13/24;46201;alsh-jeunes;jeune;46201;1200;;Lavoir\n");
+	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
+	assert_non_null(strstr(b.im.items[1].error, "« 07/13/24 » n'est pas une "
+	    "date : il n'y a pas de mois au-delà de 12"));
 	done(&b);
 	/* A no-break space between digit groups, as LibreOffice writes. */
 	build(&b, HEADER
 	    ";17;chantier;06/07/2024;46201;alsh-jeunes;jeune;46201;1\xc2\xa0"
 	    "200;;Lavoir\n");
 	assert_int_equal(b.im.items[0].rec.groups[0].count, 1200);
-	assert_memory_equal(b.im.items[0].id, b.im.items[0].id, 16);
+	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
 	done(&b);
+	done(&a);
 }
 
 /* Words as people type them: resolved before the id is derived. */
@@ -320,6 +328,8 @@ test_header_errors(void **state)
 		  "Effectif;Partenaires;Titre;Identifiant;Personne\n", NULL },
 		{ "id;fiche;activité;date;lieu;structure;public;résidence;"
 		  "effectif;partenaires;titre;Fiche\n", "deux fois" },
+		{ "id;fiche;activité;date;;lieu;structure;public;résidence;"
+		  "effectif;partenaires;titre\n", "la colonne 5 n'a pas de nom" },
 		{ "record_id;record_id;action;activity;date;commune;structure;"
 		  "category;residence;count;partners;title\n", "deux fois" },
 	};
