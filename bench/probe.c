@@ -57,7 +57,7 @@ probe_sql(sqlite3 *db, const char *sql)
 	return -1;
 }
 
-/* The floor under everything: SQLite alone, as DESIGN.md measures it. */
+/* The floor under everything: SQLite alone, as the project's targets measure it. */
 static int
 probe_bare(const char *path, long n, long batch)
 {

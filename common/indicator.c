@@ -410,7 +410,7 @@ ind_by_month(const struct ind_ctx *x)
 	return o;
 }
 
-/* The sheet's base measures (DESIGN.md), into o. */
+/* The sheet's base measures (docs/sheet-json.md), into o. */
 static void
 ind_base(const struct ind_ctx *x, json_object *o)
 {

@@ -65,7 +65,7 @@ void	ind_add_str(json_object *o, const char *key, const char *v);
 #define IND_NON_COMMENCE	"non commencé"
 
 /*
- * The sheet JSON of DESIGN.md: the sheet, its base measures over the
+ * The sheet JSON (docs/sheet-json.md): the sheet, its base measures over the
  * window, each indicator with its value, target and status, the sheet's
  * status. The caller owns the object (json_object_put).
  */

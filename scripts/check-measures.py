@@ -129,7 +129,7 @@ def load_reference(cat, communes_path, ck):
             n_communes = sum(1 for l in f
                              if (p := l.rstrip('\n').split('\t'))[ti] == 'COM' and p[ci] == '1')
     except (OSError, ValueError, IndexError):
-        pass   # fall back to the 9 communes of DESIGN.md
+        pass   # fall back to the 9 communes of the CC
     return ind, sheet_codes, words, n_communes
 
 

@@ -157,7 +157,7 @@ test_targets_and_baselines(void **state)
 	assert_string_equal(d->measure, "qualitative");
 }
 
-/* DESIGN.md's keywords validate; age bands hang under their category. */
+/* The documented keywords validate; age bands hang under their category. */
 static void
 test_vocabularies(void **state)
 {

@@ -92,7 +92,7 @@ test_flat_out(void **state)
 	assert_int_equal(r.acked, r.sent);
 	assert_true(r.rate > 0);
 	assert_true(r.p50 <= r.p99 && r.p99 <= r.p999);
-	/* The last line is DESIGN.md's, nothing after it. */
+	/* The last line is the documented contract's, nothing after it. */
 	file_last_line(c->out, line, sizeof(line));
 	assert_int_equal(strncmp(line, "records_per_s=", 14), 0);
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"),
