@@ -1,5 +1,5 @@
 /*
- * import.h — import format v1: CSV rows to records (see DESIGN.md).
+ * import.h — import format v1: CSV rows to records (docs/import.md).
  *
  * Rows with the same record_id (a UUID, or any other key of the file) form
  * one record and must agree on the record-level columns; consecutive rows
