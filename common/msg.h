@@ -39,6 +39,14 @@ struct record {
 	const char	**partners;
 	size_t		 npartners;
 	const char	*title;
+	/*
+	 * Set by wire when one of the record's strings, as sent, is not
+	 * acceptable text (a NUL would have cut it, or not UTF-8, or a
+	 * control character): its field ("title", "groups.category") and
+	 * why (utf8_text_problem). validate_record refuses such a record.
+	 */
+	const char	*bad_field;
+	const char	*bad_text;
 };
 
 /* A dated piece of evidence for an indicator (qualitative ones above all). */
@@ -92,6 +100,9 @@ struct request {
 	struct token_admin	 tokens;	/* token */
 	const uint8_t		*token;		/* the caller's secret */
 	size_t			 token_len;
+	/* The same as a record's, for a string outside the records. */
+	const char		*bad_field;	/* "void.reason" */
+	const char		*bad_text;
 	struct arena		 arena;
 };
 

@@ -159,6 +159,42 @@ utf8_sanitize(const char *in, size_t len, char *out, size_t outlen)
 	return o;
 }
 
+size_t
+utf8_excerpt(const char *in, size_t len, char *out, size_t outlen)
+{
+	static const char	 ellipsis[] = "\xe2\x80\xa6";	/* U+2026 */
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 i = 0, o = 0, n, w, cut = 0;
+	uint32_t		 cp;
+	char			 enc[4];
+
+	if (outlen < sizeof(ellipsis)) {
+		if (outlen > 0)
+			out[0] = '\0';
+		return 0;
+	}
+	while (i < len) {
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0 ||
+		    utf8_is_control(cp)) {
+			cp = 0xfffd;
+			n = n == 0 ? 1 : n;
+		}
+		w = utf8_encode(cp, enc);
+		if (o + w > outlen - 1) {
+			/* Too long: back to the last cut that leaves room. */
+			memcpy(out + cut, ellipsis, sizeof(ellipsis));
+			return cut + sizeof(ellipsis) - 1;
+		}
+		memcpy(out + o, enc, w);
+		o += w;
+		i += n;
+		if (o + sizeof(ellipsis) - 1 <= outlen - 1)
+			cut = o;
+	}
+	out[o] = '\0';
+	return o;
+}
+
 /* Windows-1252 0x80..0x9f; 0 where the code page leaves a hole. */
 static const uint16_t utf8_cp1252_high[32] = {
 	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,

@@ -34,6 +34,14 @@ size_t		 utf8_cut(const char *s, size_t max);
  */
 size_t		 utf8_sanitize(const char *in, size_t len, char *out,
 		    size_t outlen);
+/*
+ * A value as a message may quote it: sanitized as by utf8_sanitize, and
+ * when it does not fit in outlen - 1 bytes, cut on a character boundary
+ * and followed by "…" (outlen >= 4). Returns the bytes written, without
+ * the NUL.
+ */
+size_t		 utf8_excerpt(const char *in, size_t len, char *out,
+		    size_t outlen);
 
 /*
  * Converters to UTF-8; each returns a malloc'd NUL-terminated string and

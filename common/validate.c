@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "utf8.h"
 #include "validate.h"
 
 #define VALIDATE_SHOWN	40	/* bytes of an offending value quoted back */
@@ -162,32 +163,29 @@ validate_text(const char *s, size_t maxlen)
 	return 1;
 }
 
-/* The value as it may be quoted back: short, without control bytes. */
-static void
-validate_quote(const char *s, char *out, size_t outlen)
-{
-	size_t	 i, o = 0;
-
-	for (i = 0; s[i] != '\0' && o + 4 < outlen && i < VALIDATE_SHOWN; i++)
-		out[o++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
-		    '?' : s[i];
-	if (s[i] != '\0' && o + 4 < outlen) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
-}
-
 /* fmt takes three strings: the field's label, the value, what was expected. */
 static const char *
 validate_fail(struct arena *a, const char *fmt, const char *label,
     const char *value, const char *expected)
 {
-	char	 shown[VALIDATE_SHOWN * 2 + 8], buf[1024];
+	char	 shown[VALIDATE_SHOWN + 4], buf[2048], out[1024];
 
-	validate_quote(value == NULL ? "" : value, shown, sizeof(shown));
+	/* The value sanitized and cut on a character, the whole on one too. */
+	value = value == NULL ? "" : value;
+	utf8_excerpt(value, strlen(value), shown, sizeof(shown));
 	snprintf(buf, sizeof(buf), fmt, label, shown, expected);
-	return arena_strdup(a, buf);
+	utf8_excerpt(buf, strlen(buf), out, sizeof(out));
+	/* NULL would say "valid": out of memory, the record is still refused. */
+	if ((value = arena_strdup(a, out)) == NULL)
+		return "refusé : mémoire insuffisante pour en dire la raison";
+	return value;
+}
+
+const char *
+validate_bad_text(const char *field, const char *problem, struct arena *a)
+{
+	return validate_fail(a, "champ %s : %s : attendu %s", field, problem,
+	    "un texte UTF-8 sans octet nul ni caractère de contrôle");
 }
 
 /* A keyword of a vocabulary, or the reason it is not. */
@@ -345,6 +343,9 @@ validate_record(struct record *r, const struct validate_ctx *ctx,
 	const char		*s, *why;
 	size_t			 i;
 
+	/* Its strings are not what was sent: nothing else is worth saying. */
+	if (r->bad_field != NULL)
+		return validate_bad_text(r->bad_field, r->bad_text, a);
 	if (r->id == NULL)
 		return "identifiant d'enregistrement absent : chaque "
 		    "enregistrement porte un identifiant de 16 octets";

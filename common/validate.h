@@ -31,11 +31,19 @@ void		 validate_ctx_init(struct validate_ctx *,
  * catalogue (sheets, vocabularies, the activities each sheet accepts, the
  * communes referential). Returns NULL when the record may be stored, or a
  * French reason naming the offending value and what was expected,
- * allocated in the arena. A valid record's sheets are rewritten to their
- * codes (17 -> III.A.17), once each, so that equal content digests equal.
+ * allocated in the arena (valid UTF-8, values quoted cut on a character
+ * boundary and sanitized). A record wire marked bad_field is refused.
+ * A valid record's sheets are rewritten to their codes (17 -> III.A.17),
+ * once each, so that equal content digests equal.
  */
 const char	*validate_record(struct record *,
 		    const struct validate_ctx *, struct arena *);
+/*
+ * The reason a string as sent is refused (wire's bad_field, bad_text):
+ * « champ title : octet nul : attendu un texte UTF-8 ... », in the arena.
+ */
+const char	*validate_bad_text(const char *field, const char *problem,
+		    struct arena *);
 /* A void: a 16-byte id and a reason. NULL or the French reason it is refused. */
 const char	*validate_void(const uint8_t *id, size_t idlen,
 		    const char *reason, struct arena *);

@@ -4,13 +4,26 @@
  * Unpacking allocates from the message's own arena (a ProtobufCAllocator over
  * arena_alloc), so the native structs point at the unpacked strings without
  * copying them and the whole message goes away with one arena_free.
+ *
+ * Strings as sent: protobuf-c NUL-terminates the strings it unpacks and
+ * does not check UTF-8, so "abc\0def" would arrive as "abc". After a
+ * successful unpack the raw bytes are walked once more with the generated
+ * descriptors and every string field's bytes are checked whole; a record
+ * with a bad one is marked (bad_field, bad_text) for validate to refuse it
+ * alone, a bad string outside the records marks the request.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctg.pb-c.h"
 #include "framing.h"
+#include "utf8.h"
 #include "wire.h"
+
+#define WIRE_MAX_DEPTH	8	/* nested messages; ctg.proto goes 4 deep */
+#define WIRE_MAX_FIELDS	32	/* fields of one message tracked one by one */
+#define WIRE_MAX_ONEOFS	4	/* oneofs in one message */
 
 static void *
 wire_arena_alloc(void *data, size_t len)
@@ -31,6 +44,246 @@ static const char *
 wire_str(const char *s)
 {
 	return s;
+}
+
+/* Why len bytes may not be a string of ours, or NULL. */
+typedef const char	*(*wire_check_fn)(const char *, size_t);
+
+/* What a walk looks for, and what it found first. */
+struct wire_text {
+	wire_check_fn			 check;
+	const ProtobufCMessageDescriptor *skip;	/* not descended into */
+	char				 field[128];	/* "groups.category" */
+	size_t				 prefix;	/* the parents' part */
+	const char			*problem;
+};
+
+/* One field as the wire format has it. */
+struct wire_field {
+	uint32_t	 number;
+	unsigned	 type;		/* ProtobufCWireType */
+	const uint8_t	*data;		/* length-prefixed: the payload */
+	size_t		 len;
+};
+
+/* A varint at p (n bytes there): its length, 0 when cut or too long. */
+static size_t
+wire_varint(const uint8_t *p, size_t n, uint64_t *v)
+{
+	size_t	 i;
+
+	*v = 0;
+	for (i = 0; i < n && i < 10; i++) {
+		*v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+		if ((p[i] & 0x80) == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* The field at *off, moving past it: 1, 0 at the end, -1 when malformed. */
+static int
+wire_next(const uint8_t *buf, size_t len, size_t *off, struct wire_field *f)
+{
+	static const size_t	 fixed[] = {
+		[PROTOBUF_C_WIRE_TYPE_64BIT] = 8,
+		[PROTOBUF_C_WIRE_TYPE_32BIT] = 4,
+	};
+	uint64_t		 key, v;
+	size_t			 n;
+
+	if (*off >= len)
+		return 0;
+	if ((n = wire_varint(buf + *off, len - *off, &key)) == 0 ||
+	    key >> 3 == 0 || key >> 3 > UINT32_MAX)
+		return -1;
+	*off += n;
+	f->number = (uint32_t)(key >> 3);
+	f->type = (unsigned)(key & 7);
+	f->data = NULL;
+	f->len = 0;
+	switch (f->type) {
+	case PROTOBUF_C_WIRE_TYPE_VARINT:
+		if ((n = wire_varint(buf + *off, len - *off, &v)) == 0)
+			return -1;
+		*off += n;
+		return 1;
+	case PROTOBUF_C_WIRE_TYPE_64BIT:
+	case PROTOBUF_C_WIRE_TYPE_32BIT:
+		if (len - *off < fixed[f->type])
+			return -1;
+		*off += fixed[f->type];
+		return 1;
+	case PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED:
+		if ((n = wire_varint(buf + *off, len - *off, &v)) == 0 ||
+		    v > len - *off - n)
+			return -1;
+		f->data = buf + *off + n;
+		f->len = (size_t)v;
+		*off += n + (size_t)v;
+		return 1;
+	default:
+		return -1;	/* groups: protobuf-c does not take them */
+	}
+}
+
+/* Notes the first problem found, at field name under the current parents. */
+static int
+wire_text_found(struct wire_text *t, const char *name, const char *problem)
+{
+	snprintf(t->field + t->prefix, sizeof(t->field) - t->prefix, "%s",
+	    name);
+	t->problem = problem;
+	return 1;
+}
+
+static int	wire_walk(const ProtobufCMessageDescriptor *, const uint8_t *,
+		    size_t, struct wire_text *, int);
+
+/* One occurrence of a string or message field, checked or walked into. */
+static int
+wire_walk_field(const ProtobufCFieldDescriptor *fd,
+    const struct wire_field *f, struct wire_text *t, int depth)
+{
+	const char	*why;
+	size_t		 parent = t->prefix;
+	int		 rc;
+
+	if (fd->type == PROTOBUF_C_TYPE_STRING)
+		return (why = t->check((const char *)f->data, f->len)) == NULL ?
+		    0 : wire_text_found(t, fd->name, why);
+	t->prefix += (size_t)snprintf(t->field + t->prefix,
+	    sizeof(t->field) - t->prefix, "%s.", fd->name);
+	if (t->prefix >= sizeof(t->field))
+		t->prefix = sizeof(t->field) - 1;
+	if ((rc = wire_walk(fd->descriptor, f->data, f->len, t, depth + 1)) ==
+	    0)
+		t->prefix = parent;
+	return rc;
+}
+
+/*
+ * Walks a message's bytes with its descriptor: 0 when every string in it
+ * passes t->check, 1 with t->field and t->problem at one that does not,
+ * -1 when the bytes are malformed. Follows what protobuf-c keeps: of a
+ * singular string, or of a oneof, the last occurrence only; of repeated
+ * fields and of merged sub-messages, every occurrence. Unknown fields and
+ * wire types that do not match the descriptor are skipped (unpack has
+ * refused the latter already).
+ */
+static int
+wire_walk(const ProtobufCMessageDescriptor *d, const uint8_t *buf,
+    size_t len, struct wire_text *t, int depth)
+{
+	const ProtobufCFieldDescriptor	*fd, *oneof_fd[WIRE_MAX_ONEOFS];
+	struct wire_field		 f, oneof_last[WIRE_MAX_ONEOFS];
+	const char			*last[WIRE_MAX_FIELDS] = { NULL };
+	size_t				 off = 0, i, noneofs = 0;
+	int				 rc;
+
+	if (depth > WIRE_MAX_DEPTH)
+		return -1;
+	while ((rc = wire_next(buf, len, &off, &f)) == 1) {
+		if ((fd = protobuf_c_message_descriptor_get_field(d,
+		    f.number)) == NULL ||
+		    f.type != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED ||
+		    (fd->type != PROTOBUF_C_TYPE_STRING &&
+		    fd->type != PROTOBUF_C_TYPE_MESSAGE) ||
+		    (fd->type == PROTOBUF_C_TYPE_MESSAGE &&
+		    fd->descriptor == t->skip))
+			continue;
+		i = (size_t)(fd - d->fields);
+		if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+			/* Only the last member seen stays: walked below. */
+			for (i = 0; i < noneofs && oneof_fd[i]->
+			    quantifier_offset != fd->quantifier_offset; i++)
+				;
+			if (i == WIRE_MAX_ONEOFS)
+				return -1;
+			noneofs += i == noneofs;
+			oneof_fd[i] = fd;
+			oneof_last[i] = f;
+		} else if (fd->type == PROTOBUF_C_TYPE_STRING &&
+		    fd->label != PROTOBUF_C_LABEL_REPEATED &&
+		    i < WIRE_MAX_FIELDS)
+			last[i] = t->check((const char *)f.data, f.len);
+		else if ((rc = wire_walk_field(fd, &f, t, depth)) != 0)
+			return rc;
+	}
+	if (rc == -1)
+		return -1;
+	for (i = 0; i < noneofs; i++)
+		if ((rc = wire_walk_field(oneof_fd[i], &oneof_last[i], t,
+		    depth)) != 0)
+			return rc;
+	for (i = 0; i < d->n_fields && i < WIRE_MAX_FIELDS; i++)
+		if (last[i] != NULL)
+			return wire_text_found(t, d->fields[i].name, last[i]);
+	return 0;
+}
+
+/*
+ * Marks what protobuf-c has unpacked from buf: each record (the Submit's
+ * records in order, or the Amend's one) with its first bad string, and
+ * the request with a bad string outside the records. 0, -1 when the
+ * bytes do not walk as they unpacked, -2 when out of memory.
+ */
+static int
+wire_check_request(const uint8_t *buf, size_t len, struct request *req)
+{
+	const ProtobufCMessageDescriptor *rd = &ctg__v1__record__descriptor;
+	const ProtobufCFieldDescriptor	*fd, *body = NULL;
+	struct wire_text		 t = { .check = utf8_text_problem,
+					    .skip = rd };
+	struct wire_field		 f, last = { 0 };
+	size_t				 off = 0, k = 0, i;
+	int				 rc;
+
+	if ((rc = wire_walk(&ctg__v1__request__descriptor, buf, len, &t,
+	    0)) == -1)
+		return -1;
+	if (rc == 1) {
+		if ((req->bad_field = arena_strdup(&req->arena, t.field)) ==
+		    NULL)
+			return -2;
+		req->bad_text = t.problem;
+	}
+	/* The body protobuf-c kept: the last member of the oneof. */
+	while ((rc = wire_next(buf, len, &off, &f)) == 1)
+		if ((fd = protobuf_c_message_descriptor_get_field(
+		    &ctg__v1__request__descriptor, f.number)) != NULL &&
+		    (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)) {
+			body = fd;
+			last = f;
+		}
+	if (rc == -1 || req->nrecords == 0 || body == NULL)
+		return rc;
+	if (body->type != PROTOBUF_C_TYPE_MESSAGE ||
+	    last.type != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
+		return -1;
+	for (off = 0; (rc = wire_next(last.data, last.len, &off, &f)) == 1;) {
+		if ((fd = protobuf_c_message_descriptor_get_field(
+		    body->descriptor, f.number)) == NULL ||
+		    fd->type != PROTOBUF_C_TYPE_MESSAGE ||
+		    fd->descriptor != rd ||
+		    f.type != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
+			continue;
+		/* Repeated: one record each; singular: merged into one. */
+		i = fd->label == PROTOBUF_C_LABEL_REPEATED ? k++ : 0;
+		if (i >= req->nrecords)
+			return -1;
+		memset(&t, 0, sizeof(t));
+		t.check = utf8_text_problem;
+		if ((rc = wire_walk(rd, f.data, f.len, &t, 0)) == -1)
+			return -1;
+		if (rc == 1 && req->records[i].bad_field == NULL) {
+			if ((req->records[i].bad_field = arena_strdup(
+			    &req->arena, t.field)) == NULL)
+				return -2;
+			req->records[i].bad_text = t.problem;
+		}
+	}
+	return rc == -1 || (k != 0 && k != req->nrecords) ? -1 : 0;
 }
 
 static void
@@ -179,10 +432,25 @@ wire_decode_request(const uint8_t *buf, size_t len, struct request *req,
 		*why = "requête sans contenu : ni envoi, ni ping, ni statistiques";
 		goto fail;
 	}
+	switch (wire_check_request(buf, len, req)) {
+	case -1:
+		*why = "message illisible : ce n'est pas une requête ctg.v1";
+		goto fail;
+	case -2:
+		*why = "mémoire insuffisante pour décoder la requête";
+		goto fail;
+	}
 	return 0;
 fail:
 	arena_free(&req->arena);
 	return -1;
+}
+
+/* What protobuf's runtimes ask of a string: UTF-8, controls allowed. */
+static const char *
+wire_utf8_problem(const char *s, size_t len)
+{
+	return utf8_valid(s, len) ? NULL : "UTF-8 invalide";
 }
 
 int
@@ -191,12 +459,19 @@ wire_decode_reply(const uint8_t *buf, size_t len, struct reply *rep,
 {
 	ProtobufCAllocator	 alloc;
 	Ctg__V1__Reply		*m;
+	struct wire_text	 t = { .check = wire_utf8_problem };
 	size_t			 i;
 
 	memset(rep, 0, sizeof(*rep));
 	alloc = (ProtobufCAllocator)WIRE_ALLOCATOR(&rep->arena);
 	if ((m = ctg__v1__reply__unpack(&alloc, len, buf)) == NULL) {
 		*why = "réponse illisible du serveur";
+		goto fail;
+	}
+	/* As protobuf's other runtimes do, a reply's strings must be UTF-8. */
+	if (wire_walk(&ctg__v1__reply__descriptor, buf, len, &t, 0) != 0) {
+		*why = "réponse illisible du serveur : texte qui n'est pas du "
+		    "UTF-8 valide";
 		goto fail;
 	}
 	rep->seq = m->seq;
@@ -437,6 +712,27 @@ out:
 	return frame;
 }
 
+/*
+ * A string as a reply carries it: itself when it is valid UTF-8 (all the
+ * daemon builds is), else a sanitized copy in a, so that no slip upstream
+ * makes a reply that protobuf's other runtimes refuse to parse.
+ */
+static char *
+wire_utf8(struct arena *a, const char *s)
+{
+	size_t	 len;
+	char	*out;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s);
+	if (utf8_valid(s, len))
+		return (char *)s;
+	if ((out = arena_alloc(a, len * 3 + 1)) != NULL)
+		utf8_sanitize(s, len, out, len * 3 + 1);
+	return out;
+}
+
 uint8_t *
 wire_encode_reply(const struct reply *rep, size_t *framelen)
 {
@@ -471,7 +767,7 @@ wire_encode_reply(const struct reply *rep, size_t *framelen)
 			acks[i].has_status = 1;
 			acks[i].status = (Ctg__V1__Ack__Status)
 			    rep->acks[i].status;
-			acks[i].reason = (char *)rep->acks[i].reason;
+			acks[i].reason = wire_utf8(&a, rep->acks[i].reason);
 			submit.acks[i] = &acks[i];
 		}
 		submit.n_acks = rep->nacks;
@@ -492,10 +788,10 @@ wire_encode_reply(const struct reply *rep, size_t *framelen)
 			goto out;
 		for (i = 0; i < rep->ncounters; i++) {
 			ctg__v1__counter__init(&ctrs[i]);
-			ctrs[i].name = (char *)rep->counters[i].name;
+			ctrs[i].name = wire_utf8(&a, rep->counters[i].name);
 			ctrs[i].has_value = 1;
 			ctrs[i].value = rep->counters[i].value;
-			ctrs[i].help = (char *)rep->counters[i].help;
+			ctrs[i].help = wire_utf8(&a, rep->counters[i].help);
 			stats.counters[i] = &ctrs[i];
 		}
 		stats.n_counters = rep->ncounters;
@@ -503,14 +799,14 @@ wire_encode_reply(const struct reply *rep, size_t *framelen)
 		m.stats = &stats;
 		break;
 	case REPLY_ERROR:
-		error.code = (char *)rep->error_code;
-		error.message = (char *)rep->error_message;
+		error.code = wire_utf8(&a, rep->error_code);
+		error.message = wire_utf8(&a, rep->error_message);
 		m.body_case = CTG__V1__REPLY__BODY_ERROR;
 		m.error = &error;
 		break;
 	case REPLY_DOCUMENT:
-		doc.json = (char *)rep->json;
-		doc.error = (char *)rep->document_error;
+		doc.json = wire_utf8(&a, rep->json);
+		doc.error = wire_utf8(&a, rep->document_error);
 		m.body_case = CTG__V1__REPLY__BODY_DOCUMENT;
 		m.document = &doc;
 		break;

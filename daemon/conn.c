@@ -248,6 +248,7 @@ conn_write_request(struct conn *c, struct request *req, uint64_t allowed)
 	struct validate_ctx	 ctx;
 	struct writer_job	*j;
 	struct ack		*a;
+	const char		*bad = NULL;
 	size_t			 i, todo = 0;
 
 	if ((j = writer_job_new(req, c)) == NULL) {
@@ -257,6 +258,10 @@ conn_write_request(struct conn *c, struct request *req, uint64_t allowed)
 	}
 	validate_ctx_init(&ctx, c->srv->catalogue, date_today());
 	a = j->acks;
+	/* A string outside the records not as sent: all of it is refused. */
+	if (j->req.bad_field != NULL)
+		bad = validate_bad_text(j->req.bad_field, j->req.bad_text,
+		    &j->req.arena);
 	switch (j->req.kind) {
 	case REQUEST_SUBMIT:
 	case REQUEST_AMEND:
@@ -264,7 +269,8 @@ conn_write_request(struct conn *c, struct request *req, uint64_t allowed)
 			struct record *r = &j->req.records[i];
 
 			conn_ack_id(&a[i], r->id, r->id_len);
-			if ((a[i].reason = validate_record(r, &ctx,
+			if ((a[i].reason = bad) != NULL ||
+			    (a[i].reason = validate_record(r, &ctx,
 			    &j->req.arena)) != NULL) {
 				a[i].status = ACK_REFUSED;
 				continue;
@@ -280,13 +286,13 @@ conn_write_request(struct conn *c, struct request *req, uint64_t allowed)
 		break;
 	case REQUEST_VOID:
 		conn_ack_id(&a[0], j->req.void_id, j->req.void_id_len);
-		a[0].reason = validate_void(j->req.void_id,
+		a[0].reason = bad != NULL ? bad : validate_void(j->req.void_id,
 		    j->req.void_id_len, j->req.reason, &j->req.arena);
 		break;
 	case REQUEST_EVIDENCE:
 		conn_ack_id(&a[0], j->req.evidence.id, j->req.evidence.id_len);
-		a[0].reason = validate_evidence(&j->req.evidence, &ctx,
-		    &j->req.arena);
+		a[0].reason = bad != NULL ? bad : validate_evidence(
+		    &j->req.evidence, &ctx, &j->req.arena);
 		break;
 	default:
 		break;
@@ -299,6 +305,21 @@ conn_write_request(struct conn *c, struct request *req, uint64_t allowed)
 			todo = 1;
 	}
 	conn_push(c, c->srv->writer, j, todo);
+}
+
+/*
+ * A question whose strings are not as sent (a NUL, not UTF-8, a control
+ * character) is answered with why, and freed: 1. Else 0.
+ */
+static int
+conn_bad_text(struct conn *c, struct request *req)
+{
+	if (req->bad_field == NULL)
+		return 0;
+	conn_reply_document(c, req->seq, NULL, validate_bad_text(
+	    req->bad_field, req->bad_text, &req->arena));
+	request_free(req);
+	return 1;
 }
 
 /* A query: sheets and revisions are read here, verify at the writer. */
@@ -426,16 +447,19 @@ conn_frame(struct conn *c, const uint8_t *buf, size_t len)
 		return;
 	case REQUEST_TOKEN: {
 		const char	*error = NULL;
-		char		*json = auth_manage(c->srv->auth, &req.tokens,
-				    &error);
+		char		*json;
 
+		if (conn_bad_text(c, &req))
+			return;
+		json = auth_manage(c->srv->auth, &req.tokens, &error);
 		conn_reply_document(c, req.seq, json, error);
 		free(json);
 		request_free(&req);
 		return;
 	}
 	case REQUEST_QUERY:
-		conn_query(c, &req);
+		if (!conn_bad_text(c, &req))
+			conn_query(c, &req);
 		return;
 	case REQUEST_PING:
 		rep.kind = REPLY_PONG;

@@ -24,6 +24,7 @@
 #include "server.h"
 #include "settings.h"
 #include "stats.h"
+#include "utf8.h"
 
 enum http_format {
 	HTTP_JSON,
@@ -62,21 +63,37 @@ static const struct http_route {
 	{ "/metrics", 1, NULL, NULL, NULL },
 };
 
+/*
+ * Sends body as it is when it is valid UTF-8 (all we build is); else, so
+ * that a slip upstream still gives text a client can read, sanitized and
+ * logged.
+ */
 static void
 http_send(struct http_call *c, int status, const char *type,
     const char *body)
 {
 	struct evbuffer	*b = evbuffer_new();
+	size_t		 len = strlen(body);
+	char		*clean = NULL;
 
 	if (b == NULL) {
 		evhttp_send_error(c->req, 503, NULL);
 		return;
 	}
+	if (!utf8_valid(body, len)) {
+		log_warn("event=http_invalid_utf8 status=%d bytes=%zu", status,
+		    len);
+		if ((clean = malloc(len * 3 + 1)) != NULL)
+			len = utf8_sanitize(body, len, clean, len * 3 + 1);
+		body = clean != NULL ? clean : "";
+		len = clean != NULL ? len : 0;
+	}
 	evhttp_add_header(evhttp_request_get_output_headers(c->req),
 	    "Content-Type", type);
-	evbuffer_add(b, body, strlen(body));
+	evbuffer_add(b, body, len);
 	evhttp_send_reply(c->req, status, status == 200 ? "OK" : "Erreur", b);
 	evbuffer_free(b);
+	free(clean);
 }
 
 static void
@@ -275,6 +292,24 @@ http_cut_csv(char *path)
 	return 0;
 }
 
+/*
+ * Why the decoded path or query string (len bytes at s) cannot be taken:
+ * a French message in buf, or NULL. A NUL would cut what query.c sees,
+ * and what is not UTF-8 could not be quoted back in a JSON answer.
+ */
+static const char *
+http_text_problem(const char *what, const char *s, size_t len, char *buf,
+    size_t buflen)
+{
+	const char	*why;
+
+	if ((why = utf8_text_problem(s, len)) == NULL)
+		return NULL;
+	snprintf(buf, buflen, "%s invalide (%s) : attendu un texte UTF-8 sans "
+	    "octet nul ni caractère de contrôle, encodé en %%XX", what, why);
+	return buf;
+}
+
 /* The route for path; *key is what follows its prefix (suffix cut). */
 static const struct http_route *
 http_route(char *path, const char **key)
@@ -307,9 +342,10 @@ http_request(struct evhttp_request *req, void *arg)
 	struct http_call		 c = { .srv = arg, .req = req };
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	const struct http_route		*r;
-	const char			*query, *key = NULL;
+	const char			*query, *key = NULL, *why = NULL;
 	struct query			 q;
-	char				*path, esc[256];
+	char				*path, *decoded, esc[256], msg[256];
+	size_t				 len;
 	int				 csv;
 
 	STATS_ADD(http_requests, 1);
@@ -323,13 +359,30 @@ http_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (uri == NULL || evhttp_uri_get_path(uri) == NULL ||
-	    (path = evhttp_uridecode(evhttp_uri_get_path(uri), 0, NULL)) ==
+	    (path = evhttp_uridecode(evhttp_uri_get_path(uri), 0, &len)) ==
 	    NULL) {
 		http_error(&c, 400, "adresse illisible");
 		return;
 	}
-	if ((query = evhttp_uri_get_query(uri)) != NULL &&
-	    evhttp_parse_query_str(query, &c.params) == -1) {
+	why = http_text_problem("adresse", path, len, msg, sizeof(msg));
+	query = evhttp_uri_get_query(uri);
+	if (why == NULL && query != NULL) {
+		/* Decoding is byte by byte: the whole holds every value. */
+		if ((decoded = evhttp_uridecode(query, 1, &len)) == NULL) {
+			free(path);
+			http_error(&c, 503, "mémoire insuffisante");
+			return;
+		}
+		why = http_text_problem("paramètres", decoded, len, msg,
+		    sizeof(msg));
+		free(decoded);
+	}
+	if (why != NULL) {
+		http_error(&c, 400, why);
+		free(path);
+		return;
+	}
+	if (query != NULL && evhttp_parse_query_str(query, &c.params) == -1) {
 		http_error(&c, 400, "paramètres illisibles : attendu "
 		    "?from=AAAA-MM&to=AAAA-MM");
 		free(path);

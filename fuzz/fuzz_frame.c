@@ -41,6 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (req.kind == REQUEST_EVIDENCE)
 				(void)validate_evidence(&req.evidence, &ctx,
 				    &req.arena);
+			if (req.bad_field != NULL)
+				(void)validate_bad_text(req.bad_field,
+				    req.bad_text, &req.arena);
 			if (req.kind == REQUEST_VOID)
 				(void)validate_void(req.void_id,
 				    req.void_id_len, req.reason, &req.arena);

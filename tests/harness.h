@@ -73,6 +73,8 @@ void	 raw_send_request(int fd, struct request *);
 /*
  * Reads one reply within timeout_ms: 0 with *rep filled, 1 on EOF before
  * any byte, -1 on timeout or a broken frame.
+ * Strict: a reply with a string that is not UTF-8 is a broken frame
+ * (wire_decode_reply walks every string, as protobuf's other runtimes do).
  */
 int	 raw_recv(int fd, struct reply *rep, int timeout_ms);
 /* 1 when the peer closes within timeout_ms (after any pending replies). */

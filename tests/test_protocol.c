@@ -481,6 +481,144 @@ test_client_that_never_reads(void **state)
 	free(r);
 }
 
+/*
+ * Sends req with the bytes of marker (a string of one of its fields)
+ * replaced by bytes of the same length: what no client built with the
+ * wire module would send, a NUL or invalid UTF-8 inside a string.
+ */
+static void
+send_patched(int fd, struct request *req, const char *marker,
+    const char *bytes)
+{
+	uint8_t	*frame, *at;
+	size_t	 len, n = strlen(marker);
+
+	assert_non_null(frame = wire_encode_request(req, &len));
+	assert_non_null(at = memmem(frame, len, marker, n));
+	memcpy(at, bytes, n);
+	raw_send(fd, frame, len);
+	free(frame);
+}
+
+/* One ack back, of this status, its reason holding words (or no reason). */
+static void
+expect_ack(int fd, enum ack_status status, const char *words)
+{
+	struct reply	 rep;
+
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_SUBMIT);
+	assert_int_equal(rep.nacks, 1);
+	if (rep.acks[0].status != status)
+		fail_msg("ack %s (%s), expected %s",
+		    ack_status_name(rep.acks[0].status),
+		    rep.acks[0].reason ? rep.acks[0].reason : "",
+		    ack_status_name(status));
+	if (words != NULL && (rep.acks[0].reason == NULL ||
+	    strstr(rep.acks[0].reason, words) == NULL))
+		fail_msg("\"%s\" lacks \"%s\"", rep.acks[0].reason ?
+		    rep.acks[0].reason : "", words);
+	reply_free(&rep);
+}
+
+/*
+ * Regression: "abc\0def" was stored as "abc", and the same id with
+ * "abc\0XYZ" answered duplicate (protobuf-c NUL-terminates strings).
+ * Strings are taken exactly as sent or not at all.
+ */
+static void
+test_strings_exactly_as_sent(void **state)
+{
+	struct ctx	*c = *state;
+	struct record	 r[2];
+	struct group	 g[2];
+	uint8_t		 ids[2][16];
+	struct request	 req = { .seq = 11, .kind = REQUEST_SUBMIT,
+			    .records = r, .nrecords = 1 };
+	struct reply	 rep;
+	int		 fd = raw_connect(c->d.port);
+
+	base_record(&r[0], &g[0], ids[0], 0x51);
+	r[0].title = "@@@@@@@";
+	send_patched(fd, &req, "@@@@@@@", "abc\0def");
+	expect_ack(fd, ACK_REFUSED, "champ title : octet nul");
+	assert_false(db_has_record(c->d.db, ids[0]));
+	r[0].title = "abc";
+	raw_send_request(fd, &req);
+	expect_ack(fd, ACK_ACCEPTED, NULL);
+	r[0].title = "@@@@@@@";
+	send_patched(fd, &req, "@@@@@@@", "abc\0XYZ");
+	expect_ack(fd, ACK_REFUSED, "champ title : octet nul");
+	send_patched(fd, &req, "@@@@@@@", "abc\xff" "XYZ");
+	expect_ack(fd, ACK_REFUSED, "champ title : UTF-8 invalide");
+	send_patched(fd, &req, "@@@@@@@", "abc\x1b" "XYZ");
+	expect_ack(fd, ACK_REFUSED, "champ title : caractère de contrôle");
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision "
+	    "WHERE title = 'abc'"), 1);
+
+	/* A bad commune refuses its record; the other of the submit goes. */
+	base_record(&r[0], &g[0], ids[0], 0x52);
+	base_record(&r[1], &g[1], ids[1], 0x53);
+	r[0].commune = "##########";
+	req.nrecords = 2;
+	send_patched(fd, &req, "##########", "46201\0junk");
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.nacks, 2);
+	assert_int_equal(rep.acks[0].status, ACK_REFUSED);
+	assert_non_null(strstr(rep.acks[0].reason, "champ commune : octet nul"));
+	assert_int_equal(rep.acks[1].status, ACK_ACCEPTED);
+	reply_free(&rep);
+	assert_false(db_has_record(c->d.db, ids[0]));
+	assert_true(db_has_record(c->d.db, ids[1]));
+
+	/* Outside records: a void's reason, a query's key. */
+	req = (struct request){ .seq = 12, .kind = REQUEST_VOID,
+	    .void_id = ids[1], .void_id_len = 16, .reason = "@@@@@@@" };
+	send_patched(fd, &req, "@@@@@@@", "erreur\0");
+	expect_ack(fd, ACK_REFUSED, "champ void.reason : octet nul");
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record "
+	    "WHERE voided != 0"), 0);
+	req = (struct request){ .seq = 13, .kind = REQUEST_QUERY,
+	    .query = { "sheet", "@@@@@@@", NULL, NULL } };
+	send_patched(fd, &req, "@@@@@@@", "17\xc0\xaf" "abc");
+	assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_DOCUMENT);
+	assert_null(rep.json);
+	assert_non_null(strstr(rep.document_error,
+	    "champ query.key : UTF-8 invalide"));
+	reply_free(&rep);
+	close(fd);
+	assert_still_serving(c);
+}
+
+/*
+ * Replies that quote long multi-byte values (300 « é », a date of them)
+ * and hostile bytes, parsed by protobuf's pure-Python runtime, which
+ * refuses a string that is not UTF-8; and the HTTP API's JSON errors for
+ * hostile paths. tests/strict_client.py does the asking.
+ */
+static void
+test_replies_parse_in_pure_python(void **state)
+{
+	struct ctx	*c = *state;
+	char		 cmd[8192], out[4200];
+	int		 rc;
+
+	tmpdir_path(out, sizeof(out), c->dir, "strict_client.txt");
+	/* The source tree, from the corpus directory we are given. */
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s/../../tests/"
+	    "strict_client.py' '%s/../../proto' %d %d >'%s' 2>&1",
+	    CTG_CORPUS_DIR, CTG_CORPUS_DIR, c->d.port, c->d.http_port, out);
+	rc = system(cmd);
+	if (rc != 0) {
+		char *text = file_read(out);
+
+		fail_msg("strict_client.py: status %d\n%s", rc, text);
+	}
+	file_expect(out, "toutes les réponses sont lisibles");
+	assert_still_serving(c);
+}
+
 /* One corpus input on a connection of its own, then the write side shut. */
 static void
 send_alone(const uint8_t *buf, size_t n, void *arg)
@@ -567,6 +705,10 @@ main(void)
 		    test_corpus_against_live_daemon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_cap,
 		    setup_capped, teardown),
+		cmocka_unit_test_setup_teardown(test_strings_exactly_as_sent,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_replies_parse_in_pure_python, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 
 #include "fixtures.h"
 #include "record.h"
+#include "utf8.h"
 #include "validate.h"
 
 static struct validate_ctx	ctx;
@@ -284,6 +285,102 @@ test_reason_is_safe(void **state)
 	assert_null(strchr(why, '\n'));
 }
 
+/* Regression: a value was quoted cut at 40 bytes inside a character. */
+static void
+test_reason_cut_on_a_character(void **state)
+{
+	struct fixture_record	 f;
+	char			 title[1024];
+	const char		*why, *q;
+	size_t			 i, o = 0;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	title[o++] = 'x';		/* so that byte 40 falls inside an é */
+	for (i = 0; i < 300; i++) {
+		memcpy(title + o, "\xc3\xa9", 2);
+		o += 2;
+	}
+	title[o] = '\0';
+	f.rec.title = title;
+	why = validate_record(&f.rec, &ctx, &arena);
+	assert_non_null(why);
+	assert_true(utf8_valid(why, strlen(why)));
+	assert_non_null(q = strstr(why, "titre « x\xc3\xa9"));
+	/* The quote: 19 whole é after the x (39 bytes), then "…". */
+	assert_non_null(strstr(q, "\xc3\xa9\xe2\x80\xa6 »"));
+	assert_null(strstr(why, "\xc3\xe2"));
+	/* An invalid date beside it: the date is quoted, whole. */
+	f.rec.title = title + 1;
+	f.rec.date = "\xc3\xa9\xc3\xa9-07-10";
+	why = validate_record(&f.rec, &ctx, &arena);
+	assert_true(utf8_valid(why, strlen(why)));
+	assert_non_null(strstr(why,
+	    "date « \xc3\xa9\xc3\xa9-07-10 » invalide"));
+}
+
+/* What a client checks before sending may be anything: quoted sanitized. */
+static void
+test_reason_sanitized(void **state)
+{
+	struct fixture_record	 f;
+	const char		*why;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	f.rec.activity = "caf\xe9";
+	why = validate_record(&f.rec, &ctx, &arena);
+	assert_non_null(why);
+	assert_true(utf8_valid(why, strlen(why)));
+	assert_non_null(strstr(why, "« caf\xef\xbf\xbd »"));
+	/* A long list of what was expected is cut on a character too. */
+	f.rec.activity = "chantier";
+	f.groups[0].category = "\xff\xfe";
+	why = validate_record(&f.rec, &ctx, &arena);
+	assert_true(utf8_valid(why, strlen(why)));
+	assert_true(strlen(why) < 1024);
+}
+
+/* A record wire marked (a string not as sent) is refused, naming it. */
+static void
+test_bad_text_refused_first(void **state)
+{
+	struct fixture_record	 f;
+
+	(void)state;
+	fixture_record_init(&f, 1);
+	f.rec.title = "abc";		/* what "abc\0def" unpacks to */
+	f.rec.bad_field = "title";
+	f.rec.bad_text = "octet nul";
+	refused(&f.rec, "champ title : octet nul : attendu un texte UTF-8 "
+	    "sans octet nul ni caractère de contrôle", NULL);
+	f.rec.id = NULL;		/* said before anything else */
+	refused(&f.rec, "champ title", NULL);
+	assert_non_null(strstr(validate_bad_text("query.key", "UTF-8 invalide",
+	    &arena), "champ query.key : UTF-8 invalide"));
+}
+
+/* utf8_excerpt: whole when it fits, else cut on a character with "…". */
+static void
+test_excerpt(void **state)
+{
+	char	 out[8], big[16];
+
+	(void)state;
+	assert_int_equal(utf8_excerpt("abcdefg", 7, out, sizeof(out)), 7);
+	assert_string_equal(out, "abcdefg");
+	assert_int_equal(utf8_excerpt("abcdefgh", 8, out, sizeof(out)), 7);
+	assert_string_equal(out, "abcd\xe2\x80\xa6");
+	utf8_excerpt("a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 9, out, sizeof(out));
+	assert_string_equal(out, "a\xc3\xa9\xe2\x80\xa6");
+	utf8_excerpt("a\nb\xff", 4, big, sizeof(big));
+	assert_string_equal(big, "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+	utf8_excerpt("a\nb\xff", 4, out, sizeof(out));
+	assert_string_equal(out, "a\xef\xbf\xbd\xe2\x80\xa6");
+	utf8_excerpt("a\nb\xff", 4, out, 4);
+	assert_string_equal(out, "\xe2\x80\xa6");
+}
+
 int
 main(void)
 {
@@ -299,6 +396,10 @@ main(void)
 		cmocka_unit_test(test_communes_referential),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_reason_is_safe),
+		cmocka_unit_test(test_reason_cut_on_a_character),
+		cmocka_unit_test(test_reason_sanitized),
+		cmocka_unit_test(test_bad_text_refused_first),
+		cmocka_unit_test(test_excerpt),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
