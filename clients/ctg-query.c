@@ -1,11 +1,16 @@
 /*
  * ctg-query — what the coordinator reads: the catalogue of the plan (the
  * sheets by axis, one sheet in full with how each indicator is computed),
- * in French, or as JSON with --json.
+ * where sheets, axes and communes stand, a record's revisions, a
+ * structure's latest records and probable duplicates, in French, or as
+ * JSON with --json. Sheets, axes, communes and structures are taken as
+ * people type them (lookup.c) and sent as the catalogue's codes.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -13,6 +18,7 @@
 #include "client.h"
 #include "export.h"
 #include "indicator.h"
+#include "lookup.h"
 #include "wire.h"
 
 struct opts {
@@ -20,6 +26,7 @@ struct opts {
 	int		 csv;
 	const char	*server;
 	const char	*from, *to;
+	const char	*limit;		/* recent: records listed */
 };
 
 /* What each measure of schema/catalogue/MEASURES.md means, in French. */
@@ -75,6 +82,8 @@ usage(FILE *f)
 "        ctg-query [options] axis CODE | commune INSEE | records INDICATEUR\n"
 "        ctg-query [options] completeness [SEMAINES]\n"
 "        ctg-query [options] revisions UUID\n"
+"        ctg-query [options] recent STRUCTURE [--limit N]\n"
+"        ctg-query [options] duplicates [--from AAAA-MM] [--to AAAA-MM]\n"
 "\n"
 "  sheets        les 46 fiches actions du plan, par axe\n"
 "  plan CODE     une fiche du plan en entier (III.A.17 ou 17) : pilotes,\n"
@@ -85,19 +94,29 @@ usage(FILE *f)
 "                par commune, valeur et état de chaque indicateur (ctgd)\n"
 "  overview      où en est chaque fiche sur la période (par défaut :\n"
 "                l'année en cours) : activités, participants, état (ctgd)\n"
-"  axis CODE     les fiches d'un axe (I à V), comme overview (ctgd)\n"
-"  commune INSEE ce qui s'est passé dans la commune et qui en est venu\n"
+"  axis CODE     les fiches d'un axe (I à V, ou 1 à 5), comme overview\n"
+"                (ctgd)\n"
+"  commune NOM   ce qui s'est passé dans la commune et qui en est venu : un\n"
+"                code INSEE ou un nom (« Montcuq », « Pern-Lhospitalet »)\n"
 "  records ID    les enregistrements qui font la valeur d'un indicateur\n"
 "                (III.A.17/res/2) sur la période (ctgd)\n"
 "  completeness  les structures muettes depuis SEMAINES (8 par défaut) et\n"
 "                les fiches sans activité sur la période (ctgd)\n"
 "  revisions ID  toutes les révisions d'un enregistrement (ctgd)\n"
+"  recent STRUCTURE\n"
+"                les derniers enregistrements d'une structure (« ripe »,\n"
+"                « RIPE », « ALSH Jeunes »), les plus récents d'abord, avec\n"
+"                leur identifiant pour ctg-submit amend ou void (ctgd)\n"
+"  duplicates    les doublons probables sur la période : même structure,\n"
+"                date, commune, activité et fiches ; avec les commandes\n"
+"                ctg-submit void qui annulent tous sauf le premier (ctgd)\n"
 "\n"
 "  --json               en JSON\n"
 "  --csv                sheet et overview en CSV pour un tableur (UTF-8,\n"
 "                       « ; », virgule décimale, dates JJ/MM/AAAA)\n"
 "  --from AAAA-MM       premier mois de la période (inclus)\n"
 "  --to AAAA-MM         dernier mois de la période (inclus)\n"
+"  --limit N            recent : combien d'enregistrements (20 par défaut)\n"
 "  --server HOTE:PORT   serveur ctgd (défaut : $CTG_SERVER ou 127.0.0.1:7411)\n"
 CLIENT_OPTIONS_HELP);
 }
@@ -308,19 +327,15 @@ print_indicator(const struct cat_indicator *d, int n)
 static int
 cmd_plan(const struct catalogue *c, const struct opts *o, const char *code)
 {
-	const struct cat_sheet		*s = catalogue_sheet(c, code);
+	const struct cat_sheet		*s;
 	const struct cat_axis		*a;
 	const struct cat_objective	*ob;
 	char				 buf[512], msg[600];
 	size_t				 k, i;
 	int				 n;
 
-	if (s == NULL) {
-		snprintf(msg, sizeof(msg), "fiche « %s » inconnue : attendu un "
-		    "code comme III.A.17 ou un numéro de 1 à 46 (voir "
-		    "ctg-query sheets)", code);
+	if ((s = lookup_sheet(c, code, msg, sizeof(msg))) == NULL)
 		return fail(msg);
-	}
 	if (o->json) {
 		print_json(sheet_json(c, s));
 		return 0;
@@ -467,12 +482,15 @@ print_measure(const char *label, json_object *doc, const char *key)
 static int
 cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 {
-	json_object	*doc, *inds, *io, *v;
-	size_t		 i, k;
-	int		 n;
+	const struct cat_sheet	*s;
+	json_object		*doc, *inds, *io, *v;
+	char			 err[512];
+	size_t			 i, k;
+	int			 n;
 
-	(void)c;
-	if ((doc = ask(o, "sheet", code)) == NULL)
+	if ((s = lookup_sheet(c, code, err, sizeof(err))) == NULL)
+		return fail(err);
+	if ((doc = ask(o, "sheet", s->code)) == NULL)
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(o, doc, export_sheet_csv);
@@ -528,12 +546,19 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 
 /* overview, or axis with a code: sheets with their figures, by axis. */
 static int
-cmd_overview(const struct opts *o, const char *axis)
+cmd_overview(const struct catalogue *c, const struct opts *o,
+    const char *axis)
 {
-	json_object	*doc, *axes, *ax, *sheets, *s;
-	size_t		 i, j;
+	const struct cat_axis	*a = NULL;
+	json_object		*doc, *axes, *ax, *sheets, *s;
+	char			 err[512];
+	size_t			 i, j;
 
-	if ((doc = ask(o, axis ? "axis" : "overview", axis)) == NULL)
+	if (axis != NULL && (a = lookup_axis(c, axis, err, sizeof(err))) ==
+	    NULL)
+		return fail(err);
+	if ((doc = ask(o, a ? "axis" : "overview", a ? a->code : NULL)) ==
+	    NULL)
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(o, doc, export_overview_csv);
@@ -558,16 +583,21 @@ cmd_overview(const struct opts *o, const char *axis)
 }
 
 static int
-cmd_commune(const struct opts *o, const char *code)
+cmd_commune(const struct catalogue *c, const struct opts *o,
+    const char *name)
 {
+	const struct cat_commune *m;
 	json_object	*doc, *side;
 	const char	*sides[][3] = {
 		{ "hosted", "Activités accueillies", "records" },
 		{ "residents", "Participants qui y résident", "participants" },
 	};
+	char		 err[1024];
 	size_t		 i;
 
-	if ((doc = ask(o, "commune", code)) == NULL)
+	if ((m = lookup_commune(c, name, err, sizeof(err))) == NULL)
+		return fail(err);
+	if ((doc = ask(o, "commune", m->code)) == NULL)
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(o, doc, export_commune_csv);
@@ -586,11 +616,12 @@ cmd_commune(const struct opts *o, const char *code)
 }
 
 static int
-cmd_records(const struct opts *o, const char *id)
+cmd_records(const struct catalogue *c, const struct opts *o, const char *id)
 {
 	json_object	*doc, *list, *r;
 	size_t		 i;
 
+	(void)c;
 	if ((doc = ask(o, "records", id)) == NULL)
 		return 2;
 	if (o->json || o->csv)
@@ -613,11 +644,13 @@ cmd_records(const struct opts *o, const char *id)
 }
 
 static int
-cmd_completeness(const struct opts *o, const char *weeks)
+cmd_completeness(const struct catalogue *c, const struct opts *o,
+    const char *weeks)
 {
 	json_object	*doc, *list, *e;
 	size_t		 i;
 
+	(void)c;
 	if ((doc = ask(o, "completeness", weeks)) == NULL)
 		return 2;
 	if (o->json || o->csv)
@@ -644,11 +677,147 @@ cmd_completeness(const struct opts *o, const char *weeks)
 	return 0;
 }
 
+/* ---- records: revisions, recent, duplicates -------------------------- */
+
+/* YYYY-MM-DD as JJ/MM/AAAA. */
+static const char *
+date_fr(const char *iso, char out[16])
+{
+	if (iso == NULL || strlen(iso) != 10)
+		snprintf(out, 16, "%s", iso ? iso : "");
+	else
+		snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	return out;
+}
+
+/* ms since 1970 as JJ/MM/AAAA HH:MM, local time. */
+static const char *
+time_fr(int64_t ms, char out[32])
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+
+	if (ms <= 0 || localtime_r(&t, &tm) == NULL)
+		snprintf(out, 32, "—");
+	else
+		strftime(out, 32, "%d/%m/%Y %H:%M", &tm);
+	return out;
+}
+
+/* A commune's name from its code; a former code by its current commune. */
+static const char *
+commune_name(const struct catalogue *c, const char *code)
+{
+	const struct cat_commune	*m = catalogue_commune(c, code);
+
+	if (m != NULL && (m->name == NULL || m->name[0] == '\0'))
+		m = catalogue_commune(c, m->current);
+	return m != NULL && m->name != NULL && m->name[0] != '\0' ? m->name :
+	    code;
+}
+
+/* A word's label as a short name: before « ( », else the keyword. */
+static const char *
+word_short(const struct catalogue *c, enum cat_vocab v, const char *kw,
+    char *buf, size_t len)
+{
+	const char	*label, *open;
+	int		 w = catalogue_word(c, v, kw);
+
+	if (w == -1 || (label = c->words[v][w].label) == NULL ||
+	    label[0] == '\0')
+		return kw;
+	open = strstr(label, " (");
+	snprintf(buf, len, "%.*s", open ? (int)(open - label) :
+	    (int)strlen(label), label);
+	return buf;
+}
+
+/*
+ * A category as it reads after a number: the abbreviation when the label
+ * ends with one (« AMA »), else the label with a small first letter
+ * (« jeunes », « élus »).
+ */
+static const char *
+category_words(const struct catalogue *c, const char *kw, char *buf,
+    size_t len)
+{
+	const char	*label, *open, *close;
+	unsigned char	*u = (unsigned char *)buf;
+	int		 w = catalogue_word(c, VOCAB_CATEGORY, kw);
+
+	if (w == -1 || (label = c->words[VOCAB_CATEGORY][w].label) == NULL ||
+	    label[0] == '\0') {
+		snprintf(buf, len, "%s", kw);
+		return buf;
+	}
+	if ((open = strstr(label, " (")) != NULL &&
+	    (close = strchr(open, ')')) != NULL &&
+	    memchr(open + 2, ' ', (size_t)(close - open - 2)) == NULL) {
+		snprintf(buf, len, "%.*s", (int)(close - open - 2), open + 2);
+		return buf;
+	}
+	snprintf(buf, len, "%s", label);
+	if (u[0] >= 'A' && u[0] <= 'Z')
+		u[0] = (unsigned char)(u[0] - 'A' + 'a');
+	else if (u[0] == 0xc3 && u[1] >= 0x80 && u[1] <= 0x9e && u[1] != 0x97)
+		u[1] = (unsigned char)(u[1] + 0x20);	/* É -> é */
+	return buf;
+}
+
+/* « 6 AMA de Montcuq-en-Quercy-Blanc » for each group, ", "-joined. */
+static void
+print_groups(const struct catalogue *c, json_object *groups)
+{
+	json_object	*g;
+	const char	*res;
+	char		 cat[128];
+	size_t		 i, n = json_object_array_length(groups);
+
+	for (i = 0; i < n; i++) {
+		g = json_object_array_get_idx(groups, i);
+		res = jstr(g, "residence");
+		printf("%s%s %s", i ? ", " : "", jstr(g, "count"),
+		    category_words(c, jstr(g, "category"), cat, sizeof(cat)));
+		if (*res)
+			printf(" de %s", commune_name(c, res));
+		else
+			printf(" (commune de résidence inconnue)");
+		if (*jstr(g, "person"))
+			printf(" (personne suivie)");
+	}
+	if (n == 0)
+		printf("—");
+}
+
+static const struct {
+	const char	*kind;
+	const char	*label;
+} revision_kinds[] = {
+	{ "submit", "saisie" },
+	{ "amend", "correction" },
+	{ "void", "annulation" },
+};
+
+static const char *
+revision_kind(const char *kind)
+{
+	size_t	 i;
+
+	for (i = 0; i < NITEMS(revision_kinds); i++)
+		if (strcmp(revision_kinds[i].kind, kind) == 0)
+			return revision_kinds[i].label;
+	return kind;
+}
+
+/* Every revision of a record: a summary table, then each in full. */
 static int
-cmd_revisions(const struct opts *o, const char *id)
+cmd_revisions(const struct catalogue *c, const struct opts *o,
+    const char *id)
 {
 	json_object	*doc, *revs, *r;
-	size_t		 i;
+	char		 d[16], t[32], lab[128], buf[256];
+	size_t		 i, n;
 
 	if ((doc = ask(o, "revisions", id)) == NULL)
 		return 2;
@@ -656,25 +825,245 @@ cmd_revisions(const struct opts *o, const char *id)
 		print_json(doc);
 		return 0;
 	}
-	printf("Enregistrement %s%s\n", jstr(doc, "id"),
-	    strcmp(jstr(doc, "voided"), "true") == 0 ? " (annulé)" : "");
 	json_object_object_get_ex(doc, "revisions", &revs);
-	for (i = 0; i < json_object_array_length(revs); i++) {
+	n = json_object_array_length(revs);
+	printf("Enregistrement %s — %s\n\n", jstr(doc, "id"),
+	    strcmp(jstr(doc, "voided"), "true") == 0 ? "ANNULÉ" : "en vigueur");
+	printf("  rév.  enregistrée le    nature\n");
+	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(revs, i);
-		printf("\nrévision %s (%s)%s%s\n", jstr(r, "rev"),
-		    jstr(r, "kind"), *jstr(r, "reason") ? " : " : "",
-		    jstr(r, "reason"));
-		printf("  %s, %s à %s, %s — fiches ", jstr(r, "date"),
-		    jstr(r, "activity"), jstr(r, "commune"),
-		    jstr(r, "structure"));
+		printf("  %-4s  %-16s  %s%s%s\n", jstr(r, "rev"),
+		    time_fr(json_object_get_int64(json_object_object_get(r,
+		    "received_ms")), t), revision_kind(jstr(r, "kind")),
+		    *jstr(r, "reason") ? " : " : "", jstr(r, "reason"));
+	}
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(revs, i);
+		printf("\nRévision %s (%s, enregistrée le %s)\n",
+		    jstr(r, "rev"), revision_kind(jstr(r, "kind")),
+		    time_fr(json_object_get_int64(json_object_object_get(r,
+		    "received_ms")), t));
+		print_line("  Date", date_fr(jstr(r, "date"), d));
+		snprintf(buf, sizeof(buf), "%s (%s)", word_short(c,
+		    VOCAB_ACTIVITY, jstr(r, "activity"), lab, sizeof(lab)),
+		    jstr(r, "activity"));
+		print_line("  Activité", buf);
+		printf("  Fiches                 ");
 		print_value(json_object_object_get(r, "sheets"));
-		printf("\n  groupes : %s\n", json_object_to_json_string_ext(
-		    json_object_object_get(r, "groups"),
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		printf("\n");
+		snprintf(buf, sizeof(buf), "%s (%s)", commune_name(c,
+		    jstr(r, "commune")), jstr(r, "commune"));
+		print_line("  Lieu", buf);
+		snprintf(buf, sizeof(buf), "%s (%s)", word_short(c,
+		    VOCAB_STRUCTURE, jstr(r, "structure"), lab, sizeof(lab)),
+		    jstr(r, "structure"));
+		print_line("  Structure", buf);
+		print_line("  Titre", *jstr(r, "title") ? jstr(r, "title") :
+		    "—");
+		printf("  Participants           ");
+		print_groups(c, json_object_object_get(r, "groups"));
+		printf("\n  Partenaires            ");
+		print_value(json_object_object_get(r, "partners"));
+		printf("\n");
+		if (*jstr(r, "reason"))
+			print_line("  Motif", jstr(r, "reason"));
 	}
 	json_object_put(doc);
 	return 0;
 }
+
+/* s, then spaces up to width characters (not bytes); cut when longer. */
+static void
+print_cell(const char *s, size_t width)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == width)
+			break;
+	}
+	if (n > width) {
+		/* Cut one character early, for the ellipsis. */
+		for (i = 0, n = 0; s[i] != '\0'; i++)
+			if (((unsigned char)s[i] & 0xc0) != 0x80 &&
+			    n++ == width - 1)
+				break;
+		printf("%.*s…", (int)i, s);
+		n = width;
+	} else
+		printf("%s", s);
+	printf("%*s", (int)(width - n) + 1, "");
+}
+
+/* The sheets of a record as "III.A.17, II.B.15". */
+static const char *
+sheets_text(json_object *a, char *buf, size_t len)
+{
+	size_t	 i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < json_object_array_length(a) && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "",
+		    json_object_get_string(json_object_array_get_idx(a, i)));
+	return buf;
+}
+
+/* A structure's latest records, with the ids to amend or void one. */
+static int
+cmd_recent(const struct catalogue *c, const struct opts *o,
+    const char *structure)
+{
+	json_object	*doc, *list, *r;
+	char		 err[1024], key[160], d[16], act[128], sh[256];
+	char		*end;
+	size_t		 i, n;
+	long		 limit = 20;
+	int		 w;
+
+	if ((w = lookup_word(c, VOCAB_STRUCTURE, structure, err,
+	    sizeof(err))) == -1)
+		return fail(err);
+	if (o->limit != NULL && ((limit = strtol(o->limit, &end, 10)) < 1 ||
+	    limit > 1000 || *end != '\0' || o->limit[0] == '\0')) {
+		snprintf(err, sizeof(err), "--limit « %s » invalide : attendu "
+		    "un nombre de 1 à 1000", o->limit);
+		return fail(err);
+	}
+	snprintf(key, sizeof(key), "%s/%ld", c->words[VOCAB_STRUCTURE][w].
+	    keyword, limit);
+	if ((doc = ask(o, "recent", key)) == NULL)
+		return 2;
+	if (o->json || o->csv)
+		return print_doc(o, doc, NULL);
+	list = json_object_object_get(doc, "records");
+	n = json_object_array_length(list);
+	printf("Derniers enregistrements de %s (%s)", jstr(doc, "label"),
+	    jstr(doc, "structure"));
+	if (*jstr(doc, "from"))
+		printf(", du %s", date_fr(jstr(doc, "from"), d));
+	if (*jstr(doc, "to"))
+		printf(" au %s", date_fr(jstr(doc, "to"), d));
+	printf(" : %zu, les plus récents d'abord\n\n", n);
+	if (n == 0) {
+		printf("  aucun\n");
+		json_object_put(doc);
+		return 0;
+	}
+	printf("  %-10s  ", "date");
+	print_cell("activité", 22);
+	print_cell("fiches", 18);
+	print_cell("commune", 24);
+	printf("%5s  %s\n", "part.", "titre");
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(list, i);
+		printf("  %-10s  ", date_fr(jstr(r, "date"), d));
+		print_cell(word_short(c, VOCAB_ACTIVITY, jstr(r, "activity"),
+		    act, sizeof(act)), 22);
+		print_cell(sheets_text(json_object_object_get(r, "sheets"), sh,
+		    sizeof(sh)), 18);
+		print_cell(commune_name(c, jstr(r, "commune")), 24);
+		printf("%5s  %s\n", jstr(r, "participants"),
+		    *jstr(r, "title") ? jstr(r, "title") : "—");
+		printf("  %-10s  id %s%s\n", "", jstr(r, "id"),
+		    strcmp(jstr(r, "voided"), "true") == 0 ? "  ANNULÉ" :
+		    strcmp(jstr(r, "rev"), "1") != 0 ? "  (corrigé)" : "");
+	}
+	if (strcmp(jstr(doc, "truncated"), "true") == 0)
+		printf("  … et d'autres (--limit, --from, --to)\n");
+	printf("\nCorriger : ctg-submit amend --id ID … (l'enregistrement "
+	    "entier)\nAnnuler : ctg-submit void --id ID --reason \"…\"\n"
+	    "Historique : ctg-query revisions ID\n");
+	json_object_put(doc);
+	return 0;
+}
+
+/*
+ * Probable duplicates by group, the first kept; and the void commands
+ * for the others, to run with the structure's own token.
+ */
+static int
+cmd_duplicates(const struct catalogue *c, const struct opts *o,
+    const char *unused)
+{
+	json_object	*doc, *groups, *g, *recs, *r;
+	char		 d[16], f[16], act[128], str[128], sh[256];
+	size_t		 i, j, n, k;
+
+	(void)unused;
+	if ((doc = ask(o, "duplicates", NULL)) == NULL)
+		return 2;
+	if (o->json || o->csv)
+		return print_doc(o, doc, NULL);
+	groups = json_object_object_get(doc, "groups");
+	n = json_object_array_length(groups);
+	printf("Doublons probables du %s au %s : %zu groupe%s\n", date_fr(
+	    jstr(doc, "from"), f), date_fr(jstr(doc, "to"), d), n,
+	    n > 1 ? "s" : "");
+	printf("(enregistrements non annulés de même structure, date, commune "
+	    "d'accueil, activité et fiches)\n");
+	for (i = 0; i < n; i++) {
+		g = json_object_array_get_idx(groups, i);
+		recs = json_object_object_get(g, "records");
+		k = json_object_array_length(recs);
+		printf("\n%zu. %s, %s, %s, %s, %s\n", i + 1, word_short(c,
+		    VOCAB_STRUCTURE, jstr(g, "structure"), str, sizeof(str)),
+		    date_fr(jstr(g, "date"), d), word_short(c, VOCAB_ACTIVITY,
+		    jstr(g, "activity"), act, sizeof(act)), sheets_text(
+		    json_object_object_get(g, "sheets"), sh, sizeof(sh)),
+		    commune_name(c, jstr(g, "commune")));
+		for (j = 0; j < k; j++) {
+			r = json_object_array_get_idx(recs, j);
+			printf("   %-7s %s %5s part.  %s\n", j ? "doublon" :
+			    "garder", jstr(r, "id"), jstr(r, "participants"),
+			    *jstr(r, "title") ? jstr(r, "title") : "—");
+		}
+		for (j = 1; j < k; j++)
+			printf("   ctg-submit void --id %s --reason "
+			    "\"doublon de %s\"\n", jstr(json_object_array_get_idx(recs, j),
+			    "id"), jstr(json_object_array_get_idx(recs, 0),
+			    "id"));
+	}
+	if (strcmp(jstr(doc, "truncated"), "true") == 0)
+		printf("\n… liste tronquée : réduisez la période (--from, "
+		    "--to)\n");
+	if (n > 0)
+		printf("\nAvant d'annuler : vérifiez chaque groupe (ctg-query "
+		    "revisions ID). Si les doublons\nportent d'autres "
+		    "participants (une ligne par commune de résidence), "
+		    "corrigez\nd'abord celui qu'on garde avec tous les groupes "
+		    "(ctg-submit amend), puis annulez\nles autres. Les "
+		    "annulations se font avec le jeton de la structure.\n");
+	json_object_put(doc);
+	return 0;
+}
+
+static int
+cmd_sheets_arg(const struct catalogue *c, const struct opts *o,
+    const char *unused)
+{
+	(void)unused;
+	return cmd_sheets(c, o);
+}
+
+/* The commands: name, how many words after it, what does it. */
+static const struct {
+	const char	*name;
+	int		 min, max;
+	int		(*run)(const struct catalogue *, const struct opts *,
+			    const char *);
+} commands[] = {
+	{ "sheets", 0, 0, cmd_sheets_arg },
+	{ "plan", 1, 1, cmd_plan },
+	{ "sheet", 1, 1, cmd_sheet },
+	{ "overview", 0, 0, cmd_overview },
+	{ "axis", 1, 1, cmd_overview },
+	{ "commune", 1, 1, cmd_commune },
+	{ "records", 1, 1, cmd_records },
+	{ "completeness", 0, 1, cmd_completeness },
+	{ "revisions", 1, 1, cmd_revisions },
+	{ "recent", 1, 1, cmd_recent },
+	{ "duplicates", 0, 0, cmd_duplicates },
+};
 
 int
 main(int argc, char **argv)
@@ -683,6 +1072,7 @@ main(int argc, char **argv)
 	struct opts		 o = { 0 };
 	const char		*cmd[3];
 	char			 err[512];
+	size_t			 k;
 	int			 i, ncmd = 0;
 
 	/* Options may come before or after the command. */
@@ -709,6 +1099,8 @@ main(int argc, char **argv)
 			o.from = argv[++i];
 		else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
 			o.to = argv[++i];
+		else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
+			o.limit = argv[++i];
 		else {
 			snprintf(err, sizeof(err), "option inconnue « %s » (voir "
 			    "ctg-query --help)", argv[i]);
@@ -718,24 +1110,10 @@ main(int argc, char **argv)
 	o.server = client_server(o.server);
 	if ((c = catalogue_builtin(err, sizeof(err))) == NULL)
 		return fail(err);
-	if (ncmd == 1 && strcmp(cmd[0], "sheets") == 0)
-		return cmd_sheets(c, &o);
-	if (ncmd == 2 && strcmp(cmd[0], "plan") == 0)
-		return cmd_plan(c, &o, cmd[1]);
-	if (ncmd == 2 && strcmp(cmd[0], "sheet") == 0)
-		return cmd_sheet(c, &o, cmd[1]);
-	if (ncmd == 1 && strcmp(cmd[0], "overview") == 0)
-		return cmd_overview(&o, NULL);
-	if (ncmd == 2 && strcmp(cmd[0], "axis") == 0)
-		return cmd_overview(&o, cmd[1]);
-	if (ncmd == 2 && strcmp(cmd[0], "commune") == 0)
-		return cmd_commune(&o, cmd[1]);
-	if (ncmd == 2 && strcmp(cmd[0], "records") == 0)
-		return cmd_records(&o, cmd[1]);
-	if ((ncmd == 1 || ncmd == 2) && strcmp(cmd[0], "completeness") == 0)
-		return cmd_completeness(&o, ncmd == 2 ? cmd[1] : NULL);
-	if (ncmd == 2 && strcmp(cmd[0], "revisions") == 0)
-		return cmd_revisions(&o, cmd[1]);
+	for (k = 0; ncmd > 0 && k < NITEMS(commands); k++)
+		if (strcmp(cmd[0], commands[k].name) == 0 &&
+		    ncmd - 1 >= commands[k].min && ncmd - 1 <= commands[k].max)
+			return commands[k].run(c, &o, ncmd > 1 ? cmd[1] : NULL);
 	usage(stderr);
 	return 2;
 }

@@ -12,6 +12,8 @@
 
 #include "arena.h"
 
+struct lookup_names;
+
 /* One file of data, as built in from schema/ or read for tests. */
 struct data_file {
 	const char	*name;		/* "catalogue/sheets.tsv" */
@@ -92,6 +94,11 @@ struct catalogue {
 	struct cat_commune	*communes;	/* sorted by code */
 	size_t			 ncommunes;
 	struct arena		 arena;
+	/*
+	 * The communes' folded names, sorted: built in the arena on the first
+	 * lookup by name (lookup.c, under its lock), published once.
+	 */
+	struct lookup_names *_Atomic names;
 };
 
 /* The files built into the programs (catalogue_data.c, generated). */

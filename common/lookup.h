@@ -17,17 +17,32 @@
 /*
  * The index of the vocabulary word that text names, or -1 with a French
  * message in err that names the value and what was expected (or, when
- * several words match, the candidates).
+ * several words match, the candidates). By steps, the first that finds
+ * something deciding: the keyword exactly; the folded keyword; a folded
+ * form of the label (whole, before « ( », or the abbreviation in
+ * parentheses: « AMA », « RIPE »); the beginning of the keyword or of a
+ * form; the beginning of a later word of one (« Montcuq » for
+ * alsh-montcuq).
  */
 int			 lookup_word(const struct catalogue *, enum cat_vocab,
 			    const char *text, char *err, size_t errlen);
-/* The sheet text names (code, number, a code in any case); NULL with err. */
+/*
+ * The sheet text names (number, code in any case or folded: « 17 »,
+ * « iii.a.17 », « III A 17 »), spaces around ignored; NULL with err.
+ */
 const struct cat_sheet	*lookup_sheet(const struct catalogue *,
 			    const char *text, char *err, size_t errlen);
 /*
- * The commune text names: an INSEE code, or a name as a person writes it
- * (accents, case, spaces and hyphens ignored; an unambiguous prefix), the
- * CC's communes first. NULL with err naming the candidates when ambiguous.
+ * The commune text names: an INSEE code of any type (COM, COMD, COMA,
+ * ANC), answered as that very entry; or a name as a person writes it
+ * (current, delegated or former; accents, case, spaces, hyphens and
+ * apostrophes ignored), answered as the current commune it belongs to:
+ * the whole name, else its beginning (« Montcuq »), else the beginning
+ * of a later word of it (« Lhospitalet » for Pern-Lhospitalet); searched
+ * in the CC's communes first, then the Lot, then all of France. NULL
+ * with err naming the candidates, « Nom (code) », when ambiguous. The
+ * first lookup by name builds an index in the catalogue's arena, once,
+ * under a lock: safe from several threads.
  */
 const struct cat_commune *lookup_commune(const struct catalogue *,
 			    const char *text, char *err, size_t errlen);

@@ -1,6 +1,7 @@
 /*
  * query.c — the read side: aggregate rows and evidence of a sheet into
- * indicator.c, revisions of a record, and verify's report, as JSON.
+ * indicator.c, the table of questions it answers, and verify's report,
+ * as JSON.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,13 +13,14 @@
 #include "arena.h"
 #include "indicator.h"
 #include "log.h"
+#include "lookup.h"
 #include "query_int.h"
 #include "record.h"
 #include "store.h"
+#include "utf8.h"
 #include "uuid.h"
 
-
-
+#define QUERY_SHOWN	160	/* bytes of a caller's value quoted back */
 
 struct query_db *
 query_open(const char *path, const struct catalogue *cat, int small_cells,
@@ -68,7 +70,11 @@ query_open(const char *path, const struct catalogue *cat, int small_cells,
 	    SQLITE_PREPARE_PERSISTENT, &q->evidence, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(q->db, "SELECT rev FROM revision WHERE "
 	    "record = ?1 ORDER BY rev", -1, SQLITE_PREPARE_PERSISTENT,
-	    &q->revisions, NULL) != SQLITE_OK)
+	    &q->revisions, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(q->db, query_recent_sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &q->recent, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(q->db, query_duplicates_sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &q->duplicates, NULL) != SQLITE_OK)
 		goto fail;
 	return q;
 fail:
@@ -92,6 +98,8 @@ query_close(struct query_db *q)
 	}
 	sqlite3_finalize(q->evidence);
 	sqlite3_finalize(q->revisions);
+	sqlite3_finalize(q->recent);
+	sqlite3_finalize(q->duplicates);
 	store_close(q->store);
 	sqlite3_close(q->db);
 	free(q);
@@ -259,12 +267,18 @@ query_evidence(struct query_db *q, const char *sheet, int to,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Sets the French error and returns NULL, for any pointer type. */
+/*
+ * Sets the French error and returns NULL, for any pointer type. v, the
+ * caller's value, is quoted sanitized and cut on a character boundary.
+ */
 void *
 query_fail(struct query_db *q, const char **error, const char *fmt,
     const char *v)
 {
-	snprintf(q->error, sizeof(q->error), fmt, v ? v : "");
+	char	 shown[QUERY_SHOWN + 4];
+
+	utf8_excerpt(v ? v : "", v ? strlen(v) : 0, shown, sizeof(shown));
+	snprintf(q->error, sizeof(q->error), fmt, shown);
 	*error = q->error;
 	q->status = strstr(fmt, "inconnu") != NULL ? 404 :
 	    strstr(fmt, "impossible") != NULL ? 500 : 400;
@@ -395,20 +409,22 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 	struct query	 one = *qu;
 	const char	*axis = "", *keys[] = { "code", "number", "title",
 			    "deadline", "records", "participants", "status" };
+	const struct cat_axis *only = NULL;
+	char		 err[256];
 	size_t		 i, k;
 
-	for (k = 0; qu->key != NULL && k < q->cat->naxes &&
-	    strcmp(q->cat->axes[k].code, qu->key) != 0; k++)
-		;
-	if (qu->key != NULL && k == q->cat->naxes) {
+	/* « II », « ii » or « 2 ». */
+	if (qu->key != NULL && (only = lookup_axis(q->cat, qu->key, err,
+	    sizeof(err))) == NULL) {
 		json_object_put(o);
-		return query_fail(q, error, "axe « %s » inconnu : attendu I, "
-		    "II, III, IV ou V", qu->key);
+		query_fail(q, error, "%s", err);
+		q->status = strstr(err, "inconnu") != NULL ? 404 : 400;
+		return NULL;
 	}
 	json_object_object_add(o, "axes", axes = json_object_new_array());
 	for (i = 0; i < q->cat->nsheets; i++) {
-		if (qu->key != NULL &&
-		    strcmp(q->cat->sheets[i].axis, qu->key) != 0)
+		if (only != NULL &&
+		    strcmp(q->cat->sheets[i].axis, only->code) != 0)
 			continue;
 		one.key = q->cat->sheets[i].code;
 		if ((doc = query_sheet_json(q, &one, today, error)) == NULL) {
@@ -515,32 +531,55 @@ query_rollup(struct query_db *q, const struct query *qu, int64_t today,
 	return query_json(o);
 }
 
+static char *
+query_kind_revisions(struct query_db *q, const struct query *qu,
+    int64_t today, const char **error)
+{
+	(void)today;
+	return query_revisions(q, qu, error);
+}
+
+static char *
+query_kind_overview(struct query_db *q, const struct query *qu,
+    int64_t today, const char **error)
+{
+	return query_overview(q, &(struct query){ qu->kind,
+	    strcmp(qu->kind, "axis") == 0 ? qu->key : NULL, qu->from, qu->to },
+	    today, error);
+}
+
+/* The questions the read side answers (verify and backup: query_verify). */
+static const struct {
+	const char	*kind;
+	char		*(*answer)(struct query_db *, const struct query *,
+			    int64_t, const char **);
+} query_kinds[] = {
+	{ "sheet", query_sheet },
+	{ "overview", query_kind_overview },
+	{ "axis", query_kind_overview },
+	{ "commune", query_commune },
+	{ "records", query_records },
+	{ "recent", query_recent },
+	{ "duplicates", query_duplicates },
+	{ "rollup", query_rollup },
+	{ "completeness", query_completeness },
+	{ "revisions", query_kind_revisions },
+};
+
 char *
 query_answer(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
+	size_t	 i;
+
 	*error = NULL;
-	if (qu->kind != NULL && strcmp(qu->kind, "sheet") == 0)
-		return query_sheet(q, qu, today, error);
-	if (qu->kind != NULL && strcmp(qu->kind, "revisions") == 0)
-		return query_revisions(q, qu, error);
-	if (qu->kind != NULL && (strcmp(qu->kind, "overview") == 0 ||
-	    strcmp(qu->kind, "axis") == 0))
-		return query_overview(q, &(struct query){ qu->kind,
-		    strcmp(qu->kind, "axis") == 0 ? qu->key : NULL, qu->from,
-		    qu->to }, today, error);
-	if (qu->kind != NULL && strcmp(qu->kind, "commune") == 0)
-		return query_commune(q, qu, today, error);
-	if (qu->kind != NULL && strcmp(qu->kind, "rollup") == 0)
-		return query_rollup(q, qu, today, error);
-	if (qu->kind != NULL && strcmp(qu->kind, "completeness") == 0)
-		return query_completeness(q, qu, today, error);
-	if (qu->kind != NULL && strcmp(qu->kind, "records") == 0)
-		return query_records(q, qu, today, error);
+	for (i = 0; qu->kind != NULL && i < sizeof(query_kinds) /
+	    sizeof(query_kinds[0]); i++)
+		if (strcmp(query_kinds[i].kind, qu->kind) == 0)
+			return query_kinds[i].answer(q, qu, today, error);
 	return query_fail(q, error, "question « %s » inconnue : attendu "
-	    "sheet, overview, axis, commune, records, rollup, completeness, "
-	    "revisions ou verify",
-	    qu->kind);
+	    "sheet, overview, axis, commune, records, recent, duplicates, "
+	    "rollup, completeness, revisions ou verify", qu->kind);
 }
 
 struct query_diffs {

@@ -15,6 +15,7 @@
 
 #define QUERY_MAX_DIFFS		1000	/* differences listed by verify */
 #define QUERY_MAX_RECORDS	1000	/* records listed by a drill-down */
+#define QUERY_RECENT_DEFAULT	20	/* records listed by recent */
 
 #define QUERY_SHEETS_MAX	64
 
@@ -27,6 +28,8 @@ struct query_db {
 						   prepared on demand */
 	sqlite3_stmt		*evidence;
 	sqlite3_stmt		*revisions;
+	sqlite3_stmt		*recent;	/* a structure's latest */
+	sqlite3_stmt		*duplicates;	/* one structure's candidates */
 	char			 error[512];
 	int			 status;	/* of the last error */
 	int			 small_cells;	/* exports' secrecy threshold */
@@ -52,5 +55,15 @@ char		*query_records(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
 char		*query_revisions(struct query_db *, const struct query *,
 		    const char **error);
+/* key "structure" or "structure/N" (20 by default); every date unless
+ * from or to. */
+char		*query_recent(struct query_db *, const struct query *,
+		    int64_t today, const char **error);
+char		*query_duplicates(struct query_db *, const struct query *,
+		    int64_t today, const char **error);
+
+/* The statements of query_records.c, prepared once by query_open. */
+extern const char	query_recent_sql[];
+extern const char	query_duplicates_sql[];
 
 #endif

@@ -1,12 +1,14 @@
 /*
- * query_records.c — records themselves: a record's revisions, and the
- * drill-down from an indicator to the records that make its value.
+ * query_records.c — records themselves: a record's revisions, the
+ * drill-down from an indicator to the records that make its value, a
+ * structure's latest records, and probable duplicates.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalogue.h"
+#include "lookup.h"
 #include "query_int.h"
 #include "record.h"
 #include "store.h"
@@ -242,3 +244,346 @@ query_records(struct query_db *q, const struct query *qu, int64_t today,
 		free(lists[i]);
 	return query_json(o);
 }
+
+/* "a,b" of sheets as submitted (III.A.17 or 17) to codes in plan order. */
+static json_object *
+query_sheet_codes(const struct catalogue *c, const char *list)
+{
+	json_object		*a = json_object_new_array();
+	const struct cat_sheet	*s;
+	char			 buf[1024], *tok, *save;
+	uint64_t		 seen = 0;
+	size_t			 i;
+
+	snprintf(buf, sizeof(buf), "%s", list ? list : "");
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save))
+		if ((s = catalogue_sheet(c, tok)) != NULL && s->number <= 64)
+			seen |= (uint64_t)1 << (s->number - 1);
+	for (i = 0; i < c->nsheets && i < 64; i++)
+		if (seen >> i & 1)
+			json_object_array_add(a,
+			    json_object_new_string(c->sheets[i].code));
+	return a;
+}
+
+/* A record's id column (16 bytes) as the UUID text; "" when malformed. */
+static json_object *
+query_uuid(sqlite3_stmt *st, int col)
+{
+	char	 text[UUID_TEXT_LEN + 1] = "";
+
+	if (sqlite3_column_bytes(st, col) == RECORD_ID_LEN)
+		uuid_format(sqlite3_column_blob(st, col), text);
+	return json_object_new_string(text);
+}
+
+/*
+ * "structure" or "structure/N": the structure (as a person writes it) and
+ * how many records to list; -1 with *error.
+ */
+static int
+query_recent_key(struct query_db *q, const char *key, int *structure,
+    int *limit, const char **error)
+{
+	char	 word[128], err[512], *slash, *end;
+	long	 n = QUERY_RECENT_DEFAULT;
+
+	snprintf(word, sizeof(word), "%s", key ? key : "");
+	if ((slash = strrchr(word, '/')) != NULL) {
+		*slash++ = '\0';
+		n = strtol(slash, &end, 10);
+		if (*slash == '\0' || *end != '\0' || n < 1 ||
+		    n > QUERY_MAX_RECORDS) {
+			snprintf(err, sizeof(err), "nombre « %s » invalide : "
+			    "attendu de 1 à %d", slash, QUERY_MAX_RECORDS);
+			query_fail(q, error, "%s", err);
+			return -1;
+		}
+	}
+	if ((*structure = lookup_word(q->cat, VOCAB_STRUCTURE, word, err,
+	    sizeof(err))) == -1) {
+		query_fail(q, error, "%s", err);
+		q->status = strstr(err, "inconnu") != NULL ? 404 : 400;
+		return -1;
+	}
+	*limit = (int)n;
+	return 0;
+}
+
+/* The first and last day of the window, or every day when none is given. */
+static int
+query_days(struct query_db *q, const struct query *qu, int64_t today,
+    char lo[16], char hi[16], const char **error)
+{
+	int	 from, to;
+
+	if ((qu->from == NULL || *qu->from == '\0') &&
+	    (qu->to == NULL || *qu->to == '\0') && strcmp(qu->kind,
+	    "recent") == 0) {
+		snprintf(lo, 16, "0000-00-00");
+		snprintf(hi, 16, "9999-99-99");
+		return 0;
+	}
+	if (query_window(q, qu, today, &from, &to, error) == -1)
+		return -1;
+	snprintf(lo, 16, "%04d-%02d-01", from / 100 % 10000, from % 100);
+	snprintf(hi, 16, "%04d-%02d-31", to / 100 % 10000, to % 100);
+	return 0;
+}
+
+/*
+ * A structure's latest records, by activity date then storage, voided
+ * ones too (marked): what a person needs to amend or void one.
+ */
+char *
+query_recent(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	sqlite3_stmt	*st = q->recent;
+	json_object	*o, *list, *r;
+	const char	*kw;
+	char		 lo[16], hi[16];
+	int		 w, limit, n = 0, rc;
+
+	if (query_recent_key(q, qu->key, &w, &limit, error) == -1 ||
+	    query_days(q, qu, today, lo, hi, error) == -1)
+		return NULL;
+	kw = q->cat->words[VOCAB_STRUCTURE][w].keyword;
+	sqlite3_bind_text(st, 1, kw, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, limit + 1);
+	o = json_object_new_object();
+	json_object_object_add(o, "structure", json_object_new_string(kw));
+	json_object_object_add(o, "label", json_object_new_string(
+	    q->cat->words[VOCAB_STRUCTURE][w].label));
+	json_object_object_add(o, "from", qu->from && *qu->from ?
+	    json_object_new_string(lo) : NULL);
+	json_object_object_add(o, "to", qu->to && *qu->to ?
+	    json_object_new_string(hi) : NULL);
+	json_object_object_add(o, "limit", json_object_new_int(limit));
+	list = json_object_new_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n++ < limit) {
+		r = json_object_new_object();
+		json_object_object_add(r, "id", query_uuid(st, 0));
+		json_object_object_add(r, "date", json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 1)));
+		json_object_object_add(r, "activity", json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 2)));
+		json_object_object_add(r, "sheets", query_sheet_codes(q->cat,
+		    (const char *)sqlite3_column_text(st, 9)));
+		json_object_object_add(r, "commune", json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 3)));
+		json_object_object_add(r, "participants",
+		    json_object_new_int64(sqlite3_column_int64(st, 8)));
+		json_object_object_add(r, "title", sqlite3_column_type(st, 4) ==
+		    SQLITE_NULL ? NULL : json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 4)));
+		json_object_object_add(r, "voided",
+		    json_object_new_boolean(sqlite3_column_int(st, 5)));
+		json_object_object_add(r, "rev",
+		    json_object_new_int(sqlite3_column_int(st, 6)));
+		json_object_object_add(r, "received_ms",
+		    json_object_new_int64(sqlite3_column_int64(st, 7)));
+		json_object_array_add(list, r);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		json_object_put(o);
+		json_object_put(list);
+		return query_fail(q, error, "lecture de la base impossible : "
+		    "%s", sqlite3_errmsg(q->db));
+	}
+	json_object_object_add(o, "truncated",
+	    json_object_new_boolean(n > limit));
+	json_object_object_add(o, "records", list);
+	return query_json(o);
+}
+
+/* One row of the duplicates' scan. */
+struct query_dup {
+	json_object	*rec;		/* id, title, participants, received */
+	json_object	*sheets;
+	const char	*key;		/* date, venue, activity: one block */
+	int		 taken;
+};
+
+/*
+ * Splits one block (same structure, date, venue, activity) by sheets:
+ * every set of two or more is a group, the first stored first.
+ */
+static void
+query_dup_block(struct query_dup *v, size_t n, const char *structure,
+    json_object *groups, long *listed)
+{
+	json_object	*g, *recs;
+	const char	*sheets;
+	size_t		 i, j, k;
+
+	for (i = 0; i < n && *listed <= QUERY_MAX_RECORDS; i++) {
+		if (v[i].taken)
+			continue;
+		sheets = json_object_to_json_string(v[i].sheets);
+		for (j = i + 1, k = 1; j < n; j++)
+			k += !v[j].taken && strcmp(sheets,
+			    json_object_to_json_string(v[j].sheets)) == 0;
+		if (k < 2)
+			continue;
+		if (*listed + (long)k > QUERY_MAX_RECORDS) {
+			*listed = QUERY_MAX_RECORDS + 1L;	/* truncated */
+			return;
+		}
+		g = json_object_new_object();
+		json_object_object_add(g, "structure",
+		    json_object_new_string(structure));
+		json_object_object_add(g, "date", json_object_get(
+		    json_object_object_get(v[i].rec, "date")));
+		json_object_object_add(g, "commune", json_object_get(
+		    json_object_object_get(v[i].rec, "commune")));
+		json_object_object_add(g, "activity", json_object_get(
+		    json_object_object_get(v[i].rec, "activity")));
+		json_object_object_add(g, "sheets",
+		    json_object_get(v[i].sheets));
+		recs = json_object_new_array();
+		for (j = i; j < n; j++)
+			if (!v[j].taken && strcmp(sheets,
+			    json_object_to_json_string(v[j].sheets)) == 0) {
+				json_object_array_add(recs,
+				    json_object_get(v[j].rec));
+				v[j].taken = 1;
+			}
+		json_object_object_add(g, "records", recs);
+		json_object_array_add(groups, g);
+		*listed += (long)k;
+	}
+}
+
+static void
+query_dup_free(struct query_dup *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		json_object_put(v[i].rec);
+		json_object_put(v[i].sheets);
+	}
+}
+
+/* Reads one structure's candidates and groups them; 0, or -1 (the base). */
+static int
+query_dup_structure(struct query_db *q, const char *structure,
+    const char *lo, const char *hi, json_object *groups, long *listed)
+{
+	sqlite3_stmt		*st = q->duplicates;
+	struct query_dup	*v = NULL, *nv;
+	struct arena		 a = { 0 };
+	size_t			 n = 0, cap = 0, first = 0;
+	json_object		*r;
+	int			 rc;
+
+	sqlite3_bind_text(st, 1, structure, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			v = nv;
+		}
+		r = json_object_new_object();
+		json_object_object_add(r, "id", query_uuid(st, 0));
+		json_object_object_add(r, "date", json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 1)));
+		json_object_object_add(r, "commune", json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 2)));
+		json_object_object_add(r, "activity", json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 3)));
+		json_object_object_add(r, "title", sqlite3_column_type(st, 4) ==
+		    SQLITE_NULL ? NULL : json_object_new_string(
+		    (const char *)sqlite3_column_text(st, 4)));
+		json_object_object_add(r, "participants",
+		    json_object_new_int64(sqlite3_column_int64(st, 6)));
+		json_object_object_add(r, "received_ms",
+		    json_object_new_int64(sqlite3_column_int64(st, 5)));
+		v[n] = (struct query_dup){ r, query_sheet_codes(q->cat,
+		    (const char *)sqlite3_column_text(st, 7)), query_col(&a,
+		    st, 8), 0 };
+		/* Rows come by block: close the previous one on a new key. */
+		if (n > first && strcmp(v[first].key, v[n].key) != 0) {
+			query_dup_block(v + first, n - first, structure, groups,
+			    listed);
+			first = n;
+		}
+		n++;
+	}
+	sqlite3_reset(st);
+	if (n > first)
+		query_dup_block(v + first, n - first, structure, groups,
+		    listed);
+	query_dup_free(v, n);
+	free(v);
+	arena_free(&a);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Probable duplicates: records not voided of one structure, on one date,
+ * at one venue (its current commune), of one activity and the same
+ * sheets — what the old import rule made of one activity written as
+ * several rows. Read structure by structure, through the index.
+ */
+char *
+query_duplicates(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	json_object	*o, *groups;
+	char		 lo[16], hi[16];
+	size_t		 i;
+	long		 listed = 0;
+
+	if (query_days(q, qu, today, lo, hi, error) == -1)
+		return NULL;
+	groups = json_object_new_array();
+	for (i = 0; i < q->cat->nwords[VOCAB_STRUCTURE]; i++)
+		if (query_dup_structure(q, q->cat->words[VOCAB_STRUCTURE][i].
+		    keyword, lo, hi, groups, &listed) == -1) {
+			json_object_put(groups);
+			return query_fail(q, error, "lecture de la base "
+			    "impossible : %s", sqlite3_errmsg(q->db));
+		}
+	o = json_object_new_object();
+	json_object_object_add(o, "from", json_object_new_string(lo));
+	json_object_object_add(o, "to", json_object_new_string(hi));
+	json_object_object_add(o, "truncated",
+	    json_object_new_boolean(listed > QUERY_MAX_RECORDS));
+	json_object_object_add(o, "groups", groups);
+	return query_json(o);
+}
+
+const char query_recent_sql[] =
+    "SELECT r.id, v.date, v.activity, v.commune, v.title, r.voided, r.rev, "
+    "r.received, (SELECT coalesce(sum(g.count), 0) FROM revision_group g "
+    "WHERE g.record = r.id AND g.rev = r.rev), (SELECT group_concat(s.sheet, "
+    "',') FROM revision_sheet s WHERE s.record = r.id AND s.rev = r.rev) "
+    "FROM revision v JOIN record r ON r.id = v.record AND r.rev = v.rev "
+    "WHERE v.structure = ?1 AND v.date BETWEEN ?2 AND ?3 "
+    "ORDER BY v.date DESC, r.received DESC, r.id DESC LIMIT ?4";
+
+const char query_duplicates_sql[] =
+    "WITH cur AS (SELECT r.id AS id, r.rev AS rev, r.received AS received, "
+    "v.date AS date, coalesce(m.current, v.commune) AS venue, v.activity AS "
+    "activity, v.title AS title FROM revision v JOIN record r ON r.id = "
+    "v.record AND r.rev = v.rev LEFT JOIN communes m ON m.code = v.commune "
+    "WHERE v.structure = ?1 AND v.date BETWEEN ?2 AND ?3 AND r.voided = 0) "
+    "SELECT c.id, c.date, c.venue, c.activity, c.title, c.received, "
+    "(SELECT coalesce(sum(g.count), 0) FROM revision_group g WHERE "
+    "g.record = c.id AND g.rev = c.rev), (SELECT group_concat(s.sheet, ',') "
+    "FROM revision_sheet s WHERE s.record = c.id AND s.rev = c.rev), "
+    "c.date || '|' || c.venue || '|' || c.activity FROM cur c "
+    "WHERE (c.date, c.venue, c.activity) IN (SELECT date, venue, activity "
+    "FROM cur GROUP BY 1, 2, 3 HAVING count(*) > 1) "
+    "ORDER BY c.date, c.venue, c.activity, c.received, c.id";
