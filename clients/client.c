@@ -17,6 +17,153 @@
 #include "framing.h"
 #include "wire.h"
 
+/* errno -> French; unreachable: the network's or ctgd's doing. */
+static const struct {
+	int		 errnum;
+	int		 unreachable;
+	const char	*text;
+} client_errors[] = {
+	{ ECONNREFUSED, 1, "connexion refusée : ctgd n'écoute pas à cette "
+	    "adresse" },
+	{ ETIMEDOUT, 1, "délai dépassé : le serveur ne répond pas (réseau "
+	    "coupé ou pare-feu ?)" },
+	{ EHOSTUNREACH, 1, "machine injoignable : aucune route vers le "
+	    "serveur" },
+	{ ENETUNREACH, 1, "réseau injoignable : cet ordinateur est-il "
+	    "connecté ?" },
+	{ ENETDOWN, 1, "réseau hors service" },
+	{ EHOSTDOWN, 1, "machine du serveur éteinte ou hors du réseau" },
+	{ ECONNRESET, 1, "connexion coupée par le serveur" },
+	{ ECONNABORTED, 1, "connexion abandonnée" },
+	{ EPIPE, 1, "connexion fermée par le serveur pendant l'envoi" },
+	{ EADDRNOTAVAIL, 1, "adresse indisponible sur cet ordinateur" },
+	{ EAFNOSUPPORT, 0, "famille d'adresses non prise en charge (IPv6 "
+	    "désactivé ?)" },
+	{ EACCES, 0, "permission refusée" },
+	{ EPERM, 0, "opération non permise" },
+	{ ENOENT, 0, "fichier ou dossier introuvable" },
+	{ ENOTDIR, 0, "un élément du chemin n'est pas un dossier" },
+	{ EISDIR, 0, "c'est un dossier, pas un fichier" },
+	{ ENOSPC, 0, "plus de place sur le disque" },
+	{ EDQUOT, 0, "quota de disque dépassé" },
+	{ EROFS, 0, "système de fichiers en lecture seule" },
+	{ EFBIG, 0, "fichier trop gros" },
+	{ EIO, 0, "erreur d'entrée-sortie (disque ou réseau)" },
+	{ EMFILE, 0, "trop de fichiers ouverts par ce programme" },
+	{ ENFILE, 0, "trop de fichiers ouverts sur le système" },
+	{ ENOMEM, 0, "mémoire insuffisante" },
+	{ ENOBUFS, 0, "mémoire réseau insuffisante" },
+	{ EINTR, 0, "interrompu par un signal" },
+	{ EAGAIN, 1, "ressource momentanément indisponible, réessayez" },
+	{ EINVAL, 0, "argument invalide" },
+	{ 0, 1, "connexion interrompue" },
+};
+
+/* getaddrinfo's errors, the same way. */
+static const struct {
+	int		 code;
+	int		 unreachable;
+	const char	*text;
+} client_gai_errors[] = {
+	{ EAI_NONAME, 0, "nom de machine inconnu" },
+	{ EAI_AGAIN, 1, "résolution du nom impossible pour l'instant "
+	    "(réseau ou serveur de noms indisponible)" },
+	{ EAI_FAIL, 1, "échec du serveur de noms" },
+	{ EAI_NODATA, 0, "ce nom n'a pas d'adresse" },
+	{ EAI_FAMILY, 0, "famille d'adresses non prise en charge" },
+	{ EAI_SERVICE, 0, "port invalide" },
+	{ EAI_MEMORY, 0, "mémoire insuffisante" },
+};
+
+static int
+client_error_index(int errnum)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(client_errors) / sizeof(client_errors[0]); i++)
+		if (client_errors[i].errnum == errnum)
+			return (int)i;
+	return -1;
+}
+
+const char *
+client_strerror(int errnum)
+{
+	static char	 other[48];
+	int		 i = client_error_index(errnum);
+
+	if (i != -1)
+		return client_errors[i].text;
+	snprintf(other, sizeof(other), "erreur système n° %d", errnum);
+	return other;
+}
+
+/* A name-service failure in French; sets *unreachable. */
+static const char *
+client_gai_strerror(int code, int *unreachable)
+{
+	size_t	 i;
+	int	 e;
+
+	if (code == EAI_SYSTEM) {
+		e = client_error_index(errno);
+		*unreachable = e == -1 || client_errors[e].unreachable;
+		return client_strerror(errno);
+	}
+	for (i = 0; i < sizeof(client_gai_errors) /
+	    sizeof(client_gai_errors[0]); i++)
+		if (client_gai_errors[i].code == code) {
+			*unreachable = client_gai_errors[i].unreachable;
+			return client_gai_errors[i].text;
+		}
+	*unreachable = 1;
+	return "résolution du nom impossible";
+}
+
+/* Certificate checks that fail, in French; others by their number. */
+static const char *
+client_x509_strerror(long v)
+{
+	static const struct {
+		long		 code;
+		const char	*text;
+	} texts[] = {
+		{ X509_V_ERR_CERT_HAS_EXPIRED, "le certificat du serveur a "
+		    "expiré" },
+		{ X509_V_ERR_CERT_NOT_YET_VALID, "le certificat du serveur "
+		    "n'est pas encore valide (horloge de cet ordinateur ?)" },
+		{ X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "le certificat du "
+		    "serveur est auto-signé : donnez-le avec --ca" },
+		{ X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, "la chaîne du "
+		    "certificat mène à une autorité inconnue : --ca ?" },
+		{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "autorité du "
+		    "certificat inconnue : donnez-la avec --ca" },
+		{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, "autorité du "
+		    "certificat inconnue : donnez-la avec --ca" },
+		{ X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, "certificat "
+		    "impossible à vérifier : autorité inconnue (--ca ?)" },
+		{ X509_V_ERR_HOSTNAME_MISMATCH, "le certificat n'est pas celui "
+		    "de ce nom de serveur" },
+		{ X509_V_ERR_IP_ADDRESS_MISMATCH, "le certificat n'est pas "
+		    "celui de cette adresse" },
+		{ X509_V_ERR_CERT_REVOKED, "le certificat du serveur est "
+		    "révoqué" },
+		{ X509_V_ERR_CERT_SIGNATURE_FAILURE, "signature du certificat "
+		    "invalide" },
+		{ X509_V_ERR_INVALID_PURPOSE, "certificat non prévu pour un "
+		    "serveur" },
+	};
+	static char	 other[64];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (texts[i].code == v)
+			return texts[i].text;
+	snprintf(other, sizeof(other), "certificat refusé (erreur X509 n° %ld)",
+	    v);
+	return other;
+}
+
 const char *
 client_server(const char *flag)
 {
@@ -105,9 +252,8 @@ client_tls(struct client *cl, const char *host, char *err, size_t errlen)
 	if (SSL_connect(cl->ssl) != 1) {
 		v = SSL_get_verify_result(cl->ssl);
 		snprintf(err, errlen, "TLS avec le serveur %s impossible : %s",
-		    cl->server, v != X509_V_OK ?
-		    X509_verify_cert_error_string(v) : "poignée de main refusée "
-		    "(le serveur parle-t-il TLS ?)");
+		    cl->server, v != X509_V_OK ? client_x509_strerror(v) :
+		    "poignée de main refusée (le serveur parle-t-il TLS ?)");
 		return -1;
 	}
 	return 0;
@@ -138,8 +284,10 @@ client_connect(struct client *cl, const char *server, char *err,
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+		const char *why = client_gai_strerror(rc, &cl->unreachable);
+
 		snprintf(err, errlen, "serveur %s introuvable : %s", server,
-		    gai_strerror(rc));
+		    why);
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -156,8 +304,10 @@ client_connect(struct client *cl, const char *server, char *err,
 	}
 	freeaddrinfo(res);
 	if (fd == -1) {
-		snprintf(err, errlen, "connexion au serveur %s impossible : %s "
-		    "(ctgd est-il démarré ?)", server, strerror(saved));
+		rc = client_error_index(saved);
+		cl->unreachable = rc == -1 || client_errors[rc].unreachable;
+		snprintf(err, errlen, "connexion au serveur %s impossible : %s",
+		    server, client_strerror(saved));
 		return -1;
 	}
 	cl->fd = fd;
@@ -196,7 +346,8 @@ client_send(struct client *cl, struct request *req, char *err,
 			continue;
 		if (n <= 0) {
 			snprintf(err, errlen, "envoi au serveur %s interrompu : "
-			    "%s", cl->server, strerror(errno));
+			    "%s", cl->server, client_strerror(n == 0 ? 0 :
+			    errno));
 			free(frame);
 			return -1;
 		}
@@ -238,7 +389,8 @@ client_fill(struct client *cl, size_t want, char *err, size_t errlen)
 		}
 		if (n < 0) {
 			snprintf(err, errlen, "lecture depuis le serveur %s "
-			    "interrompue : %s", cl->server, strerror(errno));
+			    "interrompue : %s", cl->server,
+			    client_strerror(errno));
 			return -1;
 		}
 		cl->len += (size_t)n;

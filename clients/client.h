@@ -26,6 +26,12 @@ struct client {
 	size_t		 token_len;
 	struct ssl_ctx_st *ctx;		/* TLS ($CTG_TLS), verified ($CTG_CA) */
 	struct ssl_st	*ssl;
+	/*
+	 * Set by a failed client_connect when the network or ctgd was the
+	 * cause (nothing listening, no route, time-out, name service down),
+	 * not the address, the token or TLS: worth keeping records for later.
+	 */
+	int		 unreachable;
 };
 
 /*
@@ -55,6 +61,11 @@ int		 client_send(struct client *, struct request *,
 int		 client_recv(struct client *, struct reply *,
 		    char *err, size_t errlen);
 void		 client_close(struct client *);
+/*
+ * A system error (errno) in French, for every message a person reads:
+ * never strerror's English. Unknown numbers read "erreur système n° N".
+ */
+const char	*client_strerror(int errnum);
 /* Seconds on a monotonic clock, for the tools that time what they do. */
 double		 client_clock(void);
 

@@ -1,21 +1,36 @@
 /*
  * ctg-submit — records activities in ctgd: one record from flags, or a
- * whole spreadsheet (import format v1).
+ * whole spreadsheet (import format v1); corrections (amend, void),
+ * evidence; and the outbox where every record waits until ctgd has
+ * taken it (flush, status, outbox, discard).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalogue.h"
 #include "client.h"
 #include "csv.h"
 #include "import.h"
+#include "lookup.h"
 #include "outbox.h"
 #include "person.h"
+#include "record.h"
 #include "submit.h"
 #include "uuid.h"
 #include "wire.h"
+
+/* Exit statuses (README): a table of what each means. */
+enum {
+	EXIT_OK = 0,		/* all accepted or already stored */
+	EXIT_REFUSED = 1,	/* one refused or in conflict */
+	EXIT_ERROR = 2,		/* usage, file or connection error */
+	EXIT_KEPT = 3,		/* ctgd unreachable, records kept */
+};
+
+#define SERVICE_LISTED	10	/* indicators named by --service, at most */
 
 struct opts {
 	const char		*server;
@@ -29,8 +44,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage : ctg-submit [options] add --activity MOT --date AAAA-MM-JJ\n"
-"                   --commune INSEE --structure MOT [options du record]\n"
+"usage : ctg-submit [options] add --action CODE|--service --activity MOT\n"
+"                   --date AAAA-MM-JJ --commune INSEE --structure MOT\n"
+"                   [options du record]\n"
 "        ctg-submit [options] import FICHIER.csv   (- : l'entrée standard)\n"
 "        ctg-submit [options] amend --id UUID [options du record]\n"
 "        ctg-submit [options] void --id UUID --reason TEXTE\n"
@@ -38,6 +54,8 @@ usage(FILE *f)
 "                   --state \"en cours\"|réalisé --text TEXTE [--reference REF]\n"
 "        ctg-submit [options] flush\n"
 "        ctg-submit [options] status\n"
+"        ctg-submit [options] outbox\n"
+"        ctg-submit [options] discard UUID...\n"
 "\n"
 "Envoie à ctgd les enregistrements d'activité ; chacun n'est compté qu'une "
 "fois.\n"
@@ -52,21 +70,30 @@ CLIENT_OPTIONS_HELP
 "                       ~/.local/share/ctg/outbox.db)\n"
 "  --batch N            enregistrements par requête (défaut : 256)\n"
 "  --window N           requêtes en vol (défaut : 8)\n"
-"  -q, --quiet          import : n'afficher que les lignes non acceptées\n"
+"  -q, --quiet          n'afficher que les enregistrements refusés ou en\n"
+"                       conflit\n"
 "  -h, --help           cette aide\n"
 "\n"
-"Options du record (add) :\n"
+"Options du record (add, amend) :\n"
 "  --id UUID            identifiant (défaut : un UUIDv7 nouveau)\n"
-"  --action CODE        fiche action servie (III.A.17 ou 17), répétable\n"
+"  --action CODE        fiche action servie (III.A.17 ou 17), répétable ;\n"
+"                       add l'exige, sauf avec --service\n"
+"  --service            activité de service régulière (journée d'ALSH,\n"
+"                       matinée du RIPE...) sans fiche action : add dit quels\n"
+"                       indicateurs la comptent\n"
 "  --activity MOT       accueil, animation, reunion, atelier, chantier...\n"
 "  --date AAAA-MM-JJ    date de l'activité\n"
-"  --commune INSEE      commune où l'activité a eu lieu\n"
+"  --commune INSEE|NOM  commune où l'activité a eu lieu\n"
 "  --structure MOT      ripe, alsh-montcuq, alsh-jeunes, evs-3e-lieu...\n"
-"  --group CAT:N[:INSEE]      N participants de la catégorie CAT, résidant\n"
-"                             dans la commune INSEE (vide : inconnue)\n"
-"  --person CAT:ID[:INSEE]    une personne, identifiée localement par ID\n"
+"  --group CAT:N[:COMMUNE]    N participants de la catégorie CAT, résidant\n"
+"                             dans COMMUNE (INSEE ou nom ; vide ou\n"
+"                             « inconnue » : inconnue)\n"
+"  --person CAT:ID[:COMMUNE]  une personne, identifiée localement par ID\n"
 "  --partner NOM        partenaire, répétable\n"
 "  --title TEXTE        intitulé\n"
+"\n"
+"Chaque enregistrement est vérifié avant tout envoi, avec le plan d'action\n"
+"intégré : un enregistrement invalide est refusé aussitôt, jamais gardé.\n"
 "\n"
 "amend remplace tout le contenu d'un enregistrement par une nouvelle\n"
 "révision (redonnez tous les champs) ; void l'annule, avec un motif ; les\n"
@@ -77,29 +104,36 @@ CLIENT_OPTIONS_HELP
 "Import : CSV UTF-8, « ; » entre les champs, en-tête\n"
 "  record_id;action;activity;date;commune;structure;category;residence;"
 "count;partners;title;person\n"
-"et une ligne par groupe de participants. La dernière ligne affichée\n"
-"compte les enregistrements : accepted=N duplicate=N conflict=N refused=N.\n"
+"et une ligne par groupe de participants. Chaque ligne affichée finit par\n"
+"l'identifiant de son enregistrement ; les deux dernières comptent les\n"
+"enregistrements, la dernière ainsi :\n"
+"  accepted=N duplicate=N conflict=N refused=N\n"
 "\n"
 "Boîte d'envoi : add et import gardent d'abord chaque enregistrement dans\n"
-"un fichier local, et ne l'en retirent qu'une fois la réponse de ctgd\n"
-"reçue. Si ctgd est injoignable, les enregistrements y restent : le\n"
-"prochain envoi, ou flush, les envoie ; status les liste. Renvoyer n'est\n"
-"jamais compter deux fois.\n"
+"un fichier local, et ne l'en retirent qu'une fois accepté (ou déjà\n"
+"enregistré) par ctgd. Si ctgd est injoignable, les enregistrements y\n"
+"attendent : le prochain envoi, ou flush, les envoie. Un enregistrement\n"
+"refusé ou en conflit y reste aussi, avec le motif, sans être renvoyé, "
+"jusqu'à\n"
+"sa correction (amend, ou add/import du même identifiant, accepté) ou\n"
+"jusqu'à discard. status résume la boîte, outbox la détaille. Renvoyer\n"
+"n'est jamais compter deux fois.\n"
 "\n"
 "Sortie : 0 si tout est accepté ou déjà enregistré, 1 si un enregistrement\n"
-"est refusé ou en conflit, 2 en cas d'erreur d'usage, de fichier ou de "
-"connexion,\n3 quand ctgd est injoignable et que les enregistrements sont "
-"gardés pour plus tard.\n");
+"est refusé ou en conflit (flush : tant que la boîte en garde un), 2 en cas\n"
+"d'erreur d'usage, de fichier ou de connexion, 3 quand ctgd est injoignable\n"
+"et que les enregistrements sont gardés pour plus tard (1 l'emporte sur "
+"3).\n");
 }
 
 static void
 die(const char *msg)
 {
 	fprintf(stderr, "ctg-submit : %s\n", msg);
-	exit(2);
+	exit(EXIT_ERROR);
 }
 
-/* The built-in catalogue: sheet numbers are sent as their codes. */
+/* The built-in catalogue: validation, lookups, indicators. */
 static const struct catalogue *
 builtin(void)
 {
@@ -124,74 +158,39 @@ parse_size(const char *v, size_t lo, size_t hi, size_t *out)
 	return 0;
 }
 
-/* Counts statuses over the items; refused includes client-side refusals. */
-static void
-summary(const struct import_item *items, size_t n, size_t *unanswered,
-    int *bad)
+/* French plurals: 0 and 1 are singular. */
+static const char *
+plural(size_t n)
 {
-	size_t	 c[5] = { 0 }, i;
-
-	*unanswered = 0;
-	for (i = 0; i < n; i++) {
-		if (items[i].error != NULL)
-			c[ACK_REFUSED]++;
-		else if (items[i].status == 0)
-			(*unanswered)++;
-		else
-			c[items[i].status]++;
-	}
-	printf("accepted=%zu duplicate=%zu conflict=%zu refused=%zu\n",
-	    c[ACK_ACCEPTED], c[ACK_DUPLICATE], c[ACK_CONFLICT], c[ACK_REFUSED]);
-	*bad = c[ACK_CONFLICT] + c[ACK_REFUSED] > 0;
+	return n > 1 ? "s" : "";
 }
 
 static void
 item_line(const char *where, const struct import_item *it)
 {
-	char	 id[UUID_TEXT_LEN + 1];
+	char	 line[2048];
 
-	if (it->error != NULL) {
-		printf("%s : refusé : %s\n", where, it->error);
-		return;
-	}
-	if (it->status == 0) {
-		printf("%s : sans réponse du serveur\n", where);
-		return;
-	}
-	uuid_format(it->id, id);
-	if (it->reason != NULL)
-		printf("%s : %s (%s) : %s\n", where,
-		    ack_status_label(it->status), id, it->reason);
-	else
-		printf("%s : %s (%s)\n", where, ack_status_label(it->status),
-		    id);
+	submit_line(line, sizeof(line), where, it);
+	puts(line);
 }
 
-static int
-finish(const struct opts *o, struct import *im, int sent_ok,
-    const char *err)
+/* Prints the two summary lines; the counts. */
+static void
+summary(const struct import_item *items, size_t n, struct submit_counts *c)
 {
-	size_t	 i, unanswered;
-	int	 bad;
-	char	 where[32];
+	char	 text[512];
 
-	for (i = 0; i < im->nrows; i++) {
-		const struct import_item *it = &im->items[im->row_item[i]];
+	submit_count(items, n, c);
+	submit_summary(text, sizeof(text), c);
+	fputs(text, stdout);
+}
 
-		if (o->quiet && it->error == NULL &&
-		    (it->status == ACK_ACCEPTED || it->status == ACK_DUPLICATE))
-			continue;
-		snprintf(where, sizeof(where), "ligne %zu", im->row_line[i]);
-		item_line(where, it);
-	}
-	summary(im->items, im->nitems, &unanswered, &bad);
-	if (!sent_ok) {
-		fprintf(stderr, "ctg-submit : %s ; %zu enregistrement(s) sans "
-		    "acquittement : relancez le même import, rien ne sera "
-		    "compté deux fois\n", err, unanswered);
-		return 2;
-	}
-	return bad ? 1 : 0;
+/* Whether quiet mode shows this item: problems only. */
+static int
+shown(const struct opts *o, const struct import_item *it)
+{
+	return !o->quiet || it->error != NULL || it->status == ACK_CONFLICT ||
+	    it->status == ACK_REFUSED;
 }
 
 /* The whole file, or standard input for "-", read to its end. */
@@ -204,7 +203,7 @@ read_file(const char *path, size_t *len)
 
 	if (f == NULL) {
 		snprintf(msg, sizeof(msg), "lecture de %s impossible : %s",
-		    path, strerror(errno));
+		    path, client_strerror(errno));
 		die(msg);
 	}
 	*len = 0;
@@ -220,23 +219,12 @@ read_file(const char *path, size_t *len)
 	} while (n > 0);
 	if (ferror(f)) {
 		snprintf(msg, sizeof(msg), "lecture de %s impossible : %s",
-		    path, strerror(errno));
+		    path, client_strerror(errno));
 		die(msg);
 	}
 	if (f != stdin)
 		fclose(f);
 	return buf;
-}
-
-static int
-has_person_column(const struct csv_table *t)
-{
-	size_t	 i;
-
-	for (i = 0; t->nrows > 0 && i < t->rows[0].nfields; i++)
-		if (strstr(t->rows[0].fields[i], "person") != NULL)
-			return 1;
-	return 0;
 }
 
 static struct outbox *
@@ -257,193 +245,331 @@ settle(void *arg, struct import_item **items, size_t n)
 	outbox_settle(arg, items, n);
 }
 
+/* Held records are never resent by themselves: say they wait. */
+static void
+held_note(struct outbox *ob)
+{
+	long	 n = outbox_count(ob, OUTBOX_HELD);
+
+	if (n > 0)
+		fprintf(stderr, "ctg-submit : %ld enregistrement%s refusé%s ou "
+		    "en conflit attend%s une correction dans la boîte d'envoi "
+		    "(ctg-submit outbox les détaille)\n", n, plural((size_t)n),
+		    plural((size_t)n), n > 1 ? "ent" : "");
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, RECORD_ID_LEN);
+}
+
 /*
- * Sends what the outbox still holds from earlier runs. Returns 0, or -1
- * with err when the connection failed (they stay pending).
+ * Drops from an earlier listing the records these items supersede (the
+ * same id, kept again just now with their latest content).
+ */
+static void
+drop_superseded(struct outbox_pending *p, const struct import_item *items,
+    size_t n)
+{
+	uint8_t	(*ids)[RECORD_ID_LEN];
+	size_t	 i, k = 0, out = 0;
+
+	if (p->n == 0 || n == 0 ||
+	    (ids = malloc(n * RECORD_ID_LEN)) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if (items[i].error == NULL)
+			memcpy(ids[k++], items[i].id, RECORD_ID_LEN);
+	qsort(ids, k, RECORD_ID_LEN, id_cmp);
+	for (i = 0; i < p->n; i++) {
+		if (bsearch(p->items[i].id, ids, k, RECORD_ID_LEN,
+		    id_cmp) != NULL) {
+			free((char *)p->items[i].reason);
+			request_free(&p->reqs[i]);
+			continue;
+		}
+		/* Records live in their request's arena blocks: movable. */
+		if (out != i) {
+			p->items[out] = p->items[i];
+			p->reqs[out] = p->reqs[i];
+		}
+		out++;
+	}
+	p->n = out;
+	free(ids);
+}
+
+/* "enregistrement du 2024-07-10 (chantier)": how a kept record is named. */
+static void
+record_where(const struct record *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "enregistrement du %s (%s)", r->date ? r->date : "?",
+	    r->activity ? r->activity : "?");
+}
+
+/*
+ * Sends the earlier pending records on cl, printing their lines (quiet:
+ * only the problems). Returns 0 and sets *bad when one was refused or in
+ * conflict, or -1 with err when the connection failed (they stay).
  */
 static int
-send_pending(const struct opts *o, struct client *cl, struct outbox *ob,
-    int report, char *err, size_t errlen)
+send_earlier(const struct opts *o, struct client *cl, struct outbox *ob,
+    struct outbox_pending *p, int *bad, char *err, size_t errlen)
 {
-	struct outbox_pending	 p;
 	struct submit_options	 so = o->so;
-	size_t			 i, un;
-	int			 rc, bad;
+	struct submit_counts	 c;
+	char			 where[128];
+	size_t			 i;
+	int			 rc;
 
-	if (outbox_pending(ob, &p, err, errlen) == -1)
-		return -1;
-	if (p.n == 0) {
-		outbox_pending_free(&p);
-		if (report)
-			printf("boîte d'envoi vide\n");
+	if (p->n == 0)
 		return 0;
-	}
 	so.answered = settle;
 	so.arg = ob;
-	rc = submit_items(cl, p.items, p.n, &so, err, errlen);
-	if (report || !o->quiet)
-		for (i = 0; i < p.n; i++)
-			item_line("en attente", &p.items[i]);
-	if (report)
-		summary(p.items, p.n, &un, &bad);
-	else
-		fprintf(stderr, "ctg-submit : boîte d'envoi : %zu "
-		    "enregistrement(s) en attente envoyé(s)\n", p.n);
-	outbox_pending_free(&p);
+	rc = submit_items(cl, p->items, p->n, &so, err, errlen);
+	for (i = 0; i < p->n; i++) {
+		if (!shown(o, &p->items[i]))
+			continue;
+		record_where(&p->items[i].rec, where, sizeof(where));
+		item_line(where, &p->items[i]);
+	}
+	submit_count(p->items, p->n, &c);
+	*bad |= submit_counts_bad(&c);
+	fprintf(stderr, "ctg-submit : boîte d'envoi : %zu enregistrement%s en "
+	    "attente envoyé%s d'abord\n", p->n, plural(p->n), plural(p->n));
 	return rc;
 }
 
-/* ctgd unreachable: what was kept stays for later. */
+/* How a delivery ended. */
+enum deliver {
+	DELIVER_DONE,		/* every item answered */
+	DELIVER_LOST,		/* the connection failed midway (err) */
+	DELIVER_UNREACHABLE,	/* ctgd not reached, all kept (err) */
+	DELIVER_NOT_CONNECTED,	/* not connected, another cause (err) */
+};
+
+/*
+ * The common path of add and import: the items that passed validation
+ * are kept in the outbox, then the earlier pending records are sent,
+ * then these; each leaves the outbox once accepted, or is held there
+ * when refused. *bad is set when an earlier record was refused.
+ */
+static enum deliver
+deliver(const struct opts *o, struct import_item *items, size_t n,
+    int *bad, char *err, size_t errlen)
+{
+	struct outbox		*ob = open_outbox(o);
+	struct outbox_pending	 earlier;
+	struct submit_options	 so = o->so;
+	struct client		 cl;
+	enum deliver		 rc = DELIVER_DONE;
+	size_t			 i;
+
+	if (outbox_list(ob, OUTBOX_PENDING, &earlier, err, errlen) == -1 ||
+	    outbox_keep(ob, items, n, err, errlen) == -1)
+		die(err);
+	drop_superseded(&earlier, items, n);
+	for (i = 0; i < n && items[i].error != NULL; i++)
+		;
+	if (i == n && earlier.n == 0)
+		goto out;	/* nothing to send: no need of ctgd */
+	if (client_connect(&cl, o->server, err, errlen) == -1) {
+		rc = cl.unreachable ? DELIVER_UNREACHABLE :
+		    DELIVER_NOT_CONNECTED;
+		goto out;
+	}
+	so.answered = settle;
+	so.arg = ob;
+	if (send_earlier(o, &cl, ob, &earlier, bad, err, errlen) == -1 ||
+	    submit_items(&cl, items, n, &so, err, errlen) == -1)
+		rc = DELIVER_LOST;
+	client_close(&cl);
+out:
+	if (rc == DELIVER_DONE)
+		held_note(ob);
+	outbox_pending_free(&earlier);
+	outbox_close(ob);
+	return rc;
+}
+
+/* What deliver's end and the counts make of the exit status. */
 static int
-kept(const struct opts *o, const char *err, size_t n)
+deliver_exit(const struct opts *o, enum deliver d, const char *err,
+    size_t unanswered, int bad)
 {
 	char	 buf[4096];
 
-	fprintf(stderr, "ctg-submit : %s ; %zu enregistrement(s) gardé(s) dans "
-	    "la boîte d'envoi %s : ctg-submit flush (ou le prochain envoi) les "
-	    "enverra\n", err, n, outbox_path(o->outbox, buf, sizeof(buf)));
-	return 3;
+	switch (d) {
+	case DELIVER_DONE:
+		return bad ? EXIT_REFUSED : EXIT_OK;
+	case DELIVER_LOST:
+		fprintf(stderr, "ctg-submit : %s ; %zu enregistrement%s sans "
+		    "acquittement, gardé%s dans la boîte d'envoi : ctg-submit "
+		    "flush (ou le même envoi relancé) les enverra, rien ne sera "
+		    "compté deux fois\n", err, unanswered, plural(unanswered),
+		    plural(unanswered));
+		return EXIT_ERROR;
+	default:
+		break;
+	}
+	if (unanswered > 0)
+		fprintf(stderr, "ctg-submit : %s ; %zu enregistrement(s) "
+		    "gardé(s) dans la boîte d'envoi %s : ctg-submit flush (ou "
+		    "le prochain envoi) les enverra\n", err, unanswered,
+		    outbox_path(o->outbox, buf, sizeof(buf)));
+	else
+		fprintf(stderr, "ctg-submit : %s\n", err);
+	if (bad)
+		return EXIT_REFUSED;
+	return d == DELIVER_UNREACHABLE ? EXIT_KEPT : EXIT_ERROR;
 }
 
 static int
-cmd_flush(const struct opts *o)
-{
-	struct outbox	*ob = open_outbox(o);
-	struct client	 cl;
-	char		 err[600];
-	int		 rc;
-
-	if (client_connect(&cl, o->server, err, sizeof(err)) == -1) {
-		outbox_close(ob);
-		die(err);
-	}
-	rc = send_pending(o, &cl, ob, 1, err, sizeof(err));
-	client_close(&cl);
-	outbox_close(ob);
-	if (rc == -1)
-		die(err);
-	return 0;
-}
-
-static int
-cmd_status(const struct opts *o)
-{
-	struct outbox		*ob = open_outbox(o);
-	struct outbox_pending	 p;
-	char			 err[600], id[UUID_TEXT_LEN + 1], buf[4096];
-	size_t			 i;
-
-	if (outbox_pending(ob, &p, err, sizeof(err)) == -1)
-		die(err);
-	printf("%zu enregistrement(s) en attente dans %s\n", p.n,
-	    outbox_path(o->outbox, buf, sizeof(buf)));
-	for (i = 0; i < p.n; i++) {
-		uuid_format(p.items[i].id, id);
-		printf("  %s  %s  %s à %s (%s)\n", id, p.items[i].rec.date,
-		    p.items[i].rec.activity, p.items[i].rec.commune,
-		    p.items[i].rec.structure);
-	}
-	outbox_pending_free(&p);
-	outbox_close(ob);
-	return 0;
-}
-
-/*
- * The common path of add and import: earlier pending records first, then
- * these, each kept in the outbox before it leaves and forgotten once
- * answered. 0 when all was answered, -1 with err when the connection
- * failed (the unanswered stay pending), 3 when ctgd was unreachable.
- */
-static int
-send_kept(const struct opts *o, struct import_item *items, size_t n,
-    char *err, size_t errlen)
-{
-	struct outbox		*ob = open_outbox(o);
-	struct submit_options	 so = o->so;
-	struct client		 cl;
-	int			 rc;
-
-	if (client_connect(&cl, o->server, err, errlen) == -1) {
-		if (outbox_keep(ob, items, n, err, errlen) == -1)
-			die(err);
-		outbox_close(ob);
-		return 3;
-	}
-	if (send_pending(o, &cl, ob, 0, err, errlen) == -1 ||
-	    outbox_keep(ob, items, n, err, errlen) == -1) {
-		client_close(&cl);
-		outbox_close(ob);
-		return -1;
-	}
-	so.answered = settle;
-	so.arg = ob;
-	rc = submit_items(&cl, items, n, &so, err, errlen);
-	client_close(&cl);
-	outbox_close(ob);
-	return rc;
-}
-
-static int
-cmd_import(const struct opts *o, const char *path)
+cmd_import(const struct opts *o, int argc, char **argv)
 {
 	struct csv_table	 t;
+	struct csv_info		 info;
+	struct submit_counts	 c;
 	struct import		 im;
+	enum deliver		 d;
 	uint8_t			 key[PERSON_KEY_LEN];
-	char			 err[600], kbuf[4096], *buf;
-	size_t			 len;
-	int			 ok, rc;
+	char			 err[600], kbuf[4096], where[32], *buf;
+	char			 notes[1024];
+	size_t			 len, i;
+	int			 bad = 0;
 
-	buf = read_file(path, &len);
-	if (csv_parse(buf, len, &t, err, sizeof(err)) == -1) {
+	if (argc != 1)
+		die("import attend un seul fichier CSV (voir ctg-submit "
+		    "--help)");
+	buf = read_file(argv[0], &len);
+	if (csv_read(buf, len, &t, &info, err, sizeof(err)) == -1) {
 		free(buf);
 		die(err);
 	}
 	free(buf);
-	if (has_person_column(&t) && person_key_load(person_key_path(o->key,
+	if (csv_info_describe(&info, notes, sizeof(notes)) > 0)
+		fputs(notes, stdout);
+	if (import_needs_key(&t) && person_key_load(person_key_path(o->key,
 	    kbuf, sizeof(kbuf)), key, err, sizeof(err)) == -1)
 		die(err);
-	if (import_build(&t, builtin(), has_person_column(&t) ? key : NULL,
+	if (import_build(&t, builtin(), import_needs_key(&t) ? key : NULL,
 	    &im, err, sizeof(err)) == -1) {
 		csv_free(&t);
 		die(err);
 	}
-	if ((rc = send_kept(o, im.items, im.nitems, err, sizeof(err))) == 3) {
-		size_t i, n = 0;
+	submit_validate(im.items, im.nitems, builtin(), date_today(),
+	    &im.arena);
+	d = deliver(o, im.items, im.nitems, &bad, err, sizeof(err));
+	for (i = 0; i < im.nrows; i++) {
+		const struct import_item *it = &im.items[im.row_item[i]];
 
-		for (i = 0; i < im.nitems; i++)
-			n += im.items[i].error == NULL;
-		import_free(&im);
-		csv_free(&t);
-		return kept(o, err, n);
+		if (!shown(o, it))
+			continue;
+		snprintf(where, sizeof(where), "ligne %zu", im.row_line[i]);
+		item_line(where, it);
 	}
-	ok = rc == 0;
-	rc = finish(o, &im, ok, err);
+	summary(im.items, im.nitems, &c);
 	import_free(&im);
 	csv_free(&t);
-	return rc;
+	return deliver_exit(o, d, err, c.unanswered, bad ||
+	    submit_counts_bad(&c));
 }
 
-/* CAT:N[:INSEE] or, for a person, CAT:ID[:INSEE]. */
-static void
-parse_group(struct arena *a, const char *v, const uint8_t *key,
-    struct group *g)
+/* "inconnue", or nothing: a residence nobody knows. */
+static int
+residence_unknown(const char *v)
 {
-	char	*copy = arena_strdup(a, v), *p, *q, *end, msg[300];
+	static const char *const words[] = { "", "inconnue", "inconnu", "?" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(v, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A record being built from flags. A word that names nothing refuses the
+ * record (like validation), it is not a usage error: *refusal says why.
+ */
+struct draft {
+	struct import_item	 it;
+	struct arena		 a;
+	const char		*refusal;
+	int			 have_id, service;
+	uint8_t			 key[PERSON_KEY_LEN];
+	int			 have_key;
+};
+
+static void
+draft_refuse(struct draft *dr, const char *flag, const char *why)
+{
+	char	 msg[700];
+
+	if (dr->refusal != NULL)
+		return;
+	snprintf(msg, sizeof(msg), "%s : %s", flag, why);
+	dr->refusal = arena_strdup(&dr->a, msg);
+}
+
+/* A vocabulary word as typed, stored as its keyword. */
+static const char *
+draft_word(struct draft *dr, const char *flag, enum cat_vocab v,
+    const char *text)
+{
+	const struct catalogue	*c = builtin();
+	char			 err[600];
+	int			 w;
+
+	if (text[0] == '\0')
+		return text;	/* validation says it is missing */
+	if ((w = lookup_word(c, v, text, err, sizeof(err))) == -1) {
+		draft_refuse(dr, flag, err);
+		return text;
+	}
+	return c->words[v][w].keyword;
+}
+
+/* A commune as typed (code or name), stored as its INSEE code. */
+static const char *
+draft_commune(struct draft *dr, const char *flag, const char *text)
+{
+	const struct cat_commune	*m;
+	char				 err[600];
+
+	if (text[0] == '\0')
+		return text;
+	if ((m = lookup_commune(builtin(), text, err, sizeof(err))) == NULL) {
+		draft_refuse(dr, flag, err);
+		return text;
+	}
+	return m->code;
+}
+
+/* CAT:N[:COMMUNE] or, for a person, CAT:ID[:COMMUNE]. */
+static void
+draft_group(struct draft *dr, const char *flag, const char *v,
+    const uint8_t *key, struct group *g)
+{
+	char	*copy = arena_strdup(&dr->a, v), *p, *q, *end, msg[300];
 	uint8_t	*tok;
 
 	if (copy == NULL || (p = strchr(copy, ':')) == NULL) {
 		snprintf(msg, sizeof(msg), "groupe « %s » invalide : attendu "
-		    "CATEGORIE:%s[:INSEE]", v, key ? "IDENTIFIANT" : "EFFECTIF");
+		    "CATEGORIE:%s[:COMMUNE]", v, key ? "IDENTIFIANT" :
+		    "EFFECTIF");
 		die(msg);
 	}
 	*p++ = '\0';
 	if ((q = strchr(p, ':')) != NULL)
 		*q++ = '\0';
-	g->category = copy;
-	g->residence = q;
+	g->category = draft_word(dr, flag, VOCAB_CATEGORY, copy);
+	g->residence = q == NULL || residence_unknown(q) ? NULL :
+	    draft_commune(dr, flag, q);
 	g->has_count = 1;
 	if (key != NULL) {
-		if ((tok = arena_alloc(a, PERSON_TOKEN_LEN)) == NULL)
+		if ((tok = arena_alloc(&dr->a, PERSON_TOKEN_LEN)) == NULL)
 			die("mémoire insuffisante");
 		person_token(key, p, tok);
 		g->person = tok;
@@ -459,8 +585,270 @@ parse_group(struct arena *a, const char *v, const uint8_t *key,
 	}
 }
 
-/* Sends one request answered by one ack, prints it; the exit status. */
+/* One flag of a record; v is NULL for --service, which takes no value. */
+struct draft_flag {
+	const char	*name;
+	int		 takes_value;
+	void		(*apply)(struct draft *, const char *, const char *,
+			    const struct opts *);
+};
+
+static void
+draft_id(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	char	 err[300];
+
+	(void)o;
+	dr->have_id = 1;
+	if (uuid_parse(v, dr->it.id) == -1) {
+		snprintf(err, sizeof(err), "%s « %s » invalide : attendu un "
+		    "UUID", f, v);
+		die(err);
+	}
+}
+
+static void
+draft_action(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	const struct cat_sheet	*s;
+	struct record		*r = &dr->it.rec;
+	char			 err[600];
+
+	(void)o;
+	if ((s = lookup_sheet(builtin(), v, err, sizeof(err))) == NULL)
+		draft_refuse(dr, f, err);
+	r->sheets[r->nsheets++] = s != NULL ? s->code : v;
+}
+
+static void
+draft_service(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	(void)f;
+	(void)v;
+	(void)o;
+	dr->service = 1;
+}
+
+static void
+draft_activity(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	(void)o;
+	dr->it.rec.activity = draft_word(dr, f, VOCAB_ACTIVITY, v);
+}
+
+static void
+draft_structure(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	(void)o;
+	dr->it.rec.structure = draft_word(dr, f, VOCAB_STRUCTURE, v);
+}
+
+static void
+draft_commune_flag(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	(void)o;
+	dr->it.rec.commune = draft_commune(dr, f, v);
+}
+
+static void
+draft_date(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	(void)f;
+	(void)o;
+	dr->it.rec.date = v;
+}
+
+static void
+draft_partner(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	(void)f;
+	(void)o;
+	dr->it.rec.partners[dr->it.rec.npartners++] = v;
+}
+
+static void
+draft_title(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	(void)f;
+	(void)o;
+	dr->it.rec.title = v;
+}
+
+static void
+draft_group_flag(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	(void)o;
+	draft_group(dr, f, v, NULL, &dr->it.rec.groups[dr->it.rec.ngroups++]);
+}
+
+static void
+draft_person(struct draft *dr, const char *f, const char *v,
+    const struct opts *o)
+{
+	char	 err[600], kbuf[4096];
+
+	if (!dr->have_key && person_key_load(person_key_path(o->key, kbuf,
+	    sizeof(kbuf)), dr->key, err, sizeof(err)) == -1)
+		die(err);
+	dr->have_key = 1;
+	draft_group(dr, f, v, dr->key, &dr->it.rec.groups[dr->it.rec.ngroups++]);
+}
+
+static const struct draft_flag draft_flags[] = {
+	{ "--id", 1, draft_id },
+	{ "--action", 1, draft_action },
+	{ "--service", 0, draft_service },
+	{ "--activity", 1, draft_activity },
+	{ "--date", 1, draft_date },
+	{ "--commune", 1, draft_commune_flag },
+	{ "--structure", 1, draft_structure },
+	{ "--group", 1, draft_group_flag },
+	{ "--person", 1, draft_person },
+	{ "--partner", 1, draft_partner },
+	{ "--title", 1, draft_title },
+};
+
+/* The record the flags describe, its words resolved to the catalogue's. */
+static void
+draft_parse(struct draft *dr, const struct opts *o, int argc, char **argv)
+{
+	struct record	*r = &dr->it.rec;
+	char		 err[300];
+	size_t		 k;
+	int		 i;
+
+	memset(dr, 0, sizeof(*dr));
+	r->sheets = arena_alloc(&dr->a, ((size_t)argc + 1) * sizeof(*r->sheets));
+	r->partners = arena_alloc(&dr->a, ((size_t)argc + 1) *
+	    sizeof(*r->partners));
+	r->groups = arena_alloc(&dr->a, ((size_t)argc + 1) * sizeof(*r->groups));
+	if (r->sheets == NULL || r->partners == NULL || r->groups == NULL ||
+	    uuid_v7(dr->it.id) == -1)
+		die("mémoire insuffisante");
+	for (i = 0; i < argc; i++) {
+		for (k = 0; k < sizeof(draft_flags) / sizeof(draft_flags[0]) &&
+		    strcmp(argv[i], draft_flags[k].name) != 0; k++)
+			;
+		if (k == sizeof(draft_flags) / sizeof(draft_flags[0])) {
+			snprintf(err, sizeof(err), "option inconnue « %s » "
+			    "(voir ctg-submit --help)", argv[i]);
+			die(err);
+		}
+		if (draft_flags[k].takes_value && i + 1 >= argc) {
+			snprintf(err, sizeof(err), "%s attend une valeur (voir "
+			    "ctg-submit --help)", argv[i]);
+			die(err);
+		}
+		draft_flags[k].apply(dr, argv[i], draft_flags[k].takes_value ?
+		    argv[i + 1] : NULL, o);
+		i += draft_flags[k].takes_value;
+	}
+	r->id = dr->it.id;
+	r->id_len = RECORD_ID_LEN;
+}
+
+/*
+ * Checks the draft as ctgd will; prints the refusal and returns 1 when
+ * it does not pass, else 0.
+ */
 static int
+draft_check(struct draft *dr)
+{
+	struct import_item	 shown_it;
+
+	if (dr->refusal != NULL)
+		dr->it.error = dr->refusal;
+	else
+		submit_validate(&dr->it, 1, builtin(), date_today(), &dr->a);
+	if (dr->it.error == NULL)
+		return 0;
+	shown_it = dr->it;
+	if (!dr->have_id)	/* a fresh id names nothing: not shown */
+		memset(shown_it.id, 0, RECORD_ID_LEN);
+	item_line("enregistrement", &shown_it);
+	fprintf(stderr, "ctg-submit : enregistrement refusé avant envoi, rien "
+	    "n'a été gardé : corrigez-le et relancez\n");
+	return 1;
+}
+
+/* Which indicators count a regular service activity, on one line. */
+static void
+service_line(const struct record *r)
+{
+	const struct cat_indicator	*d[SERVICE_LISTED];
+	size_t				 n, i;
+
+	n = submit_service(builtin(), r, d, SERVICE_LISTED);
+	if (n == 0) {
+		printf("activité de service régulière : comptée par aucun "
+		    "indicateur (aucun ne retient cette activité, cette "
+		    "structure et ces catégories) ; donnez --action CODE pour "
+		    "la compter sur une fiche\n");
+		return;
+	}
+	printf("activité de service régulière : comptée par ");
+	for (i = 0; i < n && i < SERVICE_LISTED; i++)
+		printf("%s%s (%s)", i > 0 ? ", " : "", d[i]->id, d[i]->label);
+	if (n > SERVICE_LISTED)
+		printf(" et %zu autre%s", n - SERVICE_LISTED,
+		    plural(n - SERVICE_LISTED));
+	printf("\n");
+}
+
+/* add, and amend of a record ctgd never took: kept, then sent. */
+static int
+draft_deliver(const struct opts *o, struct draft *dr)
+{
+	struct submit_counts	 c;
+	enum deliver		 d;
+	char			 err[600];
+	int			 bad = 0;
+
+	d = deliver(o, &dr->it, 1, &bad, err, sizeof(err));
+	if (d == DELIVER_DONE)
+		item_line("enregistrement", &dr->it);
+	submit_count(&dr->it, 1, &c);
+	free((char *)dr->it.reason);
+	dr->it.reason = NULL;
+	return deliver_exit(o, d, err, c.unanswered, bad ||
+	    submit_counts_bad(&c));
+}
+
+static int
+cmd_add(const struct opts *o, int argc, char **argv)
+{
+	struct draft	 dr;
+	int		 rc;
+
+	draft_parse(&dr, o, argc, argv);
+	if (dr.it.rec.nsheets == 0 && !dr.service)
+		die("sans --action, cet enregistrement ne compterait sur aucune "
+		    "fiche action : donnez --action CODE (répétable), ou "
+		    "--service s'il s'agit d'une activité de service régulière "
+		    "(journée d'ALSH, matinée du RIPE...)");
+	if (draft_check(&dr)) {
+		arena_free(&dr.a);
+		return EXIT_REFUSED;
+	}
+	if (dr.service)
+		service_line(&dr.it.rec);
+	rc = draft_deliver(o, &dr);
+	arena_free(&dr.a);
+	return rc;
+}
+
+/* Sends one request answered by one ack, prints it; the ack's status. */
+static enum ack_status
 request_one(const struct opts *o, struct request *req, const char *what,
     const uint8_t *id)
 {
@@ -468,7 +856,6 @@ request_one(const struct opts *o, struct request *req, const char *what,
 	struct client		 cl;
 	struct reply		 rep;
 	char			 err[600];
-	int			 rc;
 
 	if (client_connect(&cl, o->server, err, sizeof(err)) == -1 ||
 	    client_send(&cl, req, err, sizeof(err)) == -1 ||
@@ -488,9 +875,66 @@ request_one(const struct opts *o, struct request *req, const char *what,
 	it.status = rep.acks[0].status;
 	it.reason = rep.acks[0].reason;
 	item_line(what, &it);
-	rc = it.status == ACK_ACCEPTED || it.status == ACK_DUPLICATE ? 0 : 1;
 	reply_free(&rep);
-	return rc;
+	return it.status;
+}
+
+static int
+ack_exit(enum ack_status s)
+{
+	return s == ACK_ACCEPTED || s == ACK_DUPLICATE ? EXIT_OK :
+	    EXIT_REFUSED;
+}
+
+/*
+ * A new revision. A record the outbox holds refused, or still pending,
+ * was never stored by ctgd: the correction goes as that record, through
+ * the outbox. A conflicting one is corrected by the revision itself, and
+ * leaves the outbox once it is accepted.
+ */
+static int
+cmd_amend(const struct opts *o, int argc, char **argv)
+{
+	struct request	 req = { .kind = REQUEST_AMEND, .nrecords = 1 };
+	struct outbox	*ob;
+	struct draft	 dr;
+	enum ack_status	 s;
+	char		 err[600], id[UUID_TEXT_LEN + 1];
+	int		 state, rc;
+
+	draft_parse(&dr, o, argc, argv);
+	if (!dr.have_id)
+		die("--id UUID est obligatoire ici (l'identifiant affiché à "
+		    "l'envoi de l'enregistrement)");
+	if (draft_check(&dr)) {
+		arena_free(&dr.a);
+		return EXIT_REFUSED;
+	}
+	uuid_format(dr.it.id, id);
+	ob = open_outbox(o);
+	state = outbox_state(ob, dr.it.id);
+	outbox_close(ob);
+	if (state == 0 || state == ACK_REFUSED) {
+		printf("%s n'a jamais été enregistré par ctgd (il attend dans la "
+		    "boîte d'envoi) : la correction est envoyée comme "
+		    "l'enregistrement lui-même\n", id);
+		rc = draft_deliver(o, &dr);
+		arena_free(&dr.a);
+		return rc;
+	}
+	req.records = &dr.it.rec;
+	s = request_one(o, &req, "révision", dr.it.id);
+	if (state == ACK_CONFLICT && (s == ACK_ACCEPTED ||
+	    s == ACK_DUPLICATE)) {
+		ob = open_outbox(o);
+		if (outbox_remove(ob, dr.it.id, err, sizeof(err)) == -1)
+			fprintf(stderr, "ctg-submit : %s\n", err);
+		else
+			printf("%s corrigé : retiré de la boîte d'envoi\n", id);
+		outbox_close(ob);
+	}
+	arena_free(&dr.a);
+	return ack_exit(s);
 }
 
 /* --flag VALUE pairs into a table of wanted flags; dies on anything else. */
@@ -532,8 +976,9 @@ parse_id(const char *v, uint8_t id[RECORD_ID_LEN])
 		die("--id UUID est obligatoire ici (l'identifiant affiché à "
 		    "l'envoi de l'enregistrement)");
 	if (uuid_parse(v, id) == -1) {
-		snprintf(err, sizeof(err), "--id « %s » invalide : attendu un "
-		    "UUID", v);
+		snprintf(err, sizeof(err), "identifiant « %s » invalide : "
+		    "attendu un UUID comme 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+		    v);
 		die(err);
 	}
 }
@@ -551,7 +996,7 @@ cmd_void(const struct opts *o, int argc, char **argv)
 	req.void_id = rid;
 	req.void_id_len = RECORD_ID_LEN;
 	req.reason = reason;
-	return request_one(o, &req, "annulation", rid);
+	return ack_exit(request_one(o, &req, "annulation", rid));
 }
 
 static int
@@ -573,109 +1018,238 @@ cmd_evidence(const struct opts *o, int argc, char **argv)
 		die("tirage de l'identifiant impossible");
 	e->id = eid;
 	e->id_len = RECORD_ID_LEN;
-	return request_one(o, &req, "élément", eid);
+	return ack_exit(request_one(o, &req, "élément", eid));
+}
+
+/*
+ * Sends the pending records. 0 when all are taken and nothing is held,
+ * 1 when one is refused or in conflict (now or from before), 2 when the
+ * connection failed midway, 3 when ctgd could not be reached.
+ */
+static int
+cmd_flush(const struct opts *o, int argc, char **argv)
+{
+	struct outbox		*ob = open_outbox(o);
+	struct outbox_pending	 p;
+	struct submit_options	 so = o->so;
+	struct submit_counts	 c;
+	struct client		 cl;
+	char			 err[600], where[128];
+	size_t			 i;
+	long			 held;
+	int			 rc;
+
+	(void)argv;
+	if (argc != 0)
+		die("flush ne prend pas d'argument (voir ctg-submit --help)");
+	if (outbox_list(ob, OUTBOX_PENDING, &p, err, sizeof(err)) == -1)
+		die(err);
+	if (p.n == 0) {
+		held = outbox_count(ob, OUTBOX_HELD);
+		if (held > 0)
+			printf("rien à envoyer : %ld enregistrement%s refusé%s "
+			    "ou en conflit attend%s une correction (ctg-submit "
+			    "outbox les détaille)\n", held, plural((size_t)held),
+			    plural((size_t)held), held > 1 ? "ent" : "");
+		else
+			printf("boîte d'envoi vide\n");
+		outbox_pending_free(&p);
+		outbox_close(ob);
+		return held > 0 ? EXIT_REFUSED : EXIT_OK;
+	}
+	if (client_connect(&cl, o->server, err, sizeof(err)) == -1) {
+		rc = cl.unreachable ? DELIVER_UNREACHABLE :
+		    DELIVER_NOT_CONNECTED;
+		i = p.n;
+		outbox_pending_free(&p);
+		outbox_close(ob);
+		return deliver_exit(o, (enum deliver)rc, err, i, 0);
+	}
+	so.answered = settle;
+	so.arg = ob;
+	rc = submit_items(&cl, p.items, p.n, &so, err, sizeof(err));
+	client_close(&cl);
+	for (i = 0; i < p.n; i++) {
+		if (!shown(o, &p.items[i]))
+			continue;
+		record_where(&p.items[i].rec, where, sizeof(where));
+		item_line(where, &p.items[i]);
+	}
+	summary(p.items, p.n, &c);
+	outbox_pending_free(&p);
+	if (rc == -1) {
+		outbox_close(ob);
+		return deliver_exit(o, DELIVER_LOST, err, c.unanswered, 0);
+	}
+	held = outbox_count(ob, OUTBOX_HELD);
+	held_note(ob);
+	outbox_close(ob);
+	return submit_counts_bad(&c) || held > 0 ? EXIT_REFUSED : EXIT_OK;
+}
+
+/* "2024-07-10, chantier à 46201 (alsh-jeunes), fiche III.A.17, « Lavoir »" */
+static void
+record_describe(const struct record *r, char *buf, size_t len)
+{
+	size_t	 i;
+	int	 n;
+
+	n = snprintf(buf, len, "%s, %s à %s (%s), ", r->date ? r->date : "?",
+	    r->activity ? r->activity : "?", r->commune ? r->commune : "?",
+	    r->structure ? r->structure : "?");
+	if (r->nsheets == 0 && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "sans fiche");
+	for (i = 0; i < r->nsheets && n >= 0 && (size_t)n < len; i++)
+		n += snprintf(buf + n, len - (size_t)n, "%s%s", i == 0 ?
+		    (r->nsheets > 1 ? "fiches " : "fiche ") : ", ",
+		    r->sheets[i]);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, r->title && r->title[0] ?
+		    ", « %s »" : ", sans intitulé", r->title ? r->title : "");
+}
+
+/* How to get a held record out of the outbox, by its state. */
+static const char *
+held_hint(int state)
+{
+	return state == ACK_CONFLICT ?
+	    "ctgd a déjà un enregistrement de cet identifiant : corrigez-le "
+	    "avec ctg-submit amend --id %s (tous les champs)" :
+	    "corrigez-le avec ctg-submit add --id %s (ou amend, tous les "
+	    "champs), ou réimportez la ligne corrigée";
 }
 
 static int
-cmd_add(const struct opts *o, int argc, char **argv, int amend)
+cmd_outbox(const struct opts *o, int argc, char **argv)
 {
-	struct import_item	 it = { 0 };
-	struct record		*r = &it.rec;
-	struct arena		 a = { 0 };
-	uint8_t			 key[PERSON_KEY_LEN];
-	int			 have_key = 0, have_id = 0, i, rc;
-	char			 err[600], kbuf[4096];
-	const char		**sheets, **partners;
-	struct group		*groups;
+	struct outbox		*ob = open_outbox(o);
+	struct outbox_pending	 p;
+	char			 err[600], buf[4096], desc[1024];
+	char			 id[UUID_TEXT_LEN + 1], hint[300];
+	size_t			 i;
 
-	sheets = arena_alloc(&a, (size_t)argc * sizeof(*sheets));
-	partners = arena_alloc(&a, (size_t)argc * sizeof(*partners));
-	groups = arena_alloc(&a, (size_t)argc * sizeof(*groups));
-	if (sheets == NULL || partners == NULL || groups == NULL ||
-	    uuid_v7(it.id) == -1)
-		die("mémoire insuffisante");
-	r->sheets = sheets;
-	r->partners = partners;
-	r->groups = groups;
-	for (i = 0; i < argc; i++) {
-		const char	*f = argv[i], *v = argv[i + 1];
-
-		if (v == NULL) {
-			snprintf(err, sizeof(err), "%s attend une valeur (voir "
-			    "ctg-submit --help)", f);
-			die(err);
-		}
-		i++;
-		if (strcmp(f, "--id") == 0) {
-			have_id = 1;
-			if (uuid_parse(v, it.id) == -1) {
-				snprintf(err, sizeof(err), "--id « %s » "
-				    "invalide : attendu un UUID", v);
-				die(err);
-			}
-		} else if (strcmp(f, "--action") == 0) {
-			const struct cat_sheet *s = catalogue_sheet(builtin(),
-			    v);
-
-			sheets[r->nsheets++] = s != NULL ? s->code : v;
-		}
-		else if (strcmp(f, "--activity") == 0)
-			r->activity = v;
-		else if (strcmp(f, "--date") == 0)
-			r->date = v;
-		else if (strcmp(f, "--commune") == 0)
-			r->commune = v;
-		else if (strcmp(f, "--structure") == 0)
-			r->structure = v;
-		else if (strcmp(f, "--partner") == 0)
-			partners[r->npartners++] = v;
-		else if (strcmp(f, "--title") == 0)
-			r->title = v;
-		else if (strcmp(f, "--group") == 0)
-			parse_group(&a, v, NULL, &groups[r->ngroups++]);
-		else if (strcmp(f, "--person") == 0) {
-			if (!have_key && person_key_load(person_key_path(
-			    o->key, kbuf, sizeof(kbuf)), key, err,
-			    sizeof(err)) == -1)
-				die(err);
-			have_key = 1;
-			parse_group(&a, v, key, &groups[r->ngroups++]);
-		} else {
-			snprintf(err, sizeof(err), "option inconnue « %s » "
-			    "(voir ctg-submit --help)", f);
-			die(err);
-		}
-	}
-	r->id = it.id;
-	r->id_len = RECORD_ID_LEN;
-	if (amend) {
-		struct request	 req = { .kind = REQUEST_AMEND, .records = r,
-				    .nrecords = 1 };
-
-		if (!have_id)
-			parse_id(NULL, it.id);
-		rc = request_one(o, &req, "révision", it.id);
-		arena_free(&a);
-		return rc;
-	}
-	if ((rc = send_kept(o, &it, 1, err, sizeof(err))) == 3) {
-		arena_free(&a);
-		return kept(o, err, 1);
-	}
-	if (rc == -1)
+	(void)argv;
+	if (argc != 0)
+		die("outbox ne prend pas d'argument (voir ctg-submit --help)");
+	if (outbox_list(ob, OUTBOX_ALL, &p, err, sizeof(err)) == -1)
 		die(err);
-	item_line("enregistrement", &it);
-	rc = it.status == ACK_ACCEPTED || it.status == ACK_DUPLICATE ? 0 : 1;
-	free((char *)it.reason);
-	arena_free(&a);
+	if (p.n == 0)
+		printf("boîte d'envoi %s vide\n", outbox_path(o->outbox, buf,
+		    sizeof(buf)));
+	else
+		printf("%zu enregistrement%s dans la boîte d'envoi %s\n", p.n,
+		    plural(p.n), outbox_path(o->outbox, buf, sizeof(buf)));
+	for (i = 0; i < p.n; i++) {
+		const struct import_item *it = &p.items[i];
+
+		uuid_format(it->id, id);
+		record_describe(&it->rec, desc, sizeof(desc));
+		if (it->status == 0) {
+			printf("en attente d'envoi : %s — %s\n", desc, id);
+			continue;
+		}
+		printf("%s : %s — %s\n", submit_status_label(it->status), desc,
+		    id);
+		printf("    motif : %s\n", it->reason ? it->reason : "?");
+		snprintf(hint, sizeof(hint), held_hint(it->status), id);
+		printf("    %s ; ou retirez-le : ctg-submit discard %s\n", hint,
+		    id);
+	}
+	outbox_pending_free(&p);
+	outbox_close(ob);
+	return EXIT_OK;
+}
+
+static int
+cmd_status(const struct opts *o, int argc, char **argv)
+{
+	struct outbox		*ob = open_outbox(o);
+	struct outbox_pending	 p;
+	char			 err[600], id[UUID_TEXT_LEN + 1], buf[4096];
+	size_t			 i;
+	long			 held;
+
+	(void)argv;
+	if (argc != 0)
+		die("status ne prend pas d'argument (voir ctg-submit --help)");
+	if (outbox_list(ob, OUTBOX_PENDING, &p, err, sizeof(err)) == -1)
+		die(err);
+	printf("%zu enregistrement%s en attente d'envoi dans %s\n", p.n,
+	    plural(p.n), outbox_path(o->outbox, buf, sizeof(buf)));
+	for (i = 0; i < p.n; i++) {
+		const struct record *r = &p.items[i].rec;
+
+		uuid_format(p.items[i].id, id);
+		printf("  %s, %s à %s (%s) — %s\n", r->date, r->activity,
+		    r->commune, r->structure, id);
+	}
+	if ((held = outbox_count(ob, OUTBOX_HELD)) > 0)
+		printf("%ld enregistrement%s refusé%s ou en conflit, gardé%s "
+		    "jusqu'à correction (ctg-submit outbox les détaille)\n",
+		    held, plural((size_t)held), plural((size_t)held),
+		    plural((size_t)held));
+	outbox_pending_free(&p);
+	outbox_close(ob);
+	return EXIT_OK;
+}
+
+/* Removes records from the outbox at the user's word; 2 if one was not there. */
+static int
+cmd_discard(const struct opts *o, int argc, char **argv)
+{
+	struct outbox	*ob;
+	uint8_t		 id[RECORD_ID_LEN];
+	char		 err[600], text[UUID_TEXT_LEN + 1];
+	int		 i, rc = EXIT_OK, r;
+
+	if (argc == 0)
+		die("discard attend au moins un identifiant (ctg-submit outbox "
+		    "les liste)");
+	for (i = 0; i < argc; i++)
+		parse_id(argv[i], id);
+	ob = open_outbox(o);
+	for (i = 0; i < argc; i++) {
+		parse_id(argv[i], id);
+		uuid_format(id, text);
+		if ((r = outbox_remove(ob, id, err, sizeof(err))) == -1) {
+			outbox_close(ob);
+			die(err);
+		}
+		if (r == 0) {
+			fprintf(stderr, "ctg-submit : %s n'est pas dans la boîte "
+			    "d'envoi (ctg-submit outbox la liste)\n", text);
+			rc = EXIT_ERROR;
+			continue;
+		}
+		printf("%s retiré de la boîte d'envoi : il ne sera pas envoyé "
+		    "(ctgd n'en a rien compté)\n", text);
+	}
+	outbox_close(ob);
 	return rc;
 }
+
+/* The commands, by name; each gets the arguments after its name. */
+static const struct {
+	const char	*name;
+	int		(*run)(const struct opts *, int, char **);
+} commands[] = {
+	{ "add", cmd_add },
+	{ "import", cmd_import },
+	{ "amend", cmd_amend },
+	{ "void", cmd_void },
+	{ "evidence", cmd_evidence },
+	{ "flush", cmd_flush },
+	{ "status", cmd_status },
+	{ "outbox", cmd_outbox },
+	{ "discard", cmd_discard },
+};
 
 int
 main(int argc, char **argv)
 {
 	struct opts	 o = { .so = { 256, 8, NULL, NULL } };
 	const char	*server = NULL;
+	size_t		 k;
 	int		 i;
 
 	for (i = 1; i < argc; i++) {
@@ -683,7 +1257,7 @@ main(int argc, char **argv)
 
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
-			return 0;
+			return EXIT_OK;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
 			o.quiet = 1;
 		else if (strcmp(a, "--server") == 0 && i + 1 < argc)
@@ -704,27 +1278,14 @@ main(int argc, char **argv)
 			break;
 	}
 	o.server = client_server(server);
-	if (i < argc && strcmp(argv[i], "import") == 0) {
-		if (i + 2 != argc)
-			die("import attend un seul fichier CSV (voir "
-			    "ctg-submit --help)");
-		return cmd_import(&o, argv[i + 1]);
-	}
-	if (i + 1 == argc && strcmp(argv[i], "flush") == 0)
-		return cmd_flush(&o);
-	if (i + 1 == argc && strcmp(argv[i], "status") == 0)
-		return cmd_status(&o);
-	if (i < argc && strcmp(argv[i], "amend") == 0)
-		return cmd_add(&o, argc - i - 1, argv + i + 1, 1);
-	if (i < argc && strcmp(argv[i], "void") == 0)
-		return cmd_void(&o, argc - i - 1, argv + i + 1);
-	if (i < argc && strcmp(argv[i], "evidence") == 0)
-		return cmd_evidence(&o, argc - i - 1, argv + i + 1);
-	if (i < argc && strcmp(argv[i], "add") == 0)
-		i++;
+	for (k = 0; i < argc && k < sizeof(commands) / sizeof(commands[0]);
+	    k++)
+		if (strcmp(argv[i], commands[k].name) == 0)
+			return commands[k].run(&o, argc - i - 1, argv + i + 1);
+	/* "ctg-submit --activity ..." is an add, as it always was. */
 	if (i >= argc || strncmp(argv[i], "--", 2) != 0) {
 		usage(stderr);
-		return 2;
+		return EXIT_ERROR;
 	}
-	return cmd_add(&o, argc - i, argv + i, 0);
+	return cmd_add(&o, argc - i, argv + i);
 }

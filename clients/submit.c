@@ -1,9 +1,14 @@
-/* submit.c — the pipelined send loop shared by every submitting command. */
+/*
+ * submit.c — the pipelined send loop shared by every submitting command,
+ * and what those commands check and print around it.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "submit.h"
+#include "uuid.h"
+#include "validate.h"
 #include "wire.h"
 
 struct submit_batch {
@@ -104,4 +109,247 @@ out:
 	free(batches);
 	free(recs);
 	return rc;
+}
+
+size_t
+submit_validate(struct import_item *items, size_t n,
+    const struct catalogue *cat, int64_t today, struct arena *a)
+{
+	struct validate_ctx	 ctx;
+	size_t			 i, bad = 0;
+
+	validate_ctx_init(&ctx, cat, today);
+	for (i = 0; i < n; i++) {
+		if (items[i].error != NULL)
+			continue;
+		if (items[i].rec.id == NULL) {
+			items[i].rec.id = items[i].id;
+			items[i].rec.id_len = RECORD_ID_LEN;
+		}
+		if ((items[i].error = validate_record(&items[i].rec, &ctx,
+		    a)) != NULL)
+			bad++;
+	}
+	return bad;
+}
+
+/* Whether the comma-separated list vals[0..len) holds word. */
+static int
+submit_list_has(const char *vals, size_t len, const char *word)
+{
+	const char	*p = vals, *end = vals + len, *comma;
+	size_t		 wl = word != NULL ? strlen(word) : 0;
+
+	if (wl == 0)
+		return 0;
+	while (p < end) {
+		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
+			comma = end;
+		if ((size_t)(comma - p) == wl && memcmp(p, word, wl) == 0)
+			return 1;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+static int
+submit_match_activity(const struct catalogue *c, const struct record *r,
+    const char *vals, size_t len)
+{
+	(void)c;
+	return submit_list_has(vals, len, r->activity);
+}
+
+static int
+submit_match_structure(const struct catalogue *c, const struct record *r,
+    const char *vals, size_t len)
+{
+	(void)c;
+	return submit_list_has(vals, len, r->structure);
+}
+
+/* A group's category, or one of its parents (jeune-12-15 is a jeune). */
+static int
+submit_match_category(const struct catalogue *c, const struct record *r,
+    const char *vals, size_t len)
+{
+	size_t	 i;
+	int	 w;
+
+	for (i = 0; i < r->ngroups; i++)
+		for (w = catalogue_word(c, VOCAB_CATEGORY,
+		    r->groups[i].category); w != -1;
+		    w = c->words[VOCAB_CATEGORY][w].parent)
+			if (submit_list_has(vals, len,
+			    c->words[VOCAB_CATEGORY][w].keyword))
+				return 1;
+	return 0;
+}
+
+/* The filter keys of MEASURES.md; other keys select nothing out. */
+static const struct {
+	const char	*key;
+	int		(*match)(const struct catalogue *,
+			    const struct record *, const char *, size_t);
+} submit_filter_keys[] = {
+	{ "activity", submit_match_activity },
+	{ "structure", submit_match_structure },
+	{ "category", submit_match_category },
+};
+
+/* "key=v1,v2;key=v": every key must match (AND), one of its values (OR). */
+static int
+submit_filter_selects(const struct catalogue *c, const char *filter,
+    const struct record *r)
+{
+	const char	*p = filter, *semi, *eq;
+	size_t		 k, klen;
+
+	while (p != NULL && *p != '\0') {
+		if ((semi = strchr(p, ';')) == NULL)
+			semi = p + strlen(p);
+		if ((eq = memchr(p, '=', (size_t)(semi - p))) != NULL) {
+			klen = (size_t)(eq - p);
+			for (k = 0; k < sizeof(submit_filter_keys) /
+			    sizeof(submit_filter_keys[0]); k++)
+				if (strlen(submit_filter_keys[k].key) == klen &&
+				    memcmp(submit_filter_keys[k].key, p,
+				    klen) == 0 &&
+				    !submit_filter_keys[k].match(c, r, eq + 1,
+				    (size_t)(semi - eq - 1)))
+					return 0;
+		}
+		p = *semi != '\0' ? semi + 1 : semi;
+	}
+	return 1;
+}
+
+size_t
+submit_service(const struct catalogue *c, const struct record *r,
+    const struct cat_indicator **out, size_t max)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < c->nindicators; i++) {
+		const struct cat_indicator *d = &c->indicators[i];
+
+		/* scope=all always comes with a filter (MEASURES.md). */
+		if (d->scope == NULL || strcmp(d->scope, "all") != 0 ||
+		    d->filter == NULL || d->filter[0] == '\0' ||
+		    !submit_filter_selects(c, d->filter, r))
+			continue;
+		if (n < max)
+			out[n] = d;
+		n++;
+	}
+	return n;
+}
+
+const char *
+submit_status_label(enum ack_status s)
+{
+	static const char *const labels[] = {
+		[ACK_ACCEPTED] = "accepté",
+		[ACK_DUPLICATE] = "déjà enregistré",
+		[ACK_CONFLICT] = "en conflit",
+		[ACK_REFUSED] = "refusé",
+	};
+
+	return s >= ACK_ACCEPTED && s <= ACK_REFUSED ? labels[s] :
+	    "sans réponse de ctgd, gardé dans la boîte d'envoi";
+}
+
+static int
+submit_id_known(const uint8_t id[RECORD_ID_LEN])
+{
+	size_t	 i;
+
+	for (i = 0; i < RECORD_ID_LEN; i++)
+		if (id[i] != 0)
+			return 1;
+	return 0;
+}
+
+void
+submit_line(char *buf, size_t len, const char *where,
+    const struct import_item *it)
+{
+	const char	*label, *reason;
+	char		 id[UUID_TEXT_LEN + 1];
+	size_t		 wl = strlen(where);
+	int		 n;
+
+	if (it->error != NULL) {
+		label = submit_status_label(ACK_REFUSED);
+		reason = it->error;
+		/* The import's reasons may name their line already. */
+		if (strncmp(reason, where, wl) == 0 &&
+		    strncmp(reason + wl, " : ", 3) == 0)
+			reason += wl + 3;
+		else if (strncmp(reason, where, wl) == 0 &&
+		    strncmp(reason + wl, ", ", 2) == 0)
+			reason += wl + 2;
+	} else {
+		label = submit_status_label(it->status);
+		reason = it->status != 0 ? it->reason : NULL;
+	}
+	n = snprintf(buf, len, "%s : %s%s%s", where, label, reason ? " : " : "",
+	    reason ? reason : "");
+	if (n < 0 || (size_t)n >= len || !submit_id_known(it->id))
+		return;
+	uuid_format(it->id, id);
+	snprintf(buf + n, len - (size_t)n, " — %s", id);
+}
+
+void
+submit_count(const struct import_item *items, size_t n,
+    struct submit_counts *c)
+{
+	size_t	 i;
+
+	memset(c, 0, sizeof(*c));
+	c->total = n;
+	for (i = 0; i < n; i++) {
+		if (items[i].error != NULL)
+			c->n[ACK_REFUSED]++;
+		else if (items[i].status >= ACK_ACCEPTED &&
+		    items[i].status <= ACK_REFUSED)
+			c->n[items[i].status]++;
+		else
+			c->unanswered++;
+	}
+}
+
+int
+submit_counts_bad(const struct submit_counts *c)
+{
+	return c->n[ACK_CONFLICT] + c->n[ACK_REFUSED] > 0;
+}
+
+/* French plurals: 0 and 1 are singular. */
+static const char *
+submit_s(size_t n)
+{
+	return n > 1 ? "s" : "";
+}
+
+void
+submit_summary(char *buf, size_t len, const struct submit_counts *c)
+{
+	int	 n;
+
+	n = snprintf(buf, len, "%zu enregistrement%s : %zu accepté%s, %zu déjà "
+	    "enregistré%s, %zu en conflit, %zu refusé%s", c->total,
+	    submit_s(c->total), c->n[ACK_ACCEPTED], submit_s(c->n[ACK_ACCEPTED]),
+	    c->n[ACK_DUPLICATE], submit_s(c->n[ACK_DUPLICATE]),
+	    c->n[ACK_CONFLICT], c->n[ACK_REFUSED], submit_s(c->n[ACK_REFUSED]));
+	if (n >= 0 && (size_t)n < len && c->unanswered > 0)
+		n += snprintf(buf + n, len - (size_t)n, ", %zu sans réponse "
+		    "(gardé%s dans la boîte d'envoi)", c->unanswered,
+		    submit_s(c->unanswered));
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "\naccepted=%zu duplicate=%zu "
+		    "conflict=%zu refused=%zu\n", c->n[ACK_ACCEPTED],
+		    c->n[ACK_DUPLICATE], c->n[ACK_CONFLICT],
+		    c->n[ACK_REFUSED]);
 }

@@ -124,7 +124,8 @@ static int
 op_submit(struct ctx *c, enum role r)
 {
 	char		 id[64];
-	const char	*args[] = { "--server", c->d.server, "add", "--id", id,
+	const char	*args[] = { "--server", c->d.server, "add", "--service",
+			    "--id", id,
 			    "--activity", "animation", "--date", "2024-05-02",
 			    "--commune", "46201", "--structure", "ripe",
 			    "--group", "enfant-0-6:4:46201", NULL };
@@ -229,7 +230,8 @@ static void
 test_matrix(void **state)
 {
 	struct ctx	*c = *state;
-	const char	*first[] = { "--server", c->d.server, "add", "--id", RID,
+	const char	*first[] = { "--server", c->d.server, "add", "--service",
+			    "--id", RID,
 			    "--activity", "animation", "--date", "2024-05-02",
 			    "--commune", "46201", "--structure", "ripe",
 			    "--group", "enfant-0-6:4:46201", NULL };

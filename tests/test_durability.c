@@ -121,14 +121,14 @@ test_backup_during_import(void **state)
 	assert_int_equal(daemon_stop(&r), 0);
 }
 
-/* Ids the client reported acknowledged ("accepté (uuid)"), appended. */
+/* Ids the client reported acknowledged ("accepté — uuid"), appended. */
 static size_t
 acked(const char *out, uint8_t (*ids)[16], size_t n, size_t max)
 {
 	char	*text = file_read(out), *p = text, uuid[40];
 
-	while ((p = strstr(p, ": accepté (")) != NULL && n < max) {
-		p += strlen(": accepté (");
+	while ((p = strstr(p, ": accepté — ")) != NULL && n < max) {
+		p += strlen(": accepté — ");
 		memcpy(uuid, p, 36);
 		uuid[36] = '\0';
 		if (uuid_parse(uuid, ids[n]) == 0 &&
@@ -238,7 +238,7 @@ test_disk_full(void **state)
 	file_expect(c->out, "erreur d'écriture dans la base");
 	/* No false ack: exactly what was acknowledged is stored. */
 	out = file_read(c->out);
-	for (p = out; (p = strstr(p, ": accepté (")) != NULL; p++)
+	for (p = out; (p = strstr(p, ": accepté — ")) != NULL; p++)
 		acked++;
 	free(out);
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record") -

@@ -125,8 +125,11 @@ test_import_counts_once(void **state)
 	assert_int_equal(import(c, c->csv, NULL), 1);
 	assert_summary(c, "accepted=0 duplicate=999 conflict=1 refused=0");
 	out = file_read(c->out);
-	assert_non_null(strstr(out, "conflit (01000100-0000-7000-8000-"
-	    "00000000000a) : cet identifiant est déjà enregistré"));
+	/* The id ends the line, after the status and the reason. */
+	assert_non_null(strstr(out, " : en conflit : cet identifiant est déjà "
+	    "enregistré"));
+	assert_non_null(strstr(out, " — 01000100-0000-7000-8000-"
+	    "00000000000a\n"));
 	free(out);
 	assert_int_equal(db_int(c->d.db, sql), before);
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_group "
@@ -148,34 +151,38 @@ test_import_report(void **state)
 	assert_non_null(f);
 	fputs("record_id;action;activity;date;commune;structure;category;"
 	    "residence;count;partners;title\n"
+	    /* Titles differ: agreeing rows that follow each other are one. */
 	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;5;;Lavoir\n"
-	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;-5;;Lavoir\n"
-	    ";17;chantier;2024-02-30;46201;alsh-jeunes;jeune;46201;5;;Lavoir\n"
-	    ";17;chantier;2024-07-10;4620;alsh-jeunes;jeune;46201;5;;Lavoir\n"
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;-5;;Pont\n"
+	    ";17;chantier;2024-02-30;46201;alsh-jeunes;jeune;46201;5;;Mur\n"
+	    ";17;chantier;2024-07-10;4620;alsh-jeunes;jeune;46201;5;;Four\n"
 	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;100001;;L\n"
-	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;deux;;L\n",
+	    ";17;chantier;2024-07-10;46201;alsh-jeunes;jeune;46201;deux;;M\n",
 	    f);
 	fclose(f);
 	assert_int_equal(tool_run(c->out, "ctg-submit", args), 1);
 	out = file_read(c->out);
-	assert_non_null(strstr(out, "ligne 2 : accepté"));
+	assert_non_null(strstr(out, "ligne 2 : accepté — "));
 	assert_non_null(strstr(out, "ligne 3 : refusé"));
 	assert_non_null(strstr(out, "« -5 » hors limites"));
 	assert_non_null(strstr(out, "ligne 4 : refusé"));
-	assert_non_null(strstr(out, "date « 2024-02-30 » invalide"));
+	assert_non_null(strstr(out, "« 2024-02-30 » n'est pas une date"));
 	assert_non_null(strstr(out, "ligne 5 : refusé"));
-	assert_non_null(strstr(out, "commune « 4620 » invalide"));
+	assert_non_null(strstr(out, "commune « 4620 » inconnue"));
 	assert_non_null(strstr(out, "ligne 6 : refusé"));
 	assert_non_null(strstr(out, "« 100001 »"));
 	assert_non_null(strstr(out, "ligne 7 : refusé"));
-	assert_non_null(strstr(out, "« deux » invalide"));
+	assert_non_null(strstr(out, "« deux » n'est pas un effectif"));
+	/* A French summary, then the interface line. */
+	assert_non_null(strstr(out, "6 enregistrements : 1 accepté, 0 déjà "
+	    "enregistré, 0 en conflit, 5 refusés\n"));
 	free(out);
 	assert_summary(c, "accepted=1 duplicate=0 conflict=0 refused=5");
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 1);
 }
 
 /*
- * Collects the ids the client reported acknowledged ("accepté (uuid)"),
+ * Collects the ids the client reported acknowledged ("accepté — uuid"),
  * once per record (a record's rows are adjacent in the test files).
  */
 static size_t
@@ -185,8 +192,8 @@ acked_ids(const char *out, uint8_t (*ids)[16], size_t max)
 	char		 uuid[UUID_TEXT_LEN + 1];
 	size_t		 n = 0;
 
-	while ((p = strstr(p, ": accepté (")) != NULL && n < max) {
-		p += strlen(": accepté (");
+	while ((p = strstr(p, ": accepté — ")) != NULL && n < max) {
+		p += strlen(": accepté — ");
 		memcpy(uuid, p, UUID_TEXT_LEN);
 		uuid[UUID_TEXT_LEN] = '\0';
 		assert_int_equal(uuid_parse(uuid, ids[n]), 0);
@@ -358,12 +365,11 @@ test_catalogue_validation(void **state)
 	assert_int_equal(tool_run(c->out, "ctg-submit", args), 1);
 	assert_summary(c, "accepted=12 duplicate=0 conflict=0 refused=7");
 	file_expect(c->out, "ligne 13 : refusé");
-	file_expect(c->out, "fiche action « III.B.17 » inconnue");
+	file_expect(c->out, "fiche « III.B.17 » inconnue");
 	file_expect(c->out, "la fiche III.A.17 n'accepte pas l'activité "
 	    "« permanence » : attendu l'une de ");
-	file_expect(c->out, "commune « 46999 » inconnue du référentiel");
-	file_expect(c->out, "structure « mairie » inconnue : attendu l'une "
-	    "des structures du plan : ripe,");
+	file_expect(c->out, "commune « 46999 » inconnue");
+	file_expect(c->out, "structure « mairie » inconnue : attendu ripe,");
 	file_expect(c->out, "catégorie « ado » inconnue");
 	file_expect(c->out, "date « ");
 	file_expect(c->out, "entre le début de la convention (2020-01-01) et "
@@ -460,8 +466,9 @@ test_client_errors(void **state)
 	const char	*nofile[] = { "--server", c->d.server, "import",
 			    "/nonexistent.csv", NULL };
 	const char	*noserver[] = { "--server", "127.0.0.1:1", "add",
-			    "--activity", "reunion", "--date", "2024-01-10",
-			    "--commune", "46201", "--structure", "ccqb", NULL };
+			    "--service", "--activity", "reunion", "--date",
+			    "2024-01-10", "--commune", "46201", "--structure",
+			    "ccqb", NULL };
 	const char	*badflag[] = { "--frobnicate", "1", NULL };
 	const char	*emptychoice[] = { "--synchronous=", "-n", NULL };
 
@@ -471,7 +478,8 @@ test_client_errors(void **state)
 	/* Unreachable: said so, and the record kept for later (exit 3). */
 	assert_int_equal(tool_run(c->out, "ctg-submit", noserver), 3);
 	file_expect(c->out, "connexion au serveur "
-	    "127.0.0.1:1 impossible");
+	    "127.0.0.1:1 impossible : connexion refusée : ctgd n'écoute pas "
+	    "à cette adresse");
 	file_expect(c->out, "1 enregistrement(s) gardé(s) dans la boîte "
 	    "d'envoi");
 	assert_int_equal(tool_run(c->out, "ctg-submit", badflag), 2);

@@ -105,7 +105,7 @@ static void
 test_every_flavour_counts_once(void **state)
 {
 	struct ctx	*c = *state;
-	char		 path[4200];
+	char		 path[4400];
 	size_t		 i;
 
 	snprintf(path, sizeof(path), "%s/%s", FIXTURES, flavours[0]);
@@ -135,17 +135,17 @@ static void
 test_fresh_libreoffice_exports(void **state)
 {
 	struct ctx	*c = *state;
-	char		 dir[4200], cmd[8600], path[4200];
+	char		 dir[4200], log[4300], cmd[9000], path[4400];
 	size_t		 i;
 
 	snprintf(path, sizeof(path), "%s/%s", FIXTURES, flavours[0]);
 	import(c, path);
 	tmpdir_path(dir, sizeof(dir), c->dir, "soffice");
 	assert_int_equal(mkdir_p(dir), 0);
-	snprintf(cmd, sizeof(cmd), "%s/make %s >%s/make.log 2>&1", FIXTURES,
-	    dir, dir);
+	snprintf(log, sizeof(log), "%s/make.log", dir);
+	snprintf(cmd, sizeof(cmd), "%s/make %s >%s 2>&1", FIXTURES, dir, log);
 	if (system(cmd) != 0)
-		fail_msg("%s failed: %s", cmd, file_read(strcat(dir, "/make.log")));
+		fail_msg("%s failed: %s", cmd, file_read(log));
 	for (i = 0; i < sizeof(flavours) / sizeof(flavours[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, flavours[i]);
 		expect_summary(c, path, 0,
