@@ -14,8 +14,13 @@
  *     prints p50 and p99 in ms, and the slowest sheet's p99.
  *   ctg-probe idle HOST:PORT N SECONDS
  *     opens N connections and holds them idle, then closes them.
+ *   ctg-probe poll HOST:PORT N SECONDS PATH
+ *     N clients each asking GET PATH of ctgd's HTTP port again and again,
+ *     as dashboards do, for SECONDS; prints how many answers and their
+ *     p50 and p99 in ms.
  */
 #include <netdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +46,8 @@ usage(void)
 "        ctg-probe ingest BASE N [--no-aggregates] [--batch B] [--days J]\n"
 "                         [--normal]\n"
 "        ctg-probe query BASE FICHE|all DE A N\n"
-"        ctg-probe idle HOTE:PORT N SECONDES\n");
+"        ctg-probe idle HOTE:PORT N SECONDES\n"
+"        ctg-probe poll HOTE:PORT N SECONDES CHEMIN\n");
 	return 2;
 }
 
@@ -275,12 +281,129 @@ probe_idle(const char *server, long n, long seconds)
 	return 0;
 }
 
+#define PROBE_POLL_MAX	100000	/* answers kept per poller */
+
+struct probe_poller {
+	pthread_t	 thread;
+	struct addrinfo	*ai;
+	const char	*host, *path;
+	double		 until;
+	double		*ms;
+	size_t		 n;
+	long		 failures;
+};
+
+/* One GET on a fresh connection (HTTP/1.0); 0 when answered 200. */
+static int
+probe_get(struct probe_poller *p)
+{
+	char	 req[600], buf[65536];
+	ssize_t	 n;
+	int	 fd, ok = 0, first = 1;
+
+	if ((fd = socket(p->ai->ai_family, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (connect(fd, p->ai->ai_addr, p->ai->ai_addrlen) == -1) {
+		close(fd);
+		return -1;
+	}
+	snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n",
+	    p->path, p->host);
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
+		close(fd);
+		return -1;
+	}
+	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		if (first) {
+			buf[n] = '\0';
+			ok = strncmp(buf, "HTTP/1.1 200", 12) == 0 ||
+			    strncmp(buf, "HTTP/1.0 200", 12) == 0;
+			first = 0;
+		}
+	}
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static void *
+probe_poll_run(void *arg)
+{
+	struct probe_poller	*p = arg;
+	double			 t;
+
+	while ((t = client_clock()) < p->until && p->n < PROBE_POLL_MAX) {
+		if (probe_get(p) == 0)
+			p->ms[p->n++] = (client_clock() - t) * 1000.0;
+		else
+			p->failures++;
+	}
+	return NULL;
+}
+
+static int
+probe_cmp_double(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Dashboards: n clients polling path on the HTTP port for a while. */
+static int
+probe_poll(const char *server, long n, long seconds, const char *path)
+{
+	struct addrinfo		 hints = { .ai_socktype = SOCK_STREAM }, *res;
+	struct probe_poller	*p = calloc((size_t)n, sizeof(*p));
+	char			 host[256], port[16];
+	double			*all;
+	size_t			 total = 0, k;
+	long			 i, failures = 0;
+
+	if (p == NULL || n <= 0 || addr_split(server, host, sizeof(host), port,
+	    sizeof(port)) == -1 || getaddrinfo(host, port, &hints, &res) != 0) {
+		fprintf(stderr, "ctg-probe : serveur %s introuvable\n", server);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		p[i] = (struct probe_poller){ .ai = res, .host = host,
+		    .path = path, .until = client_clock() + (double)seconds,
+		    .ms = malloc(PROBE_POLL_MAX * sizeof(double)) };
+		if (p[i].ms == NULL || pthread_create(&p[i].thread, NULL,
+		    probe_poll_run, &p[i]) != 0) {
+			fprintf(stderr, "ctg-probe : mémoire insuffisante\n");
+			return 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(p[i].thread, NULL);
+		total += p[i].n;
+		failures += p[i].failures;
+	}
+	if ((all = malloc((total + 1) * sizeof(*all))) == NULL)
+		return 1;
+	for (i = 0, k = 0; i < n; i++) {
+		memcpy(all + k, p[i].ms, p[i].n * sizeof(double));
+		k += p[i].n;
+		free(p[i].ms);
+	}
+	qsort(all, total, sizeof(*all), probe_cmp_double);
+	printf("polls=%zu poll_p50_ms=%.2f poll_p99_ms=%.2f failures=%ld\n",
+	    total, total ? all[total / 2] : 0.0,
+	    total ? all[(size_t)((double)total * 0.99)] : 0.0, failures);
+	freeaddrinfo(res);
+	free(all);
+	free(p);
+	return total > 0 && failures == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
 	long	 batch = 1000, days = 1095;
 	int	 noagg = 0, normal = 0, i;
 
+	if (argc == 6 && strcmp(argv[1], "poll") == 0)
+		return probe_poll(argv[2], atol(argv[3]), atol(argv[4]), argv[5]);
 	if (argc == 5 && strcmp(argv[1], "idle") == 0)
 		return probe_idle(argv[2], atol(argv[3]), atol(argv[4]));
 	if (argc == 7 && strcmp(argv[1], "query") == 0)
