@@ -1,7 +1,9 @@
 /* client.c — blocking frames over TCP, for the command-line tools. */
 #include <sys/socket.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +264,40 @@ fail:
 	return -1;
 }
 
+/*
+ * connect() within CLIENT_CONNECT_S: a village hall's network may drop
+ * packets silently, and the kernel would wait minutes. 0, or -1 with errno.
+ */
+static int
+client_dial(int fd, const struct addrinfo *ai)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t	 len = sizeof(int);
+	int		 flags = fcntl(fd, F_GETFL), e = 0, rc;
+
+	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		return -1;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		if (errno != EINPROGRESS)
+			return -1;
+		while ((rc = poll(&pfd, 1, CLIENT_CONNECT_S * 1000)) == -1 &&
+		    errno == EINTR)
+			;
+		if (rc == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (rc == -1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &e,
+		    &len) == -1)
+			return -1;
+		if (e != 0) {
+			errno = e;
+			return -1;
+		}
+	}
+	return fcntl(fd, F_SETFL, flags);
+}
+
 int
 client_connect(struct client *cl, const char *server, char *err,
     size_t errlen)
@@ -296,7 +332,7 @@ client_connect(struct client *cl, const char *server, char *err,
 			saved = errno;
 			continue;
 		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		if (client_dial(fd, ai) == 0)
 			break;
 		saved = errno;
 		close(fd);

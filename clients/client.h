@@ -15,6 +15,7 @@ struct ssl_st;
 
 #define CLIENT_SERVER_DEFAULT	"127.0.0.1:7411"
 #define CLIENT_FRAME_MAX	(64 * 1024 * 1024)	/* bytes of a reply */
+#define CLIENT_CONNECT_S	10	/* s for the server to take a connection */
 
 struct client {
 	int		 fd;

@@ -144,6 +144,16 @@ import_trim(char *s)
 	return s;
 }
 
+/* A value of the file quoted in a message: cleaned, cut on a character. */
+static const char *
+import_quote(char out[64], const char *v)
+{
+	utf8_excerpt(v, strlen(v), out, 64);
+	return out;
+}
+
+#define IMPORT_QUOTE(v)	import_quote((char[64]){ 0 }, (v))
+
 /* The column a header name stands for, or -1. */
 static int
 import_column(const char *name)
@@ -197,14 +207,14 @@ import_header(const struct csv_row *h, int cols[COL__COUNT],
 			return -1;
 		}
 		if ((c = import_column(name)) == -1) {
-			snprintf(err, errlen, "ligne 1 : colonne inconnue « %.*s » "
-			    "%s", (int)utf8_cut(name, 60), name, IMPORT_FORMAT);
+			snprintf(err, errlen, "ligne 1 : colonne inconnue « %s » "
+			    "%s", IMPORT_QUOTE(name), IMPORT_FORMAT);
 			return -1;
 		}
 		if (cols[c] != -1) {
 			snprintf(err, errlen, "ligne 1 : colonne « %s » présente "
-			    "deux fois (« %s » et « %.*s »)", import_cols[c].name,
-			    names[c], (int)utf8_cut(name, 60), name);
+			    "deux fois (« %s » et « %s »)", import_cols[c].name,
+			    names[c], IMPORT_QUOTE(name));
 			return -1;
 		}
 		cols[c] = (int)i;
@@ -447,8 +457,8 @@ import_read_row(struct import *im, const struct catalogue *cat,
 	if (import_date(date, iso, &expected) == 0)
 		row->level[COL_DATE] = arena_strdup(&im->arena, iso);
 	else if (why == NULL) {
-		why = arena_printf(&im->arena, "« %.*s » n'est pas une date : %s",
-		    (int)utf8_cut(date, 40), date, expected);
+		why = arena_printf(&im->arena, "« %s » n'est pas une date : %s",
+		    IMPORT_QUOTE(date), expected);
 		bad = COL_DATE;
 	}
 	row->level[COL_COMMUNE] = import_commune(im, cat,
@@ -477,9 +487,9 @@ import_read_row(struct import *im, const struct catalogue *cat,
 	if (count[0] == '\0' && person[0] != '\0')
 		row->group.count = 1;
 	else if (import_count(count, &row->group.count) == -1 && why == NULL) {
-		why = arena_printf(&im->arena, "« %.*s » n'est pas un effectif : "
+		why = arena_printf(&im->arena, "« %s » n'est pas un effectif : "
 		    "attendu un nombre entier (12, 1 200)",
-		    (int)utf8_cut(count, 40), count);
+		    IMPORT_QUOTE(count));
 		bad = COL_COUNT;
 	}
 	if (person[0] != '\0' && why == NULL) {
@@ -490,8 +500,8 @@ import_read_row(struct import *im, const struct catalogue *cat,
 			bad = COL_PERSON;
 		} else if (row->group.count != 1) {
 			why = arena_printf(&im->arena, "une ligne avec une "
-			    "personne compte pour 1, pas « %.*s »",
-			    (int)utf8_cut(count, 40), count);
+			    "personne compte pour 1, pas « %s »",
+			    IMPORT_QUOTE(count));
 			bad = COL_COUNT;
 		} else if ((tok = arena_alloc(&im->arena,
 		    PERSON_TOKEN_LEN)) != NULL) {
@@ -649,11 +659,11 @@ import_fill(struct import *im, const struct import_row *rows,
 		    &rows[first[im->row_item[i]]])) != -1) {
 			it->error = arena_printf(&im->arena, "ligne %zu : la "
 			    "colonne « %s » diffère de la ligne %zu pour le même "
-			    "identifiant « %.*s » (les lignes d'une même activité "
+			    "identifiant « %s » (les lignes d'une même activité "
 			    "doivent s'accorder sur fiche, activité, date, lieu, "
 			    "structure, partenaires et titre)", r->line, names[c],
 			    rows[first[im->row_item[i]]].line,
-			    (int)utf8_cut(r->key, 40), r->key);
+			    IMPORT_QUOTE(r->key));
 			continue;
 		}
 		rec->groups[rec->ngroups++] = r->group;

@@ -15,6 +15,7 @@
 
 #include "auth.h"
 #include "query.h"
+#include "utf8.h"
 
 struct auth_entry {
 	uint8_t		 hash[32];
@@ -38,6 +39,7 @@ static const int auth_policy[] = {
 	[AUTH_OP_WRITE] = AUTH_SUBMITTER,
 	[AUTH_OP_EVIDENCE] = AUTH_COORDINATOR,
 	[AUTH_OP_READ] = AUTH_COORDINATOR | AUTH_ADMIN,
+	[AUTH_OP_READ_OWN] = AUTH_SUBMITTER | AUTH_COORDINATOR | AUTH_ADMIN,
 	[AUTH_OP_ADMIN] = AUTH_ADMIN,
 };
 
@@ -227,7 +229,8 @@ auth_op_of(const struct request *r)
 	case REQUEST_EVIDENCE:
 		return AUTH_OP_EVIDENCE;
 	case REQUEST_QUERY:
-		return query_is_long(&r->query) ? AUTH_OP_ADMIN : AUTH_OP_READ;
+		return query_is_long(&r->query) ? AUTH_OP_ADMIN :
+		    query_is_own(&r->query) ? AUTH_OP_READ_OWN : AUTH_OP_READ;
 	case REQUEST_STATS:
 	case REQUEST_TOKEN:
 		return AUTH_OP_ADMIN;
@@ -260,7 +263,11 @@ static char *
 auth_fail(struct auth *a, const char **error, const char *fmt,
     const char *v)
 {
-	snprintf(a->error, sizeof(a->error), fmt, v ? v : "");
+	char	 quoted[64];
+
+	/* The caller's value, cleaned and cut on a character boundary. */
+	utf8_excerpt(v ? v : "", v ? strlen(v) : 0, quoted, sizeof(quoted));
+	snprintf(a->error, sizeof(a->error), fmt, quoted);
 	*error = a->error;
 	return NULL;
 }

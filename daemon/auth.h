@@ -28,6 +28,7 @@ enum auth_op {
 	AUTH_OP_WRITE,		/* submit, amend, void */
 	AUTH_OP_EVIDENCE,
 	AUTH_OP_READ,		/* sheets, communes, records, rollups, /metrics */
+	AUTH_OP_READ_OWN,	/* a structure's own latest records (recent) */
 	AUTH_OP_ADMIN,		/* stats, verify, backup, tokens */
 };
 

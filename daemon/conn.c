@@ -31,6 +31,7 @@
 #include "conn.h"
 #include "framing.h"
 #include "log.h"
+#include "lookup.h"
 #include "query.h"
 #include "record.h"
 #include "server.h"
@@ -235,6 +236,23 @@ conn_structure_ok(struct conn *c, const char *structure, uint64_t allowed)
 	if (allowed == 0)
 		return 1;
 	w = catalogue_word(c->srv->catalogue, VOCAB_STRUCTURE, structure);
+	return w >= 0 && w < 64 && (allowed & ((uint64_t)1 << w)) != 0;
+}
+
+static const char conn_not_yours_read[] = "accès refusé : ce jeton ne lit "
+    "que les enregistrements de ses propres structures";
+
+/* The structure a question about its own records names (key "ripe/20"). */
+static int
+conn_own_structure(struct conn *c, const struct query *qu, uint64_t allowed)
+{
+	char	 word[128], err[512];
+	int	 w;
+
+	snprintf(word, sizeof(word), "%s", qu->key != NULL ? qu->key : "");
+	word[strcspn(word, "/")] = '\0';
+	w = lookup_word(c->srv->catalogue, VOCAB_STRUCTURE, word, err,
+	    sizeof(err));
 	return w >= 0 && w < 64 && (allowed & ((uint64_t)1 << w)) != 0;
 }
 
@@ -458,8 +476,16 @@ conn_frame(struct conn *c, const uint8_t *buf, size_t len)
 		return;
 	}
 	case REQUEST_QUERY:
-		if (!conn_bad_text(c, &req))
-			conn_query(c, &req);
+		if (conn_bad_text(c, &req))
+			return;
+		/* A submitter reads only its own structures' records. */
+		if (caller.role == AUTH_SUBMITTER && !auth_protected(c->srv->auth) &&
+		    !conn_own_structure(c, &req.query, caller.structures)) {
+			conn_reply_document(c, req.seq, NULL, conn_not_yours_read);
+			request_free(&req);
+			return;
+		}
+		conn_query(c, &req);
 		return;
 	case REQUEST_PING:
 		rep.kind = REPLY_PONG;

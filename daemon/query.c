@@ -548,23 +548,39 @@ query_kind_overview(struct query_db *q, const struct query *qu,
 	    today, error);
 }
 
-/* The questions the read side answers (verify and backup: query_verify). */
+/*
+ * The questions the read side answers (verify and backup: query_verify);
+ * own: about one structure's records, named by the key's first word.
+ */
 static const struct {
 	const char	*kind;
 	char		*(*answer)(struct query_db *, const struct query *,
 			    int64_t, const char **);
+	int		 own;
 } query_kinds[] = {
-	{ "sheet", query_sheet },
-	{ "overview", query_kind_overview },
-	{ "axis", query_kind_overview },
-	{ "commune", query_commune },
-	{ "records", query_records },
-	{ "recent", query_recent },
-	{ "duplicates", query_duplicates },
-	{ "rollup", query_rollup },
-	{ "completeness", query_completeness },
-	{ "revisions", query_kind_revisions },
+	{ "sheet", query_sheet, 0 },
+	{ "overview", query_kind_overview, 0 },
+	{ "axis", query_kind_overview, 0 },
+	{ "commune", query_commune, 0 },
+	{ "records", query_records, 0 },
+	{ "recent", query_recent, 1 },
+	{ "duplicates", query_duplicates, 0 },
+	{ "rollup", query_rollup, 0 },
+	{ "completeness", query_completeness, 0 },
+	{ "revisions", query_kind_revisions, 0 },
 };
+
+int
+query_is_own(const struct query *qu)
+{
+	size_t	 i;
+
+	for (i = 0; qu->kind != NULL && i < sizeof(query_kinds) /
+	    sizeof(query_kinds[0]); i++)
+		if (strcmp(query_kinds[i].kind, qu->kind) == 0)
+			return query_kinds[i].own;
+	return 0;
+}
 
 char *
 query_answer(struct query_db *q, const struct query *qu, int64_t today,

@@ -38,6 +38,11 @@ int		 query_status(const struct query_db *);
 /* 1 for verify and backup: they run on the verifier, and need the admin. */
 int		 query_is_long(const struct query *);
 /*
+ * 1 for the questions about one structure's own records (recent): a
+ * submitter may ask them for its structures, named by the key's first word.
+ */
+int		 query_is_own(const struct query *);
+/*
  * The long reads, on a connection and thread of their own: verify (JSON
  * of the differences) and backup (an online copy into qu->key). malloc'd
  * JSON, NULL on a database error.

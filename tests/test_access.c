@@ -167,6 +167,16 @@ op_query(struct ctx *c, enum role r)
 	return as(c, r, "ctg-query", args) == 0;
 }
 
+/* A structure's latest records: its own submitters, the coordinator. */
+static int
+op_recent(struct ctx *c, enum role r)
+{
+	const char	*args[] = { "--server", c->d.server, "recent", "RIPE",
+			    NULL };
+
+	return as(c, r, "ctg-query", args) == 0;
+}
+
 static int
 op_http(struct ctx *c, enum role r)
 {
@@ -218,6 +228,7 @@ static const struct {
 	{ "amend (ripe)", op_amend,	{ 0, 0, 0, 1, 0, 0, 0 } },
 	{ "evidence", op_evidence,	{ 0, 0, 0, 0, 0, 1, 0 } },
 	{ "query", op_query,		{ 0, 0, 0, 0, 0, 1, 1 } },
+	{ "recent (ripe)", op_recent,	{ 0, 0, 0, 1, 0, 1, 1 } },
 	{ "http", op_http,		{ 0, 0, 0, 0, 0, 1, 1 } },
 	{ "stats", op_stats,		{ 0, 0, 0, 0, 0, 0, 1 } },
 	{ "verify", op_verify,		{ 0, 0, 0, 0, 0, 0, 1 } },
