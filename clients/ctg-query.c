@@ -19,6 +19,7 @@
 #include "export.h"
 #include "indicator.h"
 #include "lookup.h"
+#include "show.h"
 #include "wire.h"
 
 struct opts {
@@ -679,92 +680,6 @@ cmd_completeness(const struct catalogue *c, const struct opts *o,
 
 /* ---- records: revisions, recent, duplicates -------------------------- */
 
-/* YYYY-MM-DD as JJ/MM/AAAA. */
-static const char *
-date_fr(const char *iso, char out[16])
-{
-	if (iso == NULL || strlen(iso) != 10)
-		snprintf(out, 16, "%s", iso ? iso : "");
-	else
-		snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-	return out;
-}
-
-/* ms since 1970 as JJ/MM/AAAA HH:MM, local time. */
-static const char *
-time_fr(int64_t ms, char out[32])
-{
-	time_t		 t = (time_t)(ms / 1000);
-	struct tm	 tm;
-
-	if (ms <= 0 || localtime_r(&t, &tm) == NULL)
-		snprintf(out, 32, "—");
-	else
-		strftime(out, 32, "%d/%m/%Y %H:%M", &tm);
-	return out;
-}
-
-/* A commune's name from its code; a former code by its current commune. */
-static const char *
-commune_name(const struct catalogue *c, const char *code)
-{
-	const struct cat_commune	*m = catalogue_commune(c, code);
-
-	if (m != NULL && (m->name == NULL || m->name[0] == '\0'))
-		m = catalogue_commune(c, m->current);
-	return m != NULL && m->name != NULL && m->name[0] != '\0' ? m->name :
-	    code;
-}
-
-/* A word's label as a short name: before « ( », else the keyword. */
-static const char *
-word_short(const struct catalogue *c, enum cat_vocab v, const char *kw,
-    char *buf, size_t len)
-{
-	const char	*label, *open;
-	int		 w = catalogue_word(c, v, kw);
-
-	if (w == -1 || (label = c->words[v][w].label) == NULL ||
-	    label[0] == '\0')
-		return kw;
-	open = strstr(label, " (");
-	snprintf(buf, len, "%.*s", open ? (int)(open - label) :
-	    (int)strlen(label), label);
-	return buf;
-}
-
-/*
- * A category as it reads after a number: the abbreviation when the label
- * ends with one (« AMA »), else the label with a small first letter
- * (« jeunes », « élus »).
- */
-static const char *
-category_words(const struct catalogue *c, const char *kw, char *buf,
-    size_t len)
-{
-	const char	*label, *open, *close;
-	unsigned char	*u = (unsigned char *)buf;
-	int		 w = catalogue_word(c, VOCAB_CATEGORY, kw);
-
-	if (w == -1 || (label = c->words[VOCAB_CATEGORY][w].label) == NULL ||
-	    label[0] == '\0') {
-		snprintf(buf, len, "%s", kw);
-		return buf;
-	}
-	if ((open = strstr(label, " (")) != NULL &&
-	    (close = strchr(open, ')')) != NULL &&
-	    memchr(open + 2, ' ', (size_t)(close - open - 2)) == NULL) {
-		snprintf(buf, len, "%.*s", (int)(close - open - 2), open + 2);
-		return buf;
-	}
-	snprintf(buf, len, "%s", label);
-	if (u[0] >= 'A' && u[0] <= 'Z')
-		u[0] = (unsigned char)(u[0] - 'A' + 'a');
-	else if (u[0] == 0xc3 && u[1] >= 0x80 && u[1] <= 0x9e && u[1] != 0x97)
-		u[1] = (unsigned char)(u[1] + 0x20);	/* É -> é */
-	return buf;
-}
-
 /* « 6 AMA de Montcuq-en-Quercy-Blanc » for each group, ", "-joined. */
 static void
 print_groups(const struct catalogue *c, json_object *groups)
@@ -778,9 +693,9 @@ print_groups(const struct catalogue *c, json_object *groups)
 		g = json_object_array_get_idx(groups, i);
 		res = jstr(g, "residence");
 		printf("%s%s %s", i ? ", " : "", jstr(g, "count"),
-		    category_words(c, jstr(g, "category"), cat, sizeof(cat)));
+		    show_category(c, jstr(g, "category"), cat, sizeof(cat)));
 		if (*res)
-			printf(" de %s", commune_name(c, res));
+			printf(" de %s", show_commune(c, res));
 		else
 			printf(" (commune de résidence inconnue)");
 		if (*jstr(g, "person"))
@@ -833,7 +748,7 @@ cmd_revisions(const struct catalogue *c, const struct opts *o,
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(revs, i);
 		printf("  %-4s  %-16s  %s%s%s\n", jstr(r, "rev"),
-		    time_fr(json_object_get_int64(json_object_object_get(r,
+		    show_time(json_object_get_int64(json_object_object_get(r,
 		    "received_ms")), t), revision_kind(jstr(r, "kind")),
 		    *jstr(r, "reason") ? " : " : "", jstr(r, "reason"));
 	}
@@ -841,20 +756,20 @@ cmd_revisions(const struct catalogue *c, const struct opts *o,
 		r = json_object_array_get_idx(revs, i);
 		printf("\nRévision %s (%s, enregistrée le %s)\n",
 		    jstr(r, "rev"), revision_kind(jstr(r, "kind")),
-		    time_fr(json_object_get_int64(json_object_object_get(r,
+		    show_time(json_object_get_int64(json_object_object_get(r,
 		    "received_ms")), t));
-		print_line("  Date", date_fr(jstr(r, "date"), d));
-		snprintf(buf, sizeof(buf), "%s (%s)", word_short(c,
+		print_line("  Date", show_date(jstr(r, "date"), d));
+		snprintf(buf, sizeof(buf), "%s (%s)", show_word(c,
 		    VOCAB_ACTIVITY, jstr(r, "activity"), lab, sizeof(lab)),
 		    jstr(r, "activity"));
 		print_line("  Activité", buf);
 		printf("  Fiches                 ");
 		print_value(json_object_object_get(r, "sheets"));
 		printf("\n");
-		snprintf(buf, sizeof(buf), "%s (%s)", commune_name(c,
+		snprintf(buf, sizeof(buf), "%s (%s)", show_commune(c,
 		    jstr(r, "commune")), jstr(r, "commune"));
 		print_line("  Lieu", buf);
-		snprintf(buf, sizeof(buf), "%s (%s)", word_short(c,
+		snprintf(buf, sizeof(buf), "%s (%s)", show_word(c,
 		    VOCAB_STRUCTURE, jstr(r, "structure"), lab, sizeof(lab)),
 		    jstr(r, "structure"));
 		print_line("  Structure", buf);
@@ -940,9 +855,9 @@ cmd_recent(const struct catalogue *c, const struct opts *o,
 	printf("Derniers enregistrements de %s (%s)", jstr(doc, "label"),
 	    jstr(doc, "structure"));
 	if (*jstr(doc, "from"))
-		printf(", du %s", date_fr(jstr(doc, "from"), d));
+		printf(", du %s", show_date(jstr(doc, "from"), d));
 	if (*jstr(doc, "to"))
-		printf(" au %s", date_fr(jstr(doc, "to"), d));
+		printf(" au %s", show_date(jstr(doc, "to"), d));
 	printf(" : %zu, les plus récents d'abord\n\n", n);
 	if (n == 0) {
 		printf("  aucun\n");
@@ -956,12 +871,12 @@ cmd_recent(const struct catalogue *c, const struct opts *o,
 	printf("%5s  %s\n", "part.", "titre");
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(list, i);
-		printf("  %-10s  ", date_fr(jstr(r, "date"), d));
-		print_cell(word_short(c, VOCAB_ACTIVITY, jstr(r, "activity"),
+		printf("  %-10s  ", show_date(jstr(r, "date"), d));
+		print_cell(show_word(c, VOCAB_ACTIVITY, jstr(r, "activity"),
 		    act, sizeof(act)), 22);
 		print_cell(sheets_text(json_object_object_get(r, "sheets"), sh,
 		    sizeof(sh)), 18);
-		print_cell(commune_name(c, jstr(r, "commune")), 24);
+		print_cell(show_commune(c, jstr(r, "commune")), 24);
 		printf("%5s  %s\n", jstr(r, "participants"),
 		    *jstr(r, "title") ? jstr(r, "title") : "—");
 		printf("  %-10s  id %s%s\n", "", jstr(r, "id"),
@@ -996,8 +911,8 @@ cmd_duplicates(const struct catalogue *c, const struct opts *o,
 		return print_doc(o, doc, NULL);
 	groups = json_object_object_get(doc, "groups");
 	n = json_object_array_length(groups);
-	printf("Doublons probables du %s au %s : %zu groupe%s\n", date_fr(
-	    jstr(doc, "from"), f), date_fr(jstr(doc, "to"), d), n,
+	printf("Doublons probables du %s au %s : %zu groupe%s\n", show_date(
+	    jstr(doc, "from"), f), show_date(jstr(doc, "to"), d), n,
 	    n > 1 ? "s" : "");
 	printf("(enregistrements non annulés de même structure, date, commune "
 	    "d'accueil, activité et fiches)\n");
@@ -1005,12 +920,12 @@ cmd_duplicates(const struct catalogue *c, const struct opts *o,
 		g = json_object_array_get_idx(groups, i);
 		recs = json_object_object_get(g, "records");
 		k = json_object_array_length(recs);
-		printf("\n%zu. %s, %s, %s, %s, %s\n", i + 1, word_short(c,
+		printf("\n%zu. %s, %s, %s, %s, %s\n", i + 1, show_word(c,
 		    VOCAB_STRUCTURE, jstr(g, "structure"), str, sizeof(str)),
-		    date_fr(jstr(g, "date"), d), word_short(c, VOCAB_ACTIVITY,
+		    show_date(jstr(g, "date"), d), show_word(c, VOCAB_ACTIVITY,
 		    jstr(g, "activity"), act, sizeof(act)), sheets_text(
 		    json_object_object_get(g, "sheets"), sh, sizeof(sh)),
-		    commune_name(c, jstr(g, "commune")));
+		    show_commune(c, jstr(g, "commune")));
 		for (j = 0; j < k; j++) {
 			r = json_object_array_get_idx(recs, j);
 			printf("   %-7s %s %5s part.  %s\n", j ? "doublon" :

@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "person.h"
 #include "record.h"
+#include "show.h"
 #include "submit.h"
 #include "uuid.h"
 #include "wire.h"
@@ -300,12 +301,15 @@ drop_superseded(struct outbox_pending *p, const struct import_item *items,
 	free(ids);
 }
 
-/* "enregistrement du 2024-07-10 (chantier)": how a kept record is named. */
+/* "enregistrement du 10/07/2024 (Chantier jeunes)": a kept record's name. */
 static void
 record_where(const struct record *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "enregistrement du %s (%s)", r->date ? r->date : "?",
-	    r->activity ? r->activity : "?");
+	char	 d[16], act[128];
+
+	snprintf(buf, len, "enregistrement du %s (%s)", show_date(r->date, d),
+	    r->activity ? show_word(builtin(), VOCAB_ACTIVITY, r->activity,
+	    act, sizeof(act)) : "?");
 }
 
 /*
@@ -1087,16 +1091,20 @@ cmd_flush(const struct opts *o, int argc, char **argv)
 	return submit_counts_bad(&c) || held > 0 ? EXIT_REFUSED : EXIT_OK;
 }
 
-/* "2024-07-10, chantier à 46201 (alsh-jeunes), fiche III.A.17, « Lavoir »" */
+/*
+ * "10/07/2024, Chantier jeunes à Montcuq-en-Quercy-Blanc (ALSH Jeunes),
+ * fiche III.A.17, « Lavoir »"
+ */
 static void
 record_describe(const struct record *r, char *buf, size_t len)
 {
 	size_t	 i;
 	int	 n;
 
-	n = snprintf(buf, len, "%s, %s à %s (%s), ", r->date ? r->date : "?",
-	    r->activity ? r->activity : "?", r->commune ? r->commune : "?",
-	    r->structure ? r->structure : "?");
+	show_record(builtin(), r, buf, len);
+	n = (int)strlen(buf);
+	if ((size_t)n + 2 < len)
+		n += snprintf(buf + n, len - (size_t)n, ", ");
 	if (r->nsheets == 0 && n >= 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, "sans fiche");
 	for (i = 0; i < r->nsheets && n >= 0 && (size_t)n < len; i++)
@@ -1177,11 +1185,11 @@ cmd_status(const struct opts *o, int argc, char **argv)
 	printf("%zu enregistrement%s en attente d'envoi dans %s\n", p.n,
 	    plural(p.n), outbox_path(o->outbox, buf, sizeof(buf)));
 	for (i = 0; i < p.n; i++) {
-		const struct record *r = &p.items[i].rec;
+		char	 desc[512];
 
 		uuid_format(p.items[i].id, id);
-		printf("  %s, %s à %s (%s) — %s\n", r->date, r->activity,
-		    r->commune, r->structure, id);
+		printf("  %s — %s\n", show_record(builtin(), &p.items[i].rec,
+		    desc, sizeof(desc)), id);
 	}
 	if ((held = outbox_count(ob, OUTBOX_HELD)) > 0)
 		printf("%ld enregistrement%s refusé%s ou en conflit, gardé%s "

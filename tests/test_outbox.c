@@ -168,7 +168,7 @@ test_refused_after_offline_held_until_corrected(void **state)
 
 	daemon_start(&c->d, c->dir, NULL);
 	assert_int_equal(sub(c, "flush", NULL), 1);
-	file_expect(c->out, "enregistrement du 2024-07-10 (chantier) : refusé "
+	file_expect(c->out, "enregistrement du 10/07/2024 (Chantier jeunes) : refusé "
 	    ": ");
 	file_expect(c->out, "n'est pas l'une de celles de votre jeton");
 	file_expect(c->out, " — " RID_A "\n");
@@ -178,8 +178,9 @@ test_refused_after_offline_held_until_corrected(void **state)
 	/* Held, with its reason, and listed. */
 	assert_int_equal(sub(c, "outbox", NULL), 0);
 	file_expect(c->out, "1 enregistrement dans la boîte d'envoi");
-	file_expect(c->out, "refusé : 2024-07-10, chantier à 46201 "
-	    "(alsh-jeunes), fiche III.A.17, « Lavoir » — " RID_A);
+	file_expect(c->out, "refusé : 10/07/2024, Chantier jeunes à "
+	    "Montcuq-en-Quercy-Blanc (ALSH Jeunes), fiche III.A.17, "
+	    "« Lavoir » — " RID_A);
 	file_expect(c->out, "motif : ");
 	file_expect(c->out, "pas l'une de celles de votre jeton");
 	file_expect(c->out, "ctg-submit discard " RID_A);
@@ -233,7 +234,7 @@ test_refused_corrected_by_amend(void **state)
 	file_expect(c->out, "enregistrement : refusé : ");
 	file_expect(c->out, " — " RID_A);
 	assert_int_equal(sub(c, "outbox", NULL), 0);
-	file_expect(c->out, "refusé : 2024-07-10, chantier");
+	file_expect(c->out, "refusé : 10/07/2024, Chantier jeunes");
 	assert_int_equal(sub(c, "amend", "--id", RID_A, "--action", "I.A.3",
 	    "--activity", "animation", "--date", "2024-07-10", "--commune",
 	    "46201", "--structure", "ripe", "--group", "parent:5:46201",
@@ -259,7 +260,7 @@ test_conflict_held_then_amended(void **state)
 	    "est déjà enregistré");
 	file_expect(c->out, " — " RID_C);
 	assert_int_equal(sub(c, "outbox", NULL), 0);
-	file_expect(c->out, "en conflit : 2024-07-10, chantier à 46201");
+	file_expect(c->out, "en conflit : 10/07/2024, Chantier jeunes à Montcuq-en-Quercy-Blanc");
 	file_expect(c->out, "ctg-submit amend --id " RID_C);
 	assert_int_equal(sub(c, "flush", NULL), 1);
 
@@ -320,7 +321,7 @@ test_flush_exit_statuses(void **state)
 
 	daemon_start(&c->d, c->dir, NULL);
 	assert_int_equal(sub(c, "flush", NULL), 0);
-	file_expect(c->out, "enregistrement du 2024-07-10 (chantier) : accepté "
+	file_expect(c->out, "enregistrement du 10/07/2024 (Chantier jeunes) : accepté "
 	    "— " RID_C);
 	file_expect(c->out, "1 enregistrement : 1 accepté, 0 déjà enregistré, "
 	    "0 en conflit, 0 refusé\naccepted=1 duplicate=0 conflict=0 "
