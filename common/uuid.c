@@ -21,13 +21,13 @@ uuid_hexval(char c)
 int
 uuid_parse(const char *s, uint8_t out[16])
 {
-	size_t	 i, n = 0;
-	int	 hi, lo;
+	size_t	 i, n = 0, len = strlen(s);
+	int	 hi, lo, dashes = len == UUID_TEXT_LEN;
 
-	if (strlen(s) != UUID_TEXT_LEN)
+	if (len != UUID_TEXT_LEN && len != 32)
 		return -1;
-	for (i = 0; i < UUID_TEXT_LEN; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
+	for (i = 0; i < len; i++) {
+		if (dashes && (i == 8 || i == 13 || i == 18 || i == 23)) {
 			if (s[i] != '-')
 				return -1;
 			continue;

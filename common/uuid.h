@@ -7,7 +7,10 @@
 
 #define UUID_TEXT_LEN	36	/* 8-4-4-4-12 hex digits, without the NUL */
 
-/* Parses the 8-4-4-4-12 form (either case); returns 0 or -1. */
+/*
+ * Parses the 8-4-4-4-12 form, or the same 32 hex digits without dashes
+ * (as the drill-downs print ids), either case; returns 0 or -1.
+ */
 int	uuid_parse(const char *, uint8_t out[16]);
 /* Writes the lower-case text form and a NUL into out (37 bytes). */
 void	uuid_format(const uint8_t id[16], char out[UUID_TEXT_LEN + 1]);
