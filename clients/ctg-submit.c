@@ -102,10 +102,16 @@ CLIENT_OPTIONS_HELP
 "ajoute un élément daté à un indicateur (qualitatif surtout), avec --id\n"
 "pour le renvoyer sans doublon.\n"
 "\n"
-"Import : CSV UTF-8, « ; » entre les champs, en-tête\n"
+"Import : la feuille telle qu'Excel ou LibreOffice l'exporte (CSV en UTF-8\n"
+"ou Windows-1252, « Texte Unicode » ; « ; », « , » ou tabulations), avec\n"
+"un en-tête en anglais ou en français :\n"
 "  record_id;action;activity;date;commune;structure;category;residence;"
 "count;partners;title;person\n"
-"et une ligne par groupe de participants. Chaque ligne affichée finit par\n"
+"  Identifiant;Fiche;Activité;Date;Lieu;Structure;Public;Résidence;Effectif;"
+"\n  Partenaires;Titre;Personne\n"
+"et une ligne par groupe de participants ; les lignes qui se suivent sans\n"
+"identifiant et s'accordent sur l'activité font une seule activité\n"
+"(détails : docs/import.md). Chaque ligne affichée finit par\n"
 "l'identifiant de son enregistrement ; les deux dernières comptent les\n"
 "enregistrements, la dernière ainsi :\n"
 "  accepted=N duplicate=N conflict=N refused=N\n"
@@ -418,10 +424,12 @@ deliver_exit(const struct opts *o, enum deliver d, const char *err,
 		break;
 	}
 	if (unanswered > 0)
-		fprintf(stderr, "ctg-submit : %s ; %zu enregistrement(s) "
-		    "gardé(s) dans la boîte d'envoi %s : ctg-submit flush (ou "
-		    "le prochain envoi) les enverra\n", err, unanswered,
-		    outbox_path(o->outbox, buf, sizeof(buf)));
+		fprintf(stderr, "ctg-submit : %s ; %zu enregistrement%s "
+		    "gardé%s dans la boîte d'envoi %s : ctg-submit flush (ou "
+		    "le prochain envoi) %senverra\n", err, unanswered,
+		    plural(unanswered), plural(unanswered),
+		    outbox_path(o->outbox, buf, sizeof(buf)),
+		    unanswered > 1 ? "les " : "l'");
 	else
 		fprintf(stderr, "ctg-submit : %s\n", err);
 	if (bad)
@@ -462,6 +470,8 @@ cmd_import(const struct opts *o, int argc, char **argv)
 		csv_free(&t);
 		die(err);
 	}
+	if (im.note != NULL)
+		fputs(im.note, stdout);
 	submit_validate(im.items, im.nitems, builtin(), date_today(),
 	    &im.arena);
 	d = deliver(o, im.items, im.nitems, &bad, err, sizeof(err));
@@ -1286,6 +1296,12 @@ main(int argc, char **argv)
 			break;
 	}
 	o.server = client_server(server);
+	/* --help after a command, as in ctg-submit import --help. */
+	if (i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 ||
+	    strcmp(argv[i + 1], "-h") == 0)) {
+		usage(stdout);
+		return EXIT_OK;
+	}
 	for (k = 0; i < argc && k < sizeof(commands) / sizeof(commands[0]);
 	    k++)
 		if (strcmp(argv[i], commands[k].name) == 0)

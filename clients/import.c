@@ -18,6 +18,7 @@
 #include "record.h"
 #include "utf8.h"
 #include "uuid.h"
+#include "validate.h"
 
 enum import_col {
 	COL_RECORD_ID,
@@ -47,7 +48,7 @@ static const struct {
 	int		 record_level;	/* must agree across a record's rows */
 	const char	*aliases[IMPORT_MAX_ALIASES];
 } import_cols[COL__COUNT] = {
-	[COL_RECORD_ID] = { "record_id", 1, 0,
+	[COL_RECORD_ID] = { "record_id", 0, 0,
 	    { "id", "identifiant", "cle", "reference", "numero" } },
 	[COL_ACTION] = { "action", 1, 1,
 	    { "actions", "fiche", "fiches", "ficheaction", "fichesactions",
@@ -176,19 +177,22 @@ import_column(const char *name)
 
 #define IMPORT_FORMAT	"(format d'import v1, séparé par « ; » : record_id;" \
 	"action;activity;date;commune;structure;category;residence;count;" \
-	"partners;title;person — ou leurs noms français : fiche, activité, " \
-	"date, lieu, structure, public, résidence, effectif, partenaires, " \
-	"titre, personne)"
+	"partners;title;person — ou leurs noms français : identifiant, fiche, " \
+	"activité, date, lieu, structure, public, résidence, effectif, " \
+	"partenaires, titre, personne ; identifiant et personne peuvent " \
+	"manquer)"
 
 /*
  * Maps the header's names to columns; *ncols is how many columns the rows
  * have, trailing nameless ones (as spreadsheets leave) aside.
  */
 static int
-import_header(const struct csv_row *h, int cols[COL__COUNT],
-    const char *names[COL__COUNT], size_t *ncols, char *err, size_t errlen)
+import_header(struct import *im, const struct csv_row *h,
+    int cols[COL__COUNT], const char *names[COL__COUNT], size_t *ncols,
+    char *err, size_t errlen)
 {
-	size_t	 i;
+	char	 ignored[600] = "";
+	size_t	 i, o = 0, nignored = 0;
 	int	 c;
 
 	for (c = 0; c < COL__COUNT; c++) {
@@ -207,9 +211,13 @@ import_header(const struct csv_row *h, int cols[COL__COUNT],
 			return -1;
 		}
 		if ((c = import_column(name)) == -1) {
-			snprintf(err, errlen, "ligne 1 : colonne inconnue « %s » "
-			    "%s", IMPORT_QUOTE(name), IMPORT_FORMAT);
-			return -1;
+			/* A column of the user's own (remarks...): said, left. */
+			if (o < sizeof(ignored))
+				o += (size_t)snprintf(ignored + o,
+				    sizeof(ignored) - o, "%s« %s »",
+				    nignored ? ", " : "", IMPORT_QUOTE(name));
+			nignored++;
+			continue;
 		}
 		if (cols[c] != -1) {
 			snprintf(err, errlen, "ligne 1 : colonne « %s » présente "
@@ -222,10 +230,16 @@ import_header(const struct csv_row *h, int cols[COL__COUNT],
 	}
 	for (c = 0; c < COL__COUNT; c++)
 		if (cols[c] == -1 && import_cols[c].required) {
-			snprintf(err, errlen, "ligne 1 : colonne « %s » absente "
-			    "%s", import_cols[c].name, IMPORT_FORMAT);
+			snprintf(err, errlen, "ligne 1 : colonne « %s » absente%s%s"
+			    "%s %s", import_cols[c].name, nignored ? " (colonnes "
+			    "non reconnues : " : "", nignored ? ignored : "",
+			    nignored ? ")" : "", IMPORT_FORMAT);
 			return -1;
 		}
+	if (nignored > 0)
+		im->note = arena_printf(&im->arena, "colonne%s ignorée%s, hors du "
+		    "format d'import : %s\n", nignored > 1 ? "s" : "",
+		    nignored > 1 ? "s" : "", ignored);
 	return 0;
 }
 
@@ -307,9 +321,8 @@ import_date(const char *s, char out[11], const char **why)
 		if (s[n - 3] == '/')
 			y += 2000;
 		if (m > 12) {
-			*why = "il n'y a pas de mois au-delà de 12 : le tableur "
-			    "est-il réglé en anglais (mois avant le jour) ? "
-			    "attendu JJ/MM/AAAA";
+			*why = "il n'y a pas de mois au-delà de 12 : attendu "
+			    "JJ/MM/AAAA";
 			return -1;
 		}
 		snprintf(iso, sizeof(iso), "%04u-%02u-%02u", y, m, d);
@@ -319,6 +332,60 @@ import_date(const char *s, char out[11], const char **why)
 		return -1;
 	memcpy(out, iso, 11);
 	return 0;
+}
+
+/*
+ * Why a real date cannot be an activity's, or NULL: before the convention,
+ * or after tomorrow (activities are recorded once they took place).
+ */
+static const char *
+import_date_outside(const char *iso, int64_t today)
+{
+	int64_t	 d, first;
+
+	if (date_parse(iso, &d) == -1 ||
+	    date_parse(VALIDATE_FIRST_DAY, &first) == -1)
+		return NULL;
+	if (d < first)
+		return "avant le début de la convention (01/01/2020)";
+	if (d > today + 1)
+		return "dans le futur : une activité s'enregistre une fois "
+		    "passée (au plus tard le lendemain)";
+	return NULL;
+}
+
+/*
+ * The line of the first date of the file that can only be month first
+ * (« 11/15/26 »: no 15th month), or 0. A spreadsheet set in English
+ * writes every date so; read day first, the others would be wrong. A file
+ * that also holds a date only day first can be (« 15/11/26 ») is not
+ * month first: its odd date is a slip, refused on its own.
+ */
+static size_t
+import_month_first(const struct csv_table *t, const int cols[COL__COUNT])
+{
+	unsigned	 a, b, y;
+	size_t		 i, first = 0;
+
+	if (cols[COL_DATE] == -1)
+		return 0;
+	for (i = 1; i < t->nrows; i++) {
+		const struct csv_row	*r = &t->rows[i];
+		const char		*s;
+
+		if ((size_t)cols[COL_DATE] >= r->nfields)
+			continue;
+		s = r->fields[cols[COL_DATE]];
+		while (*s == ' ')
+			s++;
+		if (sscanf(s, "%2u/%2u/%4u", &a, &b, &y) != 3)
+			continue;
+		if (a > 12 && a <= 31 && b >= 1 && b <= 12)
+			return 0;
+		if (first == 0 && a >= 1 && a <= 12 && b > 12 && b <= 31)
+			first = r->line;
+	}
+	return first;
 }
 
 /*
@@ -407,7 +474,7 @@ static void
 import_read_row(struct import *im, const struct catalogue *cat,
     const struct csv_row *r, const int cols[COL__COUNT],
     const char *names[COL__COUNT], size_t ncols, const uint8_t *key,
-    struct import_row *row)
+    size_t month_first, int64_t today, struct import_row *row)
 {
 	const char		*why = NULL, *count, *person, *date, *expected;
 	const struct cat_sheet	*s;
@@ -454,9 +521,22 @@ import_read_row(struct import *im, const struct catalogue *cat,
 	if (why != NULL && bad == -1)
 		bad = COL_ACTIVITY;
 	date = row->level[COL_DATE];
-	if (import_date(date, iso, &expected) == 0)
+	if (month_first > 0 && strchr(date, '/') != NULL && why == NULL) {
+		why = arena_printf(&im->arena, "« %s » : ce fichier écrit ses "
+		    "dates le mois d'abord (voir la ligne %zu), cette date "
+		    "serait donc lue à tort ; réglez la langue du tableur sur "
+		    "le français et exportez à nouveau, ou écrivez les dates "
+		    "AAAA-MM-JJ", IMPORT_QUOTE(date), month_first);
+		bad = COL_DATE;
+	} else if (import_date(date, iso, &expected) == 0) {
 		row->level[COL_DATE] = arena_strdup(&im->arena, iso);
-	else if (why == NULL) {
+		if (why == NULL && (expected = import_date_outside(iso,
+		    today)) != NULL) {
+			why = arena_printf(&im->arena, "« %s » : %s",
+			    IMPORT_QUOTE(date), expected);
+			bad = COL_DATE;
+		}
+	} else if (why == NULL) {
 		why = arena_printf(&im->arena, "« %s » n'est pas une date : %s",
 		    IMPORT_QUOTE(date), expected);
 		bad = COL_DATE;
@@ -724,7 +804,8 @@ import_build(const struct csv_table *t, const struct catalogue *cat,
 	struct import_row	*rows = NULL;
 	const char		*names[COL__COUNT];
 	int			 cols[COL__COUNT];
-	size_t			 i, ncols;
+	size_t			 i, ncols, month_first;
+	int64_t			 today = date_today();
 
 	memset(im, 0, sizeof(*im));
 	if (t->nrows == 0) {
@@ -732,8 +813,12 @@ import_build(const struct csv_table *t, const struct catalogue *cat,
 		    "puis une ligne par groupe de participants");
 		return -1;
 	}
-	if (import_header(&t->rows[0], cols, names, &ncols, err, errlen) == -1)
+	if (import_header(im, &t->rows[0], cols, names, &ncols, err,
+	    errlen) == -1) {
+		arena_free(&im->arena);
 		return -1;
+	}
+	month_first = import_month_first(t, cols);
 	im->nrows = t->nrows - 1;
 	rows = calloc(im->nrows + 1, sizeof(*rows));
 	im->items = calloc(im->nrows + 1, sizeof(*im->items));
@@ -744,7 +829,7 @@ import_build(const struct csv_table *t, const struct catalogue *cat,
 		goto nomem;
 	for (i = 0; i < im->nrows; i++)
 		import_read_row(im, cat, &t->rows[i + 1], cols, names, ncols,
-		    key, &rows[i]);
+		    key, month_first, today, &rows[i]);
 	if (import_assign(im, rows) == -1 || import_fill(im, rows, names) == -1 ||
 	    import_derive_ids(im) == -1)
 		goto nomem;

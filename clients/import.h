@@ -38,6 +38,7 @@ struct import {
 	size_t			*row_item;	/* data row -> item */
 	size_t			*row_line;	/* data row -> file line */
 	size_t			 nrows;		/* data rows */
+	const char		*note;		/* French, once: ignored columns */
 	struct arena		 arena;
 };
 

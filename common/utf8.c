@@ -73,10 +73,12 @@ utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
+/* C0, DEL, C1, and the line and paragraph separators U+2028, U+2029. */
 static int
 utf8_is_control(uint32_t cp)
 {
-	return cp < 0x20 || cp == 0x7f;
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 ||
+	    cp == 0x2029;
 }
 
 const char *

@@ -13,8 +13,9 @@
 /*
  * Why len bytes at s are not acceptable text, in French ("octet nul",
  * "caractère de contrôle", "UTF-8 invalide"), or NULL when they are valid
- * UTF-8 (no overlong forms, no surrogates) with no C0 control character
- * and no DEL. Tab is refused too: no field of ours holds one.
+ * UTF-8 (no overlong forms, no surrogates) with no control character (C0,
+ * DEL, C1) and no line or paragraph separator (U+2028, U+2029): every
+ * field of ours is one line. Tab is refused too.
  */
 const char	*utf8_text_problem(const char *s, size_t len);
 /* 1 when len bytes at s are valid UTF-8 (controls allowed), else 0. */

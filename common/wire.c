@@ -429,7 +429,9 @@ wire_decode_request(const uint8_t *buf, size_t len, struct request *req,
 		req->tokens.id = m->token_admin->id;
 		break;
 	default:
-		*why = "requête sans contenu : ni envoi, ni ping, ni statistiques";
+		*why = "requête sans contenu : attendu un envoi, une correction, "
+		    "une annulation, une preuve, une question, une gestion de "
+		    "jetons, des statistiques ou un ping";
 		goto fail;
 	}
 	switch (wire_check_request(buf, len, req)) {

@@ -220,11 +220,33 @@ test_spreadsheet_spellings(void **state)
 	done(&b);
 	/* A French LibreOffice's short date; a month-first one is refused. */
 	build(&b, HEADER
+	    ";17;chantier;06/07/24;46201;alsh-jeunes;jeune;46201;1200;;Lavoir\n");
+	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
+	done(&b);
+	build(&b, HEADER
 	    ";17;chantier;06/07/24;46201;alsh-jeunes;jeune;46201;1200;;Lavoir\n"
 	    ";17;chantier;07/13/24;46201;alsh-jeunes;jeune;46201;1200;;Lavoir\n");
-	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
-	assert_non_null(strstr(b.im.items[1].error, "« 07/13/24 » n'est pas une "
+	assert_non_null(strstr(b.im.items[1].error, "« 07/13/24 » : ce fichier "
+	    "écrit ses dates le mois d'abord (voir la ligne 3)"));
+	/* Then no slashed date of that file is trusted, not even 06/07/24. */
+	assert_non_null(strstr(b.im.items[0].error, "« 06/07/24 » : ce fichier "
+	    "écrit ses dates le mois d'abord"));
+	done(&b);
+	/* With day-first dates beside it, 07/13/24 is a slip of its own. */
+	build(&b, HEADER
+	    ";17;chantier;07/13/24;46201;alsh-jeunes;jeune;46201;1200;;Lavoir\n"
+	    ";17;chantier;26/07/24;46201;alsh-jeunes;jeune;46201;1200;;Lavoir\n");
+	assert_non_null(strstr(b.im.items[0].error, "« 07/13/24 » n'est pas une "
 	    "date : il n'y a pas de mois au-delà de 12"));
+	assert_null(b.im.items[1].error);
+	done(&b);
+	build(&b, HEADER
+	    ";17;chantier;31/12/2019;46201;alsh-jeunes;jeune;46201;12;;Lavoir\n"
+	    ";17;chantier;01/01/2099;46201;alsh-jeunes;jeune;46201;12;;Lavoir\n");
+	assert_non_null(strstr(b.im.items[0].error, "colonne « date » : "
+	    "« 31/12/2019 » : avant le début de la convention"));
+	assert_non_null(strstr(b.im.items[1].error, "« 01/01/2099 » : dans le "
+	    "futur"));
 	done(&b);
 	/* A no-break space between digit groups, as LibreOffice writes. */
 	build(&b, HEADER
@@ -234,6 +256,29 @@ test_spreadsheet_spellings(void **state)
 	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
 	done(&b);
 	done(&a);
+}
+
+/* A column of the user's own is left aside and said; no id column is fine. */
+static void
+test_columns_of_ones_own(void **state)
+{
+	struct parsed	 a, b;
+
+	(void)state;
+	build(&a, HEADER
+	    ";17;chantier;2024-07-06;46201;alsh-jeunes;jeune;46201;12;;Lavoir\n");
+	build(&b, "Fiche;Activité;Date;Lieu;Structure;Public;Résidence;Effectif;"
+	    "Partenaires;Titre;Remarques;Animateur\n"
+	    "17;chantier;06/07/2024;46201;alsh-jeunes;jeune;46201;12;;Lavoir;"
+	    "pluie;Paul\n");
+	assert_null(a.im.note);
+	assert_non_null(b.im.note);
+	assert_string_equal(b.im.note, "colonnes ignorées, hors du format "
+	    "d'import : « Remarques », « Animateur »\n");
+	assert_null(b.im.items[0].error);
+	assert_memory_equal(a.im.items[0].id, b.im.items[0].id, 16);
+	done(&a);
+	done(&b);
 }
 
 /* Words as people type them: resolved before the id is derived. */
@@ -320,8 +365,8 @@ test_header_errors(void **state)
 	static const char	*bad[][2] = {
 		{ "record_id;action;activity\n", "« date » absente" },
 		{ HEADER_P, NULL },
-		{ "record_id;action;activity;date;commune;structure;category;"
-		  "residence;count;partners;title;age\n", "inconnue « age »" },
+		{ "action;activity;date;commune;structure;category;"
+		  "residence;count;partners;title\n", NULL },
 		{ "record_id,action,activity,date,commune,structure,category,"
 		  "residence,count,partners,title\n", "séparé par « ; »" },
 		{ "Fiche;Activité;Date;Lieu;Structure;Public;Résidence;"
@@ -703,6 +748,7 @@ main(void)
 		cmocka_unit_test(test_row_problems),
 		cmocka_unit_test(test_spreadsheet_spellings),
 		cmocka_unit_test(test_words_as_typed),
+		cmocka_unit_test(test_columns_of_ones_own),
 		cmocka_unit_test(test_wrong_column_row_refuses_its_record),
 		cmocka_unit_test(test_person_tokens),
 		cmocka_unit_test(test_header_errors),

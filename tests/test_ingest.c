@@ -371,9 +371,11 @@ test_catalogue_validation(void **state)
 	file_expect(c->out, "commune « 46999 » inconnue");
 	file_expect(c->out, "structure « mairie » inconnue : attendu ripe,");
 	file_expect(c->out, "catégorie « ado » inconnue");
-	file_expect(c->out, "date « ");
-	file_expect(c->out, "entre le début de la convention (2020-01-01) et "
-	    "demain");
+	file_expect(c->out, "ligne 19 : refusé : colonne « date » : "
+	    "« 2019-12-31 » : avant le début de la convention (01/01/2020)");
+	file_expect(c->out, "ligne 18 : refusé : colonne « date » : ");
+	file_expect(c->out, "dans le futur : une activité s'enregistre une "
+	    "fois passée");
 	file_expect(c->out, "ligne 20 : accepté");
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_sheet "
 	    "WHERE sheet IN ('III.A.17', 'III.A.19')"), 2);
@@ -415,7 +417,7 @@ test_outbox_across_restart(void **state)
 	assert_int_equal(daemon_stop(&c->d), 0);
 	assert_int_equal(tool_run(c->out, "ctg-submit", add), 3);
 	assert_int_equal(tool_run(c->out, "ctg-submit", imp), 3);
-	file_expect(c->out, "500 enregistrement(s) gardé(s)");
+	file_expect(c->out, "500 enregistrements gardés");
 	assert_int_equal(pending(c), 501);
 	daemon_start(&c->d, c->dir, NULL);
 	flush[1] = c->d.server;
@@ -480,7 +482,7 @@ test_client_errors(void **state)
 	file_expect(c->out, "connexion au serveur "
 	    "127.0.0.1:1 impossible : connexion refusée : ctgd n'écoute pas "
 	    "à cette adresse");
-	file_expect(c->out, "1 enregistrement(s) gardé(s) dans la boîte "
+	file_expect(c->out, "1 enregistrement gardé dans la boîte "
 	    "d'envoi");
 	assert_int_equal(tool_run(c->out, "ctg-submit", badflag), 2);
 	file_expect(c->out, "option inconnue");

@@ -162,7 +162,7 @@ test_refused_after_offline_held_until_corrected(void **state)
 	assert_int_equal(daemon_stop(&c->d), 0);
 	assert_int_equal(sub(c, "add", "--id", RID_A, CHANTIER, "--structure",
 	    "alsh-jeunes", "--group", "jeune:5:46201", NULL), 3);
-	file_expect(c->out, "1 enregistrement(s) gardé(s) dans la boîte "
+	file_expect(c->out, "1 enregistrement gardé dans la boîte "
 	    "d'envoi");
 	assert_int_equal(pending(c), 1);
 
@@ -316,7 +316,7 @@ test_flush_exit_statuses(void **state)
 	assert_int_equal(sub(c, "flush", NULL), 3);
 	file_expect(c->out, "connexion refusée : ctgd n'écoute pas à cette "
 	    "adresse");
-	file_expect(c->out, "1 enregistrement(s) gardé(s)");
+	file_expect(c->out, "1 enregistrement gardé");
 	assert_int_equal(pending(c), 1);
 
 	daemon_start(&c->d, c->dir, NULL);

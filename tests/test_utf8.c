@@ -17,6 +17,11 @@ test_text_problem(void **state)
 	assert_string_equal(utf8_text_problem("abc\0def", 7), "octet nul");
 	assert_string_equal(utf8_text_problem("a\nb", 3), "caractère de contrôle");
 	assert_string_equal(utf8_text_problem("a\x7f", 2), "caractère de contrôle");
+	assert_string_equal(utf8_text_problem("a\xc2\x85", 3),
+	    "caractère de contrôle");	/* C1: NEL */
+	assert_string_equal(utf8_text_problem("a\xe2\x80\xa8" "b", 5),
+	    "caractère de contrôle");	/* U+2028 */
+	assert_null(utf8_text_problem("\xc2\xa0", 2));	/* no-break space */
 	assert_string_equal(utf8_text_problem("R\xe9union", 7), "UTF-8 invalide");
 	/* Overlong '/', a surrogate, beyond U+10FFFF, a cut character. */
 	assert_string_equal(utf8_text_problem("\xc0\xaf", 2), "UTF-8 invalide");
