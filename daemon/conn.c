@@ -188,8 +188,9 @@ conn_job_done(struct writer_job *j, void *arg)
 	c->inflight--;
 	if (j->req.kind == REQUEST_QUERY)
 		conn_reply_document(c, j->req.seq, j->document,
-		    j->document == NULL ? "vérification impossible : erreur "
-		    "de la base (voir le journal de ctgd)" : NULL);
+		    j->document != NULL ? NULL : j->error != NULL ? j->error :
+		    "question sans réponse : erreur de la base (voir le journal "
+		    "de ctgd)");
 	else
 		conn_reply_acks(c, j->req.seq, j->acks, j->req.nrecords ?
 		    j->req.nrecords : 1);
@@ -340,28 +341,22 @@ conn_bad_text(struct conn *c, struct request *req)
 	return 1;
 }
 
-/* A query: sheets and revisions are read here, verify at the writer. */
+/*
+ * A query, answered on another thread: verify and backup on the
+ * verifier's, every other on the reader's; the loop goes on meanwhile.
+ */
 static void
 conn_query(struct conn *c, struct request *req)
 {
 	struct writer_job	*j;
-	const char		*error = NULL;
-	char			*json;
 
-	if (query_is_long(&req->query)) {
-		if ((j = writer_job_new(req, c)) == NULL) {
-			request_free(req);
-			conn_fail_nomem(c);
-			return;
-		}
-		conn_push(c, c->srv->verifier, j, 1);
+	if ((j = writer_job_new(req, c)) == NULL) {
+		request_free(req);
+		conn_fail_nomem(c);
 		return;
 	}
-	json = query_answer(c->srv->query, &req->query, date_today(),
-	    &error);
-	conn_reply_document(c, req->seq, json, error);
-	free(json);
-	request_free(req);
+	conn_push(c, query_is_long(&req->query) ? c->srv->verifier :
+	    c->srv->reader, j, 1);
 }
 
 static void

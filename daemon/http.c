@@ -25,6 +25,8 @@
 #include "settings.h"
 #include "stats.h"
 #include "utf8.h"
+#include "wire.h"
+#include "writer.h"
 
 enum http_format {
 	HTTP_JSON,
@@ -36,6 +38,19 @@ struct http_call {
 	struct evhttp_request	*req;
 	enum http_format	 format;
 	struct evkeyvalq	 params;
+};
+
+/*
+ * A question handed to the reader; req is NULL once its connection went
+ * away (http_closed), and the answer is then dropped.
+ */
+struct http_pending {
+	TAILQ_ENTRY(http_pending) entry;
+	struct server		*srv;
+	struct evhttp_request	*req;
+	struct evhttp_connection *ec;
+	enum http_format	 format;
+	char			*(*csv)(json_object *);
 };
 
 /*
@@ -110,28 +125,19 @@ http_error(struct http_call *c, int status, const char *message)
 	json_object_put(o);
 }
 
-/* Asks query.c, then answers in JSON, or in CSV through export. */
+/* The answer of query.c, in JSON, or in CSV through export. */
 static void
-http_document(struct http_call *c, const struct query *q,
+http_answer(struct http_call *c, const char *json,
     char *(*csv)(json_object *))
 {
-	const char	*error = NULL;
-	char		*json = query_answer(c->srv->query, q, date_today(),
-			    &error), *text;
 	json_object	*o;
+	char		*text;
 
-	if (json == NULL) {
-		http_error(c, query_status(c->srv->query), error);
-		return;
-	}
 	if (c->format == HTTP_JSON || csv == NULL) {
 		http_send(c, 200, "application/json; charset=utf-8", json);
-		free(json);
 		return;
 	}
-	o = json_tokener_parse(json);
-	free(json);
-	if (o == NULL || (text = csv(o)) == NULL) {
+	if ((o = json_tokener_parse(json)) == NULL || (text = csv(o)) == NULL) {
 		json_object_put(o);
 		http_error(c, 500, "export CSV impossible");
 		return;
@@ -141,6 +147,77 @@ http_document(struct http_call *c, const struct query *q,
 	    "Content-Disposition", "attachment");
 	http_send(c, 200, "text/csv; charset=utf-8", text);
 	free(text);
+}
+
+/* On the loop, once the reader has answered: to the client, if still there. */
+static void
+http_answered(struct writer_job *j, void *arg)
+{
+	struct http_pending	*p = j->owner;
+	struct http_call	 c = { .srv = arg, .req = p->req,
+				    .format = p->format };
+
+	if (p->req != NULL && j->document != NULL)
+		http_answer(&c, j->document, p->csv);
+	else if (p->req != NULL)
+		http_error(&c, j->status ? j->status : 500, j->error ?
+		    j->error : "question sans réponse");
+	TAILQ_REMOVE(&p->srv->http_pending, p, entry);
+	free(p);
+	writer_job_free(j);
+}
+
+static const char *
+http_strdup(struct arena *a, const char *s)
+{
+	return s != NULL ? arena_strdup(a, s) : NULL;
+}
+
+/*
+ * Hands the question to the reader; the answer goes out from
+ * http_answered. The query's strings are copied: the request's own go
+ * when this callback returns.
+ */
+static void
+http_document(struct http_call *c, const struct query *q,
+    char *(*csv)(json_object *))
+{
+	struct request		 rq = { .kind = REQUEST_QUERY };
+	struct http_pending	*p;
+	struct writer_job	*j = NULL;
+
+	rq.query.kind = http_strdup(&rq.arena, q->kind);
+	rq.query.key = http_strdup(&rq.arena, q->key);
+	rq.query.from = http_strdup(&rq.arena, q->from);
+	rq.query.to = http_strdup(&rq.arena, q->to);
+	if (rq.query.kind == NULL || (p = calloc(1, sizeof(*p))) == NULL) {
+		request_free(&rq);
+		http_error(c, 503, "mémoire insuffisante");
+		return;
+	}
+	if ((j = writer_job_new(&rq, p)) == NULL) {
+		request_free(&rq);
+		free(p);
+		http_error(c, 503, "mémoire insuffisante");
+		return;
+	}
+	*p = (struct http_pending){ .srv = c->srv, .req = c->req,
+	    .ec = evhttp_request_get_connection(c->req), .format = c->format,
+	    .csv = csv };
+	j->done = http_answered;
+	TAILQ_INSERT_TAIL(&c->srv->http_pending, p, entry);
+	writer_push(c->srv->reader, j);
+}
+
+void
+http_pending_free(struct server *srv)
+{
+	struct http_pending	*p;
+
+	while ((p = TAILQ_FIRST(&srv->http_pending)) != NULL) {
+		TAILQ_REMOVE(&srv->http_pending, p, entry);
+		free(p);
+	}
 }
 
 static void
@@ -172,9 +249,14 @@ http_metrics(struct http_call *c)
 static void
 http_closed(struct evhttp_connection *ec, void *arg)
 {
-	struct server	*srv = arg;
-	size_t		 i;
+	struct server		*srv = arg;
+	struct http_pending	*p;
+	size_t			 i;
 
+	/* Its requests go with it: their answers will have nowhere to go. */
+	TAILQ_FOREACH(p, &srv->http_pending, entry)
+		if (p->ec == ec)
+			p->req = NULL;
 	for (i = 0; i < srv->nhttp; i++)
 		if (srv->http_conns[i] == ec) {
 			srv->http_conns[i] = srv->http_conns[--srv->nhttp];

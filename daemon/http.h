@@ -8,7 +8,14 @@
 
 struct evhttp_request;
 
+struct server;
+
 /* The evhttp general callback; arg is the struct server. */
 void	http_request(struct evhttp_request *, void *arg);
+/*
+ * Frees the answers still awaited from the reader, once it has stopped
+ * (their connections are gone with evhttp_free).
+ */
+void	http_pending_free(struct server *);
 
 #endif

@@ -32,6 +32,7 @@
 #include "http.h"
 #include "log.h"
 #include "query.h"
+#include "record.h"
 #include "rollup.h"
 #include "server.h"
 #include "settings.h"
@@ -135,7 +136,8 @@ server_drain_check(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (writer_pending(srv->writer) == 0 &&
-	    writer_pending(srv->verifier) == 0 && conn_all_flushed(srv)) {
+	    writer_pending(srv->verifier) == 0 &&
+	    writer_pending(srv->reader) == 0 && conn_all_flushed(srv)) {
 		log_info("event=shutdown_done records_accepted=%llu",
 		    (unsigned long long)stats.records_accepted);
 		event_base_loopexit(srv->base, NULL);
@@ -332,6 +334,34 @@ server_auth_failed(struct server *srv, const char *peer)
 	    3000);
 }
 
+/* verify and backup, on the verifier's own connection. */
+static void
+server_verify(struct store *s, struct writer_job *j, void *arg)
+{
+	if ((j->document = query_verify(s, &j->req.query, arg)) == NULL)
+		j->error = strdup("vérification impossible : erreur de la base "
+		    "(voir le journal de ctgd)");
+}
+
+/*
+ * Every other question, on the reader's thread: the event loop never waits
+ * for a read, so acks flow whatever the dashboards ask.
+ */
+static void
+server_read(struct store *s, struct writer_job *j, void *arg)
+{
+	struct server	*srv = arg;
+	const char	*error = NULL;
+
+	(void)s;
+	writer_hold(srv->hold_reads);
+	if ((j->document = query_answer(srv->query, &j->req.query,
+	    date_today(), &error)) != NULL)
+		return;
+	j->status = query_status(srv->query);
+	j->error = strdup(error != NULL ? error : "question sans réponse");
+}
+
 struct server *
 server_start(struct event_base *base, const struct settings *set,
     const struct catalogue *cat, struct store *store)
@@ -345,19 +375,24 @@ server_start(struct event_base *base, const struct settings *set,
 	srv->settings = set;
 	srv->catalogue = cat;
 	TAILQ_INIT(&srv->conns);
+	TAILQ_INIT(&srv->http_pending);
+	srv->hold_reads = getenv("CTG_HOLD_READS");
 	struct store_options so = { set->synchronous[0] == 'f', cat, 0, 0 };
 
 	srv->writer = writer_start(base, store, (size_t)set->batch_max,
-	    conn_job_done, query_verify, srv);
+	    conn_job_done, server_verify, srv);
 	/* verify reads the whole base: never on the writer's thread. */
 	if ((srv->verify_store = store_open(set->db, &so, err,
 	    sizeof(err))) != NULL)
 		srv->verifier = writer_start(base, srv->verify_store, 1,
-		    conn_job_done, query_verify, srv);
+		    conn_job_done, server_verify, srv);
 	if ((srv->query = query_open(set->db, cat,
 	    (int)set->small_cells, err, sizeof(err))) == NULL ||
 	    (srv->rollup = rollup_start(set, cat, err, sizeof(err))) == NULL)
 		log_warn("event=start_failed reason=\"%s\"", err);
+	else
+		srv->reader = writer_start(base, NULL, 1, conn_job_done,
+		    server_read, srv);
 	srv->sig_term = evsignal_new(base, SIGTERM, server_signal, srv);
 	srv->sig_int = evsignal_new(base, SIGINT, server_signal, srv);
 	srv->accept_retry = evtimer_new(base, server_accept_retry, srv);
@@ -369,7 +404,7 @@ server_start(struct event_base *base, const struct settings *set,
 		    "seules les connexions locales sont acceptées (ctg-admin "
 		    "token create --role admin)\"");
 	if (srv->auth == NULL || srv->writer == NULL || srv->verifier == NULL ||
-	    srv->query == NULL ||
+	    srv->query == NULL || srv->reader == NULL ||
 	    srv->rollup == NULL ||
 	    srv->sig_term == NULL ||
 	    srv->sig_int == NULL || srv->accept_retry == NULL ||
@@ -401,6 +436,8 @@ server_free(struct server *srv)
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
 	rollup_stop(srv->rollup);
+	writer_stop(srv->reader);
+	http_pending_free(srv);
 	writer_stop(srv->verifier);
 	store_close(srv->verify_store);
 	writer_stop(srv->writer);

@@ -34,6 +34,8 @@ struct store;
 struct writer;
 
 TAILQ_HEAD(conn_list, conn);
+struct http_pending;
+TAILQ_HEAD(http_pending_list, http_pending);
 
 struct server {
 	struct event_base	*base;
@@ -42,7 +44,10 @@ struct server {
 	struct writer		*writer;
 	struct writer		*verifier;	/* verify, on its own connection */
 	struct store		*verify_store;
-	struct query_db		*query;		/* read-only, on the loop */
+	struct writer		*reader;	/* every other question */
+	struct query_db		*query;		/* read-only, the reader's only */
+	const char		*hold_reads;	/* $CTG_HOLD_READS, for tests */
+	struct http_pending_list http_pending;	/* asked, not yet answered */
 	struct rollup		*rollup;
 	struct auth		*auth;
 	struct ssl_ctx_st	*tls;		/* NULL: plain TCP */

@@ -10,6 +10,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -39,6 +41,7 @@ struct writer {
 	struct event		*done_ev;
 	writer_done_cb		 done_cb;
 	void			*done_arg;
+	const char		*hold;		/* $CTG_HOLD_COMMITS, for tests */
 };
 
 static const char writer_storage_failed[] =
@@ -96,7 +99,17 @@ writer_job_free(struct writer_job *j)
 		return;
 	request_free(&j->req);
 	free(j->document);
+	free(j->error);
 	free(j);
+}
+
+void
+writer_hold(const char *path)
+{
+	struct timespec	 ts = { 0, 10 * 1000 * 1000 };	/* 10 ms */
+
+	while (path != NULL && access(path, F_OK) == 0)
+		nanosleep(&ts, NULL);
 }
 
 static int64_t
@@ -185,8 +198,10 @@ writer_store_batch(struct writer *w, struct writer_job *batch, size_t *n)
 	for (j = batch; j != NULL; j = j->next)
 		if (writer_store_job(w, j, now, n) == -1)
 			goto fail;
-	if (store_apply(w->store, w->agg) == -1 ||
-	    store_commit(w->store) == -1)
+	if (store_apply(w->store, w->agg) == -1)
+		goto fail;
+	writer_hold(w->hold);
+	if (store_commit(w->store) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -256,8 +271,7 @@ writer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 
 		if (writer_is_query(batch))
-			batch->document = w->query(w->store, &batch->req.query,
-			    w->done_arg);
+			w->query(w->store, batch, w->done_arg);
 		else if (writer_store_batch(w, batch, &n) == -1) {
 			STATS_ADD(commit_errors, 1);
 			writer_refuse_batch(batch);
@@ -294,7 +308,7 @@ writer_deliver(evutil_socket_t fd, short what, void *arg)
 	for (; j != NULL; j = next) {
 		next = j->next;
 		n++;
-		w->done_cb(j, w->done_arg);
+		(j->done != NULL ? j->done : w->done_cb)(j, w->done_arg);
 	}
 	pthread_mutex_lock(&w->lock);
 	w->pending -= n;
@@ -314,6 +328,7 @@ writer_start(struct event_base *base, struct store *store, size_t batch_max,
 		return NULL;
 	}
 	w->query = query;
+	w->hold = getenv("CTG_HOLD_COMMITS");
 	writer_queue_init(&w->todo);
 	writer_queue_init(&w->done);
 	w->store = store;

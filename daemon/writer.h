@@ -17,25 +17,34 @@ struct event_base;
 struct store;
 struct writer;
 
+struct writer_job;
+
+typedef void	(*writer_done_cb)(struct writer_job *, void *arg);
+/*
+ * Answers a query job on the thread's own: sets its document (malloc'd
+ * JSON), or its error (malloc'd French message) and status.
+ */
+typedef void	(*writer_query_cb)(struct store *, struct writer_job *,
+		    void *arg);
+
 /*
  * A submit (its records), an amend, a void or an evidence entry (one ack
- * each), or a verify (a JSON document). Submits, amends, voids and evidence
- * share transactions; a verify runs alone, between them.
+ * each), or a query (a JSON document). Submits, amends, voids and evidence
+ * share transactions; a query runs alone, between them. The same thread
+ * and queue serve the readers (queries only, on a read connection).
  */
 struct writer_job {
 	struct writer_job	*next;
 	struct request		 req;	/* owns the records and everything below */
 	struct ack		*acks;	/* max(1, nrecords); decided: a status */
 	uint8_t			(*digests)[RECORD_DIGEST_LEN];
-	char			*document;	/* verify: malloc'd JSON */
+	char			*document;	/* query: malloc'd JSON */
+	char			*error;		/* query: malloc'd, or NULL */
+	int			 status;	/* query: HTTP-like, with error */
 	uint64_t		 allowed;	/* structures it may touch; 0: any */
 	void			*owner;	/* the connection, for the done callback */
+	writer_done_cb		 done;	/* its own delivery; NULL: the writer's */
 };
-
-typedef void	(*writer_done_cb)(struct writer_job *, void *arg);
-/* Answers a query job on the writer's thread: malloc'd JSON, or NULL. */
-typedef char	*(*writer_query_cb)(struct store *, const struct query *,
-		    void *arg);
 
 /* Creates a job for req (taken over on success); NULL when out of memory. */
 struct writer_job	*writer_job_new(struct request *req, void *owner);
@@ -51,6 +60,13 @@ struct writer	*writer_start(struct event_base *, struct store *,
 void		 writer_push(struct writer *, struct writer_job *);
 /* Jobs pushed whose done callback has not run yet. */
 size_t		 writer_pending(struct writer *);
+/*
+ * For tests that must catch a thread in the middle of its work: waits while
+ * the file at path exists (path NULL: returns at once). $CTG_HOLD_COMMITS
+ * holds the writer just before COMMIT, $CTG_HOLD_READS the reader before
+ * it answers.
+ */
+void		 writer_hold(const char *path);
 /* Commits what is queued, joins the thread, frees it; undelivered jobs are freed. */
 void		 writer_stop(struct writer *);
 

@@ -17,7 +17,7 @@ struct fixture_record {
  * (one a person from Pern, a former commune), two partners. */
 void	fixture_record_init(struct fixture_record *, uint8_t idbyte);
 
-/* The keywords the import format documents (docs/import.md) (activities, categories, structures). */
+/* The keywords docs/import.md documents (activities, categories, structures). */
 #define DESIGN_ACTIVITIES	11
 #define DESIGN_CATEGORIES	8
 #define DESIGN_STRUCTURES	9
