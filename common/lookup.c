@@ -143,6 +143,31 @@ lookup_word_step(const struct cat_word *w, const char *f, size_t flen)
 	return best;
 }
 
+/*
+ * text with the plural « s » or « x » of its words of four letters or more
+ * dropped, into out; 1 when that changed anything.
+ */
+static int
+lookup_singular(const char *text, char *out, size_t len)
+{
+	size_t	 i, o = 0, word = 0;
+	int	 changed = 0;
+
+	for (i = 0; text[i] != '\0' && o + 1 < len; i++) {
+		char	 ch = text[i], next = text[i + 1];
+		int	 end = next == '\0' || next == ' ' || next == '-';
+
+		word = ch == ' ' || ch == '-' ? 0 : word + 1;
+		if (end && word >= 4 && (ch == 's' || ch == 'x')) {
+			changed = 1;
+			continue;
+		}
+		out[o++] = ch;
+	}
+	out[o] = '\0';
+	return changed;
+}
+
 int
 lookup_word(const struct catalogue *c, enum cat_vocab v, const char *text,
     char *err, size_t errlen)
@@ -183,6 +208,10 @@ lookup_word(const struct catalogue *c, enum cat_vocab v, const char *text,
 		    lookup_vocab_names[v], list);
 		return -1;
 	}
+	/* « Enfants 7-11 »: the same words in the singular. */
+	if (lookup_singular(t, f, sizeof(f)) &&
+	    (w = lookup_word(c, v, f, list, sizeof(list))) != -1)
+		return w;
 	snprintf(err, errlen, "%s « %s » inconnue : attendu %s",
 	    lookup_vocab_names[v], t, catalogue_words_list(c, v, 0, list,
 	    sizeof(list)));

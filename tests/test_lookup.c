@@ -53,6 +53,9 @@ static const struct {
 	const char	*keyword;
 } word_cases[] = {
 	{ VOCAB_ACTIVITY, "reunion", "reunion" },
+	{ VOCAB_CATEGORY, "Enfants 7-11", "enfant-7-11" },
+	{ VOCAB_CATEGORY, "Jeunes 12-15", "jeune-12-15" },
+	{ VOCAB_ACTIVITY, "Ateliers", "atelier" },
 	{ VOCAB_ACTIVITY, "réunion", "reunion" },
 	{ VOCAB_ACTIVITY, "Réunion", "reunion" },
 	{ VOCAB_ACTIVITY, "RÉUNION", "reunion" },
