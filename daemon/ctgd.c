@@ -50,7 +50,8 @@ main(int argc, char **argv)
 	if ((cat = catalogue_builtin(err, sizeof(err))) == NULL)
 		fatalx("event=start_failed reason=\"catalogue : %s\"", err);
 	so.cat = cat;
-	so.integrity_check = (int)set.integrity_check;
+	/* The quick_check runs once ctgd serves (server.c), not here. */
+	so.integrity_check = 0;
 	if ((store = store_open(set.db, &so, err, sizeof(err))) == NULL)
 		fatalx("event=start_failed db=%s reason=\"%s\"", set.db, err);
 	if (store_load_catalogue(store, catalogue_files, catalogue_nfiles, err,

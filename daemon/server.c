@@ -157,6 +157,9 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 	log_info("event=shutdown signal=%d pending_jobs=%zu", (int)sig,
 	    writer_pending(srv->writer));
 	srv->draining = 1;
+	/* A long quick_check need not finish for ctgd to stop. */
+	if (srv->checking)
+		store_interrupt(srv->verify_store);
 	if (srv->listener != NULL) {
 		evconnlistener_free(srv->listener);
 		srv->listener = NULL;
@@ -334,13 +337,72 @@ server_auth_failed(struct server *srv, const char *peer)
 	    3000);
 }
 
-/* verify and backup, on the verifier's own connection. */
+/* The start's integrity check, asked by the server itself. */
+static const char server_integrity[] = "integrity";
+
+/*
+ * verify and backup, on the verifier's own connection; and first of all
+ * the start's quick_check, so that ctgd serves at once whatever the size
+ * of the base.
+ */
 static void
 server_verify(struct store *s, struct writer_job *j, void *arg)
 {
+	struct server	*srv = arg;
+	char		 err[1024];
+
+	if (j->req.query.kind == server_integrity) {
+		if (store_check(s, srv->settings->db, err, sizeof(err)) == -1)
+			j->error = strdup(err);
+		else
+			j->document = strdup("{}");
+		return;
+	}
 	if ((j->document = query_verify(s, &j->req.query, arg)) == NULL)
 		j->error = strdup("vérification impossible : erreur de la base "
 		    "(voir le journal de ctgd)");
+}
+
+/* On the loop: a damaged base takes no more writes, and the log says so. */
+static void
+server_integrity_done(struct writer_job *j, void *arg)
+{
+	struct server	*srv = arg;
+	char		*p;
+
+	srv->checking = 0;
+	if (j->error == NULL)
+		log_info("event=integrity_ok db=%s", srv->settings->db);
+	else if (srv->draining)
+		log_info("event=integrity_interrupted db=%s", srv->settings->db);
+	else {
+		/* SQLite's report spans lines: one line here and in acks. */
+		snprintf(srv->damaged, sizeof(srv->damaged), "%s", j->error);
+		for (p = srv->damaged; *p != '\0'; p++)
+			if (*p == '\n' || *p == '\r' || *p == '"')
+				*p = *p == '"' ? '\'' : ' ';
+		writer_refuse_all(srv->writer, srv->damaged);
+		log_warn("event=integrity_failed db=%s reason=\"%s\"",
+		    srv->settings->db, srv->damaged);
+	}
+	writer_job_free(j);
+}
+
+/* Starts the quick_check on the verifier: 0, or -1 when out of memory. */
+static int
+server_check_integrity(struct server *srv)
+{
+	struct request		 rq = { .kind = REQUEST_QUERY,
+				    .query = { server_integrity, NULL, NULL,
+				    NULL } };
+	struct writer_job	*j;
+
+	if ((j = writer_job_new(&rq, srv)) == NULL)
+		return -1;
+	j->done = server_integrity_done;
+	srv->checking = 1;
+	writer_push(srv->verifier, j);
+	return 0;
 }
 
 /*
@@ -418,6 +480,8 @@ server_start(struct event_base *base, const struct settings *set,
 		    set->port_file, strerror(errno));
 		goto fail;
 	}
+	if (set->integrity_check && server_check_integrity(srv) == -1)
+		goto fail;
 	evsignal_add(srv->sig_term, NULL);
 	evsignal_add(srv->sig_int, NULL);
 	return srv;

@@ -61,6 +61,8 @@ struct server {
 	size_t			 nconns;
 	uint64_t		 next_conn_id;
 	int			 draining;
+	int			 checking;	/* the start's quick_check runs */
+	char			 damaged[1024];	/* why writes are refused */
 	int			 listen_port, http_port;
 };
 

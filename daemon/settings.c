@@ -77,8 +77,9 @@ static const struct setting settings_table[] = {
 	{ "timezone", 0, SETTING_STRING, S(timezone), "Europe/Paris", 0, 0,
 	  NULL, "fuseau horaire des dates du jour et des clôtures" },
 	{ "integrity-check", 0, SETTING_INT, S(integrity_check), "1", 0, 1,
-	  NULL, "vérifier l'intégrité de la base au démarrage (PRAGMA "
-	  "quick_check) et refuser une base endommagée (0 : ne pas vérifier)" },
+	  NULL, "vérifier l'intégrité de la base au démarrage, en arrière-plan "
+	  "(PRAGMA quick_check), et refuser toute écriture dans une base "
+	  "endommagée (0 : ne pas vérifier)" },
 	{ "rate-limit", 0, SETTING_INT, S(rate_limit), "0", 0, 10000000, NULL,
 	  "enregistrements par seconde au plus pour un jeton (en rafale : "
 	  "deux secondes d'avance ; 0 : sans limite)" },

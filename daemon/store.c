@@ -106,8 +106,7 @@ store_migrate(struct store *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* PRAGMA quick_check: a damaged file is refused before anything else. */
-static int
+int
 store_check(struct store *s, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt	*st;
@@ -120,8 +119,8 @@ store_check(struct store *s, const char *path, char *err, size_t errlen)
 		ok = r != NULL && strcmp(r, "ok") == 0;
 	}
 	if (!ok)
-		snprintf(err, errlen, "%s est endommagée (%s) : ctgd refuse de "
-		    "s'en servir ; restaurez la dernière sauvegarde (voir le "
+		snprintf(err, errlen, "%s est endommagée (%s) : ctgd n'y écrit "
+		    "plus rien ; restaurez la dernière sauvegarde (voir le "
 		    "README, « Sauvegarde et restauration »)", path, r ? r :
 		    sqlite3_errmsg(s->db));
 	sqlite3_finalize(st);
@@ -189,6 +188,13 @@ store_open(const char *path, const struct store_options *o, char *err,
 fail:
 	store_close(s);
 	return NULL;
+}
+
+void
+store_interrupt(struct store *s)
+{
+	if (s != NULL)
+		sqlite3_interrupt(s->db);
 }
 
 void

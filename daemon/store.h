@@ -41,6 +41,14 @@ struct store_revision {
 struct store	*store_open(const char *path, const struct store_options *,
 		    char *err, size_t errlen);
 void		 store_close(struct store *);
+/*
+ * PRAGMA quick_check of the file at path: 0 when it is sound, else -1 with
+ * a French message in err saying it is damaged and what to do.
+ */
+int		 store_check(struct store *, const char *path, char *err,
+		    size_t errlen);
+/* Stops what the connection runs, from any thread (SQLITE_INTERRUPT). */
+void		 store_interrupt(struct store *);
 
 /* Read transactions, for a consistent snapshot. 0 or -1. */
 int		 store_read_begin(struct store *);

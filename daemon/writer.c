@@ -8,6 +8,7 @@
  * at once; under load, records pile up during a commit and share the next.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/time.h>
 #include <time.h>
@@ -42,6 +43,7 @@ struct writer {
 	writer_done_cb		 done_cb;
 	void			*done_arg;
 	const char		*hold;		/* $CTG_HOLD_COMMITS, for tests */
+	_Atomic(const char *)	 refusal;	/* set: every write refused */
 };
 
 static const char writer_storage_failed[] =
@@ -211,7 +213,7 @@ fail:
 
 /* After a failed transaction nothing of the batch is stored: say so. */
 static void
-writer_refuse_batch(struct writer_job *batch)
+writer_refuse_batch(struct writer_job *batch, const char *reason)
 {
 	struct writer_job	*j;
 	size_t			 i;
@@ -221,7 +223,7 @@ writer_refuse_batch(struct writer_job *batch)
 			if (j->acks[i].reason == NULL ||
 			    j->acks[i].status != ACK_REFUSED) {
 				j->acks[i].status = ACK_REFUSED;
-				j->acks[i].reason = writer_storage_failed;
+				j->acks[i].reason = reason;
 			}
 }
 
@@ -259,6 +261,7 @@ writer_main(void *arg)
 {
 	struct writer		*w = arg;
 	struct writer_job	*batch, *j, *next;
+	const char		*refusal;
 	size_t			 n;
 
 	pthread_mutex_lock(&w->lock);
@@ -272,9 +275,11 @@ writer_main(void *arg)
 
 		if (writer_is_query(batch))
 			w->query(w->store, batch, w->done_arg);
+		else if ((refusal = atomic_load(&w->refusal)) != NULL)
+			writer_refuse_batch(batch, refusal);
 		else if (writer_store_batch(w, batch, &n) == -1) {
 			STATS_ADD(commit_errors, 1);
-			writer_refuse_batch(batch);
+			writer_refuse_batch(batch, writer_storage_failed);
 		} else {
 			STATS_ADD(commits, 1);
 			STATS_ADD(commit_records, n);
@@ -329,6 +334,7 @@ writer_start(struct event_base *base, struct store *store, size_t batch_max,
 	}
 	w->query = query;
 	w->hold = getenv("CTG_HOLD_COMMITS");
+	atomic_init(&w->refusal, NULL);
 	writer_queue_init(&w->todo);
 	writer_queue_init(&w->done);
 	w->store = store;
@@ -360,6 +366,12 @@ writer_push(struct writer *w, struct writer_job *j)
 	w->pending++;
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&w->lock);
+}
+
+void
+writer_refuse_all(struct writer *w, const char *reason)
+{
+	atomic_store(&w->refusal, reason);
 }
 
 size_t

@@ -58,6 +58,11 @@ struct writer	*writer_start(struct event_base *, struct store *,
 		    size_t batch_max, writer_done_cb done, writer_query_cb query,
 		    void *arg);
 void		 writer_push(struct writer *, struct writer_job *);
+/*
+ * From now on, every write job is refused with reason (static storage):
+ * the base was found damaged. Queries still run.
+ */
+void		 writer_refuse_all(struct writer *, const char *reason);
 /* Jobs pushed whose done callback has not run yet. */
 size_t		 writer_pending(struct writer *);
 /*

@@ -1,6 +1,7 @@
 /*
  * test_durability.c — backup and restore through the real programs while
- * records keep arriving, and a damaged database refused at start.
+ * records keep arriving, and a damaged database found at start: served,
+ * every write refused.
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -259,19 +260,19 @@ test_disk_full(void **state)
 	    "pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 }
 
-/* A damaged file: ctgd refuses it at start, with a message. */
+/*
+ * A damaged file: ctgd serves at once (its quick_check runs meanwhile,
+ * whatever the size of the base), then refuses every write with a message
+ * that says so and what to do, and logs it; it still stops cleanly.
+ */
 static void
-test_damaged_file_refused(void **state)
+test_damaged_file_refuses_writes(void **state)
 {
 	struct ctx	*c = *state;
-	char		 log[4300], ports[4300];
-	const char	*args[] = { "--db", c->d.db, "--listen", "127.0.0.1:0",
-			    "--http", "127.0.0.1:0", "--port-file", ports,
-			    NULL };
 	struct timespec	 ms = { 0, 20000000L };
 	FILE		*f;
-	pid_t		 pid;
-	int		 i, status = -1;
+	char		*text = NULL;
+	int		 i, rc = 0;
 	unsigned char	 junk[4096];
 
 	csv_write_records(c->csv, 3000, 4);
@@ -290,22 +291,34 @@ test_damaged_file_refused(void **state)
 	for (i = 0; i < 4; i++)
 		fwrite(junk, 1, sizeof(junk), f);
 	fclose(f);
-	snprintf(log, sizeof(log), "%s/refused.log", c->dir);
-	snprintf(ports, sizeof(ports), "%s/ports2", c->dir);
-	pid = tool_spawn(log, "ctgd", args);
+	daemon_start(&c->d, c->dir, NULL);
+	assert_true(daemon_answers_ping(&c->d));
 	for (i = 0; i < 500; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
+		free(text);
+		text = file_read(c->d.log);
+		if (strstr(text, "event=integrity_failed") != NULL)
 			break;
 		nanosleep(&ms, NULL);
 	}
-	if (i == 500) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		fail_msg("ctgd started on a damaged file");
+	if (i == 500)
+		fail_msg("no integrity_failed in the log:\n%s", text);
+	free(text);
+	file_expect(c->d.log, "endommagée");
+	file_expect(c->d.log, "restaurez la dernière sauvegarde");
+	{
+		const char *add[] = { "--server", c->d.server, "add",
+		    "--service", "--activity", "accueil", "--date",
+		    "2024-03-02", "--commune", "46201", "--structure",
+		    "alsh-montcuq", "--group", "enfant:12:46201", NULL };
+
+		rc = tool_run(c->out, "ctg-submit", add);
 	}
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-	file_expect(log, "endommagée");
-	file_expect(log, "restaurez la dernière sauvegarde");
+	assert_int_equal(rc, 1);
+	file_expect(c->out, "refusé : ");
+	file_expect(c->out, "est endommagée");
+	file_expect(c->out, "restaurez la dernière sauvegarde");
+	assert_true(daemon_answers_ping(&c->d));
+	assert_int_equal(daemon_stop(&c->d), 0);
 }
 
 int
@@ -318,7 +331,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_damaged_file_refused,
+		cmocka_unit_test_setup_teardown(test_damaged_file_refuses_writes,
 		    setup, teardown),
 	};
 
