@@ -81,8 +81,12 @@ utf8_is_control(uint32_t cp)
 	    cp == 0x2029;
 }
 
-const char *
-utf8_text_problem(const char *s, size_t len)
+/*
+ * Walks len bytes at s: the first problem, or NULL. With text, NUL and
+ * control characters are problems too.
+ */
+static const char *
+utf8_scan(const char *s, size_t len, int text)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i = 0, n;
@@ -91,28 +95,25 @@ utf8_text_problem(const char *s, size_t len)
 	while (i < len) {
 		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
 			return "UTF-8 invalide";
-		if (cp == 0)
+		if (text && cp == 0)
 			return "octet nul";
-		if (utf8_is_control(cp))
+		if (text && utf8_is_control(cp))
 			return "caractère de contrôle";
 		i += n;
 	}
 	return NULL;
 }
 
+const char *
+utf8_text_problem(const char *s, size_t len)
+{
+	return utf8_scan(s, len, 1);
+}
+
 int
 utf8_valid(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n;
-	uint32_t		 cp;
-
-	while (i < len) {
-		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
-			return 0;
-		i += n;
-	}
-	return 1;
+	return utf8_scan(s, len, 0) == NULL;
 }
 
 size_t

@@ -17,6 +17,10 @@ struct fixture_record {
  * (one a person from Pern, a former commune), two partners. */
 void	fixture_record_init(struct fixture_record *, uint8_t idbyte);
 
+struct validate_ctx;
+/* A validation context on the built-in catalogue, "today" 2025-06-15. */
+void	fixture_validate_ctx(struct validate_ctx *);
+
 /* The keywords docs/import.md documents (activities, categories, structures). */
 #define DESIGN_ACTIVITIES	11
 #define DESIGN_CATEGORIES	8

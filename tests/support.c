@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "record.h"
+#include "validate.h"
 #include "tmpdir.h"
 
 void
@@ -42,6 +44,19 @@ fixture_record_init(struct fixture_record *f, uint8_t idbyte)
 		.partners = f->partners, .npartners = 2,
 		.title = "Chantier jeunes : rénovation du lavoir",
 	};
+}
+
+void
+fixture_validate_ctx(struct validate_ctx *ctx)
+{
+	const struct catalogue	*cat;
+	char			 err[512];
+	int64_t			 today;
+
+	if ((cat = catalogue_builtin(err, sizeof(err))) == NULL)
+		fail_msg("catalogue: %s", err);
+	assert_int_equal(date_parse("2025-06-15", &today), 0);
+	validate_ctx_init(ctx, cat, today);
 }
 
 const char *

@@ -17,15 +17,8 @@ static struct arena		arena;
 static int
 setup(void **state)
 {
-	const struct catalogue	*cat;
-	char			 err[512];
-	int64_t			 today;
-
 	(void)state;
-	if ((cat = catalogue_builtin(err, sizeof(err))) == NULL)
-		fail_msg("catalogue: %s", err);
-	assert_int_equal(date_parse("2025-06-15", &today), 0);
-	validate_ctx_init(&ctx, cat, today);
+	fixture_validate_ctx(&ctx);
 	return 0;
 }
 
