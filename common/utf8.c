@@ -135,43 +135,21 @@ utf8_cut(const char *s, size_t max)
 	return i;
 }
 
-size_t
-utf8_sanitize(const char *in, size_t len, char *out, size_t outlen)
+/*
+ * Copies in to out cleaned (invalid bytes and controls as U+FFFD); when it
+ * does not fit, cut on a character boundary, followed by mark if not NULL.
+ */
+static size_t
+utf8_copy(const char *in, size_t len, char *out, size_t outlen,
+    const char *mark)
 {
-	const unsigned char	*p = (const unsigned char *)in;
-	size_t			 i = 0, o = 0, n, w;
-	uint32_t		 cp;
-	char			 enc[4];
-
-	if (outlen == 0)
-		return 0;
-	while (i < len) {
-		if ((n = utf8_decode(p + i, len - i, &cp)) == 0 ||
-		    utf8_is_control(cp)) {
-			cp = 0xfffd;
-			n = n == 0 ? 1 : n;
-		}
-		w = utf8_encode(cp, enc);
-		if (o + w > outlen - 1)
-			break;
-		memcpy(out + o, enc, w);
-		o += w;
-		i += n;
-	}
-	out[o] = '\0';
-	return o;
-}
-
-size_t
-utf8_excerpt(const char *in, size_t len, char *out, size_t outlen)
-{
-	static const char	 ellipsis[] = "\xe2\x80\xa6";	/* U+2026 */
 	const unsigned char	*p = (const unsigned char *)in;
 	size_t			 i = 0, o = 0, n, w, cut = 0;
+	size_t			 mlen = mark != NULL ? strlen(mark) : 0;
 	uint32_t		 cp;
 	char			 enc[4];
 
-	if (outlen < sizeof(ellipsis)) {
+	if (outlen <= mlen) {
 		if (outlen > 0)
 			out[0] = '\0';
 		return 0;
@@ -185,17 +163,31 @@ utf8_excerpt(const char *in, size_t len, char *out, size_t outlen)
 		w = utf8_encode(cp, enc);
 		if (o + w > outlen - 1) {
 			/* Too long: back to the last cut that leaves room. */
-			memcpy(out + cut, ellipsis, sizeof(ellipsis));
-			return cut + sizeof(ellipsis) - 1;
+			if (mark == NULL)
+				break;
+			memcpy(out + cut, mark, mlen + 1);
+			return cut + mlen;
 		}
 		memcpy(out + o, enc, w);
 		o += w;
 		i += n;
-		if (o + sizeof(ellipsis) - 1 <= outlen - 1)
+		if (o + mlen <= outlen - 1)
 			cut = o;
 	}
 	out[o] = '\0';
 	return o;
+}
+
+size_t
+utf8_sanitize(const char *in, size_t len, char *out, size_t outlen)
+{
+	return utf8_copy(in, len, out, outlen, NULL);
+}
+
+size_t
+utf8_excerpt(const char *in, size_t len, char *out, size_t outlen)
+{
+	return utf8_copy(in, len, out, outlen, "\xe2\x80\xa6");	/* … */
 }
 
 /* Windows-1252 0x80..0x9f; 0 where the code page leaves a hole. */
