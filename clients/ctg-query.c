@@ -30,25 +30,6 @@ struct opts {
 	const char	*limit;		/* recent: records listed */
 };
 
-/* What each measure of schema/catalogue/MEASURES.md means, in French. */
-static const struct {
-	const char	*measure;
-	const char	*label;
-} measure_labels[] = {
-	{ "records", "nombre d'activités enregistrées" },
-	{ "participants", "nombre de participants (somme des effectifs)" },
-	{ "distinct_persons", "nombre de personnes distinctes" },
-	{ "by_category", "participants par catégorie" },
-	{ "by_residence", "participants par commune de résidence" },
-	{ "by_activity", "activités par type" },
-	{ "venues", "communes où les activités ont eu lieu" },
-	{ "coverage", "communes de la CC ayant accueilli une activité" },
-	{ "partners", "partenaires distincts" },
-	{ "cadence", "plus long écart entre deux activités (jours)" },
-	{ "trend", "évolution sur un an" },
-	{ "qualitative", "suivi qualitatif (éléments datés)" },
-};
-
 static const struct {
 	const char	*kind;
 	const char	*label;		/* "Indicateurs de ..." */
@@ -61,16 +42,6 @@ static const struct {
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-static const char *
-measure_label(const char *m)
-{
-	size_t	 i;
-
-	for (i = 0; i < NITEMS(measure_labels); i++)
-		if (strcmp(measure_labels[i].measure, m) == 0)
-			return measure_labels[i].label;
-	return m;
-}
 
 static void
 usage(FILE *f)
@@ -307,7 +278,7 @@ static void
 print_indicator(const struct cat_indicator *d, int n)
 {
 	printf("  %2d. %s\n", n, d->label);
-	printf("      calcul : %s", measure_label(d->measure));
+	printf("      calcul : %s", cat_measures[d->m].label);
 	if (d->filter[0] != '\0')
 		printf(" [%s]", d->filter);
 	if (strcmp(d->scope, "all") == 0)
@@ -487,7 +458,7 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 	json_object		*doc, *inds, *io, *v;
 	char			 err[512];
 	size_t			 i, k;
-	int			 n;
+	int			 n, m;
 
 	if ((s = lookup_sheet(c, code, err, sizeof(err))) == NULL)
 		return fail(err);
@@ -516,8 +487,9 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 				continue;
 			if (n++ == 0)
 				printf("\n%s\n", kind_labels[k].label);
+			m = catalogue_measure(jstr(io, "measure"));
 			printf("  %2d. %s\n      %s : ", n, jstr(io, "label"),
-			    measure_label(jstr(io, "measure")));
+			    m >= 0 ? cat_measures[m].label : jstr(io, "measure"));
 			v = NULL;
 			json_object_object_get_ex(io, "value", &v);
 			print_value(v);

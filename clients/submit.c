@@ -133,95 +133,22 @@ submit_validate(struct import_item *items, size_t n,
 	return bad;
 }
 
-/* Whether the comma-separated list vals[0..len) holds word. */
+/* Whether an indicator of scope all, filter f, counts record r. */
 static int
-submit_list_has(const char *vals, size_t len, const char *word)
-{
-	const char	*p = vals, *end = vals + len, *comma;
-	size_t		 wl = word != NULL ? strlen(word) : 0;
-
-	if (wl == 0)
-		return 0;
-	while (p < end) {
-		if ((comma = memchr(p, ',', (size_t)(end - p))) == NULL)
-			comma = end;
-		if ((size_t)(comma - p) == wl && memcmp(p, word, wl) == 0)
-			return 1;
-		p = comma + 1;
-	}
-	return 0;
-}
-
-static int
-submit_match_activity(const struct catalogue *c, const struct record *r,
-    const char *vals, size_t len)
-{
-	(void)c;
-	return submit_list_has(vals, len, r->activity);
-}
-
-static int
-submit_match_structure(const struct catalogue *c, const struct record *r,
-    const char *vals, size_t len)
-{
-	(void)c;
-	return submit_list_has(vals, len, r->structure);
-}
-
-/* A group's category, or one of its parents (jeune-12-15 is a jeune). */
-static int
-submit_match_category(const struct catalogue *c, const struct record *r,
-    const char *vals, size_t len)
-{
-	size_t	 i;
-	int	 w;
-
-	for (i = 0; i < r->ngroups; i++)
-		for (w = catalogue_word(c, VOCAB_CATEGORY,
-		    r->groups[i].category); w != -1;
-		    w = c->words[VOCAB_CATEGORY][w].parent)
-			if (submit_list_has(vals, len,
-			    c->words[VOCAB_CATEGORY][w].keyword))
-				return 1;
-	return 0;
-}
-
-/* The filter keys of MEASURES.md; other keys select nothing out. */
-static const struct {
-	const char	*key;
-	int		(*match)(const struct catalogue *,
-			    const struct record *, const char *, size_t);
-} submit_filter_keys[] = {
-	{ "activity", submit_match_activity },
-	{ "structure", submit_match_structure },
-	{ "category", submit_match_category },
-};
-
-/* "key=v1,v2;key=v": every key must match (AND), one of its values (OR). */
-static int
-submit_filter_selects(const struct catalogue *c, const char *filter,
+submit_filter_selects(const struct catalogue *c, const struct cat_filter *f,
     const struct record *r)
 {
-	const char	*p = filter, *semi, *eq;
-	size_t		 k, klen;
+	uint64_t	 cats = 0;
+	size_t		 i;
+	int		 w;
 
-	while (p != NULL && *p != '\0') {
-		if ((semi = strchr(p, ';')) == NULL)
-			semi = p + strlen(p);
-		if ((eq = memchr(p, '=', (size_t)(semi - p))) != NULL) {
-			klen = (size_t)(eq - p);
-			for (k = 0; k < sizeof(submit_filter_keys) /
-			    sizeof(submit_filter_keys[0]); k++)
-				if (strlen(submit_filter_keys[k].key) == klen &&
-				    memcmp(submit_filter_keys[k].key, p,
-				    klen) == 0 &&
-				    !submit_filter_keys[k].match(c, r, eq + 1,
-				    (size_t)(semi - eq - 1)))
-					return 0;
-		}
-		p = *semi != '\0' ? semi + 1 : semi;
-	}
-	return 1;
+	for (i = 0; i < r->ngroups; i++)
+		if ((w = catalogue_word(c, VOCAB_CATEGORY,
+		    r->groups[i].category)) >= 0 && w < 64)
+			cats |= (uint64_t)1 << w;
+	return catalogue_filter_selects(f, catalogue_word(c, VOCAB_ACTIVITY,
+	    r->activity), catalogue_word(c, VOCAB_STRUCTURE, r->structure),
+	    cats);
 }
 
 size_t
@@ -234,9 +161,7 @@ submit_service(const struct catalogue *c, const struct record *r,
 		const struct cat_indicator *d = &c->indicators[i];
 
 		/* scope=all always comes with a filter (MEASURES.md). */
-		if (d->scope == NULL || strcmp(d->scope, "all") != 0 ||
-		    d->filter == NULL || d->filter[0] == '\0' ||
-		    !submit_filter_selects(c, d->filter, r))
+		if (!d->all || !submit_filter_selects(c, &d->f, r))
 			continue;
 		if (n < max)
 			out[n] = d;

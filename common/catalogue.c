@@ -258,6 +258,20 @@ cat_word_list(const struct catalogue *c, enum cat_vocab v, const char *list,
 	return 0;
 }
 
+/* The last year a sheet's deadline names ("2022:0-6 ans|2023:…"), or 0. */
+static int
+cat_deadline_year(const char *d)
+{
+	int	 y = 0;
+
+	for (; d != NULL && *d != '\0'; d++)
+		if (d[0] >= '1' && d[0] <= '2' && atoi(d) > 2000) {
+			y = atoi(d) > y ? atoi(d) : y;
+			d += 3;
+		}
+	return y;
+}
+
 static int
 cat_sheets(struct catalogue *c, const struct cat_sheet_activities *acts,
     size_t nacts, char *err, size_t errlen)
@@ -265,10 +279,13 @@ cat_sheets(struct catalogue *c, const struct cat_sheet_activities *acts,
 	struct cat_sheet	*s;
 	size_t			 i, j;
 
-	for (i = 0; i < c->nsheets; i++)
+	for (i = 0; i < c->nsheets; i++) {
 		if (c->sheets[i].number != (int)i + 1)
 			FAIL("sheets.tsv : la ligne %zu porte la fiche %d, "
 			    "attendu %zu", i + 2, c->sheets[i].number, i + 1);
+		c->sheets[i].deadline_year = cat_deadline_year(
+		    c->sheets[i].deadline);
+	}
 	for (i = 0; i < nacts; i++) {
 		if ((s = (struct cat_sheet *)catalogue_sheet(c,
 		    acts[i].sheet)) == NULL)
@@ -293,14 +310,128 @@ cat_sheets(struct catalogue *c, const struct cat_sheet_activities *acts,
 }
 
 /* Measures come in the indicators' order, one row each. */
+const struct cat_measure_spec cat_measures[MEASURE__COUNT] = {
+	[MEASURE_RECORDS] = { "records", "nombre d'activités enregistrées" },
+	[MEASURE_PARTICIPANTS] = { "participants",
+	    "nombre de participants (somme des effectifs)" },
+	[MEASURE_DISTINCT_PERSONS] = { "distinct_persons",
+	    "nombre de personnes distinctes" },
+	[MEASURE_BY_CATEGORY] = { "by_category", "participants par catégorie" },
+	[MEASURE_BY_RESIDENCE] = { "by_residence",
+	    "participants par commune de résidence" },
+	[MEASURE_BY_ACTIVITY] = { "by_activity", "activités par type" },
+	[MEASURE_VENUES] = { "venues", "communes où les activités ont eu lieu" },
+	[MEASURE_COVERAGE] = { "coverage",
+	    "communes de la CC ayant accueilli une activité" },
+	[MEASURE_PARTNERS] = { "partners", "partenaires distincts" },
+	[MEASURE_CADENCE] = { "cadence",
+	    "plus long écart entre deux activités (jours)" },
+	[MEASURE_TREND] = { "trend", "évolution sur un an" },
+	[MEASURE_QUALITATIVE] = { "qualitative",
+	    "suivi qualitatif (éléments datés)" },
+};
+
+static uint64_t
+cat_bit(int i)
+{
+	return i >= 0 && i < 64 ? (uint64_t)1 << i : 0;
+}
+
+int
+catalogue_filter_selects(const struct cat_filter *f, int act, int str,
+    uint64_t cats)
+{
+	return (f->act == 0 || (f->act & cat_bit(act)) != 0) &&
+	    (f->str == 0 || (f->str & cat_bit(str)) != 0) &&
+	    (f->cat == 0 || (f->cat & cats) != 0);
+}
+
+int
+catalogue_measure(const char *name)
+{
+	int	 m;
+
+	for (m = 0; m < MEASURE__COUNT; m++)
+		if (strcmp(cat_measures[m].name, name) == 0)
+			return m;
+	return -1;
+}
+
+/* The mask of a category and of every category under it. */
+static uint64_t
+cat_category_mask(const struct catalogue *c, int w)
+{
+	uint64_t	 m = 0;
+	size_t		 i;
+	int		 p;
+
+	for (i = 0; i < c->nwords[VOCAB_CATEGORY] && i < 64; i++)
+		for (p = (int)i; p != -1; p = c->words[VOCAB_CATEGORY][p].parent)
+			if (p == w)
+				m |= cat_bit((int)i);
+	return m;
+}
+
+/*
+ * An indicator's declaration compiled once: its measure and basis as
+ * enums, its filter as masks, its target and baseline as numbers.
+ */
 static int
-cat_measures(struct catalogue *c, const struct cat_indicator *m, size_t n,
+cat_compile(struct catalogue *c, struct cat_indicator *ind, char *err,
+    size_t errlen)
+{
+	char		 filter[512], *tok, *save, *eq, *w, *save2;
+	uint64_t	*mask;
+	int		 v, m, b, k;
+
+	if ((m = catalogue_measure(ind->measure)) == -1)
+		FAIL("measures.tsv : mesure « %s » de %s inconnue", ind->measure,
+		    ind->id);
+	ind->m = (enum cat_measure)m;
+	b = ind->basis[0] != '\0' ? catalogue_measure(ind->basis) : -1;
+	ind->basis_m = b == MEASURE_PARTICIPANTS ||
+	    b == MEASURE_DISTINCT_PERSONS ? (enum cat_measure)b :
+	    MEASURE_RECORDS;
+	ind->all = strcmp(ind->scope, "all") == 0;
+	ind->has_target = ind->target[0] != '\0';
+	ind->target_v = ind->has_target ? atof(ind->target) : 0;
+	ind->per_year = strcmp(ind->target_per, "an") == 0;
+	ind->has_baseline = ind->baseline[0] != '\0';
+	ind->baseline_v = ind->has_baseline ? atof(ind->baseline) : 0;
+	memset(&ind->f, 0, sizeof(ind->f));
+	snprintf(filter, sizeof(filter), "%s", ind->filter);
+	for (tok = strtok_r(filter, ";", &save); tok != NULL;
+	    tok = strtok_r(NULL, ";", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL)
+			FAIL("measures.tsv : filtre « %s » de %s illisible", tok,
+			    ind->id);
+		*eq++ = '\0';
+		for (v = 0; v < VOCAB__COUNT; v++)
+			if (strcmp(tok, cat_vocab_names[v]) == 0)
+				break;
+		if (v == VOCAB__COUNT)
+			FAIL("measures.tsv : filtre « %s » de %s inconnu", tok,
+			    ind->id);
+		if (cat_word_list(c, v, eq, NULL, ind->id, err, errlen) == -1)
+			return -1;
+		mask = v == VOCAB_ACTIVITY ? &ind->f.act : v == VOCAB_STRUCTURE ?
+		    &ind->f.str : &ind->f.cat;
+		for (w = strtok_r(eq, ",", &save2); w != NULL;
+		    w = strtok_r(NULL, ",", &save2)) {
+			k = catalogue_word(c, v, w);
+			*mask |= v == VOCAB_CATEGORY ? cat_category_mask(c, k) :
+			    cat_bit(k);
+		}
+	}
+	return 0;
+}
+
+static int
+cat_bind_measures(struct catalogue *c, const struct cat_indicator *m, size_t n,
     char *err, size_t errlen)
 {
 	struct cat_indicator	*ind;
-	char			 filter[512], *tok, *save, *eq;
 	size_t			 i;
-	int			 v;
 
 	if (n != c->nindicators)
 		FAIL("measures.tsv : %zu lignes pour %zu indicateurs", n,
@@ -319,23 +450,8 @@ cat_measures(struct catalogue *c, const struct cat_indicator *m, size_t n,
 		ind->baseline = m[i].baseline;
 		ind->baseline_year = m[i].baseline_year;
 		ind->note = m[i].note;
-		snprintf(filter, sizeof(filter), "%s", ind->filter);
-		for (tok = strtok_r(filter, ";", &save); tok != NULL;
-		    tok = strtok_r(NULL, ";", &save)) {
-			if ((eq = strchr(tok, '=')) == NULL)
-				FAIL("measures.tsv : filtre « %s » de %s "
-				    "illisible", tok, ind->id);
-			*eq++ = '\0';
-			for (v = 0; v < VOCAB__COUNT; v++)
-				if (strcmp(tok, cat_vocab_names[v]) == 0)
-					break;
-			if (v == VOCAB__COUNT)
-				FAIL("measures.tsv : filtre « %s » de %s "
-				    "inconnu", tok, ind->id);
-			if (cat_word_list(c, v, eq, NULL, ind->id, err,
-			    errlen) == -1)
-				return -1;
-		}
+		if (cat_compile(c, ind, err, errlen) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -384,7 +500,7 @@ catalogue_load(struct catalogue *c, const struct data_file *files,
 	    &c->ncommunes, err, errlen) == -1 ||
 	    cat_vocabulary(c, vocab, nvocab, err, errlen) == -1 ||
 	    cat_sheets(c, acts, nacts, err, errlen) == -1 ||
-	    cat_measures(c, measures, nmeasures, err, errlen) == -1 ||
+	    cat_bind_measures(c, measures, nmeasures, err, errlen) == -1 ||
 	    cat_communes(c, err, errlen) == -1) {
 		catalogue_free(c);
 		return -1;

@@ -52,12 +52,55 @@ struct cat_sheet {
 	const char	*axis, *objective, *title;
 	const char	*pilot_elected, *pilot_structures, *partners;
 	const char	*deadline;	/* "2023", or "2022:0-6 ans|2023:7-18 ans" */
+	int		 deadline_year;	/* its last year, 0: none */
 	const char	*links;		/* codes, comma-separated */
 	const char	*place_of_residents;
 	uint64_t	 activities;	/* bit i: activity word i accepted */
 	size_t		 first;		/* its indicators, in plan order */
 	size_t		 count;
 };
+
+/* How an indicator is computed (schema/catalogue/MEASURES.md). */
+enum cat_measure {
+	MEASURE_RECORDS,
+	MEASURE_PARTICIPANTS,
+	MEASURE_DISTINCT_PERSONS,
+	MEASURE_BY_CATEGORY,
+	MEASURE_BY_RESIDENCE,
+	MEASURE_BY_ACTIVITY,
+	MEASURE_VENUES,
+	MEASURE_COVERAGE,
+	MEASURE_PARTNERS,
+	MEASURE_CADENCE,
+	MEASURE_TREND,
+	MEASURE_QUALITATIVE,
+	MEASURE__COUNT
+};
+
+/* Each measure's name in measures.tsv and its French label. */
+struct cat_measure_spec {
+	const char	*name;
+	const char	*label;
+};
+extern const struct cat_measure_spec	cat_measures[MEASURE__COUNT];
+/* The measure a name (as the sheet JSON prints it) stands for, or -1. */
+int	catalogue_measure(const char *name);
+
+/*
+ * A filter as compiled at load: a bit mask of vocabulary words per key
+ * (0: any), categories widened to their children.
+ */
+struct cat_filter {
+	uint64_t	 act, str, cat;
+};
+
+/*
+ * 1 when f selects a record of activity word act and structure word str
+ * (indices, -1: none) whose groups' categories make the mask cats: keys
+ * combine with AND, the words of one key with OR.
+ */
+int	catalogue_filter_selects(const struct cat_filter *f, int act, int str,
+	    uint64_t cats);
 
 struct cat_indicator {
 	const char	*id;		/* III.A.17/res/2 */
@@ -69,6 +112,15 @@ struct cat_indicator {
 	const char	*measure, *scope, *filter, *basis;
 	const char	*target, *target_per, *baseline, *baseline_year;
 	const char	*note;
+	/* The same, compiled at load: nothing after it reads the text. */
+	enum cat_measure m;
+	enum cat_measure basis_m;	/* trend: what it compares */
+	int		 all;		/* scope all: records of any sheet */
+	struct cat_filter f;
+	int		 has_target, per_year;
+	double		 target_v;
+	int		 has_baseline;
+	double		 baseline_v;
 };
 
 struct cat_commune {

@@ -13,10 +13,6 @@
 #include "indicator.h"
 #include "record.h"
 
-struct ind_filter {
-	uint64_t	 act, str, cat;		/* 0: any */
-};
-
 /* A row's vocabulary indices, computed once. */
 struct ind_tag {
 	int		 act, str;
@@ -55,127 +51,6 @@ static uint64_t
 ind_bit(int i)
 {
 	return i >= 0 && i < 64 ? (uint64_t)1 << i : 0;
-}
-
-/* The mask of a category and of every category under it. */
-static uint64_t
-ind_category_mask(const struct catalogue *c, int w)
-{
-	uint64_t	 m = 0;
-	size_t		 i;
-	int		 p;
-
-	for (i = 0; i < c->nwords[VOCAB_CATEGORY] && i < 64; i++)
-		for (p = (int)i; p != -1; p = c->words[VOCAB_CATEGORY][p].parent)
-			if (p == w)
-				m |= ind_bit((int)i);
-	return m;
-}
-
-/* "activity=a,b;category=c" into masks; words are checked at load. */
-static void
-ind_filter_parse(const struct catalogue *c, const char *text,
-    struct ind_filter *f)
-{
-	char		 buf[512], *part, *save, *eq, *w, *save2;
-	uint64_t	*mask;
-	enum cat_vocab	 v;
-	int		 i;
-
-	memset(f, 0, sizeof(*f));
-	snprintf(buf, sizeof(buf), "%s", text ? text : "");
-	for (part = strtok_r(buf, ";", &save); part != NULL;
-	    part = strtok_r(NULL, ";", &save)) {
-		if ((eq = strchr(part, '=')) == NULL)
-			continue;
-		*eq++ = '\0';
-		if (strcmp(part, "activity") == 0) {
-			v = VOCAB_ACTIVITY;
-			mask = &f->act;
-		} else if (strcmp(part, "structure") == 0) {
-			v = VOCAB_STRUCTURE;
-			mask = &f->str;
-		} else if (strcmp(part, "category") == 0) {
-			v = VOCAB_CATEGORY;
-			mask = &f->cat;
-		} else
-			continue;
-		for (w = strtok_r(eq, ",", &save2); w != NULL;
-		    w = strtok_r(NULL, ",", &save2)) {
-			i = catalogue_word(c, v, w);
-			*mask |= v == VOCAB_CATEGORY ? ind_category_mask(c, i) :
-			    ind_bit(i);
-		}
-	}
-}
-
-/* The table a measure reads (a trend: its basis's); -1 for none. */
-static int
-ind_table(const struct cat_indicator *d)
-{
-	static const struct {
-		const char	*measure;
-		enum agg_table	 table;
-	} reads[] = {
-		{ "records", AGG_RECORDS }, { "by_activity", AGG_RECORDS },
-		{ "venues", AGG_RECORDS }, { "coverage", AGG_RECORDS },
-		{ "participants", AGG_GROUPS }, { "by_category", AGG_GROUPS },
-		{ "by_residence", AGG_GROUPS },
-		{ "distinct_persons", AGG_PERSONS },
-		{ "partners", AGG_PARTNERS }, { "cadence", AGG_DAYS },
-	};
-	const char	*m = strcmp(d->measure, "trend") == 0 ? d->basis :
-			    d->measure;
-	size_t		 i;
-
-	if (strcmp(d->measure, "trend") == 0 &&
-	    strcmp(m, "participants") != 0 && strcmp(m, "distinct_persons"))
-		return AGG_RECORDS;	/* ind_basis: records otherwise */
-	for (i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
-		if (strcmp(m, reads[i].measure) == 0)
-			return (int)reads[i].table;
-	return -1;
-}
-
-void
-ind_plan(const struct catalogue *c, const struct cat_sheet *s,
-    struct ind_need plan[AGG__TABLES][2])
-{
-	struct ind_filter	 f;
-	struct ind_need		*n;
-	uint64_t		 any[AGG__TABLES] = { 0 };	/* bits: act, str, cat */
-	size_t			 i;
-	int			 t, all;
-
-	memset(plan, 0, sizeof(struct ind_need) * AGG__TABLES * 2);
-	/* The sheet's base measures. */
-	plan[AGG_RECORDS][0].need = plan[AGG_GROUPS][0].need = 1;
-	plan[AGG_PARTNERS][0].need = plan[AGG_PERSONS][0].need = 1;
-	for (i = s->first; i < s->first + s->count; i++) {
-		const struct cat_indicator *d = &c->indicators[i];
-
-		if ((t = ind_table(d)) == -1)
-			continue;
-		all = strcmp(d->scope, "all") == 0;
-		n = &plan[t][all];
-		n->need = 1;
-		if (strcmp(d->measure, "trend") == 0)
-			n->lo = -100;
-		if (!all)
-			continue;
-		ind_filter_parse(c, d->filter, &f);
-		any[t] |= (f.act == 0) | (f.str == 0) << 1 | (f.cat == 0) << 2;
-		n->act |= f.act;
-		n->str |= f.str;
-		n->cat |= f.cat;
-	}
-	for (t = 0; t < AGG__TABLES; t++) {
-		n = &plan[t][1];
-		n->act = any[t] & 1 ? 0 : n->act;
-		n->str = any[t] & 2 ? 0 : n->str;
-		/* ind_match: a category filter does not narrow partners. */
-		n->cat = any[t] & 4 || t == AGG_PARTNERS ? 0 : n->cat;
-	}
 }
 
 /*
@@ -264,24 +139,21 @@ ind_in_window(const struct ind_ctx *x, const struct ind_row *r, int shift)
  */
 static int
 ind_match(const struct ind_ctx *x, size_t i, enum agg_table table, int all,
-    const struct ind_filter *f, int shift)
+    const struct cat_filter *f, int shift)
 {
 	const struct ind_row	*r = &x->in->rows[i];
 	const struct ind_tag	*t = &x->tags[i];
 
 	if (r->table != table || r->all != all || !ind_in_window(x, r, shift))
 		return 0;
-	if (f == NULL)
-		return 1;
-	if ((f->act && !(f->act & ind_bit(t->act))) ||
-	    (f->str && !(f->str & ind_bit(t->str))))
-		return 0;
-	return table == AGG_PARTNERS || !f->cat || (f->cat & t->cats) != 0;
+	/* Partners are named per record: a category does not narrow them. */
+	return f == NULL || catalogue_filter_selects(f, t->act, t->str,
+	    table == AGG_PARTNERS ? UINT64_MAX : t->cats);
 }
 
 static int64_t
 ind_sum(const struct ind_ctx *x, enum agg_table table, int all,
-    const struct ind_filter *f, int shift)
+    const struct cat_filter *f, int shift)
 {
 	int64_t	 n = 0;
 	size_t	 i;
@@ -307,7 +179,7 @@ ind_paircmp(const void *a, const void *b)
 /* key -> sum of n over matching rows, in a JSON object sorted by key. */
 static json_object *
 ind_breakdown(const struct ind_ctx *x, enum agg_table table, int key,
-    int all, const struct ind_filter *f)
+    int all, const struct cat_filter *f)
 {
 	json_object	*o = json_object_new_object();
 	struct ind_pair	*p = calloc(x->in->nrows + 1, sizeof(*p));
@@ -344,7 +216,7 @@ ind_strcmp(const void *a, const void *b)
 /* Sorted distinct values of a key over matching rows. */
 static json_object *
 ind_distinct(const struct ind_ctx *x, enum agg_table table, int key,
-    int all, const struct ind_filter *f, int shift)
+    int all, const struct cat_filter *f, int shift)
 {
 	json_object	*a = json_object_new_array();
 	const char	**v = calloc(x->in->nrows + 1, sizeof(*v));
@@ -366,7 +238,7 @@ ind_distinct(const struct ind_ctx *x, enum agg_table table, int key,
 
 static int64_t
 ind_count_distinct(const struct ind_ctx *x, enum agg_table table, int key,
-    int all, const struct ind_filter *f, int shift)
+    int all, const struct cat_filter *f, int shift)
 {
 	json_object	*a = ind_distinct(x, table, key, all, f, shift);
 	int64_t		 n = (int64_t)json_object_array_length(a);
@@ -434,14 +306,14 @@ ind_base(const struct ind_ctx *x, json_object *o)
 	json_object_object_add(o, "by_month", ind_by_month(x));
 }
 
-/* Status of a count against a target, given the time elapsed. */
+/* Status of a count against the indicator's target, given the time elapsed. */
 static const char *
-ind_status_count(const struct ind_ctx *x, double value, double target,
-    const char *per)
+ind_status_count(const struct ind_ctx *x, double value,
+    const struct cat_indicator *d)
 {
 	double	 months = (x->in->to / 100 - x->in->from / 100) * 12 +
 		    (x->in->to % 100 - x->in->from % 100) + 1;
-	double	 want = strcmp(per, "an") == 0 ? target * months / 12 : target;
+	double	 want = d->per_year ? d->target_v * months / 12 : d->target_v;
 
 	if (value >= want)
 		return IND_ATTEINT;
@@ -472,33 +344,35 @@ ind_intcmp(const void *a, const void *b)
  * start and its end (or today) included: the longest gap is the value.
  */
 static const char *
-ind_cadence(const struct ind_ctx *x, int all, const struct ind_filter *f,
-    const char *target, json_object *io)
+ind_cadence(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
 {
+	const struct cat_filter	*f = &d->f;
+	int			 all = d->all;
 	json_object	*dates = json_object_new_array(), *gaps;
-	int		*d = calloc(x->in->nrows + 2, sizeof(*d));
+	int		*days = calloc(x->in->nrows + 2, sizeof(*days));
 	int64_t		 prev = x->first_day, end, gap, longest = 0;
-	int64_t		 lfrom = 0, lto = 0, max = atoll(target);
+	int64_t		 lfrom = 0, lto = 0, max = (int64_t)d->target_v;
 	size_t		 i, n = 0;
 	char		 s[11];
 
 	gaps = json_object_new_array();
-	for (i = x->lo[AGG_DAYS][all]; d != NULL && i < x->hi[AGG_DAYS][all];
+	for (i = x->lo[AGG_DAYS][all]; days != NULL && i < x->hi[AGG_DAYS][all];
 	    i++)
 		if (ind_match(x, i, AGG_DAYS, all, f, 0) &&
 		    x->in->rows[i].n > 0)
-			d[n++] = x->in->rows[i].period;
-	if (d != NULL)
-		qsort(d, n, sizeof(*d), ind_intcmp);
+			days[n++] = x->in->rows[i].period;
+	if (days != NULL)
+		qsort(days, n, sizeof(*days), ind_intcmp);
 	end = x->last_day < x->in->today ? x->last_day : x->in->today;
 	for (i = 0; i <= n; i++) {
 		int64_t	 day;
 
-		if (i < n && i > 0 && d[i] == d[i - 1])
+		if (i < n && i > 0 && days[i] == days[i - 1])
 			continue;
-		day = i < n ? date_from_ymd(d[i]) : end;
+		day = i < n ? date_from_ymd(days[i]) : end;
 		if (i < n) {
-			ind_date(d[i], s);
+			ind_date(days[i], s);
 			json_object_array_add(dates, json_object_new_string(s));
 		}
 		gap = day - prev;
@@ -522,7 +396,7 @@ ind_cadence(const struct ind_ctx *x, int all, const struct ind_filter *f,
 		}
 		prev = day;
 	}
-	free(d);
+	free(days);
 	json_object_object_add(io, "value", json_object_new_int64(longest));
 	json_object_object_add(io, "dates", dates);
 	date_format(lfrom, s);
@@ -540,22 +414,22 @@ ind_cadence(const struct ind_ctx *x, int all, const struct ind_filter *f,
 }
 
 static int64_t
-ind_basis(const struct ind_ctx *x, const char *basis, int all,
-    const struct ind_filter *f, int shift)
+ind_basis(const struct ind_ctx *x, const struct cat_indicator *d, int shift)
 {
-	if (strcmp(basis, "participants") == 0)
-		return ind_sum(x, AGG_GROUPS, all, f, shift);
-	if (strcmp(basis, "distinct_persons") == 0)
-		return ind_count_distinct(x, AGG_PERSONS, 3, all, f, shift);
-	return ind_sum(x, AGG_RECORDS, all, f, shift);
+	if (d->basis_m == MEASURE_PARTICIPANTS)
+		return ind_sum(x, AGG_GROUPS, d->all, &d->f, shift);
+	if (d->basis_m == MEASURE_DISTINCT_PERSONS)
+		return ind_count_distinct(x, AGG_PERSONS, 3, d->all, &d->f,
+		    shift);
+	return ind_sum(x, AGG_RECORDS, d->all, &d->f, shift);
 }
 
 static const char *
-ind_trend(const struct ind_ctx *x, const struct cat_indicator *d, int all,
-    const struct ind_filter *f, json_object *io)
+ind_trend(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
 {
-	int64_t	 now = ind_basis(x, d->basis, all, f, 0);
-	int64_t	 before = ind_basis(x, d->basis, all, f, -100);
+	int64_t	 now = ind_basis(x, d, 0);
+	int64_t	 before = ind_basis(x, d, -100);
 	double	 ratio = before > 0 ? (double)now / (double)before : 0;
 
 	json_object_object_add(io, "value", json_object_new_int64(now));
@@ -563,22 +437,22 @@ ind_trend(const struct ind_ctx *x, const struct cat_indicator *d, int all,
 	json_object_object_add(io, "ratio", before > 0 ?
 	    json_object_new_double((double)(int64_t)(ratio * 1000) / 1000) :
 	    NULL);
-	if (d->baseline[0] != '\0' && atof(d->baseline) > 0)
+	if (d->has_baseline && d->baseline_v > 0)
 		json_object_object_add(io, "ratio_to_baseline",
 		    json_object_new_double((double)(int64_t)(now * 1000 /
-		    atof(d->baseline)) / 1000));
-	if (d->target[0] == '\0')
+		    d->baseline_v) / 1000));
+	if (!d->has_target)
 		return NULL;
 	if (now == 0)
 		return IND_NON_COMMENCE;
 	if (before == 0)
 		return IND_EN_BONNE_VOIE;
-	return ratio >= atof(d->target) ? IND_ATTEINT : IND_EN_RETARD;
+	return ratio >= d->target_v ? IND_ATTEINT : IND_EN_RETARD;
 }
 
 /* The CC's communes that hosted a matching activity, and those not yet. */
 static int64_t
-ind_coverage(const struct ind_ctx *x, int all, const struct ind_filter *f,
+ind_coverage(const struct ind_ctx *x, int all, const struct cat_filter *f,
     json_object *io)
 {
 	const struct catalogue	*c = x->in->cat;
@@ -643,71 +517,185 @@ ind_qualitative(const struct ind_ctx *x, const struct cat_indicator *d,
 	}
 	json_object_object_add(io, "value", json_object_new_int64(done));
 	json_object_object_add(io, "evidence", list);
-	if (d->target[0] != '\0')
-		return ind_status_count(x, (double)done, atof(d->target),
-		    d->target_per);
+	if (d->has_target)
+		return ind_status_count(x, (double)done, d);
 	if (latest == NULL)
 		return IND_NON_COMMENCE;
 	return strcmp(latest, "réalisé") == 0 ? IND_ATTEINT : IND_EN_BONNE_VOIE;
 }
 
+/* A count's value, and its status when the line has a target. */
 static const char *
-ind_value(const struct ind_ctx *x, const struct cat_indicator *d,
+ind_counted(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io, int64_t v)
+{
+	json_object_object_add(io, "value", json_object_new_int64(v));
+	return d->has_target ? ind_status_count(x, (double)v, d) : NULL;
+}
+
+static const char *
+ind_eval_records(const struct ind_ctx *x, const struct cat_indicator *d,
     json_object *io)
 {
-	struct ind_filter	 f;
-	int			 all = strcmp(d->scope, "all") == 0;
-	int64_t			 v = -1;
-	json_object		*list;
+	return ind_counted(x, d, io, ind_sum(x, AGG_RECORDS, d->all, &d->f, 0));
+}
 
-	ind_filter_parse(x->in->cat, d->filter, &f);
-	if (strcmp(d->measure, "records") == 0)
-		v = ind_sum(x, AGG_RECORDS, all, &f, 0);
-	else if (strcmp(d->measure, "participants") == 0)
-		v = ind_sum(x, AGG_GROUPS, all, &f, 0);
-	else if (strcmp(d->measure, "distinct_persons") == 0)
-		v = ind_count_distinct(x, AGG_PERSONS, 3, all, &f, 0);
-	else if (strcmp(d->measure, "by_category") == 0)
-		json_object_object_add(io, "value",
-		    ind_breakdown(x, AGG_GROUPS, 2, all, &f));
-	else if (strcmp(d->measure, "by_residence") == 0)
-		json_object_object_add(io, "value",
-		    ind_breakdown(x, AGG_GROUPS, 3, all, &f));
-	else if (strcmp(d->measure, "by_activity") == 0)
-		json_object_object_add(io, "value",
-		    ind_breakdown(x, AGG_RECORDS, 0, all, &f));
-	else if (strcmp(d->measure, "venues") == 0 ||
-	    strcmp(d->measure, "partners") == 0) {
-		list = d->measure[0] == 'v' ?
-		    ind_distinct(x, AGG_RECORDS, 2, all, &f, 0) :
-		    ind_distinct(x, AGG_PARTNERS, 2, all, &f, 0);
-		v = (int64_t)json_object_array_length(list);
-		json_object_object_add(io, "list", list);
-	} else if (strcmp(d->measure, "coverage") == 0)
-		v = ind_coverage(x, all, &f, io);
-	else if (strcmp(d->measure, "cadence") == 0)
-		return ind_cadence(x, all, &f, d->target, io);
-	else if (strcmp(d->measure, "trend") == 0)
-		return ind_trend(x, d, all, &f, io);
-	else if (strcmp(d->measure, "qualitative") == 0)
-		return ind_qualitative(x, d, io);
-	if (v < 0)
-		return NULL;	/* a breakdown: no target */
-	json_object_object_add(io, "value", json_object_new_int64(v));
-	if (d->target[0] == '\0')
-		return NULL;
-	return ind_status_count(x, (double)v, atof(d->target), d->target_per);
+static const char *
+ind_eval_participants(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	return ind_counted(x, d, io, ind_sum(x, AGG_GROUPS, d->all, &d->f, 0));
+}
+
+static const char *
+ind_eval_persons(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	return ind_counted(x, d, io, ind_count_distinct(x, AGG_PERSONS, 3,
+	    d->all, &d->f, 0));
+}
+
+/* Breakdowns take no target: no status. */
+static const char *
+ind_eval_by_category(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	json_object_object_add(io, "value", ind_breakdown(x, AGG_GROUPS, 2,
+	    d->all, &d->f));
+	return NULL;
+}
+
+static const char *
+ind_eval_by_residence(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	json_object_object_add(io, "value", ind_breakdown(x, AGG_GROUPS, 3,
+	    d->all, &d->f));
+	return NULL;
+}
+
+static const char *
+ind_eval_by_activity(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	json_object_object_add(io, "value", ind_breakdown(x, AGG_RECORDS, 0,
+	    d->all, &d->f));
+	return NULL;
+}
+
+/* Distinct values of one key, counted, and listed. */
+static const char *
+ind_listed(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io, enum agg_table table)
+{
+	json_object	*list = ind_distinct(x, table, 2, d->all, &d->f, 0);
+	int64_t		 v = (int64_t)json_object_array_length(list);
+
+	json_object_object_add(io, "list", list);
+	return ind_counted(x, d, io, v);
+}
+
+static const char *
+ind_eval_venues(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	return ind_listed(x, d, io, AGG_RECORDS);
+}
+
+static const char *
+ind_eval_partners(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	return ind_listed(x, d, io, AGG_PARTNERS);
+}
+
+static const char *
+ind_eval_coverage(const struct ind_ctx *x, const struct cat_indicator *d,
+    json_object *io)
+{
+	return ind_counted(x, d, io, ind_coverage(x, d->all, &d->f, io));
+}
+
+/*
+ * Each measure: the aggregate table it reads (-1: none, or for a trend its
+ * basis's) and its evaluator, which adds "value" and what else the measure
+ * shows to io and returns the status, or NULL when there is none to judge.
+ * Names and French labels: cat_measures in catalogue.c.
+ */
+static const struct {
+	int		 table;
+	const char	*(*eval)(const struct ind_ctx *,
+			    const struct cat_indicator *, json_object *);
+} ind_measures[MEASURE__COUNT] = {
+	[MEASURE_RECORDS] = { AGG_RECORDS, ind_eval_records },
+	[MEASURE_PARTICIPANTS] = { AGG_GROUPS, ind_eval_participants },
+	[MEASURE_DISTINCT_PERSONS] = { AGG_PERSONS, ind_eval_persons },
+	[MEASURE_BY_CATEGORY] = { AGG_GROUPS, ind_eval_by_category },
+	[MEASURE_BY_RESIDENCE] = { AGG_GROUPS, ind_eval_by_residence },
+	[MEASURE_BY_ACTIVITY] = { AGG_RECORDS, ind_eval_by_activity },
+	[MEASURE_VENUES] = { AGG_RECORDS, ind_eval_venues },
+	[MEASURE_COVERAGE] = { AGG_RECORDS, ind_eval_coverage },
+	[MEASURE_PARTNERS] = { AGG_PARTNERS, ind_eval_partners },
+	[MEASURE_CADENCE] = { AGG_DAYS, ind_cadence },
+	[MEASURE_TREND] = { -1, ind_trend },
+	[MEASURE_QUALITATIVE] = { -1, ind_qualitative },
+};
+
+/* The table a measure reads (a trend: its basis's); -1 for none. */
+static int
+ind_table(const struct cat_indicator *d)
+{
+	return ind_measures[d->m == MEASURE_TREND ? d->basis_m : d->m].table;
+}
+
+void
+ind_plan(const struct catalogue *c, const struct cat_sheet *s,
+    struct ind_need plan[AGG__TABLES][2])
+{
+	const struct cat_filter	*f;
+	struct ind_need		*n;
+	uint64_t		 any[AGG__TABLES] = { 0 };	/* bits: act, str, cat */
+	size_t			 i;
+	int			 t, all;
+
+	memset(plan, 0, sizeof(struct ind_need) * AGG__TABLES * 2);
+	/* The sheet's base measures. */
+	plan[AGG_RECORDS][0].need = plan[AGG_GROUPS][0].need = 1;
+	plan[AGG_PARTNERS][0].need = plan[AGG_PERSONS][0].need = 1;
+	for (i = s->first; i < s->first + s->count; i++) {
+		const struct cat_indicator *d = &c->indicators[i];
+
+		if ((t = ind_table(d)) == -1)
+			continue;
+		all = d->all;
+		n = &plan[t][all];
+		n->need = 1;
+		if (d->m == MEASURE_TREND)
+			n->lo = -100;
+		if (!all)
+			continue;
+		f = &d->f;
+		any[t] |= (f->act == 0) | (f->str == 0) << 1 |
+		    (uint64_t)(f->cat == 0) << 2;
+		n->act |= f->act;
+		n->str |= f->str;
+		n->cat |= f->cat;
+	}
+	for (t = 0; t < AGG__TABLES; t++) {
+		n = &plan[t][1];
+		n->act = any[t] & 1 ? 0 : n->act;
+		n->str = any[t] & 2 ? 0 : n->str;
+		/* ind_match: a category filter does not narrow partners. */
+		n->cat = any[t] & 4 || t == AGG_PARTNERS ? 0 : n->cat;
+	}
 }
 
 /* A target or baseline: an integer when it is one, else a decimal. */
 static json_object *
-ind_number_or_null(const char *s)
+ind_number_or_null(int has, double d)
 {
-	double	 d;
-
-	if (s == NULL || s[0] == '\0')
+	if (!has)
 		return NULL;
-	d = atof(s);
 	if (d == (double)(int64_t)d)
 		return json_object_new_int64((int64_t)d);
 	return json_object_new_double(d);
@@ -719,14 +707,9 @@ ind_sheet_status(const struct ind_ctx *x, const char **st, size_t n,
     int64_t records)
 {
 	size_t	 i, atteint = 0, retard = 0, rien = 0, judged = 0;
-	int	 deadline = 0, year = (int)(x->in->to / 100);
-	const char *p;
+	int	 deadline = x->in->sheet->deadline_year;
+	int	 year = (int)(x->in->to / 100);
 
-	for (p = x->in->sheet->deadline; p != NULL && *p != '\0'; p++)
-		if (p[0] >= '1' && p[0] <= '2' && atoi(p) > 2000) {
-			deadline = atoi(p) > deadline ? atoi(p) : deadline;
-			p += 3;
-		}
 	for (i = 0; i < n; i++) {
 		if (st[i] == NULL)
 			continue;
@@ -802,13 +785,13 @@ ind_sheet(const struct ind_input *in)
 		ind_add_str(io, "id", d->id);
 		ind_add_str(io, "kind", d->kind);
 		ind_add_str(io, "label", d->label);
-		ind_add_str(io, "measure", d->measure);
-		st[i] = ind_value(&x, d, io);
+		ind_add_str(io, "measure", cat_measures[d->m].name);
+		st[i] = ind_measures[d->m].eval(&x, d, io);
 		json_object_object_add(io, "target",
-		    ind_number_or_null(d->target));
+		    ind_number_or_null(d->has_target, d->target_v));
 		ind_add_str(io, "target_per", d->target_per);
 		json_object_object_add(io, "baseline",
-		    ind_number_or_null(d->baseline));
+		    ind_number_or_null(d->has_baseline, d->baseline_v));
 		ind_add_str(io, "baseline_year", d->baseline_year);
 		ind_add_str(io, "status", st[i]);
 		json_object_array_add(inds, io);

@@ -113,42 +113,24 @@ query_revisions(struct query_db *q, const struct query *qu,
 }
 
 
-/* A filter's values for one key as a JSON array text, categories widened to
- * their children; NULL when the filter does not name the key. */
+/*
+ * The words of a compiled filter mask as a JSON array text, for SQL's
+ * json_each; NULL when the mask is 0 (any word).
+ */
 static char *
-query_filter_list(const struct catalogue *c, const char *filter,
-    const char *key, enum cat_vocab v)
+query_filter_list(const struct catalogue *c, uint64_t mask, enum cat_vocab v)
 {
-	json_object	*a = NULL;
-	char		 buf[512], *part, *save, *w, *save2, *eq, *out;
+	json_object	*a;
+	char		*out;
 	size_t		 i;
-	int		 p, idx;
 
-	snprintf(buf, sizeof(buf), "%s", filter ? filter : "");
-	for (part = strtok_r(buf, ";", &save); part != NULL;
-	    part = strtok_r(NULL, ";", &save)) {
-		if ((eq = strchr(part, '=')) == NULL)
-			continue;
-		*eq++ = '\0';
-		if (strcmp(part, key) != 0)
-			continue;
-		a = json_object_new_array();
-		for (w = strtok_r(eq, ",", &save2); w != NULL;
-		    w = strtok_r(NULL, ",", &save2)) {
-			idx = catalogue_word(c, v, w);
-			for (i = 0; i < c->nwords[v]; i++)
-				for (p = (int)i; p != -1;
-				    p = c->words[v][p].parent)
-					if (p == idx) {
-						json_object_array_add(a,
-						    json_object_new_string(
-						    c->words[v][i].keyword));
-						break;
-					}
-		}
-	}
-	if (a == NULL)
+	if (mask == 0)
 		return NULL;
+	a = json_object_new_array();
+	for (i = 0; i < c->nwords[v] && i < 64; i++)
+		if (mask & ((uint64_t)1 << i))
+			json_object_array_add(a, json_object_new_string(
+			    c->words[v][i].keyword));
 	out = strdup(json_object_to_json_string(a));
 	json_object_put(a);
 	return out;
@@ -198,15 +180,12 @@ query_records(struct query_db *q, const struct query *qu, int64_t today,
 	snprintf(lo, sizeof(lo), "%04d-%02d-01", from / 100 % 10000,
 	    from % 100);
 	snprintf(hi, sizeof(hi), "%04d-%02d-31", to / 100 % 10000, to % 100);
-	lists[0] = query_filter_list(q->cat, d->filter, "activity",
-	    VOCAB_ACTIVITY);
-	lists[1] = query_filter_list(q->cat, d->filter, "structure",
-	    VOCAB_STRUCTURE);
-	lists[2] = query_filter_list(q->cat, d->filter, "category",
-	    VOCAB_CATEGORY);
+	lists[0] = query_filter_list(q->cat, d->f.act, VOCAB_ACTIVITY);
+	lists[1] = query_filter_list(q->cat, d->f.str, VOCAB_STRUCTURE);
+	lists[2] = query_filter_list(q->cat, d->f.cat, VOCAB_CATEGORY);
 	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-	if (strcmp(d->scope, "all") != 0)
+	if (!d->all)
 		sqlite3_bind_text(st, 3, d->sheet, -1, SQLITE_STATIC);
 	for (i = 0; i < 3; i++)
 		if (lists[i] != NULL)
