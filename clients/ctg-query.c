@@ -808,7 +808,7 @@ cmd_recent(const struct catalogue *c, const struct opts *o,
 	int		 w;
 
 	if ((w = lookup_word(c, VOCAB_STRUCTURE, structure, err,
-	    sizeof(err))) == -1)
+	    sizeof(err))) < 0)
 		return fail(err);
 	if (o->limit != NULL && ((limit = strtol(o->limit, &end, 10)) < 1 ||
 	    limit > 1000 || *end != '\0' || o->limit[0] == '\0')) {

@@ -538,7 +538,7 @@ draft_word(struct draft *dr, const char *flag, enum cat_vocab v,
 
 	if (text[0] == '\0')
 		return text;	/* validation says it is missing */
-	if ((w = lookup_word(c, v, text, err, sizeof(err))) == -1) {
+	if ((w = lookup_word(c, v, text, err, sizeof(err))) < 0) {
 		draft_refuse(dr, flag, err);
 		return text;
 	}

@@ -435,7 +435,7 @@ import_word(struct import *im, const struct catalogue *cat, enum cat_vocab v,
 
 	if (cat == NULL || text[0] == '\0')
 		return text;
-	if ((w = lookup_word(cat, v, text, err, sizeof(err))) == -1) {
+	if ((w = lookup_word(cat, v, text, err, sizeof(err))) < 0) {
 		if (*why == NULL)
 			*why = arena_strdup(&im->arena, err);
 		return text;

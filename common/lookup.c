@@ -206,16 +206,16 @@ lookup_word(const struct catalogue *c, enum cat_vocab v, const char *text,
 				    c->words[v][i].keyword);
 		snprintf(err, errlen, "« %s » est ambigu (%s) : %s", t,
 		    lookup_vocab_names[v], list);
-		return -1;
+		return LOOKUP_AMBIGUOUS;
 	}
 	/* « Enfants 7-11 »: the same words in the singular. */
 	if (lookup_singular(t, f, sizeof(f)) &&
-	    (w = lookup_word(c, v, f, list, sizeof(list))) != -1)
+	    (w = lookup_word(c, v, f, list, sizeof(list))) >= 0)
 		return w;
 	snprintf(err, errlen, "%s « %s » inconnue : attendu %s",
 	    lookup_vocab_names[v], t, catalogue_words_list(c, v, 0, list,
 	    sizeof(list)));
-	return -1;
+	return LOOKUP_UNKNOWN;
 }
 
 /* ---- sheets and axes ------------------------------------------------- */

@@ -14,10 +14,13 @@
 
 #include "catalogue.h"
 
+#define LOOKUP_UNKNOWN		(-1)
+#define LOOKUP_AMBIGUOUS	(-2)
+
 /*
- * The index of the vocabulary word that text names, or -1 with a French
- * message in err that names the value and what was expected (or, when
- * several words match, the candidates). By steps, the first that finds
+ * The index of the vocabulary word that text names, or LOOKUP_UNKNOWN with
+ * a French message in err that names the value and what was expected, or
+ * LOOKUP_AMBIGUOUS with the candidates when several words match. By steps, the first that finds
  * something deciding: the keyword exactly; the folded keyword; a folded
  * form of the label (whole, before « ( », or the abbreviation in
  * parentheses: « AMA », « RIPE »); the beginning of the keyword or of a

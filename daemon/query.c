@@ -272,16 +272,15 @@ query_evidence(struct query_db *q, const char *sheet, int to,
  * caller's value, is quoted sanitized and cut on a character boundary.
  */
 void *
-query_fail(struct query_db *q, const char **error, const char *fmt,
-    const char *v)
+query_fail(struct query_db *q, const char **error, enum query_error kind,
+    const char *fmt, const char *v)
 {
 	char	 shown[QUERY_SHOWN + 4];
 
 	utf8_excerpt(v ? v : "", v ? strlen(v) : 0, shown, sizeof(shown));
 	snprintf(q->error, sizeof(q->error), fmt, shown);
 	*error = q->error;
-	q->status = strstr(fmt, "inconnu") != NULL ? 404 :
-	    strstr(fmt, "impossible") != NULL ? 500 : 400;
+	q->status = (int)kind;
 	return NULL;
 }
 
@@ -314,16 +313,16 @@ query_window(struct query_db *q, const struct query *qu, int64_t today,
 	    cur / 100 * 100 + 1;
 	*to = qu->to && *qu->to ? ind_month_parse(qu->to) : cur;
 	if (*from < 0)
-		return query_fail(q, error, "début « %s » invalide : attendu "
+		return query_fail(q, error, QUERY_BAD, "début « %s » invalide : attendu "
 		    "un mois AAAA-MM", qu->from), -1;
 	if (*to < 0)
-		return query_fail(q, error, "fin « %s » invalide : attendu un "
+		return query_fail(q, error, QUERY_BAD, "fin « %s » invalide : attendu un "
 		    "mois AAAA-MM", qu->to), -1;
 	if (*from > *to)
-		return query_fail(q, error, "période inversée : le début "
+		return query_fail(q, error, QUERY_BAD, "période inversée : le début "
 		    "(%s) vient après la fin", qu->from), -1;
 	if (*to > cur)
-		return query_fail(q, error, "fin « %s » dans le futur : "
+		return query_fail(q, error, QUERY_BAD, "fin « %s » dans le futur : "
 		    "attendu au plus le mois en cours", qu->to), -1;
 	return 0;
 }
@@ -343,7 +342,7 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 	json_object		*json = NULL;
 
 	if ((in.sheet = catalogue_sheet(q->cat, qu->key)) == NULL)
-		return query_fail(q, error, "fiche « %s » inconnue : attendu un "
+		return query_fail(q, error, QUERY_UNKNOWN, "fiche « %s » inconnue : attendu un "
 		    "code comme III.A.17 ou un numéro de 1 à 46", qu->key);
 	if (query_window(q, qu, today, &in.from, &in.to, error) == -1)
 		return NULL;
@@ -369,7 +368,7 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 		ok = query_evidence(q, in.sheet->code, in.to, &a, &ev,
 		    &nev) == 0;
 	if (!ok) {
-		query_fail(q, error, "lecture de la base impossible : %s",
+		query_fail(q, error, QUERY_BROKEN, "lecture de la base impossible : %s",
 		    sqlite3_errmsg(q->db));
 		goto out;
 	}
@@ -417,8 +416,7 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 	if (qu->key != NULL && (only = lookup_axis(q->cat, qu->key, err,
 	    sizeof(err))) == NULL) {
 		json_object_put(o);
-		query_fail(q, error, "%s", err);
-		q->status = strstr(err, "inconnu") != NULL ? 404 : 400;
+		query_fail(q, error, QUERY_UNKNOWN, "%s", err);
 		return NULL;
 	}
 	json_object_object_add(o, "axes", axes = json_object_new_array());
@@ -471,7 +469,7 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 	size_t		 i;
 
 	if (ind_month_parse(month) < 0)
-		return query_fail(q, error, "mois « %s » invalide : attendu "
+		return query_fail(q, error, QUERY_BAD, "mois « %s » invalide : attendu "
 		    "AAAA-MM", month);
 	snprintf(jan, sizeof(jan), "%.4s-01", month);
 	o = json_object_new_object();
@@ -512,11 +510,11 @@ query_rollup(struct query_db *q, const struct query *qu, int64_t today,
 	char		*json = NULL;
 
 	if (qu->key == NULL || ind_month_parse(qu->key) < 0)
-		return query_fail(q, error, "mois « %s » invalide : attendu "
+		return query_fail(q, error, QUERY_BAD, "mois « %s » invalide : attendu "
 		    "AAAA-MM", qu->key);
 	if (sqlite3_prepare_v2(q->db, "SELECT json FROM rollup WHERE month = "
 	    "?1 ORDER BY rev DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return query_fail(q, error, "lecture de la base impossible%s",
+		return query_fail(q, error, QUERY_BROKEN, "lecture de la base impossible%s",
 		    "");
 	sqlite3_bind_text(st, 1, qu->key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -593,7 +591,7 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 	    sizeof(query_kinds[0]); i++)
 		if (strcmp(query_kinds[i].kind, qu->kind) == 0)
 			return query_kinds[i].answer(q, qu, today, error);
-	return query_fail(q, error, "question « %s » inconnue : attendu "
+	return query_fail(q, error, QUERY_UNKNOWN, "question « %s » inconnue : attendu "
 	    "sheet, overview, axis, commune, records, recent, duplicates, "
 	    "rollup, completeness, revisions ou verify", qu->kind);
 }

@@ -36,9 +36,19 @@ struct query_db {
 	struct store		*store;		/* revisions, read in a snapshot */
 };
 
-/* Sets the French error (fmt takes one string) and returns NULL. */
+/* What went wrong with a question, as HTTP says it. */
+enum query_error {
+	QUERY_BAD = 400,	/* the question is malformed */
+	QUERY_UNKNOWN = 404,	/* it names what does not exist */
+	QUERY_BROKEN = 500,	/* the base could not be read */
+};
+
+/*
+ * Sets the French error (fmt takes one string) and its kind, and returns
+ * NULL.
+ */
 void		*query_fail(struct query_db *, const char **error,
-		    const char *fmt, const char *v);
+		    enum query_error, const char *fmt, const char *v);
 /* The object as compact JSON text (malloc'd); frees the object. */
 char		*query_json(json_object *);
 /* A column as a string in the arena; NULL stays NULL. */

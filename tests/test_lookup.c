@@ -40,7 +40,7 @@ word(enum cat_vocab v, const char *text, char *err, size_t len)
 
 	err[0] = '\0';
 	w = lookup_word(cat, v, text, err, len);
-	if (w == -1) {
+	if (w < 0) {
 		assert_true(err[0] != '\0');
 		return "";
 	}
@@ -138,6 +138,8 @@ test_words_ambiguous(void **state)
 	char	 err[1024];
 
 	(void)state;
+	assert_int_equal(lookup_word(cat, VOCAB_CATEGORY, "enf", err,
+	    sizeof(err)), LOOKUP_AMBIGUOUS);
 	assert_string_equal(word(VOCAB_CATEGORY, "enf", err, sizeof(err)), "");
 	assert_string_equal(err, "« enf » est ambigu (catégorie) : enfant, "
 	    "enfant-0-6, enfant-7-11");
@@ -171,7 +173,8 @@ test_words_unknown(void **state)
 	assert_non_null(strstr(err, "structure « --- » inconnue"));
 	assert_string_equal(word(VOCAB_STRUCTURE, NULL, err, sizeof(err)), "");
 	/* A small buffer: cut, still terminated. */
-	assert_int_equal(lookup_word(cat, VOCAB_ACTIVITY, "zz", err, 16), -1);
+	assert_int_equal(lookup_word(cat, VOCAB_ACTIVITY, "zz", err, 16),
+	    LOOKUP_UNKNOWN);
 	assert_true(strlen(err) < 16);
 }
 
