@@ -8,13 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "catalogue.h"
 #include "client.h"
 #include "csv.h"
+#include "draft.h"
 #include "import.h"
-#include "lookup.h"
 #include "outbox.h"
 #include "person.h"
 #include "record.h"
@@ -490,287 +489,6 @@ cmd_import(const struct opts *o, int argc, char **argv)
 	    submit_counts_bad(&c));
 }
 
-/* "inconnue", or nothing: a residence nobody knows. */
-static int
-residence_unknown(const char *v)
-{
-	static const char *const words[] = { "", "inconnue", "inconnu", "?" };
-	size_t	 i;
-
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcasecmp(v, words[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * A record being built from flags. A word that names nothing refuses the
- * record (like validation), it is not a usage error: *refusal says why.
- */
-struct draft {
-	struct import_item	 it;
-	struct arena		 a;
-	const char		*refusal;
-	int			 have_id, service;
-	uint8_t			 key[PERSON_KEY_LEN];
-	int			 have_key;
-};
-
-static void
-draft_refuse(struct draft *dr, const char *flag, const char *why)
-{
-	char	 msg[700];
-
-	if (dr->refusal != NULL)
-		return;
-	snprintf(msg, sizeof(msg), "%s : %s", flag, why);
-	dr->refusal = arena_strdup(&dr->a, msg);
-}
-
-/* A vocabulary word as typed, stored as its keyword. */
-static const char *
-draft_word(struct draft *dr, const char *flag, enum cat_vocab v,
-    const char *text)
-{
-	const struct catalogue	*c = builtin();
-	char			 err[600];
-	int			 w;
-
-	if (text[0] == '\0')
-		return text;	/* validation says it is missing */
-	if ((w = lookup_word(c, v, text, err, sizeof(err))) < 0) {
-		draft_refuse(dr, flag, err);
-		return text;
-	}
-	return c->words[v][w].keyword;
-}
-
-/* A commune as typed (code or name), stored as its INSEE code. */
-static const char *
-draft_commune(struct draft *dr, const char *flag, const char *text)
-{
-	const struct cat_commune	*m;
-	char				 err[600];
-
-	if (text[0] == '\0')
-		return text;
-	if ((m = lookup_commune(builtin(), text, err, sizeof(err))) == NULL) {
-		draft_refuse(dr, flag, err);
-		return text;
-	}
-	return m->code;
-}
-
-/* CAT:N[:COMMUNE] or, for a person, CAT:ID[:COMMUNE]. */
-static void
-draft_group(struct draft *dr, const char *flag, const char *v,
-    const uint8_t *key, struct group *g)
-{
-	char	*copy = arena_strdup(&dr->a, v), *p, *q, *end, msg[300];
-	uint8_t	*tok;
-
-	if (copy == NULL || (p = strchr(copy, ':')) == NULL) {
-		snprintf(msg, sizeof(msg), "groupe « %s » invalide : attendu "
-		    "CATEGORIE:%s[:COMMUNE]", v, key ? "IDENTIFIANT" :
-		    "EFFECTIF");
-		die(msg);
-	}
-	*p++ = '\0';
-	if ((q = strchr(p, ':')) != NULL)
-		*q++ = '\0';
-	g->category = draft_word(dr, flag, VOCAB_CATEGORY, copy);
-	g->residence = q == NULL || residence_unknown(q) ? NULL :
-	    draft_commune(dr, flag, q);
-	g->has_count = 1;
-	if (key != NULL) {
-		if ((tok = arena_alloc(&dr->a, PERSON_TOKEN_LEN)) == NULL)
-			die("mémoire insuffisante");
-		person_token(key, p, tok);
-		g->person = tok;
-		g->person_len = PERSON_TOKEN_LEN;
-		g->count = 1;
-		return;
-	}
-	g->count = strtoll(p, &end, 10);
-	if (*p == '\0' || *end != '\0') {
-		snprintf(msg, sizeof(msg), "effectif « %s » invalide dans "
-		    "« %s » : attendu un nombre entier", p, v);
-		die(msg);
-	}
-}
-
-/* One flag of a record; v is NULL for --service, which takes no value. */
-struct draft_flag {
-	const char	*name;
-	int		 takes_value;
-	void		(*apply)(struct draft *, const char *, const char *,
-			    const struct opts *);
-};
-
-static void
-draft_id(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	char	 err[300];
-
-	(void)o;
-	dr->have_id = 1;
-	if (uuid_parse(v, dr->it.id) == -1) {
-		snprintf(err, sizeof(err), "%s « %s » invalide : attendu un "
-		    "UUID", f, v);
-		die(err);
-	}
-}
-
-static void
-draft_action(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	const struct cat_sheet	*s;
-	struct record		*r = &dr->it.rec;
-	char			 err[600];
-
-	(void)o;
-	if ((s = lookup_sheet(builtin(), v, err, sizeof(err))) == NULL)
-		draft_refuse(dr, f, err);
-	r->sheets[r->nsheets++] = s != NULL ? s->code : v;
-}
-
-static void
-draft_service(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	(void)f;
-	(void)v;
-	(void)o;
-	dr->service = 1;
-}
-
-static void
-draft_activity(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	(void)o;
-	dr->it.rec.activity = draft_word(dr, f, VOCAB_ACTIVITY, v);
-}
-
-static void
-draft_structure(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	(void)o;
-	dr->it.rec.structure = draft_word(dr, f, VOCAB_STRUCTURE, v);
-}
-
-static void
-draft_commune_flag(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	(void)o;
-	dr->it.rec.commune = draft_commune(dr, f, v);
-}
-
-static void
-draft_date(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	(void)f;
-	(void)o;
-	dr->it.rec.date = v;
-}
-
-static void
-draft_partner(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	(void)f;
-	(void)o;
-	dr->it.rec.partners[dr->it.rec.npartners++] = v;
-}
-
-static void
-draft_title(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	(void)f;
-	(void)o;
-	dr->it.rec.title = v;
-}
-
-static void
-draft_group_flag(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	(void)o;
-	draft_group(dr, f, v, NULL, &dr->it.rec.groups[dr->it.rec.ngroups++]);
-}
-
-static void
-draft_person(struct draft *dr, const char *f, const char *v,
-    const struct opts *o)
-{
-	char	 err[600], kbuf[4096];
-
-	if (!dr->have_key && person_key_load(person_key_path(o->key, kbuf,
-	    sizeof(kbuf)), dr->key, err, sizeof(err)) == -1)
-		die(err);
-	dr->have_key = 1;
-	draft_group(dr, f, v, dr->key, &dr->it.rec.groups[dr->it.rec.ngroups++]);
-}
-
-static const struct draft_flag draft_flags[] = {
-	{ "--id", 1, draft_id },
-	{ "--action", 1, draft_action },
-	{ "--service", 0, draft_service },
-	{ "--activity", 1, draft_activity },
-	{ "--date", 1, draft_date },
-	{ "--commune", 1, draft_commune_flag },
-	{ "--structure", 1, draft_structure },
-	{ "--group", 1, draft_group_flag },
-	{ "--person", 1, draft_person },
-	{ "--partner", 1, draft_partner },
-	{ "--title", 1, draft_title },
-};
-
-/* The record the flags describe, its words resolved to the catalogue's. */
-static void
-draft_parse(struct draft *dr, const struct opts *o, int argc, char **argv)
-{
-	struct record	*r = &dr->it.rec;
-	char		 err[300];
-	size_t		 k;
-	int		 i;
-
-	memset(dr, 0, sizeof(*dr));
-	r->sheets = arena_alloc(&dr->a, ((size_t)argc + 1) * sizeof(*r->sheets));
-	r->partners = arena_alloc(&dr->a, ((size_t)argc + 1) *
-	    sizeof(*r->partners));
-	r->groups = arena_alloc(&dr->a, ((size_t)argc + 1) * sizeof(*r->groups));
-	if (r->sheets == NULL || r->partners == NULL || r->groups == NULL ||
-	    uuid_v7(dr->it.id) == -1)
-		die("mémoire insuffisante");
-	for (i = 0; i < argc; i++) {
-		for (k = 0; k < sizeof(draft_flags) / sizeof(draft_flags[0]) &&
-		    strcmp(argv[i], draft_flags[k].name) != 0; k++)
-			;
-		if (k == sizeof(draft_flags) / sizeof(draft_flags[0])) {
-			snprintf(err, sizeof(err), "option inconnue « %s » "
-			    "(voir ctg-submit --help)", argv[i]);
-			die(err);
-		}
-		if (draft_flags[k].takes_value && i + 1 >= argc) {
-			snprintf(err, sizeof(err), "%s attend une valeur (voir "
-			    "ctg-submit --help)", argv[i]);
-			die(err);
-		}
-		draft_flags[k].apply(dr, argv[i], draft_flags[k].takes_value ?
-		    argv[i + 1] : NULL, o);
-		i += draft_flags[k].takes_value;
-	}
-	r->id = dr->it.id;
-	r->id_len = RECORD_ID_LEN;
-}
-
 /*
  * Checks the draft as ctgd will; prints the refusal and returns 1 when
  * it does not pass, else 0.
@@ -844,7 +562,8 @@ cmd_add(const struct opts *o, int argc, char **argv)
 	struct draft	 dr;
 	int		 rc;
 
-	draft_parse(&dr, o, argc, argv);
+	if (draft_parse(&dr, builtin(), o->key, argc, argv) == -1)
+		die(dr.usage);
 	if (dr.it.rec.nsheets == 0 && !dr.service)
 		die("sans --action, cet enregistrement ne compterait sur aucune "
 		    "fiche action : donnez --action CODE (répétable), ou "
@@ -916,7 +635,8 @@ cmd_amend(const struct opts *o, int argc, char **argv)
 	char		 err[600], id[UUID_TEXT_LEN + 1];
 	int		 state, rc;
 
-	draft_parse(&dr, o, argc, argv);
+	if (draft_parse(&dr, builtin(), o->key, argc, argv) == -1)
+		die(dr.usage);
 	if (!dr.have_id)
 		die("--id UUID est obligatoire ici (l'identifiant affiché à "
 		    "l'envoi de l'enregistrement)");
