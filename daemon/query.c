@@ -313,16 +313,20 @@ query_window(struct query_db *q, const struct query *qu, int64_t today,
 	    cur / 100 * 100 + 1;
 	*to = qu->to && *qu->to ? ind_month_parse(qu->to) : cur;
 	if (*from < 0)
-		return query_fail(q, error, QUERY_BAD, "début « %s » invalide : attendu "
+		return query_fail(q, error, QUERY_BAD,
+		    "début « %s » invalide : attendu "
 		    "un mois AAAA-MM", qu->from), -1;
 	if (*to < 0)
-		return query_fail(q, error, QUERY_BAD, "fin « %s » invalide : attendu un "
+		return query_fail(q, error, QUERY_BAD,
+		    "fin « %s » invalide : attendu un "
 		    "mois AAAA-MM", qu->to), -1;
 	if (*from > *to)
-		return query_fail(q, error, QUERY_BAD, "période inversée : le début "
+		return query_fail(q, error, QUERY_BAD,
+		    "période inversée : le début "
 		    "(%s) vient après la fin", qu->from), -1;
 	if (*to > cur)
-		return query_fail(q, error, QUERY_BAD, "fin « %s » dans le futur : "
+		return query_fail(q, error, QUERY_BAD,
+		    "fin « %s » dans le futur : "
 		    "attendu au plus le mois en cours", qu->to), -1;
 	return 0;
 }
@@ -342,7 +346,8 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 	json_object		*json = NULL;
 
 	if ((in.sheet = catalogue_sheet(q->cat, qu->key)) == NULL)
-		return query_fail(q, error, QUERY_UNKNOWN, "fiche « %s » inconnue : attendu un "
+		return query_fail(q, error, QUERY_UNKNOWN,
+		    "fiche « %s » inconnue : attendu un "
 		    "code comme III.A.17 ou un numéro de 1 à 46", qu->key);
 	if (query_window(q, qu, today, &in.from, &in.to, error) == -1)
 		return NULL;
@@ -368,7 +373,8 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 		ok = query_evidence(q, in.sheet->code, in.to, &a, &ev,
 		    &nev) == 0;
 	if (!ok) {
-		query_fail(q, error, QUERY_BROKEN, "lecture de la base impossible : %s",
+		query_fail(q, error, QUERY_BROKEN,
+		    "lecture de la base impossible : %s",
 		    sqlite3_errmsg(q->db));
 		goto out;
 	}
@@ -469,7 +475,8 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 	size_t		 i;
 
 	if (ind_month_parse(month) < 0)
-		return query_fail(q, error, QUERY_BAD, "mois « %s » invalide : attendu "
+		return query_fail(q, error, QUERY_BAD,
+		    "mois « %s » invalide : attendu "
 		    "AAAA-MM", month);
 	snprintf(jan, sizeof(jan), "%.4s-01", month);
 	o = json_object_new_object();
@@ -510,11 +517,13 @@ query_rollup(struct query_db *q, const struct query *qu, int64_t today,
 	char		*json = NULL;
 
 	if (qu->key == NULL || ind_month_parse(qu->key) < 0)
-		return query_fail(q, error, QUERY_BAD, "mois « %s » invalide : attendu "
+		return query_fail(q, error, QUERY_BAD,
+		    "mois « %s » invalide : attendu "
 		    "AAAA-MM", qu->key);
 	if (sqlite3_prepare_v2(q->db, "SELECT json FROM rollup WHERE month = "
 	    "?1 ORDER BY rev DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return query_fail(q, error, QUERY_BROKEN, "lecture de la base impossible%s",
+		return query_fail(q, error, QUERY_BROKEN,
+		    "lecture de la base impossible%s",
 		    "");
 	sqlite3_bind_text(st, 1, qu->key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -591,7 +600,8 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 	    sizeof(query_kinds[0]); i++)
 		if (strcmp(query_kinds[i].kind, qu->kind) == 0)
 			return query_kinds[i].answer(q, qu, today, error);
-	return query_fail(q, error, QUERY_UNKNOWN, "question « %s » inconnue : attendu "
+	return query_fail(q, error, QUERY_UNKNOWN,
+	    "question « %s » inconnue : attendu "
 	    "sheet, overview, axis, commune, records, recent, duplicates, "
 	    "rollup, completeness, revisions ou verify", qu->kind);
 }

@@ -74,10 +74,12 @@ query_commune(struct query_db *q, const struct query *qu, int64_t today,
 	int				 from, to;
 
 	if (c == NULL)
-		return query_fail(q, error, QUERY_UNKNOWN, "commune « %s » inconnue : "
+		return query_fail(q, error, QUERY_UNKNOWN,
+		    "commune « %s » inconnue : "
 		    "attendu un code INSEE comme 46201", qu->key);
 	if (!c->ccqb)
-		return query_fail(q, error, QUERY_BAD, "commune « %s » hors de la CC du "
+		return query_fail(q, error, QUERY_BAD,
+		    "commune « %s » hors de la CC du "
 		    "Quercy Blanc : ses habitants sont comptés sous « hors »",
 		    qu->key);
 	if (query_window(q, qu, today, &from, &to, error) == -1)
@@ -100,7 +102,8 @@ query_commune(struct query_db *q, const struct query *qu, int64_t today,
 		json_object_put(hosted);
 		json_object_put(residents);
 		json_object_put(o);
-		return query_fail(q, error, QUERY_BROKEN, "lecture de la base impossible%s",
+		return query_fail(q, error, QUERY_BROKEN,
+		    "lecture de la base impossible%s",
 		    "");
 	}
 	json_object_object_add(o, "hosted", hosted);
@@ -186,7 +189,8 @@ query_completeness(struct query_db *q, const struct query *qu, int64_t today,
 	if (qu->key != NULL && *qu->key != '\0') {
 		weeks = strtol(qu->key, &end, 10);
 		if (*end != '\0' || weeks < 1 || weeks > 520)
-			return query_fail(q, error, QUERY_BAD, "nombre de semaines « %s » "
+			return query_fail(q, error, QUERY_BAD,
+			    "nombre de semaines « %s » "
 			    "invalide : attendu de 1 à 520", qu->key);
 	}
 	if (query_window(q, qu, today, &from, &to, error) == -1)
@@ -206,7 +210,8 @@ query_completeness(struct query_db *q, const struct query *qu, int64_t today,
 	    sqlite3_prepare_v2(q->db, "SELECT DISTINCT sheet FROM agg_records "
 	    "WHERE sheet != '*' AND month BETWEEN ?1 AND ?2", -1, &st, NULL) !=
 	    SQLITE_OK) {
-		out = query_fail(q, error, QUERY_BROKEN, "lecture de la base impossible%s",
+		out = query_fail(q, error, QUERY_BROKEN,
+		    "lecture de la base impossible%s",
 		    "");
 		goto out;
 	}

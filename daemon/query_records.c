@@ -86,10 +86,12 @@ query_revisions(struct query_db *q, const struct query *qu,
 	int			 rev, found = 0;
 
 	if (qu->key == NULL || uuid_parse(qu->key, id) == -1)
-		return query_fail(q, error, QUERY_BAD, "identifiant « %s » invalide : "
+		return query_fail(q, error, QUERY_BAD,
+		    "identifiant « %s » invalide : "
 		    "attendu un UUID", qu->key);
 	if (store_read_begin(s) == -1)
-		return query_fail(q, error, QUERY_BROKEN, "lecture impossible : %s",
+		return query_fail(q, error, QUERY_BROKEN,
+		    "lecture impossible : %s",
 		    store_errmsg(s));
 	o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(qu->key));
@@ -106,7 +108,8 @@ query_revisions(struct query_db *q, const struct query *qu,
 	json_object_object_add(o, "revisions", list);
 	if (!found) {
 		json_object_put(o);
-		return query_fail(q, error, QUERY_UNKNOWN, "enregistrement %s inconnu",
+		return query_fail(q, error, QUERY_UNKNOWN,
+		    "enregistrement %s inconnu",
 		    qu->key);
 	}
 	return query_json(o);
@@ -169,13 +172,15 @@ query_records(struct query_db *q, const struct query *qu, int64_t today,
 		if (strcmp(q->cat->indicators[i].id, qu->key) == 0)
 			d = &q->cat->indicators[i];
 	if (d == NULL)
-		return query_fail(q, error, QUERY_UNKNOWN, "indicateur « %s » inconnu : "
+		return query_fail(q, error, QUERY_UNKNOWN,
+		    "indicateur « %s » inconnu : "
 		    "attendu un identifiant comme III.A.17/res/2", qu->key);
 	if (query_window(q, qu, today, &from, &to, error) == -1)
 		return NULL;
 	if (sqlite3_prepare_v2(q->db, query_records_sql, -1, &st, NULL) !=
 	    SQLITE_OK)
-		return query_fail(q, error, QUERY_BROKEN, "lecture de la base impossible : "
+		return query_fail(q, error, QUERY_BROKEN,
+		    "lecture de la base impossible : "
 		    "%s", sqlite3_errmsg(q->db));
 	snprintf(lo, sizeof(lo), "%04d-%02d-01", from / 100 % 10000,
 	    from % 100);
@@ -282,8 +287,8 @@ query_recent_key(struct query_db *q, const char *key, int *structure,
 	}
 	if ((*structure = lookup_word(q->cat, VOCAB_STRUCTURE, word, err,
 	    sizeof(err))) < 0) {
-		query_fail(q, error, *structure == LOOKUP_AMBIGUOUS ? QUERY_BAD :
-		    QUERY_UNKNOWN, "%s", err);
+		query_fail(q, error, *structure == LOOKUP_AMBIGUOUS ?
+		    QUERY_BAD : QUERY_UNKNOWN, "%s", err);
 		return -1;
 	}
 	*limit = (int)n;
@@ -371,7 +376,8 @@ query_recent(struct query_db *q, const struct query *qu, int64_t today,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		json_object_put(o);
 		json_object_put(list);
-		return query_fail(q, error, QUERY_BROKEN, "lecture de la base impossible : "
+		return query_fail(q, error, QUERY_BROKEN,
+		    "lecture de la base impossible : "
 		    "%s", sqlite3_errmsg(q->db));
 	}
 	json_object_object_add(o, "truncated",
@@ -531,7 +537,8 @@ query_duplicates(struct query_db *q, const struct query *qu, int64_t today,
 		if (query_dup_structure(q, q->cat->words[VOCAB_STRUCTURE][i].
 		    keyword, lo, hi, groups, &listed) == -1) {
 			json_object_put(groups);
-			return query_fail(q, error, QUERY_BROKEN, "lecture de la base "
+			return query_fail(q, error, QUERY_BROKEN,
+			    "lecture de la base "
 			    "impossible : %s", sqlite3_errmsg(q->db));
 		}
 	o = json_object_new_object();
