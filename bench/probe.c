@@ -130,7 +130,7 @@ probe_ingest(const char *db, long n, int noagg, long batch, int days,
     int normal)
 {
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { !normal, cat, noagg, 0 };
+	struct store_options	 so = { !normal, cat, noagg, 0, 0 };
 	struct agg_batch	*b = agg_batch_new();
 	struct arena		 a = { 0 };
 	struct store		*s;
@@ -221,7 +221,7 @@ probe_query(const char *db, const char *sheet, const char *from,
 	const char		*code, *worst_code = sheet;
 	char			 err[512];
 
-	if (t == NULL || (qd = query_open(db, cat, 5, err, sizeof(err))) ==
+	if (t == NULL || (qd = query_open(db, cat, 5, NULL, err, sizeof(err))) ==
 	    NULL) {
 		fprintf(stderr, "ctg-probe : %s\n", t ? err : "mémoire");
 		return 1;

@@ -24,11 +24,10 @@
 
 struct query_db *
 query_open(const char *path, const struct catalogue *cat, int small_cells,
-    char *err, size_t errlen)
+    struct view *view, char *err, size_t errlen)
 {
-	struct query_db	*q = calloc(1, sizeof(*q));
-	char		 sql[512];
-	size_t		 i, k, o;
+	struct query_db		*q = calloc(1, sizeof(*q));
+	struct store_options	 so = { 0, cat, 0, 0, 1 };
 
 	if (q == NULL)
 		return NULL;
@@ -42,44 +41,28 @@ query_open(const char *path, const struct catalogue *cat, int small_cells,
 	if (sqlite3_exec(q->db, "PRAGMA mmap_size = 17179869184;"
 	    "PRAGMA cache_size = -32768;", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	{
-		struct store_options so = { 0, cat, 0, 0 };
-
-		if ((q->store = store_open(path, &so, err, errlen)) == NULL) {
-			query_close(q);
-			return NULL;
-		}
-	}
-	for (i = 0; i < AGG__TABLES; i++) {
-		const struct agg_table_spec *t = &agg_tables[i];
-
-		o = (size_t)snprintf(sql, sizeof(sql), "SELECT sheet = '*', %s",
-		    t->period);
-		for (k = 0; k < t->nkeys; k++)
-			o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s",
-			    t->keys[k]);
-		snprintf(sql + o, sizeof(sql) - o, ", n FROM %s WHERE sheet "
-		    "= ?3 AND %s BETWEEN ?1 AND ?2", t->name, t->period);
-		if (sqlite3_prepare_v3(q->db, sql, -1,
-		    SQLITE_PREPARE_PERSISTENT, &q->rows[i], NULL) != SQLITE_OK)
-			goto fail;
-	}
-	if (sqlite3_prepare_v3(q->db, "SELECT indicator, date, state, text, "
-	    "reference, lower(hex(id)) FROM evidence WHERE indicator > ?1 || '/' "
-	    "AND indicator < ?1 || '0' AND date <= ?2 ORDER BY date, id", -1,
-	    SQLITE_PREPARE_PERSISTENT, &q->evidence, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(q->db, "SELECT rev FROM revision WHERE "
+	if ((q->store = store_open(path, &so, err, errlen)) == NULL)
+		goto out;
+	/* Without the daemon's model (tools, tests): one of its own. */
+	if ((q->view = view) == NULL && (q->view = q->own_view =
+	    view_load(cat, q->store, err, errlen)) == NULL)
+		goto out;
+	if (sqlite3_prepare_v3(q->db, "SELECT rev FROM revision WHERE "
 	    "record = ?1 ORDER BY rev", -1, SQLITE_PREPARE_PERSISTENT,
 	    &q->revisions, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(q->db, query_recent_sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, &q->recent, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(q->db, query_duplicates_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &q->duplicates, NULL) != SQLITE_OK)
+	    SQLITE_PREPARE_PERSISTENT, &q->duplicates, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(q->db, "SELECT json FROM rollup WHERE month = "
+	    "?1 ORDER BY rev DESC LIMIT 1", -1, SQLITE_PREPARE_PERSISTENT,
+	    &q->rollup, NULL) != SQLITE_OK)
 		goto fail;
 	return q;
 fail:
 	snprintf(err, errlen, "lecture de %s impossible : %s", path,
 	    q->db ? sqlite3_errmsg(q->db) : "mémoire insuffisante");
+out:
 	query_close(q);
 	return NULL;
 }
@@ -87,19 +70,13 @@ fail:
 void
 query_close(struct query_db *q)
 {
-	size_t	 i, k;
-
 	if (q == NULL)
 		return;
-	for (i = 0; i < AGG__TABLES; i++) {
-		sqlite3_finalize(q->rows[i]);
-		for (k = 0; k < QUERY_SHEETS_MAX; k++)
-			sqlite3_finalize(q->all[k][i]);
-	}
-	sqlite3_finalize(q->evidence);
 	sqlite3_finalize(q->revisions);
 	sqlite3_finalize(q->recent);
 	sqlite3_finalize(q->duplicates);
+	sqlite3_finalize(q->rollup);
+	view_free(q->own_view);
 	store_close(q->store);
 	sqlite3_close(q->db);
 	free(q);
@@ -113,158 +90,23 @@ query_col(struct arena *a, sqlite3_stmt *st, int i)
 	return t == NULL ? NULL : arena_strdup(a, (const char *)t);
 }
 
-/* " AND column IN ('a', 'b')" for a vocabulary mask; nothing for 0. */
-static size_t
-query_in(const struct catalogue *c, enum cat_vocab v, const char *column,
-    uint64_t mask, char *sql, size_t len)
+const struct model *
+query_model(struct query_db *q, const char **error)
 {
-	size_t	 o = 0, i;
+	const struct model	*m = view_read(q->view);
 
-	if (mask == 0)
-		return 0;
-	o += (size_t)snprintf(sql + o, len - o, " AND %s IN (", column);
-	for (i = 0; i < c->nwords[v] && i < 64; i++)
-		if (mask >> i & 1) {
-			sqlite3_snprintf((int)(len - o), sql + o, "%s%Q",
-			    sql[o - 1] == '(' ? "" : ", ",
-			    c->words[v][i].keyword);
-			o += strlen(sql + o);
-		}
-	return o + (size_t)snprintf(sql + o, len - o, ")");
-}
-
-/* " AND (instr(...) OR ...)": a categories list holding any of a mask's. */
-static size_t
-query_any_category(const struct catalogue *c, uint64_t mask, char *sql,
-    size_t len)
-{
-	char	 word[128];
-	size_t	 o = 0, i;
-
-	if (mask == 0)
-		return 0;
-	o += (size_t)snprintf(sql, len, " AND (0");
-	for (i = 0; i < c->nwords[VOCAB_CATEGORY] && i < 64; i++)
-		if (mask >> i & 1) {
-			snprintf(word, sizeof(word), ",%s,",
-			    c->words[VOCAB_CATEGORY][i].keyword);
-			sqlite3_snprintf((int)(len - o), sql + o, " OR instr(',' "
-			    "|| categories || ',', %Q)", word);
-			o += strlen(sql + o);
-		}
-	return o + (size_t)snprintf(sql + o, len - o, ")");
-}
-
-/*
- * The statement that reads, for a sheet, the AGG_ALL rows of one table
- * that its plan (ind_plan) selects: prepared on first use, kept.
- */
-static sqlite3_stmt *
-query_all_stmt(struct query_db *q, const struct cat_sheet *s,
-    enum agg_table t, const struct ind_need *need)
-{
-	const struct agg_table_spec	*ts = &agg_tables[t];
-	sqlite3_stmt			**st;
-	char				 sql[4096];
-	size_t				 o, k;
-
-	if (s->number < 1 || s->number > QUERY_SHEETS_MAX)
-		return NULL;	/* a catalogue larger than the cache */
-	if (*(st = &q->all[s->number - 1][t]) != NULL)
-		return *st;
-	o = (size_t)snprintf(sql, sizeof(sql), "SELECT 1, %s", ts->period);
-	for (k = 0; k < ts->nkeys; k++)
-		o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s",
-		    ts->keys[k]);
-	o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", n FROM %s WHERE "
-	    "sheet = '%s' AND %s BETWEEN ?1 AND ?2", ts->name, AGG_ALL,
-	    ts->period);
-	o += query_in(q->cat, VOCAB_ACTIVITY, "activity", need->act, sql + o,
-	    sizeof(sql) - o);
-	o += query_in(q->cat, VOCAB_STRUCTURE, "structure", need->str,
-	    sql + o, sizeof(sql) - o);
-	if (t == AGG_GROUPS || t == AGG_PERSONS)
-		query_in(q->cat, VOCAB_CATEGORY, "category", need->cat,
-		    sql + o, sizeof(sql) - o);
-	else if (t == AGG_RECORDS || t == AGG_DAYS)
-		query_any_category(q->cat, need->cat, sql + o,
-		    sizeof(sql) - o);
-	if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
-	    NULL) != SQLITE_OK)
-		*st = NULL;
-	return *st;
-}
-
-/* Appends the rows a statement reads between lo and hi; 0 or -1. */
-static int
-query_rows(sqlite3_stmt *st, enum agg_table t, const char *sheet, int lo,
-    int hi, struct arena *a, struct ind_row **v, size_t *n, size_t *cap)
-{
-	struct ind_row	*r, *nv, *prev;
-	size_t		 k, first = *n;
-	int		 rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int(st, 1, lo);
-	sqlite3_bind_int(st, 2, hi);
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		sqlite3_bind_text(st, 3, sheet, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 1024;
-			if ((nv = realloc(*v, *cap * sizeof(**v))) == NULL)
-				break;
-			*v = nv;
-		}
-		prev = *n > first ? &(*v)[*n - 1] : NULL;
-		r = &(*v)[(*n)++];
-		r->table = t;
-		r->all = sqlite3_column_int(st, 0);
-		r->period = sqlite3_column_int(st, 1);
-		for (k = 0; k < agg_tables[t].nkeys; k++) {
-			const char *c = (const char *)sqlite3_column_text(st,
-			    (int)k + 2);
-
-			/* Rows come in key order: share a repeated value. */
-			r->k[k] = prev != NULL && c != NULL && prev->k[k] !=
-			    NULL && strcmp(prev->k[k], c) == 0 ? prev->k[k] :
-			    query_col(a, st, (int)k + 2);
-		}
-		r->n = sqlite3_column_int64(st, (int)agg_tables[t].nkeys + 2);
+	if (m == NULL) {
+		view_done(q->view);
+		query_fail(q, error, QUERY_BROKEN, "indicateurs indisponibles "
+		    "(mémoire insuffisante) : redémarrez ctgd%s", "");
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return m;
 }
 
-static int
-query_evidence(struct query_db *q, const char *sheet, int to,
-    struct arena *a, struct ind_evidence **v, size_t *n)
+void
+query_model_done(struct query_db *q)
 {
-	sqlite3_stmt	*st = q->evidence;
-	char		 last[32];
-	size_t		 cap = 0;
-	struct ind_evidence *nv;
-	int		 rc;
-
-	snprintf(last, sizeof(last), "%04d-%02d-31", to / 100, to % 100);
-	sqlite3_bind_text(st, 1, sheet, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, last, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(*v, cap * sizeof(**v))) == NULL)
-				break;
-			*v = nv;
-		}
-		(*v)[*n] = (struct ind_evidence){ query_col(a, st, 0),
-		    query_col(a, st, 1), query_col(a, st, 2),
-		    query_col(a, st, 3), query_col(a, st, 4),
-		    query_col(a, st, 5) };
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	view_done(q->view);
 }
 
 /*
@@ -331,19 +173,14 @@ query_window(struct query_db *q, const struct query *qu, int64_t today,
 	return 0;
 }
 
-/* One sheet's JSON over the window; NULL with *error. */
+/* One sheet's JSON over the window, from the model; NULL with *error. */
 static json_object *
-query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
-    const char **error)
+query_sheet_json(struct query_db *q, const struct model *m,
+    const struct query *qu, int64_t today, const char **error)
 {
-	struct ind_input	 in = { .cat = q->cat, .today = today };
-	struct ind_row		*rows = NULL;
-	struct ind_evidence	*ev = NULL;
-	struct arena		 a = { 0 };
-	size_t			 n = 0, cap = 0, nev = 0;
-	struct ind_need		 plan[AGG__TABLES][2];
-	int			 all, ok = 1, t;
-	json_object		*json = NULL;
+	struct ind_input	 in = { .cat = q->cat, .model = m,
+				    .today = today };
+	json_object		*json;
 
 	if ((in.sheet = catalogue_sheet(q->cat, qu->key)) == NULL)
 		return query_fail(q, error, QUERY_UNKNOWN,
@@ -351,44 +188,9 @@ query_sheet_json(struct query_db *q, const struct query *qu, int64_t today,
 		    "code comme III.A.17 ou un numéro de 1 à 46", qu->key);
 	if (query_window(q, qu, today, &in.from, &in.to, error) == -1)
 		return NULL;
-	ind_plan(q->cat, in.sheet, plan);
-	for (t = 0; t < AGG__TABLES && ok; t++) {
-		for (all = 0; all < 2 && ok; all++) {
-			const struct ind_need *need = &plan[t][all];
-			int lo = in.from + need->lo, hi = in.to;
-
-			if (!need->need)
-				continue;
-			if (t == AGG_DAYS) {
-				lo *= 100;
-				hi = hi * 100 + 99;
-			}
-			ok = query_rows(all ? query_all_stmt(q, in.sheet,
-			    (enum agg_table)t, need) : q->rows[t],
-			    (enum agg_table)t, in.sheet->code, lo, hi, &a,
-			    &rows, &n, &cap) == 0;
-		}
-	}
-	if (ok)
-		ok = query_evidence(q, in.sheet->code, in.to, &a, &ev,
-		    &nev) == 0;
-	if (!ok) {
-		query_fail(q, error, QUERY_BROKEN,
-		    "lecture de la base impossible : %s",
-		    sqlite3_errmsg(q->db));
-		goto out;
-	}
-	in.rows = rows;
-	in.nrows = n;
-	in.evidence = ev;
-	in.nevidence = nev;
 	if ((json = ind_sheet(&in)) != NULL)
 		json_object_object_add(json, "small_cells",
 		    json_object_new_int(q->small_cells));
-out:
-	free(rows);
-	free(ev);
-	arena_free(&a);
 	return json;
 }
 
@@ -396,8 +198,13 @@ static char *
 query_sheet(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
-	json_object	*o = query_sheet_json(q, qu, today, error);
+	const struct model	*m = query_model(q, error);
+	json_object		*o;
 
+	if (m == NULL)
+		return NULL;
+	o = query_sheet_json(q, m, qu, today, error);
+	query_model_done(q);
 	return o == NULL ? NULL : query_json(o);
 }
 
@@ -415,6 +222,7 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 	const char	*axis = "", *keys[] = { "code", "number", "title",
 			    "deadline", "records", "participants", "status" };
 	const struct cat_axis *only = NULL;
+	const struct model *m;
 	char		 err[256];
 	size_t		 i, k;
 
@@ -425,13 +233,19 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 		query_fail(q, error, QUERY_UNKNOWN, "%s", err);
 		return NULL;
 	}
+	if ((m = query_model(q, error)) == NULL) {
+		json_object_put(o);
+		return NULL;
+	}
 	json_object_object_add(o, "axes", axes = json_object_new_array());
 	for (i = 0; i < q->cat->nsheets; i++) {
 		if (only != NULL &&
 		    strcmp(q->cat->sheets[i].axis, only->code) != 0)
 			continue;
 		one.key = q->cat->sheets[i].code;
-		if ((doc = query_sheet_json(q, &one, today, error)) == NULL) {
+		if ((doc = query_sheet_json(q, m, &one, today, error)) ==
+		    NULL) {
+			query_model_done(q);
 			json_object_put(o);
 			return NULL;
 		}
@@ -462,6 +276,7 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 		json_object_array_add(list, so);
 		json_object_put(doc);
 	}
+	query_model_done(q);
 	return query_json(o);
 }
 
@@ -471,6 +286,7 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 {
 	json_object	*o, *list, *s, *m, *y;
 	struct query	 one = { "sheet", NULL, month, month };
+	const struct model *model;
 	char		 jan[8];
 	size_t		 i;
 
@@ -479,6 +295,8 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 		    "mois « %s » invalide : attendu "
 		    "AAAA-MM", month);
 	snprintf(jan, sizeof(jan), "%.4s-01", month);
+	if ((model = query_model(q, error)) == NULL)
+		return NULL;
 	o = json_object_new_object();
 	json_object_object_add(o, "month", json_object_new_string(month));
 	json_object_object_add(o, "small_cells",
@@ -487,12 +305,16 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 	for (i = 0; i < q->cat->nsheets; i++) {
 		one.key = q->cat->sheets[i].code;
 		one.from = month;
-		if ((m = query_sheet_json(q, &one, today, error)) == NULL) {
+		if ((m = query_sheet_json(q, model, &one, today, error)) ==
+		    NULL) {
+			query_model_done(q);
 			json_object_put(o);
 			return NULL;
 		}
 		one.from = jan;
-		if ((y = query_sheet_json(q, &one, today, error)) == NULL) {
+		if ((y = query_sheet_json(q, model, &one, today, error)) ==
+		    NULL) {
+			query_model_done(q);
 			json_object_put(m);
 			json_object_put(o);
 			return NULL;
@@ -504,6 +326,7 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 		json_object_object_add(s, "year_to_date", y);
 		json_object_array_add(list, s);
 	}
+	query_model_done(q);
 	return o;
 }
 
@@ -512,23 +335,22 @@ static char *
 query_rollup(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
-	sqlite3_stmt	*st;
+	sqlite3_stmt	*st = q->rollup;
 	json_object	*o;
 	char		*json = NULL;
+	int		 rc;
 
 	if (qu->key == NULL || ind_month_parse(qu->key) < 0)
 		return query_fail(q, error, QUERY_BAD,
 		    "mois « %s » invalide : attendu "
 		    "AAAA-MM", qu->key);
-	if (sqlite3_prepare_v2(q->db, "SELECT json FROM rollup WHERE month = "
-	    "?1 ORDER BY rev DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return query_fail(q, error, QUERY_BROKEN,
-		    "lecture de la base impossible%s",
-		    "");
 	sqlite3_bind_text(st, 1, qu->key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return query_fail(q, error, QUERY_BROKEN,
+		    "lecture de la base impossible%s", "");
 	if (json != NULL)
 		return json;
 	if ((o = query_rollup_doc(q, qu->key, today, error)) == NULL)

@@ -1,7 +1,8 @@
 /*
- * query.h — questions answered with JSON documents: a sheet over a window
- * (read on the event loop through a read-only connection: a few small
- * aggregate rows), a record's revisions, and verify (on the writer).
+ * query.h — questions answered with JSON documents: a sheet over a window,
+ * the overview, a commune, completeness and rollups from the read model
+ * (model.h); a record's revisions and the records behind an indicator
+ * from a read-only connection; verify and backup on a thread of their own.
  */
 #ifndef CTG_QUERY_H
 #define CTG_QUERY_H
@@ -17,9 +18,14 @@
 struct query_db;
 struct store;
 
-/* A read-only connection to the database; NULL with err on failure. */
+/*
+ * A read-only connection to the database, answering from view (the
+ * daemon's model), or without one from a model loaded from the file.
+ * NULL with err on failure.
+ */
+struct view;
 struct query_db	*query_open(const char *path, const struct catalogue *,
-		    int small_cells, char *err, size_t errlen);
+		    int small_cells, struct view *, char *err, size_t errlen);
 void		 query_close(struct query_db *);
 /*
  * Answers a sheet or revisions query: malloc'd JSON, or NULL with a French

@@ -12,28 +12,25 @@
 #include "arena.h"
 #include "query.h"
 #include "store.h"
+#include "view.h"
 
 #define QUERY_MAX_DIFFS		1000	/* differences listed by verify */
 #define QUERY_MAX_RECORDS	1000	/* records listed by a drill-down */
 #define QUERY_RECENT_DEFAULT	20	/* records listed by recent */
 
-#define QUERY_SHEETS_MAX	64
-
 struct query_db {
-	sqlite3			*db;
+	sqlite3			*db;		/* read-only */
 	const struct catalogue	*cat;
-	sqlite3_stmt		*rows[AGG__TABLES];	/* a sheet's own */
-	sqlite3_stmt		*all[QUERY_SHEETS_MAX][AGG__TABLES];
-						/* AGG_ALL's, by sheet number,
-						   prepared on demand */
-	sqlite3_stmt		*evidence;
+	struct view		*view;		/* the model: sheets and the rest */
+	struct view		*own_view;	/* without the daemon's */
 	sqlite3_stmt		*revisions;
 	sqlite3_stmt		*recent;	/* a structure's latest */
 	sqlite3_stmt		*duplicates;	/* one structure's candidates */
+	sqlite3_stmt		*rollup;	/* a month's latest bilan */
 	char			 error[512];
 	int			 status;	/* of the last error */
 	int			 small_cells;	/* exports' secrecy threshold */
-	struct store		*store;		/* revisions, read in a snapshot */
+	struct store		*store;		/* read-only: revisions, drill-down */
 };
 
 /* What went wrong with a question, as HTTP says it. */
@@ -51,6 +48,12 @@ void		*query_fail(struct query_db *, const char **error,
 		    enum query_error, const char *fmt, const char *v);
 /* The object as compact JSON text (malloc'd); frees the object. */
 char		*query_json(json_object *);
+/*
+ * The model to answer from, read-locked until query_model_done; NULL with
+ * *error when it was lost.
+ */
+const struct model *query_model(struct query_db *, const char **error);
+void		 query_model_done(struct query_db *);
 /* A column as a string in the arena; NULL stays NULL. */
 const char	*query_col(struct arena *, sqlite3_stmt *, int);
 /* YYYY-MM bounds of a query, checked; 0, or -1 with *error. */

@@ -22,6 +22,7 @@
 #include "record.h"
 #include "report.h"
 #include "rollup.h"
+#include "view.h"
 #include "settings.h"
 
 #define ROLLUP_MAX_CHANGES	200	/* listed in a revised rollup */
@@ -34,6 +35,7 @@ struct rollup {
 	const struct settings	*set;
 	const struct catalogue	*cat;
 	struct query_db		*q;
+	struct view		*view;
 	sqlite3			*db;
 };
 
@@ -247,6 +249,8 @@ rollup_close(struct rollup *r, int m, time_t now)
 	sqlite3_bind_text(st, 1, month, -1, SQLITE_STATIC);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
+	/* What was committed before the mark was cleared is in the model. */
+	view_sync(r->view);
 	if ((doc = query_rollup_doc(r->q, month, day, &error)) == NULL) {
 		log_warn("event=rollup_failed month=%s reason=\"%s\"", month,
 		    error);
@@ -393,7 +397,7 @@ rollup_main(void *arg)
 
 struct rollup *
 rollup_start(const struct settings *set, const struct catalogue *cat,
-    char *err, size_t errlen)
+    struct view *view, char *err, size_t errlen)
 {
 	struct rollup	*r = calloc(1, sizeof(*r));
 
@@ -405,7 +409,8 @@ rollup_start(const struct settings *set, const struct catalogue *cat,
 	r->cat = cat;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->wake, NULL);
-	if ((r->q = query_open(set->db, cat, (int)set->small_cells, err,
+	r->view = view;
+	if ((r->q = query_open(set->db, cat, (int)set->small_cells, view, err,
 	    errlen)) == NULL)
 		goto fail;
 	if (sqlite3_open_v2(set->db, &r->db, SQLITE_OPEN_READWRITE |

@@ -12,14 +12,17 @@
 struct catalogue;
 struct rollup;
 struct settings;
+struct view;
 
 /*
- * Starts the thread on its own connections to the database. The clock is
+ * Starts the thread on its own connections to the database, its figures
+ * from view. The clock is
  * the system's, or, when $CTG_CLOCK_FILE names a file, the local time
  * written in it as YYYY-MM-DDTHH:MM (for tests). NULL with err.
  */
 struct rollup	*rollup_start(const struct settings *,
-		    const struct catalogue *, char *err, size_t errlen);
+		    const struct catalogue *, struct view *, char *err,
+		    size_t errlen);
 /* Finishes the month being closed, then joins the thread. */
 void		 rollup_stop(struct rollup *);
 

@@ -38,6 +38,7 @@
 #include "settings.h"
 #include "stats.h"
 #include "store.h"
+#include "view.h"
 #include "wire.h"
 #include "writer.h"
 
@@ -439,18 +440,23 @@ server_start(struct event_base *base, const struct settings *set,
 	TAILQ_INIT(&srv->conns);
 	TAILQ_INIT(&srv->http_pending);
 	srv->hold_reads = getenv("CTG_HOLD_READS");
-	struct store_options so = { set->synchronous[0] == 'f', cat, 0, 0 };
+	struct store_options so = { set->synchronous[0] == 'f', cat, 0, 0, 0 };
 
+	if ((srv->view = view_load(cat, store, err, sizeof(err))) == NULL)
+		log_warn("event=start_failed reason=\"%s\"", err);
 	srv->writer = writer_start(base, store, (size_t)set->batch_max,
 	    conn_job_done, server_verify, srv);
+	if (srv->writer != NULL)
+		writer_set_view(srv->writer, srv->view);
 	/* verify reads the whole base: never on the writer's thread. */
 	if ((srv->verify_store = store_open(set->db, &so, err,
 	    sizeof(err))) != NULL)
 		srv->verifier = writer_start(base, srv->verify_store, 1,
 		    conn_job_done, server_verify, srv);
-	if ((srv->query = query_open(set->db, cat,
-	    (int)set->small_cells, err, sizeof(err))) == NULL ||
-	    (srv->rollup = rollup_start(set, cat, err, sizeof(err))) == NULL)
+	if (srv->view == NULL || (srv->query = query_open(set->db, cat,
+	    (int)set->small_cells, srv->view, err, sizeof(err))) == NULL ||
+	    (srv->rollup = rollup_start(set, cat, srv->view, err,
+	    sizeof(err))) == NULL)
 		log_warn("event=start_failed reason=\"%s\"", err);
 	else
 		srv->reader = writer_start(base, NULL, 1, conn_job_done,
@@ -507,6 +513,7 @@ server_free(struct server *srv)
 	writer_stop(srv->writer);
 	conn_close_all(srv);
 	query_close(srv->query);
+	view_free(srv->view);
 	auth_close(srv->auth);
 	if (srv->sig_term != NULL)
 		event_free(srv->sig_term);

@@ -46,6 +46,7 @@ struct server {
 	struct store		*verify_store;
 	struct writer		*reader;	/* every other question */
 	struct query_db		*query;		/* read-only, the reader's only */
+	struct view		*view;		/* the read model */
 	const char		*hold_reads;	/* $CTG_HOLD_READS, for tests */
 	struct http_pending_list http_pending;	/* asked, not yet answered */
 	struct rollup		*rollup;

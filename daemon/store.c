@@ -142,14 +142,14 @@ store_open(const char *path, const struct store_options *o, char *err,
 	}
 	s->cat = o->cat;
 	s->no_aggregates = o->no_aggregates;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, (o->read_only ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "ouverture de %s impossible : %s", path,
 		    s->db ? sqlite3_errmsg(s->db) : "mémoire insuffisante");
 		goto fail;
 	}
-	snprintf(pragmas, sizeof(pragmas),
-	    "PRAGMA journal_mode = WAL;"
+	snprintf(pragmas, sizeof(pragmas), "%s"
 	    "PRAGMA synchronous = %s;"
 	    "PRAGMA cache_size = -65536;"	/* KiB: 64 MB */
 	    "PRAGMA busy_timeout = 5000;"	/* ms */
@@ -160,6 +160,7 @@ store_open(const char *path, const struct store_options *o, char *err,
 	     * +30% under load, bench/run); recovery reads at most that.
 	     */
 	    "PRAGMA wal_autocheckpoint = 16384;",	/* pages of 4 KB */
+	    o->read_only ? "" : "PRAGMA journal_mode = WAL;",
 	    o->synchronous_full ? "FULL" : "NORMAL");
 	if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s n'est pas une base utilisable : %s",
@@ -169,7 +170,7 @@ store_open(const char *path, const struct store_options *o, char *err,
 	}
 	if (o->integrity_check && store_check(s, path, err, errlen) == -1)
 		goto fail;
-	if (store_migrate(s, err, errlen) == -1)
+	if (!o->read_only && store_migrate(s, err, errlen) == -1)
 		goto fail;
 	for (k = 0; k < STMT__COUNT; k++)
 		if (sqlite3_prepare_v3(s->db, store_sql[k], -1,

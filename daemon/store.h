@@ -22,6 +22,7 @@ struct store_options {
 	const struct catalogue	*cat;
 	int			 no_aggregates;	/* benchmarks only: records alone */
 	int			 integrity_check;	/* PRAGMA quick_check at open */
+	int			 read_only;	/* no migration, no write: the readers' */
 };
 
 /* What a revision is, besides its content. */
@@ -124,6 +125,14 @@ int		 store_load_catalogue(struct store *, const struct data_file *,
  */
 long		 store_backup(struct store *, const char *path, char *err,
 		    size_t errlen);
+/*
+ * Feeds the model every stored aggregate row and evidence entry, in one
+ * read transaction: the read model at start. Returns the rows read, or -1
+ * on a database error or when memory ran out.
+ */
+struct model;
+long		 store_model_load(struct store *, struct model *);
+
 /* The last database error, in SQLite's words. */
 const char	*store_errmsg(struct store *);
 /* The number of migrations applied (PRAGMA user_version). */

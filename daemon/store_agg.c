@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "store_int.h"
 
 int
@@ -104,15 +105,17 @@ store_apply(struct store *s, struct agg_batch *b)
 	return c.failed ? -1 : 0;
 }
 
-/* Every row of every aggregate table, into a batch. */
-static int
-store_agg_read(struct store *s, struct agg_batch *b)
+/* Every row of every aggregate table, to fn; the rows read, or -1. */
+static long
+store_agg_each(struct store *s, int (*fn)(void *, const struct agg_key *,
+    int64_t), void *arg)
 {
 	const struct agg_table_spec	*t;
 	sqlite3_stmt			*st;
 	struct agg_key			 k;
 	char				 sql[512];
 	size_t				 i, j, o;
+	long				 n = 0;
 	int				 rc;
 
 	for (i = 0; i < AGG__TABLES; i++) {
@@ -132,15 +135,63 @@ store_agg_read(struct store *s, struct agg_batch *b)
 			for (j = 0; j < t->nkeys; j++)
 				k.k[j] = (const char *)sqlite3_column_text(st,
 				    (int)j + 2);
-			if (agg_batch_add(b, &k, sqlite3_column_int64(st,
+			if (fn(arg, &k, sqlite3_column_int64(st,
 			    (int)t->nkeys + 2)) == -1)
 				break;
+			n++;
 		}
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
 			return -1;
 	}
-	return 0;
+	return n;
+}
+
+static int
+store_agg_to_batch(void *arg, const struct agg_key *k, int64_t n)
+{
+	return agg_batch_add(arg, k, n);
+}
+
+static int
+store_agg_to_model(void *arg, const struct agg_key *k, int64_t n)
+{
+	return model_fold(arg, k, n);
+}
+
+long
+store_model_load(struct store *s, struct model *m)
+{
+	struct model_evidence	 e;
+	sqlite3_stmt		*st = NULL;
+	long			 n = -1;
+	int			 rc;
+
+	if (store_read_begin(s) == -1)
+		return -1;
+	if ((n = store_agg_each(s, store_agg_to_model, m)) < 0 ||
+	    sqlite3_prepare_v2(s->db, "SELECT indicator, date, state, text, "
+	    "reference, lower(hex(id)) FROM evidence", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		n = -1;
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e.indicator = (const char *)sqlite3_column_text(st, 0);
+		e.date = (const char *)sqlite3_column_text(st, 1);
+		e.state = (const char *)sqlite3_column_text(st, 2);
+		e.text = (const char *)sqlite3_column_text(st, 3);
+		e.reference = (const char *)sqlite3_column_text(st, 4);
+		e.id = (const char *)sqlite3_column_text(st, 5);
+		if (model_add_evidence(m, &e) == -1)
+			break;
+	}
+	if (rc != SQLITE_DONE)
+		n = -1;
+out:
+	sqlite3_finalize(st);
+	store_read_end(s);
+	return n;
 }
 
 /* Every current revision of a record not voided, into a batch. */
@@ -206,7 +257,7 @@ store_verify(struct store *s, void (*diff)(void *, const struct agg_key *,
 	if (expected == NULL || stored == NULL || store_read_begin(s) == -1)
 		goto out;
 	if (store_agg_recompute(s, expected, records) == 0 &&
-	    store_agg_read(s, stored) == 0) {
+	    store_agg_each(s, store_agg_to_batch, stored) >= 0) {
 		c.other = stored;
 		agg_batch_each(expected, store_verify_one, &c);
 		c.other = expected;

@@ -9,6 +9,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/time.h>
 #include <time.h>
@@ -20,6 +21,7 @@
 #include "stats.h"
 #include "store.h"
 #include "wire.h"
+#include "view.h"
 #include "writer.h"
 
 struct writer_queue {
@@ -37,6 +39,7 @@ struct writer {
 	int			 stopping;
 	struct store		*store;
 	struct agg_batch	*agg;		/* the batch's aggregate deltas */
+	struct view		*view;		/* folded after each COMMIT */
 	writer_query_cb		 query;
 	size_t			 batch_max;
 	struct event		*done_ev;
@@ -103,6 +106,12 @@ writer_job_free(struct writer_job *j)
 	free(j->document);
 	free(j->error);
 	free(j);
+}
+
+void
+writer_set_view(struct writer *w, struct view *v)
+{
+	w->view = v;
 }
 
 void
@@ -186,6 +195,48 @@ writer_store_job(struct writer *w, struct writer_job *j, int64_t now,
 	return 0;
 }
 
+/*
+ * After COMMIT: the batch's deltas and its accepted evidence entries into
+ * the model, in one fold.
+ */
+static void
+writer_publish(struct writer *w, struct writer_job *batch)
+{
+	struct model_evidence	*e = NULL;
+	const struct model_evidence **p = NULL;
+	char			(*hex)[2 * RECORD_ID_LEN + 1] = NULL;
+	struct writer_job	*j;
+	size_t			 n = 0, i;
+
+	for (j = batch; j != NULL; j = j->next)
+		n += j->req.kind == REQUEST_EVIDENCE &&
+		    j->acks[0].status == ACK_ACCEPTED;
+	if (n > 0 && ((e = calloc(n, sizeof(*e))) == NULL ||
+	    (p = calloc(n, sizeof(*p))) == NULL ||
+	    (hex = calloc(n, sizeof(*hex))) == NULL))
+		log_warn("event=model_evidence_lost reason=\"mémoire "
+		    "insuffisante : la preuve est stockée, elle apparaîtra au "
+		    "redémarrage\"");
+	for (j = batch, n = 0; e != NULL && p != NULL && hex != NULL &&
+	    j != NULL; j = j->next) {
+		const struct evidence *v = &j->req.evidence;
+
+		if (j->req.kind != REQUEST_EVIDENCE ||
+		    j->acks[0].status != ACK_ACCEPTED)
+			continue;
+		for (i = 0; i < v->id_len && i < RECORD_ID_LEN; i++)
+			snprintf(hex[n] + 2 * i, 3, "%02x", v->id[i]);
+		e[n] = (struct model_evidence){ v->indicator, v->date,
+		    v->state, v->text, v->reference, hex[n] };
+		p[n] = &e[n];
+		n++;
+	}
+	view_publish(w->view, w->agg, p, n);
+	free(e);
+	free(p);
+	free(hex);
+}
+
 /* Stores every undecided job of the batch; -1 when the transaction failed. */
 static int
 writer_store_batch(struct writer *w, struct writer_job *batch, size_t *n)
@@ -203,8 +254,12 @@ writer_store_batch(struct writer *w, struct writer_job *batch, size_t *n)
 	if (store_apply(w->store, w->agg) == -1)
 		goto fail;
 	writer_hold(w->hold);
-	if (store_commit(w->store) == -1)
+	view_begin(w->view);
+	if (store_commit(w->store) == -1) {
+		view_publish(w->view, NULL, NULL, 0);
 		goto fail;
+	}
+	writer_publish(w, batch);
 	return 0;
 fail:
 	store_rollback(w->store);

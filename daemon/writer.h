@@ -58,6 +58,9 @@ struct writer	*writer_start(struct event_base *, struct store *,
 		    size_t batch_max, writer_done_cb done, writer_query_cb query,
 		    void *arg);
 void		 writer_push(struct writer *, struct writer_job *);
+/* The model each COMMIT is folded into, before its acks go out; before any job. */
+struct view;
+void		 writer_set_view(struct writer *, struct view *);
 /*
  * From now on, every write job is refused with reason (static storage):
  * the base was found damaged. Queries still run.

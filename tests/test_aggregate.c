@@ -361,7 +361,7 @@ static void
 run_seed(unsigned seed)
 {
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { 0, cat, 0, 0 };
+	struct store_options	 so = { 0, cat, 0, 0, 0 };
 	const char		*dir = tmpdir_make();
 	struct agg_batch	*b = agg_batch_new();
 	struct query_db		*q;
@@ -390,7 +390,7 @@ run_seed(unsigned seed)
 	assert_int_equal(bad, 0);
 	assert_int_equal(store_verify(s, diff_fail, NULL, &records), 0);
 	assert_true(records > 0);
-	if ((q = query_open(db, cat, 5, err, sizeof(err))) == NULL)
+	if ((q = query_open(db, cat, 5, NULL, err, sizeof(err))) == NULL)
 		fail_msg("query: %s", err);
 	check_sheet(q, "III.A.17", "2023-01", "2025-12");
 	check_sheet(q, "III.A.19", "2024-03", "2024-09");
@@ -426,7 +426,7 @@ static void
 test_verify_sees_tampering(void **state)
 {
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { 0, cat, 0, 0 };
+	struct store_options	 so = { 0, cat, 0, 0, 0 };
 	const char		*dir = tmpdir_make();
 	struct agg_batch	*b = agg_batch_new();
 	struct store		*s;

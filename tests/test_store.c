@@ -43,7 +43,7 @@ teardown(void **state)
 static struct store *
 open_store(const struct ctx *c)
 {
-	struct store_options	 o = { 1, catalogue_builtin(NULL, 0), 0, 1 };
+	struct store_options	 o = { 1, catalogue_builtin(NULL, 0), 0, 1, 0 };
 	char			 err[512] = "";
 	struct store		*s = store_open(c->db, &o, err, sizeof(err));
 
@@ -278,7 +278,7 @@ static void
 test_not_a_database(void **state)
 {
 	struct ctx		*c = *state;
-	struct store_options	 o = { 1, NULL, 0, 1 };
+	struct store_options	 o = { 1, NULL, 0, 1, 0 };
 	char			 err[512] = "", path[4096];
 	FILE			*f;
 

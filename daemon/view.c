@@ -1,0 +1,118 @@
+/*
+ * view.c — the shared read model behind a reader-writer lock.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "log.h"
+#include "store.h"
+#include "view.h"
+
+struct view {
+	pthread_rwlock_t	 lock;
+	struct model		*model;
+	int			 lost;	/* a fold ran out of memory */
+	atomic_ulong		 begun, published;	/* commits */
+};
+
+static double
+view_ms(const struct timespec *t0)
+{
+	struct timespec	 t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+struct view *
+view_load(const struct catalogue *cat, struct store *s, char *err,
+    size_t errlen)
+{
+	struct view	*v = calloc(1, sizeof(*v));
+	struct timespec	 t0;
+	long		 rows;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (v == NULL || (v->model = model_new(cat)) == NULL) {
+		snprintf(err, errlen, "mémoire insuffisante pour les indicateurs");
+		free(v);
+		return NULL;
+	}
+	if ((rows = store_model_load(s, v->model)) < 0) {
+		snprintf(err, errlen, "lecture des agrégats impossible : %s",
+		    store_errmsg(s));
+		model_free(v->model);
+		free(v);
+		return NULL;
+	}
+	pthread_rwlock_init(&v->lock, NULL);
+	log_info("event=model_loaded rows=%ld bytes=%zu ms=%.0f", rows,
+	    model_bytes(v->model), view_ms(&t0));
+	return v;
+}
+
+void
+view_free(struct view *v)
+{
+	if (v == NULL)
+		return;
+	pthread_rwlock_destroy(&v->lock);
+	model_free(v->model);
+	free(v);
+}
+
+const struct model *
+view_read(struct view *v)
+{
+	pthread_rwlock_rdlock(&v->lock);
+	return v->lost ? NULL : v->model;
+}
+
+void
+view_done(struct view *v)
+{
+	pthread_rwlock_unlock(&v->lock);
+}
+
+void
+view_begin(struct view *v)
+{
+	if (v != NULL)
+		atomic_fetch_add(&v->begun, 1);
+}
+
+void
+view_sync(struct view *v)
+{
+	struct timespec	 ts = { 0, 1000 * 1000 };	/* 1 ms */
+	unsigned long	 want = atomic_load(&v->begun);
+
+	while (atomic_load(&v->published) < want)
+		nanosleep(&ts, NULL);
+}
+
+void
+view_publish(struct view *v, const struct agg_batch *b,
+    const struct model_evidence *const *ev, size_t nev)
+{
+	size_t	 i;
+	int	 failed;
+
+	if (v == NULL)
+		return;
+	pthread_rwlock_wrlock(&v->lock);
+	failed = b != NULL && model_fold_batch(v->model, b) == -1;
+	for (i = 0; i < nev; i++)
+		failed |= model_add_evidence(v->model, ev[i]) == -1;
+	if (failed && !v->lost) {
+		v->lost = 1;
+		log_warn("event=model_lost reason=\"mémoire insuffisante : "
+		    "les indicateurs ne sont plus à jour, redémarrez ctgd\"");
+	}
+	atomic_fetch_add(&v->published, 1);
+	pthread_rwlock_unlock(&v->lock);
+}

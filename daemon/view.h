@@ -1,0 +1,50 @@
+/*
+ * view.h — the read model as the daemon shares it: built from the stored
+ * aggregate rows at start, folded by the writer after each COMMIT (before
+ * the acks go out, so a client reads what it was told is stored), read by
+ * any thread. A reader sees a commit whole or not at all: folding takes
+ * the write lock for the time of an in-memory fold, never for a disk
+ * write, so reads never wait for the disk.
+ */
+#ifndef CTG_VIEW_H
+#define CTG_VIEW_H
+
+#include <stddef.h>
+
+#include "agg.h"
+#include "model.h"
+
+struct store;
+struct view;
+
+/*
+ * The model of what store holds; logs its size and the time it took.
+ * NULL with a French err.
+ */
+struct view		*view_load(const struct catalogue *, struct store *,
+			    char *err, size_t errlen);
+void			 view_free(struct view *);
+/* The model to read, until view_done; NULL when it was lost (no memory). */
+const struct model	*view_read(struct view *);
+void			 view_done(struct view *);
+/*
+ * The writer, just before COMMIT: a commit is under way. Every
+ * view_begin is followed by one view_publish (after a failed COMMIT, with
+ * nothing), so that view_sync can wait for what was committed.
+ */
+void			 view_begin(struct view *);
+/*
+ * After COMMIT: the batch's deltas and its accepted evidence entries,
+ * folded whole under the write lock. NULL view: nothing.
+ */
+void			 view_publish(struct view *, const struct agg_batch *,
+			    const struct model_evidence *const *, size_t nev);
+
+/*
+ * Waits until every commit begun before the call is in the model: for a
+ * reader that read the base (the rollup's dirty months) and must find the
+ * same in the model.
+ */
+void			 view_sync(struct view *);
+
+#endif
