@@ -1,7 +1,7 @@
 /*
  * query_commune.c — places and gaps: one commune (everything that happened
  * there, everyone who came from there), and completeness (structures
- * silent for weeks, sheets without activity), from the aggregates.
+ * silent for weeks, sheets without activity), from the read model.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,55 +12,55 @@
 #include "query_int.h"
 #include "record.h"
 
-static void
-query_bump(json_object *o, const char *key, int64_t n)
+static int
+query_sum_cmp(const void *a, const void *b)
 {
-	json_object	*v;
+	return strcmp(((const struct model_sum *)a)->key,
+	    ((const struct model_sum *)b)->key);
+}
 
-	if (json_object_object_get_ex(o, key, &v))
-		json_object_set_int64(v, json_object_get_int64(v) + n);
-	else
-		json_object_object_add(o, key, json_object_new_int64(n));
+/* word -> n pairs as a JSON object; frees them. */
+static json_object *
+query_sums_object(struct model_sum *v, size_t n)
+{
+	json_object	*o = json_object_new_object();
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		json_object_object_add(o, v[i].key,
+		    json_object_new_int64(v[i].n));
+	free(v);
+	return o;
 }
 
 /*
- * One side of the view: rows of a table whose key column is the commune;
- * the AGG_ALL rows give totals and breakdowns, the others the sheets.
+ * One side of the view: the "all" base's total for the commune's key, its
+ * two breakdowns (pair kinds under the key), and each sheet's own figure.
  */
-static int
-query_commune_side(struct query_db *q, const char *sql, const char *key,
-    int from, int to, const char *total, const char *by2, json_object *side)
+static void
+query_commune_side(struct query_db *q, const struct model *m,
+    const char *key, int from, int to, enum model_kind single,
+    enum model_kind by_activity, enum model_kind other, const char *total,
+    const char *by2, json_object *side)
 {
-	sqlite3_stmt	*st;
-	json_object	*sheets = json_object_new_object();
-	json_object	*acts = json_object_new_object();
-	json_object	*other = json_object_new_object();
-	int64_t		 sum = 0;
-	int		 rc;
+	struct model_sum *v;
+	size_t		 i, n = 0;
+	int		 all = model_all_slot(m);
 
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, from);
-	sqlite3_bind_int(st, 3, to);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char	*sheet = (const char *)sqlite3_column_text(st, 0);
-		int64_t		 n = sqlite3_column_int64(st, 3);
-
-		if (strcmp(sheet, AGG_ALL) != 0) {
-			query_bump(sheets, sheet, n);
-			continue;
-		}
-		sum += n;
-		query_bump(acts, (const char *)sqlite3_column_text(st, 1), n);
-		query_bump(other, (const char *)sqlite3_column_text(st, 2), n);
-	}
-	sqlite3_finalize(st);
-	json_object_object_add(side, total, json_object_new_int64(sum));
-	json_object_object_add(side, "by_sheet", sheets);
-	json_object_object_add(side, "by_activity", acts);
-	json_object_object_add(side, by2, other);
-	return rc == SQLITE_DONE ? 0 : -1;
+	json_object_object_add(side, total, json_object_new_int64(
+	    model_value(m, all, single, key, from, to)));
+	/* Sheets by code, as every breakdown is by word. */
+	if ((v = calloc(q->cat->nsheets + 1, sizeof(*v))) != NULL)
+		for (i = 0; i < q->cat->nsheets; i++)
+			if ((v[n].n = model_value(m, model_sheet_slot(m, i),
+			    single, key, from, to)) != 0)
+				v[n++].key = q->cat->sheets[i].code;
+	qsort(v, n, sizeof(*v), query_sum_cmp);
+	json_object_object_add(side, "by_sheet", query_sums_object(v, n));
+	v = model_sums(m, all, by_activity, key, from, to, &n);
+	json_object_object_add(side, "by_activity", query_sums_object(v, n));
+	v = model_sums(m, all, other, key, from, to, &n);
+	json_object_object_add(side, by2, query_sums_object(v, n));
 }
 
 char *
@@ -70,6 +70,7 @@ query_commune(struct query_db *q, const struct query *qu, int64_t today,
 	const struct cat_commune	*c = catalogue_commune(q->cat, qu->key);
 	const struct cat_commune	*cur;
 	json_object			*o, *hosted, *residents;
+	const struct model		*m;
 	const char			*key;
 	int				 from, to;
 
@@ -91,50 +92,21 @@ query_commune(struct query_db *q, const struct query *qu, int64_t today,
 	json_object_object_add(o, "name", json_object_new_string(cur->name));
 	json_object_object_add(o, "population",
 	    json_object_new_int(cur->population));
+	if ((m = query_model(q, error)) == NULL) {
+		json_object_put(o);
+		return NULL;
+	}
 	hosted = json_object_new_object();
 	residents = json_object_new_object();
-	if (query_commune_side(q, "SELECT sheet, activity, structure, n FROM "
-	    "agg_records WHERE venue = ?1 AND month BETWEEN ?2 AND ?3", key,
-	    from, to, "records", "by_structure", hosted) == -1 ||
-	    query_commune_side(q, "SELECT sheet, activity, category, n FROM "
-	    "agg_groups WHERE residence = ?1 AND month BETWEEN ?2 AND ?3", key,
-	    from, to, "participants", "by_category", residents) == -1) {
-		json_object_put(hosted);
-		json_object_put(residents);
-		json_object_put(o);
-		return query_fail(q, error, QUERY_BROKEN,
-		    "lecture de la base impossible%s",
-		    "");
-	}
+	query_commune_side(q, m, key, from, to, MK_VENUE, MK_VENUE_ACTIVITY,
+	    MK_VENUE_STRUCTURE, "records", "by_structure", hosted);
+	query_commune_side(q, m, key, from, to, MK_RESIDENCE,
+	    MK_RESIDENCE_ACTIVITY, MK_RESIDENCE_CATEGORY, "participants",
+	    "by_category", residents);
+	query_model_done(q);
 	json_object_object_add(o, "hosted", hosted);
 	json_object_object_add(o, "residents", residents);
 	return query_json(o);
-}
-
-/* Days of the last record of each structure (sheet '*') or each sheet. */
-static int
-query_last_days(struct query_db *q, const char *sql, enum cat_vocab v,
-    int64_t *last)
-{
-	sqlite3_stmt	*st;
-	const char	*key;
-	int		 rc, w;
-
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		key = (const char *)sqlite3_column_text(st, 0);
-		if (v == VOCAB__COUNT) {
-			const struct cat_sheet *s = catalogue_sheet(q->cat, key);
-
-			w = s != NULL ? s->number - 1 : -1;
-		} else
-			w = catalogue_word(q->cat, v, key);
-		if (w >= 0)
-			last[w] = date_from_ymd(sqlite3_column_int(st, 1));
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Who has been silent for `weeks`: last record, weeks since, or never. */
@@ -176,7 +148,7 @@ query_completeness(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
 	const struct catalogue	*c = q->cat;
-	sqlite3_stmt		*st;
+	const struct model	*m = NULL;
 	json_object		*idle, *o;
 	char			*out = NULL;
 	const char		**keys = NULL, **labels = NULL;
@@ -202,29 +174,27 @@ query_completeness(struct query_db *q, const struct query *qu, int64_t today,
 	keys = calloc(n + c->nsheets + 1, sizeof(*keys));
 	labels = calloc(n + c->nsheets + 1, sizeof(*labels));
 	if (last == NULL || slast == NULL || active == NULL || keys == NULL ||
-	    labels == NULL || query_last_days(q, "SELECT structure, max(day) "
-	    "FROM agg_days WHERE sheet = '*' GROUP BY structure",
-	    VOCAB_STRUCTURE, last) == -1 || query_last_days(q, "SELECT sheet, "
-	    "max(day) FROM agg_days WHERE sheet != '*' GROUP BY sheet",
-	    VOCAB__COUNT, slast) == -1 ||
-	    sqlite3_prepare_v2(q->db, "SELECT DISTINCT sheet FROM agg_records "
-	    "WHERE sheet != '*' AND month BETWEEN ?1 AND ?2", -1, &st, NULL) !=
-	    SQLITE_OK) {
+	    labels == NULL) {
 		out = query_fail(q, error, QUERY_BROKEN,
-		    "lecture de la base impossible%s",
-		    "");
+		    "mémoire insuffisante%s", "");
 		goto out;
 	}
-	sqlite3_bind_int(st, 1, from);
-	sqlite3_bind_int(st, 2, to);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const struct cat_sheet *s = catalogue_sheet(c,
-		    (const char *)sqlite3_column_text(st, 0));
+	if ((m = query_model(q, error)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		int d = model_last_day(m, model_all_slot(m), MK_STRUCTURE_DAY,
+		    c->words[VOCAB_STRUCTURE][i].keyword);
 
-		if (s != NULL)
-			active[s->number - 1] = 1;
+		last[i] = d != 0 ? date_from_ymd(d) : 0;
 	}
-	sqlite3_finalize(st);
+	for (i = 0; i < c->nsheets; i++) {
+		int s = model_sheet_slot(m, i);
+		int d = model_last_day(m, s, MK_DAY, NULL);
+
+		slast[i] = d != 0 ? date_from_ymd(d) : 0;
+		active[i] = model_total(m, s, MK_RECORDS, from, to) != 0;
+	}
+	query_model_done(q);
 	o = json_object_new_object();
 	json_object_object_add(o, "weeks", json_object_new_int((int)weeks));
 	for (i = 0; i < n; i++) {
