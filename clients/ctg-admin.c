@@ -155,6 +155,10 @@ print_verify(const struct reply *rep)
 		    json_object_get_string(json_object_object_get(r,
 		    "expected")));
 	}
+	if (json_object_object_get(doc, "model_differences") != NULL)
+		printf("indicateurs en mémoire comparés aux agrégats stockés : "
+		    "%lld écart(s)\n", (long long)json_object_get_int64(
+		    json_object_object_get(doc, "model_differences")));
 	printf("vérification : %lld enregistrements, %ld écart(s)\n",
 	    (long long)json_object_get_int64(json_object_object_get(doc,
 	    "records")), n);

@@ -19,6 +19,7 @@
 #include "store.h"
 #include "utf8.h"
 #include "uuid.h"
+#include "writer.h"
 
 #define QUERY_SHOWN	160	/* bytes of a caller's value quoted back */
 
@@ -429,8 +430,9 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 }
 
 struct query_diffs {
-	json_object	*list;
-	long		 n;
+	json_object		*list;
+	long			 n;
+	const struct model	*model;		/* the model's differences */
 };
 
 static void
@@ -486,26 +488,82 @@ query_backup(struct store *s, const struct query *qu)
 	return query_json(o);
 }
 
-char *
-query_verify(struct store *s, const struct query *qu, void *arg)
+static void
+query_model_diff(void *arg, int slot, int month, enum model_kind k,
+    const char *a, const char *b, int64_t live, int64_t stored)
 {
-	struct query_diffs	 d = { json_object_new_array(), 0 };
-	json_object		*o;
-	long			 n, records = 0;
+	struct query_diffs	*d = arg;
+	json_object		*o, *keys;
+	char			 name[64];
 
-	(void)arg;
+	if (++d->n > QUERY_MAX_DIFFS)
+		return;
+	o = json_object_new_object();
+	snprintf(name, sizeof(name), "modèle:%s", model_kind_name(k));
+	json_object_object_add(o, "table", json_object_new_string(name));
+	json_object_object_add(o, "sheet",
+	    json_object_new_string(model_slot_name(d->model, slot)));
+	json_object_object_add(o, "period", json_object_new_int(month));
+	keys = json_object_new_array();
+	json_object_array_add(keys, json_object_new_string(a));
+	if (*b != '\0')
+		json_object_array_add(keys, json_object_new_string(b));
+	json_object_object_add(o, "keys", keys);
+	json_object_object_add(o, "stored", json_object_new_int64(live));
+	json_object_object_add(o, "expected", json_object_new_int64(stored));
+	json_object_array_add(d->list, o);
+}
+
+/*
+ * The model in memory against one loaded from the stored rows, with the
+ * writer held so that both see the same commits. -1 on an error.
+ */
+static long
+query_verify_model(struct store *s, struct view *v, struct writer *w,
+    struct query_diffs *d)
+{
+	const struct model	*live;
+	struct model		*m;
+	long			 n = -1;
+
+	if ((m = model_new(store_catalogue(s))) == NULL)
+		return -1;
+	writer_pause(w);
+	if (store_model_load(s, m) >= 0) {
+		if ((live = view_read(v)) != NULL) {
+			d->model = live;
+			n = model_compare(live, m, query_model_diff, d);
+		}
+		view_done(v);
+	}
+	writer_resume(w);
+	model_free(m);
+	return n;
+}
+
+char *
+query_verify(struct store *s, const struct query *qu, struct view *v,
+    struct writer *w)
+{
+	struct query_diffs	 d = { json_object_new_array(), 0, NULL };
+	json_object		*o;
+	long			 n, nm = 0, records = 0;
+
 	if (qu->kind != NULL && strcmp(qu->kind, "backup") == 0) {
 		json_object_put(d.list);
 		return query_backup(s, qu);
 	}
-	if ((n = store_verify(s, query_diff, &d, &records)) < 0) {
+	if ((n = store_verify(s, query_diff, &d, &records)) < 0 ||
+	    (v != NULL && (nm = query_verify_model(s, v, w, &d)) < 0)) {
 		log_warn("event=verify_failed reason=\"%s\"", store_errmsg(s));
 		json_object_put(d.list);
 		return NULL;
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "records", json_object_new_int64(records));
-	json_object_object_add(o, "differences", json_object_new_int64(n));
+	json_object_object_add(o, "differences", json_object_new_int64(n + nm));
+	json_object_object_add(o, "model_differences",
+	    json_object_new_int64(nm));
 	json_object_object_add(o, "rows", d.list);
 	return query_json(o);
 }

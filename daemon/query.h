@@ -50,9 +50,13 @@ int		 query_is_long(const struct query *);
 int		 query_is_own(const struct query *);
 /*
  * The long reads, on a connection and thread of their own: verify (JSON
- * of the differences) and backup (an online copy into qu->key). malloc'd
- * JSON, NULL on a database error.
+ * of the differences: the stored aggregates against the records, then,
+ * with the writer held a moment, the model in view against the stored
+ * aggregates) and backup (an online copy into qu->key). malloc'd JSON,
+ * NULL on a database error.
  */
-char		*query_verify(struct store *, const struct query *, void *);
+struct writer;
+char		*query_verify(struct store *, const struct query *,
+		    struct view *, struct writer *);
 
 #endif

@@ -359,7 +359,8 @@ server_verify(struct store *s, struct writer_job *j, void *arg)
 			j->document = strdup("{}");
 		return;
 	}
-	if ((j->document = query_verify(s, &j->req.query, arg)) == NULL)
+	if ((j->document = query_verify(s, &j->req.query, srv->view,
+	    srv->writer)) == NULL)
 		j->error = strdup("vérification impossible : erreur de la base "
 		    "(voir le journal de ctgd)");
 }

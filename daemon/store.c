@@ -191,6 +191,12 @@ fail:
 	return NULL;
 }
 
+const struct catalogue *
+store_catalogue(const struct store *s)
+{
+	return s->cat;
+}
+
 void
 store_interrupt(struct store *s)
 {

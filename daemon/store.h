@@ -133,6 +133,8 @@ long		 store_backup(struct store *, const char *path, char *err,
 struct model;
 long		 store_model_load(struct store *, struct model *);
 
+/* The plan the store was opened with. */
+const struct catalogue *store_catalogue(const struct store *);
 /* The last database error, in SQLite's words. */
 const char	*store_errmsg(struct store *);
 /* The number of migrations applied (PRAGMA user_version). */

@@ -37,6 +37,8 @@ struct writer {
 	struct writer_queue	 done;
 	size_t			 pending;	/* pushed, not yet delivered */
 	int			 stopping;
+	int			 paused, busy;	/* writer_pause */
+	pthread_cond_t		 idle;
 	struct store		*store;
 	struct agg_batch	*agg;		/* the batch's aggregate deltas */
 	struct view		*view;		/* folded after each COMMIT */
@@ -106,6 +108,25 @@ writer_job_free(struct writer_job *j)
 	free(j->document);
 	free(j->error);
 	free(j);
+}
+
+void
+writer_pause(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->paused = 1;
+	while (w->busy)
+		pthread_cond_wait(&w->idle, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+writer_resume(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->paused = 0;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
 }
 
 void
@@ -321,11 +342,12 @@ writer_main(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		while (w->todo.head == NULL && !w->stopping)
+		while ((w->todo.head == NULL || w->paused) && !w->stopping)
 			pthread_cond_wait(&w->wake, &w->lock);
 		if (w->todo.head == NULL)
 			break;
 		batch = writer_take(w);
+		w->busy = 1;
 		pthread_mutex_unlock(&w->lock);
 
 		if (writer_is_query(batch))
@@ -341,6 +363,8 @@ writer_main(void *arg)
 		}
 
 		pthread_mutex_lock(&w->lock);
+		w->busy = 0;
+		pthread_cond_broadcast(&w->idle);
 		for (j = batch; j != NULL; j = next) {
 			next = j->next;
 			writer_queue_put(&w->done, j);
@@ -398,6 +422,7 @@ writer_start(struct event_base *base, struct store *store, size_t batch_max,
 	w->done_arg = arg;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
+	pthread_cond_init(&w->idle, NULL);
 	if ((w->done_ev = event_new(base, -1, 0, writer_deliver, w)) == NULL)
 		goto fail;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
@@ -408,6 +433,7 @@ fail:
 		event_free(w->done_ev);
 	agg_batch_free(w->agg);
 	pthread_cond_destroy(&w->wake);
+	pthread_cond_destroy(&w->idle);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
 	return NULL;
@@ -459,6 +485,7 @@ writer_stop(struct writer *w)
 	event_free(w->done_ev);
 	agg_batch_free(w->agg);
 	pthread_cond_destroy(&w->wake);
+	pthread_cond_destroy(&w->idle);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
 }

@@ -58,6 +58,13 @@ struct writer	*writer_start(struct event_base *, struct store *,
 		    size_t batch_max, writer_done_cb done, writer_query_cb query,
 		    void *arg);
 void		 writer_push(struct writer *, struct writer_job *);
+/*
+ * Holds the thread between two transactions (returns once the one under
+ * way, if any, is committed and folded), until writer_resume: verify
+ * then compares the model with a base that does not move.
+ */
+void		 writer_pause(struct writer *);
+void		 writer_resume(struct writer *);
 /* The model each COMMIT is folded into, before its acks go out; before any job. */
 struct view;
 void		 writer_set_view(struct writer *, struct view *);
