@@ -443,16 +443,15 @@ server_start(struct event_base *base, const struct settings *set,
 	srv->hold_reads = getenv("CTG_HOLD_READS");
 	struct store_options so = { set->synchronous[0] == 'f', cat, 0, 0, 0 };
 
-	if ((srv->view = view_load(cat, store, err, sizeof(err))) == NULL)
-		log_warn("event=start_failed reason=\"%s\"", err);
-	srv->writer = writer_start(base, store, (size_t)set->batch_max,
-	    conn_job_done, server_verify, srv);
-	if (srv->writer != NULL)
-		writer_set_view(srv->writer, srv->view);
+	/* Filled by the writer's thread: ctgd serves while it loads. */
+	if ((srv->view = view_new(cat)) == NULL)
+		log_warn("event=start_failed reason=\"mémoire insuffisante\"");
+	srv->writer = writer_start(base, store, srv->view,
+	    (size_t)set->batch_max, conn_job_done, server_verify, srv);
 	/* verify reads the whole base: never on the writer's thread. */
 	if ((srv->verify_store = store_open(set->db, &so, err,
 	    sizeof(err))) != NULL)
-		srv->verifier = writer_start(base, srv->verify_store, 1,
+		srv->verifier = writer_start(base, srv->verify_store, NULL, 1,
 		    conn_job_done, server_verify, srv);
 	if (srv->view == NULL || (srv->query = query_open(set->db, cat,
 	    (int)set->small_cells, srv->view, err, sizeof(err))) == NULL ||
@@ -460,7 +459,7 @@ server_start(struct event_base *base, const struct settings *set,
 	    sizeof(err))) == NULL)
 		log_warn("event=start_failed reason=\"%s\"", err);
 	else
-		srv->reader = writer_start(base, NULL, 1, conn_job_done,
+		srv->reader = writer_start(base, NULL, NULL, 1, conn_job_done,
 		    server_read, srv);
 	srv->sig_term = evsignal_new(base, SIGTERM, server_signal, srv);
 	srv->sig_int = evsignal_new(base, SIGINT, server_signal, srv);

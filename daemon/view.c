@@ -15,6 +15,9 @@ struct view {
 	pthread_rwlock_t	 lock;
 	struct model		*model;
 	int			 lost;	/* a fold ran out of memory */
+	pthread_mutex_t		 ready_lock;
+	pthread_cond_t		 ready_cond;
+	atomic_int		 ready;	/* filled from the base */
 	atomic_ulong		 begun, published;	/* commits */
 };
 
@@ -29,29 +32,59 @@ view_ms(const struct timespec *t0)
 }
 
 struct view *
-view_load(const struct catalogue *cat, struct store *s, char *err,
-    size_t errlen)
+view_new(const struct catalogue *cat)
 {
 	struct view	*v = calloc(1, sizeof(*v));
-	struct timespec	 t0;
-	long		 rows;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (v == NULL || (v->model = model_new(cat)) == NULL) {
-		snprintf(err, errlen, "mémoire insuffisante pour les indicateurs");
-		free(v);
-		return NULL;
-	}
-	if ((rows = store_model_load(s, v->model)) < 0) {
-		snprintf(err, errlen, "lecture des agrégats impossible : %s",
-		    store_errmsg(s));
-		model_free(v->model);
 		free(v);
 		return NULL;
 	}
 	pthread_rwlock_init(&v->lock, NULL);
+	pthread_mutex_init(&v->ready_lock, NULL);
+	pthread_cond_init(&v->ready_cond, NULL);
+	return v;
+}
+
+int
+view_fill(struct view *v, struct store *s, char *err, size_t errlen)
+{
+	struct timespec	 t0;
+	long		 rows;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_rwlock_wrlock(&v->lock);
+	if ((rows = store_model_load(s, v->model)) < 0) {
+		snprintf(err, errlen, "lecture des agrégats impossible : %s",
+		    store_errmsg(s));
+		v->lost = 1;
+	}
+	pthread_rwlock_unlock(&v->lock);
+	pthread_mutex_lock(&v->ready_lock);
+	atomic_store(&v->ready, 1);
+	pthread_cond_broadcast(&v->ready_cond);
+	pthread_mutex_unlock(&v->ready_lock);
+	if (rows < 0)
+		return -1;
 	log_info("event=model_loaded rows=%ld bytes=%zu ms=%.0f", rows,
 	    model_bytes(v->model), view_ms(&t0));
+	return 0;
+}
+
+struct view *
+view_load(const struct catalogue *cat, struct store *s, char *err,
+    size_t errlen)
+{
+	struct view	*v = view_new(cat);
+
+	if (v == NULL) {
+		snprintf(err, errlen, "mémoire insuffisante pour les indicateurs");
+		return NULL;
+	}
+	if (view_fill(v, s, err, errlen) == -1) {
+		view_free(v);
+		return NULL;
+	}
 	return v;
 }
 
@@ -61,6 +94,8 @@ view_free(struct view *v)
 	if (v == NULL)
 		return;
 	pthread_rwlock_destroy(&v->lock);
+	pthread_mutex_destroy(&v->ready_lock);
+	pthread_cond_destroy(&v->ready_cond);
 	model_free(v->model);
 	free(v);
 }
@@ -68,6 +103,12 @@ view_free(struct view *v)
 const struct model *
 view_read(struct view *v)
 {
+	if (!atomic_load(&v->ready)) {	/* the start: wait for the fill */
+		pthread_mutex_lock(&v->ready_lock);
+		while (!atomic_load(&v->ready))
+			pthread_cond_wait(&v->ready_cond, &v->ready_lock);
+		pthread_mutex_unlock(&v->ready_lock);
+	}
 	pthread_rwlock_rdlock(&v->lock);
 	return v->lost ? NULL : v->model;
 }

@@ -18,9 +18,19 @@ struct store;
 struct view;
 
 /*
- * The model of what store holds; logs its size and the time it took.
- * NULL with a French err.
+ * An empty view, filled by view_fill; readers wait until it is. NULL when
+ * out of memory.
  */
+struct view		*view_new(const struct catalogue *);
+/*
+ * The model of what store holds, read on the calling thread (the
+ * writer's, before its first transaction, so that ctgd serves at once);
+ * logs its size and the time it took. 0, or -1 with a French err (the view
+ * then answers nothing).
+ */
+int			 view_fill(struct view *, struct store *, char *err,
+			    size_t errlen);
+/* view_new and view_fill at once; NULL with a French err. */
 struct view		*view_load(const struct catalogue *, struct store *,
 			    char *err, size_t errlen);
 void			 view_free(struct view *);

@@ -130,12 +130,6 @@ writer_resume(struct writer *w)
 }
 
 void
-writer_set_view(struct writer *w, struct view *v)
-{
-	w->view = v;
-}
-
-void
 writer_hold(const char *path)
 {
 	struct timespec	 ts = { 0, 10 * 1000 * 1000 };	/* 10 ms */
@@ -340,6 +334,13 @@ writer_main(void *arg)
 	const char		*refusal;
 	size_t			 n;
 
+	/* The model first: writes wait for it, pings and the loop do not. */
+	if (w->view != NULL && w->store != NULL) {
+		char err[512];
+
+		if (view_fill(w->view, w->store, err, sizeof(err)) == -1)
+			log_warn("event=model_failed reason=\"%s\"", err);
+	}
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		while ((w->todo.head == NULL || w->paused) && !w->stopping)
@@ -400,8 +401,8 @@ writer_deliver(evutil_socket_t fd, short what, void *arg)
 }
 
 struct writer *
-writer_start(struct event_base *base, struct store *store, size_t batch_max,
-    writer_done_cb done, writer_query_cb query, void *arg)
+writer_start(struct event_base *base, struct store *store, struct view *view,
+    size_t batch_max, writer_done_cb done, writer_query_cb query, void *arg)
 {
 	struct writer	*w;
 
@@ -417,6 +418,7 @@ writer_start(struct event_base *base, struct store *store, size_t batch_max,
 	writer_queue_init(&w->todo);
 	writer_queue_init(&w->done);
 	w->store = store;
+	w->view = view;
 	w->batch_max = batch_max;
 	w->done_cb = done;
 	w->done_arg = arg;

@@ -54,9 +54,10 @@ void			 writer_job_free(struct writer_job *);
  * Starts the thread. done runs on the loop's thread, once per job, in the
  * order the jobs were pushed. Returns NULL on failure.
  */
+struct view;
 struct writer	*writer_start(struct event_base *, struct store *,
-		    size_t batch_max, writer_done_cb done, writer_query_cb query,
-		    void *arg);
+		    struct view *, size_t batch_max, writer_done_cb done,
+		    writer_query_cb query, void *arg);
 void		 writer_push(struct writer *, struct writer_job *);
 /*
  * Holds the thread between two transactions (returns once the one under
@@ -65,9 +66,7 @@ void		 writer_push(struct writer *, struct writer_job *);
  */
 void		 writer_pause(struct writer *);
 void		 writer_resume(struct writer *);
-/* The model each COMMIT is folded into, before its acks go out; before any job. */
-struct view;
-void		 writer_set_view(struct writer *, struct view *);
+
 /*
  * From now on, every write job is refused with reason (static storage):
  * the base was found damaged. Queries still run.
