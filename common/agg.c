@@ -288,7 +288,7 @@ agg_categories(const struct record *r, char *out, size_t len)
 		    v[i]);
 }
 
-static void
+void
 agg_hex(const uint8_t *p, size_t n, char *out)
 {
 	static const char	 hex[] = "0123456789abcdef";

@@ -70,6 +70,8 @@ size_t			 agg_batch_each(const struct agg_batch *,
  */
 int	agg_record(struct agg_batch *, const struct catalogue *,
 	    const struct record *, int sign);
+/* n bytes as 2n lowercase hex digits and a NUL, as keys and ids are shown. */
+void	agg_hex(const uint8_t *, size_t n, char *out);
 /* The key a commune code is reported under: current CC code, hors, inconnue. */
 const char *agg_commune_key(const struct catalogue *, const char *code);
 

@@ -17,6 +17,8 @@ struct ind_ctx {
 	const struct ind_input	*in;
 	const struct model	*m;
 	int			 base;		/* the sheet's own slot */
+	const struct model_evidence **ev;	/* the sheet's, up to "to" */
+	size_t			 nev;
 	int64_t			 first_day, last_day;	/* the window's */
 	double			 elapsed;	/* of the window, 0..1 */
 };
@@ -48,20 +50,28 @@ ind_total(const struct ind_ctx *x, int slot, enum model_kind k, int shift)
 	    x->in->to + shift);
 }
 
-/* word -> sum over the window, in a JSON object sorted by word. */
-static json_object *
-ind_breakdown(const struct ind_ctx *x, int slot, enum model_kind k)
+json_object *
+ind_sums_object(struct model_sum *v, size_t n)
 {
-	json_object		*o = json_object_new_object();
-	struct model_sum	*v;
-	size_t			 i, n;
+	json_object	*o = json_object_new_object();
+	size_t		 i;
 
-	v = model_sums(x->m, slot, k, NULL, x->in->from, x->in->to, &n);
 	for (i = 0; i < n; i++)
 		json_object_object_add(o, v[i].key,
 		    json_object_new_int64(v[i].n));
 	free(v);
 	return o;
+}
+
+/* word -> sum over the window, in a JSON object sorted by word. */
+static json_object *
+ind_breakdown(const struct ind_ctx *x, int slot, enum model_kind k)
+{
+	struct model_sum	*v;
+	size_t			 n;
+
+	v = model_sums(x->m, slot, k, NULL, x->in->from, x->in->to, &n);
+	return ind_sums_object(v, n);
 }
 
 /* The sorted words of a kind seen over the window. */
@@ -304,15 +314,8 @@ ind_qualitative(const struct ind_ctx *x, const struct cat_indicator *d,
 	int64_t		 done = 0;
 	size_t		 i;
 
-	const struct model_evidence	**ev;
-	size_t				 nev;
-	char				 last[24];
-
-	snprintf(last, sizeof(last), "%04d-%02d-31", x->in->to / 100,
-	    x->in->to % 100);
-	ev = model_evidence(x->m, (size_t)x->in->sheet->number - 1, last, &nev);
-	for (i = 0; ev != NULL && i < nev; i++) {
-		const struct model_evidence	*e = ev[i];
+	for (i = 0; i < x->nev; i++) {
+		const struct model_evidence	*e = x->ev[i];
 		json_object			*eo;
 
 		if (strcmp(e->indicator, d->id) != 0)
@@ -334,7 +337,6 @@ ind_qualitative(const struct ind_ctx *x, const struct cat_indicator *d,
 			latest = e->state;
 		}
 	}
-	free(ev);
 	json_object_object_add(io, "value", json_object_new_int64(done));
 	json_object_object_add(io, "evidence", list);
 	if (d->has_target)
@@ -516,7 +518,12 @@ ind_sheet(const struct ind_input *in)
 
 	x.m = in->model;
 	x.base = model_sheet_slot(in->model, (size_t)s->number - 1);
-	if ((st = calloc(s->count + 1, sizeof(*st))) == NULL) {
+	snprintf(to, sizeof(to), "%04d-%02d-31", in->to / 100, in->to % 100);
+	x.ev = model_evidence(in->model, (size_t)s->number - 1, to, &x.nev);
+	if ((st = calloc(s->count + 1, sizeof(*st))) == NULL ||
+	    x.ev == NULL) {
+		free(st);
+		free(x.ev);
 		json_object_put(o);
 		return NULL;
 	}
@@ -567,5 +574,6 @@ ind_sheet(const struct ind_input *in)
 	    MK_RECORDS, 0))));
 	json_object_object_add(o, "indicators", inds);
 	free(st);
+	free(x.ev);
 	return o;
 }

@@ -23,6 +23,8 @@ struct ind_input {
 	int64_t			 today;		/* days since 1970 */
 };
 
+/* Sums as a JSON object of word: n, in their order; frees v. */
+json_object	*ind_sums_object(struct model_sum *v, size_t n);
 /* Adds key: v to o, or key: null when v is NULL or empty. */
 void	ind_add_str(json_object *o, const char *key, const char *v);
 

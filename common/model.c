@@ -693,11 +693,32 @@ model_total(const struct model *m, int slot, enum model_kind k, int lo,
 	return n;
 }
 
-static int
-model_kind_is_pair(enum model_kind k)
-{
-	return k >= MK_VENUE_ACTIVITY;
-}
+/* What a key's two fields hold, by kind. */
+enum model_field {
+	MF_NONE,	/* 0 */
+	MF_WORD,	/* a word id */
+	MF_NUMBER,	/* a day of the month, a month index + 1 */
+};
+
+static const struct {
+	const char	*name;		/* for verify's report */
+	enum model_field a, b;
+} model_kinds[MK__COUNT] = {
+	[MK_RECORDS] = { "records", MF_NONE, MF_NONE },
+	[MK_PARTICIPANTS] = { "participants", MF_NONE, MF_NONE },
+	[MK_CATEGORY] = { "by_category", MF_WORD, MF_NONE },
+	[MK_RESIDENCE] = { "by_residence", MF_WORD, MF_NONE },
+	[MK_ACTIVITY] = { "by_activity", MF_WORD, MF_NONE },
+	[MK_VENUE] = { "venues", MF_WORD, MF_NONE },
+	[MK_PARTNER] = { "partners", MF_WORD, MF_NONE },
+	[MK_DAY] = { "days", MF_NUMBER, MF_NONE },
+	[MK_PREV] = { "persons_by_previous_month", MF_NUMBER, MF_NONE },
+	[MK_VENUE_ACTIVITY] = { "venue_activity", MF_WORD, MF_WORD },
+	[MK_VENUE_STRUCTURE] = { "venue_structure", MF_WORD, MF_WORD },
+	[MK_RESIDENCE_ACTIVITY] = { "residence_activity", MF_WORD, MF_WORD },
+	[MK_RESIDENCE_CATEGORY] = { "residence_category", MF_WORD, MF_WORD },
+	[MK_STRUCTURE_DAY] = { "structure_day", MF_WORD, MF_NUMBER },
+};
 
 /* The [first, last) keys of a kind, or of a pair kind under one word. */
 static void
@@ -727,9 +748,16 @@ model_sum_key_cmp(const void *a, const void *b)
 	    ((const struct model_sum *)b)->key);
 }
 
+void
+model_sums_sort(struct model_sum *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), model_sum_key_cmp);
+}
+
 /*
- * Every entry of a kind over the months, summed by the id it is keyed by
- * (the second of a pair), into a malloc'd array sorted by id.
+ * Every entry of a kind over the months, summed by its first word (a pair
+ * kind: by its second, under the first word `within`), into a malloc'd
+ * array sorted by id.
  */
 static struct model_entry *
 model_gather(const struct model *m, int slot, enum model_kind k, long within,
@@ -759,10 +787,8 @@ model_gather(const struct model *m, int slot, enum model_kind k, long within,
 				}
 				v = nv;
 			}
-			id = within >= 0 || !model_kind_is_pair(k) ?
-			    (within >= 0 ? c->v[i].key & MODEL_ID_MASK :
-			    c->v[i].key >> MODEL_ID_BITS & MODEL_ID_MASK) :
-			    c->v[i].key & ((1ULL << 56) - 1);
+			id = within >= 0 ? c->v[i].key & MODEL_ID_MASK :
+			    c->v[i].key >> MODEL_ID_BITS & MODEL_ID_MASK;
 			v[(*n)++] = (struct model_entry){ id, c->v[i].n };
 		}
 	}
@@ -800,7 +826,7 @@ model_sums(const struct model *m, int slot, enum model_kind k,
 			if (v[i].n != 0 && v[i].key < m->nwords)
 				out[o++] = (struct model_sum){
 				    m->words[v[i].key].s, v[i].n };
-		qsort(out, o, sizeof(*out), model_sum_key_cmp);
+		model_sums_sort(out, o);
 		*n = o;
 	}
 	free(v);
@@ -987,23 +1013,10 @@ model_evidence(const struct model *m, size_t sheet, const char *last,
 	return v;
 }
 
-static const char *const model_kinds[MK__COUNT] = {
-	[MK_RECORDS] = "records", [MK_PARTICIPANTS] = "participants",
-	[MK_CATEGORY] = "by_category", [MK_RESIDENCE] = "by_residence",
-	[MK_ACTIVITY] = "by_activity", [MK_VENUE] = "venues",
-	[MK_PARTNER] = "partners", [MK_DAY] = "days",
-	[MK_PREV] = "persons_by_previous_month",
-	[MK_VENUE_ACTIVITY] = "venue_activity",
-	[MK_VENUE_STRUCTURE] = "venue_structure",
-	[MK_RESIDENCE_ACTIVITY] = "residence_activity",
-	[MK_RESIDENCE_CATEGORY] = "residence_category",
-	[MK_STRUCTURE_DAY] = "structure_day",
-};
-
 const char *
 model_kind_name(enum model_kind k)
 {
-	return k > 0 && k < MK__COUNT ? model_kinds[k] : "?";
+	return k > 0 && k < MK__COUNT ? model_kinds[k].name : "?";
 }
 
 /* The words of a key, as text (days and months as numbers). */
@@ -1012,19 +1025,17 @@ model_key_text(const struct model *m, uint64_t key, const char **a,
     const char **b, char buf[2][16])
 {
 	enum model_kind	 k = (enum model_kind)(key >> 56);
-	uint32_t	 x = (uint32_t)(key >> MODEL_ID_BITS & MODEL_ID_MASK);
-	uint32_t	 y = (uint32_t)(key & MODEL_ID_MASK);
-	int		 xw = k != MK_DAY && k != MK_PREV;
-	int		 yw = model_kind_is_pair(k) && k != MK_STRUCTURE_DAY;
+	uint32_t	 v[2] = { (uint32_t)(key >> MODEL_ID_BITS & MODEL_ID_MASK),
+			    (uint32_t)(key & MODEL_ID_MASK) };
+	enum model_field f[2] = { model_kinds[k].a, model_kinds[k].b };
+	const char	**out[2] = { a, b };
+	int		 i;
 
-	snprintf(buf[0], 16, "%u", x);
-	snprintf(buf[1], 16, "%u", y);
-	*a = xw && x < m->nwords ? m->words[x].s : buf[0];
-	*b = yw && y < m->nwords ? m->words[y].s : buf[1];
-	if (k == MK_RECORDS || k == MK_PARTICIPANTS)
-		*a = *b = "";
-	else if (!model_kind_is_pair(k))
-		*b = "";
+	for (i = 0; i < 2; i++) {
+		snprintf(buf[i], 16, "%u", v[i]);
+		*out[i] = f[i] == MF_NONE ? "" : f[i] == MF_WORD &&
+		    v[i] < m->nwords ? m->words[v[i]].s : buf[i];
+	}
 }
 
 /*
@@ -1037,22 +1048,20 @@ model_translate(const struct model *from, const struct model *to,
     uint64_t key, uint64_t *out)
 {
 	enum model_kind	 k = (enum model_kind)(key >> 56);
-	uint32_t	 x = (uint32_t)(key >> MODEL_ID_BITS & MODEL_ID_MASK);
-	uint32_t	 y = (uint32_t)(key & MODEL_ID_MASK);
+	uint32_t	 v[2] = { (uint32_t)(key >> MODEL_ID_BITS & MODEL_ID_MASK),
+			    (uint32_t)(key & MODEL_ID_MASK) };
+	enum model_field f[2] = { model_kinds[k].a, model_kinds[k].b };
 	long		 w;
+	int		 i;
 
-	if (k != MK_RECORDS && k != MK_PARTICIPANTS && k != MK_DAY &&
-	    k != MK_PREV) {
-		if ((w = model_word_peek(to, from->words[x].s)) < 0)
+	for (i = 0; i < 2; i++) {
+		if (f[i] != MF_WORD)
+			continue;
+		if ((w = model_word_peek(to, from->words[v[i]].s)) < 0)
 			return 0;
-		x = (uint32_t)w;
+		v[i] = (uint32_t)w;
 	}
-	if (model_kind_is_pair(k) && k != MK_STRUCTURE_DAY) {
-		if ((w = model_word_peek(to, from->words[y].s)) < 0)
-			return 0;
-		y = (uint32_t)w;
-	}
-	*out = model_key(k, x, y);
+	*out = model_key(k, v[0], v[1]);
 	return 1;
 }
 

@@ -96,11 +96,13 @@ int64_t	model_total(const struct model *, int slot, enum model_kind,
 /*
  * A kind's keys with a sum other than 0 over lo..hi, sorted by word: a
  * malloc'd array (free it) and its length in *n; NULL with *n 0 when
- * there is none or memory ran out. With a pair kind, within = the first
- * word: the second words under it.
+ * there is none or memory ran out. A pair kind is read under one first
+ * word, within (the second words under it); other kinds take NULL.
  */
 struct model_sum *model_sums(const struct model *, int slot, enum model_kind,
 	    const char *within, int lo, int hi, size_t *n);
+/* Sorts sums by word, as model_sums returns them. */
+void	model_sums_sort(struct model_sum *, size_t);
 /* The sum of one key of a kind over lo..hi. */
 int64_t	model_value(const struct model *, int slot, enum model_kind,
 	    const char *key, int lo, int hi);

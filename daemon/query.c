@@ -433,6 +433,8 @@ struct query_diffs {
 	json_object		*list;
 	long			 n;
 	const struct model	*model;		/* the model's differences */
+	const struct catalogue	*cat;
+	long			 nmodel;	/* how many */
 };
 
 static void
@@ -514,29 +516,40 @@ query_model_diff(void *arg, int slot, int month, enum model_kind k,
 	json_object_array_add(d->list, o);
 }
 
+/* What verify's comparison of the model needs. */
+struct query_verify_model {
+	struct query_diffs	*d;
+	struct view		*view;
+	struct writer		*writer;	/* held until the model is compared */
+	int			 held;
+};
+
 /*
- * The model in memory against one loaded from the stored rows, with the
- * writer held so that both see the same commits. -1 on an error.
+ * The model in memory against the stored rows just read, folded into a
+ * model of their own: the writer, held since before the snapshot began,
+ * is let go once they are compared, so both hold the same commits. Its
+ * differences, or -1.
  */
 static long
-query_verify_model(struct store *s, struct view *v, struct writer *w,
-    struct query_diffs *d)
+query_verify_model(void *arg, const struct agg_batch *stored)
 {
-	const struct model	*live;
-	struct model		*m;
-	long			 n = -1;
+	struct query_verify_model	*c = arg;
+	const struct model		*live;
+	struct model			*m;
+	long				 n = -1;
 
-	if ((m = model_new(store_catalogue(s))) == NULL)
-		return -1;
-	writer_pause(w);
-	if (store_model_load(s, m) >= 0) {
-		if ((live = view_read(v)) != NULL) {
-			d->model = live;
-			n = model_compare(live, m, query_model_diff, d);
+	if ((m = model_new(c->d->cat)) != NULL &&
+	    model_fold_batch(m, stored) == 0) {
+		if ((live = view_read(c->view)) != NULL) {
+			c->d->model = live;
+			n = model_compare(live, m, query_model_diff, c->d);
+			c->d->nmodel = n;
 		}
-		view_done(v);
+		view_done(c->view);
 	}
-	writer_resume(w);
+	/* Compared: the records' recomputation runs with the writer going. */
+	writer_resume(c->writer);
+	c->held = 0;
 	model_free(m);
 	return n;
 }
@@ -545,25 +558,34 @@ char *
 query_verify(struct store *s, const struct query *qu, struct view *v,
     struct writer *w)
 {
-	struct query_diffs	 d = { json_object_new_array(), 0, NULL };
+	struct query_diffs	 d = { json_object_new_array(), 0, NULL,
+				    store_catalogue(s), 0 };
+	struct query_verify_model c = { &d, v, w, 0 };
 	json_object		*o;
-	long			 n, nm = 0, records = 0;
+	long			 n, records = 0;
 
 	if (qu->kind != NULL && strcmp(qu->kind, "backup") == 0) {
 		json_object_put(d.list);
 		return query_backup(s, qu);
 	}
-	if ((n = store_verify(s, query_diff, &d, &records)) < 0 ||
-	    (v != NULL && (nm = query_verify_model(s, v, w, &d)) < 0)) {
+	if (v != NULL) {
+		writer_pause(w);
+		c.held = 1;
+	}
+	n = store_verify(s, query_diff, &d, &records, v != NULL ?
+	    query_verify_model : NULL, &c);
+	if (c.held)
+		writer_resume(w);
+	if (n < 0) {
 		log_warn("event=verify_failed reason=\"%s\"", store_errmsg(s));
 		json_object_put(d.list);
 		return NULL;
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "records", json_object_new_int64(records));
-	json_object_object_add(o, "differences", json_object_new_int64(n + nm));
+	json_object_object_add(o, "differences", json_object_new_int64(n));
 	json_object_object_add(o, "model_differences",
-	    json_object_new_int64(nm));
+	    json_object_new_int64(d.nmodel));
 	json_object_object_add(o, "rows", d.list);
 	return query_json(o);
 }

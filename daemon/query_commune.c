@@ -9,29 +9,9 @@
 
 #include "agg.h"
 #include "catalogue.h"
+#include "indicator.h"
 #include "query_int.h"
 #include "record.h"
-
-static int
-query_sum_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct model_sum *)a)->key,
-	    ((const struct model_sum *)b)->key);
-}
-
-/* word -> n pairs as a JSON object; frees them. */
-static json_object *
-query_sums_object(struct model_sum *v, size_t n)
-{
-	json_object	*o = json_object_new_object();
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		json_object_object_add(o, v[i].key,
-		    json_object_new_int64(v[i].n));
-	free(v);
-	return o;
-}
 
 /*
  * One side of the view: the "all" base's total for the commune's key, its
@@ -55,12 +35,12 @@ query_commune_side(struct query_db *q, const struct model *m,
 			if ((v[n].n = model_value(m, model_sheet_slot(m, i),
 			    single, key, from, to)) != 0)
 				v[n++].key = q->cat->sheets[i].code;
-	qsort(v, n, sizeof(*v), query_sum_cmp);
-	json_object_object_add(side, "by_sheet", query_sums_object(v, n));
+	model_sums_sort(v, n);
+	json_object_object_add(side, "by_sheet", ind_sums_object(v, n));
 	v = model_sums(m, all, by_activity, key, from, to, &n);
-	json_object_object_add(side, "by_activity", query_sums_object(v, n));
+	json_object_object_add(side, "by_activity", ind_sums_object(v, n));
 	v = model_sums(m, all, other, key, from, to, &n);
-	json_object_object_add(side, by2, query_sums_object(v, n));
+	json_object_object_add(side, by2, ind_sums_object(v, n));
 }
 
 char *

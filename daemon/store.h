@@ -104,12 +104,16 @@ int		 store_get(struct store *, const uint8_t id[RECORD_ID_LEN],
 /*
  * Recomputes every aggregate from the current revisions of the records
  * that are not voided and compares with the tables, in one read
- * transaction; diff is called for each row that differs. Returns the
- * number of differences, or -1 on a database error.
+ * transaction; diff is called for each row that differs. stored_fn, when
+ * not NULL, is given the stored rows as soon as they are read (the first
+ * read of the snapshot) and returns its own differences, or -1. Returns
+ * the number of differences, or -1 on a database error.
  */
 long		 store_verify(struct store *, void (*diff)(void *,
 		    const struct agg_key *, int64_t stored, int64_t expected),
-		    void *arg, long *records);
+		    void *arg, long *records,
+		    long (*stored_fn)(void *, const struct agg_batch *),
+		    void *stored_arg);
 
 /*
  * Loads the built-in catalogue files into their tables (catalogue/x.tsv

@@ -248,22 +248,25 @@ store_verify_one(void *arg, const struct agg_key *k, int64_t v)
 
 long
 store_verify(struct store *s, void (*diff)(void *, const struct agg_key *,
-    int64_t, int64_t), void *arg, long *records)
+    int64_t, int64_t), void *arg, long *records,
+    long (*stored_fn)(void *, const struct agg_batch *), void *stored_arg)
 {
 	struct agg_batch	*expected = agg_batch_new(), *stored = agg_batch_new();
 	struct store_verify_ctx	 c = { .diff = diff, .arg = arg };
-	long			 rc = -1;
+	long			 rc = -1, more = 0;
 
 	if (expected == NULL || stored == NULL || store_read_begin(s) == -1)
 		goto out;
-	if (store_agg_recompute(s, expected, records) == 0 &&
-	    store_agg_each(s, store_agg_to_batch, stored) >= 0) {
+	/* The stored rows first: the snapshot starts there. */
+	if (store_agg_each(s, store_agg_to_batch, stored) >= 0 &&
+	    (stored_fn == NULL || (more = stored_fn(stored_arg, stored)) >= 0) &&
+	    store_agg_recompute(s, expected, records) == 0) {
 		c.other = stored;
 		agg_batch_each(expected, store_verify_one, &c);
 		c.other = expected;
 		c.stored_side = 1;
 		agg_batch_each(stored, store_verify_one, &c);
-		rc = c.n;
+		rc = c.n + more;
 	}
 	store_read_end(s);
 out:

@@ -138,7 +138,7 @@ view_sync(struct view *v)
 
 void
 view_publish(struct view *v, const struct agg_batch *b,
-    const struct model_evidence *const *ev, size_t nev)
+    const struct model_evidence *ev, size_t nev)
 {
 	size_t	 i;
 	int	 failed;
@@ -148,7 +148,7 @@ view_publish(struct view *v, const struct agg_batch *b,
 	pthread_rwlock_wrlock(&v->lock);
 	failed = b != NULL && model_fold_batch(v->model, b) == -1;
 	for (i = 0; i < nev; i++)
-		failed |= model_add_evidence(v->model, ev[i]) == -1;
+		failed |= model_add_evidence(v->model, &ev[i]) == -1;
 	if (failed && !v->lost) {
 		v->lost = 1;
 		log_warn("event=model_lost reason=\"mémoire insuffisante : "

@@ -48,7 +48,7 @@ void			 view_begin(struct view *);
  * folded whole under the write lock. NULL view: nothing.
  */
 void			 view_publish(struct view *, const struct agg_batch *,
-			    const struct model_evidence *const *, size_t nev);
+			    const struct model_evidence *, size_t nev);
 
 /*
  * Waits until every commit begun before the call is in the model: for a

@@ -9,7 +9,6 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <sys/time.h>
 #include <time.h>
@@ -218,37 +217,33 @@ static void
 writer_publish(struct writer *w, struct writer_job *batch)
 {
 	struct model_evidence	*e = NULL;
-	const struct model_evidence **p = NULL;
 	char			(*hex)[2 * RECORD_ID_LEN + 1] = NULL;
 	struct writer_job	*j;
-	size_t			 n = 0, i;
+	size_t			 n = 0;
 
 	for (j = batch; j != NULL; j = j->next)
 		n += j->req.kind == REQUEST_EVIDENCE &&
 		    j->acks[0].status == ACK_ACCEPTED;
 	if (n > 0 && ((e = calloc(n, sizeof(*e))) == NULL ||
-	    (p = calloc(n, sizeof(*p))) == NULL ||
 	    (hex = calloc(n, sizeof(*hex))) == NULL))
 		log_warn("event=model_evidence_lost reason=\"mémoire "
 		    "insuffisante : la preuve est stockée, elle apparaîtra au "
 		    "redémarrage\"");
-	for (j = batch, n = 0; e != NULL && p != NULL && hex != NULL &&
-	    j != NULL; j = j->next) {
+	for (j = batch, n = 0; e != NULL && hex != NULL && j != NULL;
+	    j = j->next) {
 		const struct evidence *v = &j->req.evidence;
 
 		if (j->req.kind != REQUEST_EVIDENCE ||
 		    j->acks[0].status != ACK_ACCEPTED)
 			continue;
-		for (i = 0; i < v->id_len && i < RECORD_ID_LEN; i++)
-			snprintf(hex[n] + 2 * i, 3, "%02x", v->id[i]);
+		agg_hex(v->id, v->id_len < RECORD_ID_LEN ? v->id_len :
+		    RECORD_ID_LEN, hex[n]);
 		e[n] = (struct model_evidence){ v->indicator, v->date,
 		    v->state, v->text, v->reference, hex[n] };
-		p[n] = &e[n];
 		n++;
 	}
-	view_publish(w->view, w->agg, p, n);
+	view_publish(w->view, w->agg, e, n);
 	free(e);
-	free(p);
 	free(hex);
 }
 

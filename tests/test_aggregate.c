@@ -450,7 +450,7 @@ run_seed(unsigned seed)
 		}
 	}
 	assert_int_equal(bad, 0);
-	assert_int_equal(store_verify(s, diff_fail, NULL, &records), 0);
+	assert_int_equal(store_verify(s, diff_fail, NULL, &records, NULL, NULL), 0);
 	assert_true(records > 0);
 	if ((q = query_open(db, cat, 5, NULL, err, sizeof(err))) == NULL)
 		fail_msg("query: %s", err);
@@ -520,7 +520,7 @@ test_verify_sees_tampering(void **state)
 		one_op(s, b, op);
 	assert_int_equal(store_apply(s, b), 0);
 	assert_int_equal(store_commit(s), 0);
-	assert_int_equal(store_verify(s, diff_fail, NULL, &records), 0);
+	assert_int_equal(store_verify(s, diff_fail, NULL, &records, NULL, NULL), 0);
 	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, "UPDATE agg_records SET n = n + 1 "
 	    "WHERE sheet = '*' AND month = (SELECT min(month) FROM "
@@ -529,7 +529,7 @@ test_verify_sees_tampering(void **state)
 	    "('III.A.17', 202401, 'chantier', 'ripe', 'Personne', 1)", NULL,
 	    NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
-	assert_true(store_verify(s, diff_fail, NULL, &records) >= 2);
+	assert_true(store_verify(s, diff_fail, NULL, &records, NULL, NULL) >= 2);
 	store_close(s);
 	agg_batch_free(b);
 	tmpdir_remove(dir);

@@ -261,12 +261,12 @@ test_catalogue_change_rebuilds_aggregates(void **state)
 	assert_int_equal(sqlite3_exec(db, "UPDATE agg_groups SET residence = "
 	    "'46206' WHERE residence = '46201'", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_true(store_verify(s, NULL_DIFF, NULL, &records) > 0);
+	assert_true(store_verify(s, NULL_DIFF, NULL, &records, NULL, NULL) > 0);
 	memcpy(files, catalogue_files, n * sizeof(*files));
 	files[0].len--;		/* other data: another digest */
 	assert_int_equal(store_load_catalogue(s, files, n, err, sizeof(err)),
 	    0);
-	assert_int_equal(store_verify(s, NULL_DIFF, NULL, &records), 0);
+	assert_int_equal(store_verify(s, NULL_DIFF, NULL, &records, NULL, NULL), 0);
 	assert_int_equal(records, 1);
 	assert_int_equal(query_int(c, "SELECT count(*) FROM rollup_dirty "
 	    "WHERE month = '2024-07'"), 1);
