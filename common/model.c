@@ -13,77 +13,8 @@
 #include <string.h>
 
 #include "arena.h"
-#include "model.h"
+#include "model_int.h"
 #include "record.h"
-
-#define MODEL_ID_BITS	28
-#define MODEL_ID_MASK	((1u << MODEL_ID_BITS) - 1)
-
-struct model_entry {
-	uint64_t	 key;
-	int64_t		 n;
-};
-
-struct model_cell {
-	struct model_entry	*v;
-	uint32_t		 n, cap;
-};
-
-/* What a scope's slot counts: its filter; the first indicator that asked. */
-struct model_slot {
-	int			 scope;		/* sheet index, or nsheets: all */
-	int			 base;		/* no filter */
-	struct cat_filter	 f;
-	const char		*name;
-	struct model_cell	*cells[MODEL_MONTHS];
-};
-
-struct model_word {
-	const char	*s;
-	uint64_t	 hash;
-	int		 act, str, cat;	/* vocabulary indices, -1: none */
-	uint64_t	 cats;		/* as a comma-joined categories list */
-	int		 sheet;		/* as a sheet code: index, -1: none */
-};
-
-/* A member's months in one slot, ascending, with their counts. */
-struct model_presence {
-	uint16_t	 month;
-	int32_t		 n;
-};
-
-struct model_member {
-	uint64_t		 key;	/* slot << 32 | word, 0: free */
-	struct model_presence	*v;
-	uint16_t		 n, cap;
-};
-
-struct model_scope {
-	int		*slots;		/* base first */
-	size_t		 n;
-};
-
-struct model_sheet_evidence {
-	struct model_evidence	*v;
-	size_t			 n, cap;
-};
-
-struct model {
-	const struct catalogue		*cat;
-	struct arena			 arena;		/* words, evidence */
-	struct model_slot		*slots;
-	size_t				 nslots;
-	struct model_scope		*scopes;	/* nsheets + 1 */
-	int				*indicator_slot;
-	struct model_word		*words;
-	size_t				 nwords, wcap;
-	uint32_t			*wtable;	/* word id + 1, 0: free */
-	size_t				 wtcap;
-	struct model_member		*members;	/* open addressing */
-	size_t				 mcap, nmembers;
-	struct model_sheet_evidence	*evidence;	/* by sheet */
-	size_t				 bytes;
-};
 
 static uint64_t
 model_hash(const char *s)
@@ -110,7 +41,7 @@ model_month(int yyyymm)
 	    i >= MODEL_MONTHS ? -1 : i;
 }
 
-static int
+int
 model_yyyymm(int i)
 {
 	return (MODEL_FIRST_YEAR + i / 12) * 100 + i % 12 + 1;
@@ -130,12 +61,6 @@ model_range(int lo, int hi, int *l, int *h)
 	return *l < 0 || *h < 0 ? -1 : 0;
 }
 
-static uint64_t
-model_key(enum model_kind k, uint32_t a, uint32_t b)
-{
-	return (uint64_t)k << 56 | (uint64_t)(a & MODEL_ID_MASK) <<
-	    MODEL_ID_BITS | (b & MODEL_ID_MASK);
-}
 
 /* The categories of a comma-joined list, as a vocabulary mask. */
 static uint64_t
@@ -194,7 +119,7 @@ model_word_grow(struct model *m)
 }
 
 /* A word's id, interned on first sight; -1 when out of memory. */
-static long
+long
 model_word(struct model *m, const char *s)
 {
 	const struct cat_sheet	*sh;
@@ -348,6 +273,7 @@ model_free(struct model *m)
 	free(m->words);
 	free(m->wtable);
 	free(m->members);
+	free(m->touched);
 	arena_free(&m->arena);
 	free(m);
 }
@@ -383,7 +309,7 @@ model_bytes(const struct model *m)
 }
 
 /* The first entry of c whose key is not below key. */
-static uint32_t
+uint32_t
 model_lower(const struct model_cell *c, uint64_t key)
 {
 	uint32_t	 lo = 0, hi = c->n, mid;
@@ -399,7 +325,7 @@ model_lower(const struct model_cell *c, uint64_t key)
 }
 
 /* Adds d to a cell's key; a sum that falls to 0 is removed. 0 or -1. */
-static int
+int
 model_add(struct model *m, int slot, int month, uint64_t key, int64_t d)
 {
 	struct model_cell	**cp = &m->slots[slot].cells[month], *c = *cp;
@@ -409,10 +335,22 @@ model_add(struct model *m, int slot, int month, uint64_t key, int64_t d)
 	if (d == 0)
 		return 0;
 	if (c == NULL) {
+		if (m->delta && m->ntouched == m->tcap) {
+			size_t			 cap = m->tcap ? m->tcap * 2 : 64;
+			struct model_place	*t;
+
+			if ((t = realloc(m->touched, cap * sizeof(*t))) == NULL)
+				return -1;
+			m->touched = t;
+			m->tcap = cap;
+		}
 		if ((c = calloc(1, sizeof(*c))) == NULL)
 			return -1;
 		*cp = c;
 		m->bytes += sizeof(*c);
+		if (m->delta)
+			m->touched[m->ntouched++] = (struct model_place){ slot,
+			    month };
 	}
 	i = model_lower(c, key);
 	if (i < c->n && c->v[i].key == key) {
@@ -608,6 +546,8 @@ model_fold(struct model *m, const struct agg_key *k, int64_t d)
 	size_t				 i;
 	int				 month, scope;
 
+	if (m->delta && k->table == AGG_PERSONS)
+		return 0;	/* members are stored by key, not in cells */
 	month = model_month(k->table == AGG_DAYS ? k->period / 100 : k->period);
 	if (month < 0 || (sw = model_word(m, k->sheet)) < 0 ||
 	    model_key_words(m, k, w) == -1)
@@ -693,17 +633,7 @@ model_total(const struct model *m, int slot, enum model_kind k, int lo,
 	return n;
 }
 
-/* What a key's two fields hold, by kind. */
-enum model_field {
-	MF_NONE,	/* 0 */
-	MF_WORD,	/* a word id */
-	MF_NUMBER,	/* a day of the month, a month index + 1 */
-};
-
-static const struct {
-	const char	*name;		/* for verify's report */
-	enum model_field a, b;
-} model_kinds[MK__COUNT] = {
+const struct model_kind_spec model_kinds[MK__COUNT] = {
 	[MK_RECORDS] = { "records", MF_NONE, MF_NONE },
 	[MK_PARTICIPANTS] = { "participants", MF_NONE, MF_NONE },
 	[MK_CATEGORY] = { "by_category", MF_WORD, MF_NONE },
@@ -1067,7 +997,7 @@ model_translate(const struct model *from, const struct model *to,
 
 long
 model_compare(const struct model *x, const struct model *y,
-    void (*diff)(void *, int, int, enum model_kind, const char *,
+    void (*diff)(void *, const char *, int, enum model_kind, const char *,
     const char *, int64_t, int64_t), void *arg)
 {
 	const struct model	*p[2] = { x, y };
@@ -1100,7 +1030,8 @@ model_compare(const struct model *x, const struct model *y,
 						continue;
 					model_key_text(p[side], a->v[i].key,
 					    &w1, &w2, buf);
-					diff(arg, (int)s, model_yyyymm(mo),
+					diff(arg, x->slots[s].name,
+					    model_yyyymm(mo),
 					    (enum model_kind)(a->v[i].key >> 56),
 					    w1, w2, side == 0 ? a->v[i].n : other,
 					    side == 0 ? other : a->v[i].n);

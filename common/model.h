@@ -128,12 +128,57 @@ const struct model_evidence **model_evidence(const struct model *,
 
 /*
  * Compares two models of the same plan cell by cell; calls diff for each
- * cell that differs (slot, month YYYYMM, kind, words, the two sums) and
- * returns how many differ.
+ * cell that differs (slot name, month YYYYMM, kind, words, the two sums)
+ * and returns how many differ.
  */
 long	model_compare(const struct model *, const struct model *,
-	    void (*diff)(void *, int slot, int month, enum model_kind,
+	    void (*diff)(void *, const char *slot, int month, enum model_kind,
 	    const char *a, const char *b, int64_t, int64_t), void *arg);
+/*
+ * Cells as the store keeps them (model_cells.c). A delta model counts
+ * cells only (members are ignored: the store keeps them by key) and
+ * lists the cells it made, so that a transaction rewrites each once.
+ */
+struct buf;
+struct model	*model_new_delta(const struct catalogue *);
+/* Forgets a delta's cells; its words stay, with their ids. */
+void		 model_delta_clear(struct model *);
+size_t		 model_ntouched(const struct model *);
+/* The i-th cell a delta made: its slot and month (YYYYMM). */
+void		 model_touched(const struct model *, size_t i, int *slot,
+		    int *yyyymm);
+/* A word's id (interned on first sight), or -1 when out of memory. */
+long		 model_intern(struct model *, const char *);
+size_t		 model_nwords(const struct model *);
+/* The word of an id, NULL when there is none. */
+const char	*model_word_text(const struct model *, size_t id);
+/* The slot of that name, -1 when the plan has none. */
+int		 model_slot_named(const struct model *, const char *);
+/*
+ * The stored cell old (len 0: none) plus the delta's cell of that slot and
+ * month, packed into out (in the delta's word ids). Returns its entries
+ * (0: the row goes), -1 when out of memory, -2 when old is not a cell.
+ */
+long		 model_cell_merge(const struct model *delta, int slot,
+		    int yyyymm, const void *old, size_t oldlen, struct buf *out);
+/*
+ * Adds a stored cell to the model, its word ids through map (stored id to
+ * model id, nmap of them). 0, -1 when out of memory, -2 when the cell is
+ * damaged or names a word the map lacks.
+ */
+int		 model_cell_load(struct model *, int slot, int yyyymm,
+		    const void *blob, size_t len, const long *map, size_t nmap);
+/*
+ * Adds a delta's cells to a model of the same plan: its words through map
+ * (delta id to model id), which the call extends to the delta's new words
+ * (the caller keeps it between calls and frees it). 0, or -1 when out of
+ * memory (the model is then incomplete).
+ */
+int		 model_merge_delta(struct model *, const struct model *delta,
+		    long **map, size_t *nmap);
+/* Folds a batch's members only (distinct persons); 0 or -1. */
+int		 model_fold_members(struct model *, const struct agg_batch *);
+
 /* A slot's name for reports: the sheet code, "*", or the indicator id. */
 const char *model_slot_name(const struct model *, int slot);
 /* The name of a kind, for verify's report. */

@@ -432,31 +432,33 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 struct query_diffs {
 	json_object		*list;
 	long			 n;
-	const struct model	*model;		/* the model's differences */
-	const struct catalogue	*cat;
-	long			 nmodel;	/* how many */
+	const char		*what;		/* the side compared */
+	long			 nmodel;	/* the model's differences */
 };
 
+/* One difference: where, which key, the value held and the one expected. */
 static void
-query_diff(void *arg, const struct agg_key *k, int64_t stored,
-    int64_t expected)
+query_diff(void *arg, const char *slot, int month, enum model_kind k,
+    const char *a, const char *b, int64_t held, int64_t expected)
 {
 	struct query_diffs	*d = arg;
 	json_object		*o, *keys;
-	size_t			 i;
+	char			 name[64];
 
 	if (++d->n > QUERY_MAX_DIFFS)
 		return;
 	o = json_object_new_object();
-	json_object_object_add(o, "table",
-	    json_object_new_string(agg_tables[k->table].name));
-	json_object_object_add(o, "sheet", json_object_new_string(k->sheet));
-	json_object_object_add(o, "period", json_object_new_int(k->period));
+	snprintf(name, sizeof(name), "%s:%s", d->what, model_kind_name(k));
+	json_object_object_add(o, "table", json_object_new_string(name));
+	json_object_object_add(o, "sheet", json_object_new_string(slot));
+	json_object_object_add(o, "period", json_object_new_int(month));
 	keys = json_object_new_array();
-	for (i = 0; i < agg_tables[k->table].nkeys; i++)
-		json_object_array_add(keys, json_object_new_string(k->k[i]));
+	if (*a != '\0')
+		json_object_array_add(keys, json_object_new_string(a));
+	if (*b != '\0')
+		json_object_array_add(keys, json_object_new_string(b));
 	json_object_object_add(o, "keys", keys);
-	json_object_object_add(o, "stored", json_object_new_int64(stored));
+	json_object_object_add(o, "stored", json_object_new_int64(held));
 	json_object_object_add(o, "expected", json_object_new_int64(expected));
 	json_object_array_add(d->list, o);
 }
@@ -490,32 +492,6 @@ query_backup(struct store *s, const struct query *qu)
 	return query_json(o);
 }
 
-static void
-query_model_diff(void *arg, int slot, int month, enum model_kind k,
-    const char *a, const char *b, int64_t live, int64_t stored)
-{
-	struct query_diffs	*d = arg;
-	json_object		*o, *keys;
-	char			 name[64];
-
-	if (++d->n > QUERY_MAX_DIFFS)
-		return;
-	o = json_object_new_object();
-	snprintf(name, sizeof(name), "modèle:%s", model_kind_name(k));
-	json_object_object_add(o, "table", json_object_new_string(name));
-	json_object_object_add(o, "sheet",
-	    json_object_new_string(model_slot_name(d->model, slot)));
-	json_object_object_add(o, "period", json_object_new_int(month));
-	keys = json_object_new_array();
-	json_object_array_add(keys, json_object_new_string(a));
-	if (*b != '\0')
-		json_object_array_add(keys, json_object_new_string(b));
-	json_object_object_add(o, "keys", keys);
-	json_object_object_add(o, "stored", json_object_new_int64(live));
-	json_object_object_add(o, "expected", json_object_new_int64(stored));
-	json_object_array_add(d->list, o);
-}
-
 /* What verify's comparison of the model needs. */
 struct query_verify_model {
 	struct query_diffs	*d;
@@ -531,26 +507,22 @@ struct query_verify_model {
  * differences, or -1.
  */
 static long
-query_verify_model(void *arg, const struct agg_batch *stored)
+query_verify_model(void *arg, const struct model *stored)
 {
 	struct query_verify_model	*c = arg;
 	const struct model		*live;
-	struct model			*m;
 	long				 n = -1;
 
-	if ((m = model_new(c->d->cat)) != NULL &&
-	    model_fold_batch(m, stored) == 0) {
-		if ((live = view_read(c->view)) != NULL) {
-			c->d->model = live;
-			n = model_compare(live, m, query_model_diff, c->d);
-			c->d->nmodel = n;
-		}
-		view_done(c->view);
+	if ((live = view_read(c->view)) != NULL) {
+		c->d->what = "modèle";
+		n = model_compare(live, stored, query_diff, c->d);
+		c->d->nmodel = n;
 	}
+	view_done(c->view);
 	/* Compared: the records' recomputation runs with the writer going. */
 	writer_resume(c->writer);
 	c->held = 0;
-	model_free(m);
+	c->d->what = "agrégats";
 	return n;
 }
 
@@ -558,8 +530,8 @@ char *
 query_verify(struct store *s, const struct query *qu, struct view *v,
     struct writer *w)
 {
-	struct query_diffs	 d = { json_object_new_array(), 0, NULL,
-				    store_catalogue(s), 0 };
+	struct query_diffs	 d = { json_object_new_array(), 0, "agrégats",
+				    0 };
 	struct query_verify_model c = { &d, v, w, 0 };
 	json_object		*o;
 	long			 n, records = 0;

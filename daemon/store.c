@@ -240,7 +240,10 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	return store_exec(s, s->stmt[STMT_COMMIT]);
+	if (store_exec(s, s->stmt[STMT_COMMIT]) == -1)
+		return -1;
+	store_agg_committed(s);
+	return 0;
 }
 
 void
@@ -248,6 +251,7 @@ store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		store_exec(s, s->stmt[STMT_ROLLBACK]);
+	store_agg_rolled_back(s);
 }
 
 const char *

@@ -12,6 +12,7 @@
 
 #include "agg.h"
 #include "catalogue.h"
+#include "model.h"
 #include "msg.h"
 #include "record.h"
 
@@ -93,6 +94,13 @@ int		 store_evidence(struct store *, const struct evidence *,
 		    int64_t now_ms);
 /* Writes the batch's deltas into the aggregate tables; 0 or -1. */
 int		 store_apply(struct store *, struct agg_batch *);
+/*
+ * The cells the last store_apply changed, as a delta model (model.h) in
+ * the store's word ids, which stay those of the committed words; valid
+ * until the next store_apply or rollback. For the read model, after
+ * COMMIT: model_merge_delta, with the batch's model_fold_members.
+ */
+const struct model *store_delta(const struct store *);
 
 /*
  * Loads revision rev (0: the current one) of a record, its memory in the
@@ -103,16 +111,19 @@ int		 store_get(struct store *, const uint8_t id[RECORD_ID_LEN],
 		    struct store_revision *);
 /*
  * Recomputes every aggregate from the current revisions of the records
- * that are not voided and compares with the tables, in one read
- * transaction; diff is called for each row that differs. stored_fn, when
- * not NULL, is given the stored rows as soon as they are read (the first
- * read of the snapshot) and returns its own differences, or -1. Returns
- * the number of differences, or -1 on a database error.
+ * that are not voided and compares with the stored ones, in one read
+ * transaction; diff is called for each cell entry that differs (slot,
+ * month YYYYMM, kind, words, stored, expected). stored_fn, when not NULL,
+ * is given the stored aggregates, loaded into a model, as soon as they
+ * are read (the first read of the snapshot) and returns its own
+ * differences, or -1. Returns the number of differences, or -1 on a
+ * database error.
  */
 long		 store_verify(struct store *, void (*diff)(void *,
-		    const struct agg_key *, int64_t stored, int64_t expected),
-		    void *arg, long *records,
-		    long (*stored_fn)(void *, const struct agg_batch *),
+		    const char *slot, int month, enum model_kind,
+		    const char *a, const char *b, int64_t stored,
+		    int64_t expected), void *arg, long *records,
+		    long (*stored_fn)(void *, const struct model *),
 		    void *stored_arg);
 
 /*
@@ -130,11 +141,11 @@ int		 store_load_catalogue(struct store *, const struct data_file *,
 long		 store_backup(struct store *, const char *path, char *err,
 		    size_t errlen);
 /*
- * Feeds the model every stored aggregate row and evidence entry, in one
- * read transaction: the read model at start. Returns the rows read, or -1
- * on a database error or when memory ran out.
+ * Feeds the model every stored aggregate (words, cells, members) and
+ * evidence entry, in one read transaction: the read model at start.
+ * Returns the rows read, or -1 on a database error, a damaged cell, or
+ * when memory ran out.
  */
-struct model;
 long		 store_model_load(struct store *, struct model *);
 
 /* The plan the store was opened with. */

@@ -1,48 +1,53 @@
 /*
- * store_agg.c — the aggregate tables: a batch of deltas written once per
- * touched row (rows that fall to 0 are deleted), and verify, which
- * recomputes every row from the records and compares.
+ * store_agg.c — the aggregates on disk: the read model's cells, one row
+ * per slot and month (agg_cell, words by id in agg_word), rewritten once
+ * per transaction that touches them; distinct persons' members by key
+ * (agg_persons). Loading them into a model at start, verify, which
+ * recomputes everything from the records and compares, and the rebuild.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "log.h"
 #include "model.h"
 #include "store_int.h"
+
+enum {
+	AGG_CELL_GET,
+	AGG_CELL_PUT,
+	AGG_CELL_DEL,
+	AGG_WORD_PUT,
+	AGG_PERSON_ADD,
+	AGG_PERSON_PRUNE,
+};
+
+static const char *const agg_sql[] = {
+	[AGG_CELL_GET] = "SELECT data FROM agg_cell WHERE slot = ?1 AND "
+	    "month = ?2",
+	[AGG_CELL_PUT] = "INSERT OR REPLACE INTO agg_cell (slot, month, data) "
+	    "VALUES (?1, ?2, ?3)",
+	[AGG_CELL_DEL] = "DELETE FROM agg_cell WHERE slot = ?1 AND month = ?2",
+	[AGG_WORD_PUT] = "INSERT OR REPLACE INTO agg_word (id, word) "
+	    "VALUES (?1, ?2)",
+	[AGG_PERSON_ADD] = "INSERT INTO agg_persons (sheet, month, activity, "
+	    "structure, category, person, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+	[AGG_PERSON_PRUNE] = "DELETE FROM agg_persons WHERE sheet = ?1 AND "
+	    "month = ?2 AND activity = ?3 AND structure = ?4 AND category = ?5 "
+	    "AND person = ?6 AND n = 0",
+};
 
 int
 store_agg_prepare(struct store *s)
 {
-	const struct agg_table_spec	*t;
-	char				 up[512], del[512];
-	size_t				 i, k, u, d;
+	size_t	 i;
 
-	for (i = 0; i < AGG__TABLES; i++) {
-		t = &agg_tables[i];
-		u = (size_t)snprintf(up, sizeof(up), "INSERT INTO %s (sheet, %s",
-		    t->name, t->period);
-		d = (size_t)snprintf(del, sizeof(del), "DELETE FROM %s WHERE "
-		    "sheet = ?1 AND %s = ?2", t->name, t->period);
-		for (k = 0; k < t->nkeys; k++) {
-			u += (size_t)snprintf(up + u, sizeof(up) - u, ", %s",
-			    t->keys[k]);
-			d += (size_t)snprintf(del + d, sizeof(del) - d,
-			    " AND %s = ?%zu", t->keys[k], k + 3);
-		}
-		u += (size_t)snprintf(up + u, sizeof(up) - u, ", n) VALUES "
-		    "(?1, ?2");
-		for (k = 0; k <= t->nkeys; k++)
-			u += (size_t)snprintf(up + u, sizeof(up) - u, ", ?%zu",
-			    k + 3);
-		snprintf(up + u, sizeof(up) - u, ") ON CONFLICT DO UPDATE SET "
-		    "n = n + excluded.n");
-		snprintf(del + d, sizeof(del) - d, " AND n = 0");
-		if (sqlite3_prepare_v3(s->db, up, -1, SQLITE_PREPARE_PERSISTENT,
-		    &s->upsert[i], NULL) != SQLITE_OK ||
-		    sqlite3_prepare_v3(s->db, del, -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->prune[i], NULL) != SQLITE_OK)
+	for (i = 0; i < sizeof(agg_sql) / sizeof(agg_sql[0]); i++)
+		if (sqlite3_prepare_v3(s->db, agg_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->agg[i], NULL) != SQLITE_OK)
 			return -1;
-	}
 	return 0;
 }
 
@@ -51,112 +56,240 @@ store_agg_finalize(struct store *s)
 {
 	size_t	 i;
 
-	for (i = 0; i < AGG__TABLES; i++) {
-		sqlite3_finalize(s->upsert[i]);
-		sqlite3_finalize(s->prune[i]);
-	}
+	for (i = 0; i < sizeof(agg_sql) / sizeof(agg_sql[0]); i++)
+		sqlite3_finalize(s->agg[i]);
+	model_free(s->cells);
+	s->cells = NULL;
+}
+
+void
+store_agg_committed(struct store *s)
+{
+	if (s->cells != NULL)
+		s->words_stored = model_nwords(s->cells);
+}
+
+void
+store_agg_rolled_back(struct store *s)
+{
+	/* Its words may not be those of agg_word now: read them again. */
+	model_free(s->cells);
+	s->cells = NULL;
+}
+
+/* The writer's delta model, its words those of agg_word; 0 or -1. */
+static int
+store_cells(struct store *s)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (s->cells != NULL)
+		return 0;
+	if (s->cat == NULL || (s->cells = model_new_delta(s->cat)) == NULL)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, word FROM agg_word ORDER BY "
+	    "id", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (model_intern(s->cells, (const char *)sqlite3_column_text(st,
+		    1)) != sqlite3_column_int64(st, 0)) {
+			rc = SQLITE_CORRUPT;	/* ids must run from 0 */
+			break;
+		}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	s->words_stored = model_nwords(s->cells);
+	return 0;
+fail:
+	model_free(s->cells);
+	s->cells = NULL;
+	return -1;
 }
 
 static void
-store_agg_bind_key(sqlite3_stmt *st, const struct agg_key *k)
+store_bind_cell(sqlite3_stmt *st, const char *slot, int month)
 {
-	size_t	 i;
-
-	sqlite3_bind_text(st, 1, k->sheet, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, k->period);
-	for (i = 0; i < agg_tables[k->table].nkeys; i++)
-		sqlite3_bind_text(st, (int)i + 3, k->k[i], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, slot, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, month);
 }
 
-struct store_apply_ctx {
+/* One cell the batch touched, merged with its stored row and written. */
+static int
+store_cell_write(struct store *s, int slot, int month, struct buf *out)
+{
+	const char	*name = model_slot_name(s->cells, slot);
+	sqlite3_stmt	*get = s->agg[AGG_CELL_GET], *st;
+	long		 n;
+	int		 rc;
+
+	store_bind_cell(get, name, month);
+	rc = sqlite3_step(get);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(get);
+		return -1;
+	}
+	n = model_cell_merge(s->cells, slot, month, rc == SQLITE_ROW ?
+	    sqlite3_column_blob(get, 0) : NULL, rc == SQLITE_ROW ?
+	    (size_t)sqlite3_column_bytes(get, 0) : 0, out);
+	sqlite3_reset(get);
+	if (n < 0)
+		return -1;
+	st = s->agg[n > 0 ? AGG_CELL_PUT : AGG_CELL_DEL];
+	store_bind_cell(st, name, month);
+	if (n > 0)
+		sqlite3_bind_blob(st, 3, out->p, (int)out->len, SQLITE_STATIC);
+	return store_exec(s, st);
+}
+
+struct store_persons_ctx {
 	struct store	*s;
 	int		 failed;
 };
 
 static void
-store_apply_one(void *arg, const struct agg_key *k, int64_t delta)
+store_bind_person(sqlite3_stmt *st, const struct agg_key *k)
 {
-	struct store_apply_ctx	*c = arg;
-	sqlite3_stmt		*st = c->s->upsert[k->table];
+	size_t	 i;
 
-	if (c->failed)
+	sqlite3_bind_text(st, 1, k->sheet, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, k->period);
+	for (i = 0; i < 4; i++)
+		sqlite3_bind_text(st, (int)i + 3, k->k[i], -1, SQLITE_STATIC);
+}
+
+static void
+store_person(void *arg, const struct agg_key *k, int64_t delta)
+{
+	struct store_persons_ctx	*c = arg;
+	sqlite3_stmt			*st = c->s->agg[AGG_PERSON_ADD];
+
+	if (c->failed || k->table != AGG_PERSONS)
 		return;
-	store_agg_bind_key(st, k);
-	sqlite3_bind_int64(st, (int)agg_tables[k->table].nkeys + 3, delta);
-	if (store_exec(c->s, st) == -1) {
-		c->failed = 1;
-		return;
-	}
-	if (delta > 0)
-		return;
-	st = c->s->prune[k->table];
-	store_agg_bind_key(st, k);
-	if (store_exec(c->s, st) == -1)
+	store_bind_person(st, k);
+	sqlite3_bind_int64(st, 7, delta);
+	if (store_exec(c->s, st) == -1 || (delta < 0 && (store_bind_person(
+	    st = c->s->agg[AGG_PERSON_PRUNE], k), store_exec(c->s, st)) == -1))
 		c->failed = 1;
 }
 
 int
 store_apply(struct store *s, struct agg_batch *b)
 {
-	struct store_apply_ctx	 c = { s, 0 };
+	struct store_persons_ctx	 c = { s, 0 };
+	struct buf			 out = { 0 };
+	sqlite3_stmt			*st = s->agg[AGG_WORD_PUT];
+	size_t				 i;
+	int				 slot, month, rc = -1;
 
-	agg_batch_sort(b);
-	agg_batch_each(b, store_apply_one, &c);
-	return c.failed ? -1 : 0;
-}
-
-/* Every row of every aggregate table, to fn; the rows read, or -1. */
-static long
-store_agg_each(struct store *s, int (*fn)(void *, const struct agg_key *,
-    int64_t), void *arg)
-{
-	const struct agg_table_spec	*t;
-	sqlite3_stmt			*st;
-	struct agg_key			 k;
-	char				 sql[512];
-	size_t				 i, j, o;
-	long				 n = 0;
-	int				 rc;
-
-	for (i = 0; i < AGG__TABLES; i++) {
-		t = &agg_tables[i];
-		o = (size_t)snprintf(sql, sizeof(sql), "SELECT sheet, %s",
-		    t->period);
-		for (j = 0; j < t->nkeys; j++)
-			o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s",
-			    t->keys[j]);
-		snprintf(sql + o, sizeof(sql) - o, ", n FROM %s", t->name);
-		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-			return -1;
-		k.table = (enum agg_table)i;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			k.sheet = (const char *)sqlite3_column_text(st, 0);
-			k.period = sqlite3_column_int(st, 1);
-			for (j = 0; j < t->nkeys; j++)
-				k.k[j] = (const char *)sqlite3_column_text(st,
-				    (int)j + 2);
-			if (fn(arg, &k, sqlite3_column_int64(st,
-			    (int)t->nkeys + 2)) == -1)
-				break;
-			n++;
-		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return -1;
+	if (store_cells(s) == -1)
+		return -1;
+	model_delta_clear(s->cells);	/* the previous transaction's */
+	if (model_fold_batch(s->cells, b) == -1)
+		goto out;
+	for (i = s->words_stored; i < model_nwords(s->cells); i++) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
+		sqlite3_bind_text(st, 2, model_word_text(s->cells, i), -1,
+		    SQLITE_STATIC);
+		if (store_exec(s, st) == -1)
+			goto out;
 	}
-	return n;
+	for (i = 0; i < model_ntouched(s->cells); i++) {
+		model_touched(s->cells, i, &slot, &month);
+		if (store_cell_write(s, slot, month, &out) == -1)
+			goto out;
+	}
+	agg_batch_each(b, store_person, &c);
+	rc = c.failed ? -1 : 0;
+out:
+	free(out.p);
+	return rc;
 }
 
-static int
-store_agg_to_batch(void *arg, const struct agg_key *k, int64_t n)
+const struct model *
+store_delta(const struct store *s)
 {
-	return agg_batch_add(arg, k, n);
+	return s->cells;
 }
 
-static int
-store_agg_to_model(void *arg, const struct agg_key *k, int64_t n)
+/*
+ * Every stored aggregate, into m: the words, the cells through them, the
+ * members of distinct persons. The rows read, or -1 (-2: a damaged cell,
+ * or one of a slot the plan does not have).
+ */
+static long
+store_agg_load(struct store *s, struct model *m)
 {
-	return model_fold(arg, k, n);
+	sqlite3_stmt	*st = NULL;
+	struct agg_key	 k = { .table = AGG_PERSONS };
+	long		*map = NULL, *nm, n = 0, id;
+	size_t		 nmap = 0, j;
+	int		 rc, slot = -1, r;
+	char		 last[128] = "";
+
+	if (sqlite3_prepare_v2(s->db, "SELECT id, word FROM agg_word ORDER BY "
+	    "id", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((id = (long)sqlite3_column_int64(st, 0)) < 0 ||
+		    (size_t)id != nmap ||
+		    (nm = realloc(map, (nmap + 1) * sizeof(*map))) == NULL) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+		map = nm;
+		if ((map[nmap++] = model_intern(m, (const char *)
+		    sqlite3_column_text(st, 1))) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE ||
+	    sqlite3_prepare_v2(s->db, "SELECT slot, month, data FROM agg_cell",
+	    -1, &st, NULL) != SQLITE_OK) {
+		free(map);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (strcmp(name, last) != 0) {
+			slot = model_slot_named(m, name);
+			snprintf(last, sizeof(last), "%s", name);
+		}
+		if (slot < 0 || (r = model_cell_load(m, slot,
+		    sqlite3_column_int(st, 1), sqlite3_column_blob(st, 2),
+		    (size_t)sqlite3_column_bytes(st, 2), map, nmap)) != 0) {
+			log_warn("event=aggregates_damaged slot=\"%s\" month=%d",
+			    name, sqlite3_column_int(st, 1));
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+		n++;
+	}
+	free(map);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rc == SQLITE_CORRUPT ? -2 : -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT sheet, month, activity, "
+	    "structure, category, person, n FROM agg_persons", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		k.sheet = (const char *)sqlite3_column_text(st, 0);
+		k.period = sqlite3_column_int(st, 1);
+		for (j = 0; j < 4; j++)
+			k.k[j] = (const char *)sqlite3_column_text(st,
+			    (int)j + 2);
+		if (model_fold(m, &k, sqlite3_column_int64(st, 6)) == -1)
+			break;
+		n++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? n : -1;
 }
 
 long
@@ -169,7 +302,7 @@ store_model_load(struct store *s, struct model *m)
 
 	if (store_read_begin(s) == -1)
 		return -1;
-	if ((n = store_agg_each(s, store_agg_to_model, m)) < 0 ||
+	if ((n = store_agg_load(s, m)) < 0 ||
 	    sqlite3_prepare_v2(s->db, "SELECT indicator, date, state, text, "
 	    "reference, lower(hex(id)) FROM evidence", -1, &st, NULL) !=
 	    SQLITE_OK) {
@@ -194,111 +327,116 @@ out:
 	return n;
 }
 
-/* Every current revision of a record not voided, into a batch. */
-static int
-store_agg_recompute(struct store *s, struct agg_batch *b, long *records)
-{
-	sqlite3_stmt	*st;
-	struct arena	 a = { 0 };
-	struct record	 r;
-	int		 rc;
+#define STORE_CHUNK	20000	/* records folded between two flushes */
 
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM record WHERE voided = 0",
-	    -1, &st, NULL) != SQLITE_OK)
-		return -1;
+/*
+ * Every current revision of a record not voided, chunk by chunk: each
+ * chunk's deltas to flush (a model's fold, or the tables' apply), and
+ * every 100,000 records a progress line when log_every is set.
+ */
+static int
+store_agg_recompute(struct store *s, long *records, int (*flush)(void *,
+    struct agg_batch *), void *arg, int log_every)
+{
+	struct agg_batch	*b = agg_batch_new();
+	sqlite3_stmt		*st;
+	struct arena		 a = { 0 };
+	struct record		 r;
+	long			 total = 0;
+	int			 rc = SQLITE_NOMEM;
+
 	*records = 0;
+	if (b == NULL)
+		return -1;
+	if (log_every && sqlite3_prepare_v2(s->db, "SELECT count(*) FROM record "
+	    "WHERE voided = 0", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			total = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (total > 0)
+			log_info("event=aggregates_rebuild records=%ld", total);
+	}
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM record WHERE voided = 0",
+	    -1, &st, NULL) != SQLITE_OK) {
+		agg_batch_free(b);
+		return -1;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_bytes(st, 0) != RECORD_ID_LEN ||
 		    store_get(s, sqlite3_column_blob(st, 0), 0, &a, &r,
 		    NULL) != 1 || agg_record(b, s->cat, &r, +1) == -1)
 			break;
 		arena_free(&a);
-		(*records)++;
+		if (++*records % STORE_CHUNK == 0) {
+			if (flush(arg, b) == -1)
+				break;
+			agg_batch_clear(b);
+		}
+		if (log_every && *records % 100000 == 0 && total > 0)
+			log_info("event=aggregates_rebuild done=%ld of=%ld",
+			    *records, total);
 	}
 	arena_free(&a);
 	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && flush(arg, b) == -1)
+		rc = SQLITE_ERROR;
+	agg_batch_free(b);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-struct store_verify_ctx {
-	const struct agg_batch	*other;
-	int			 stored_side;
-	void			(*diff)(void *, const struct agg_key *,
-				    int64_t, int64_t);
-	void			*arg;
-	long			 n;
-};
-
-static void
-store_verify_one(void *arg, const struct agg_key *k, int64_t v)
+static int
+store_flush_model(void *arg, struct agg_batch *b)
 {
-	struct store_verify_ctx	*c = arg;
-	int64_t			 w = agg_batch_get(c->other, k);
+	return model_fold_batch(arg, b);
+}
 
-	if (c->stored_side) {
-		if (w == 0) {	/* a stored row nothing accounts for */
-			c->diff(c->arg, k, v, 0);
-			c->n++;
-		}
-	} else if (w != v) {
-		c->diff(c->arg, k, w, v);
-		c->n++;
-	}
+static int
+store_flush_tables(void *arg, struct agg_batch *b)
+{
+	return store_apply(arg, b);
 }
 
 long
-store_verify(struct store *s, void (*diff)(void *, const struct agg_key *,
-    int64_t, int64_t), void *arg, long *records,
-    long (*stored_fn)(void *, const struct agg_batch *), void *stored_arg)
+store_verify(struct store *s, void (*diff)(void *, const char *, int,
+    enum model_kind, const char *, const char *, int64_t, int64_t),
+    void *arg, long *records,
+    long (*stored_fn)(void *, const struct model *), void *stored_arg)
 {
-	struct agg_batch	*expected = agg_batch_new(), *stored = agg_batch_new();
-	struct store_verify_ctx	 c = { .diff = diff, .arg = arg };
-	long			 rc = -1, more = 0;
+	struct model	*stored = model_new(s->cat), *expected = model_new(s->cat);
+	long		 rc = -1, more = 0;
 
-	if (expected == NULL || stored == NULL || store_read_begin(s) == -1)
+	*records = 0;
+	if (stored == NULL || expected == NULL || store_read_begin(s) == -1)
 		goto out;
 	/* The stored rows first: the snapshot starts there. */
-	if (store_agg_each(s, store_agg_to_batch, stored) >= 0 &&
+	if (store_agg_load(s, stored) >= 0 &&
 	    (stored_fn == NULL || (more = stored_fn(stored_arg, stored)) >= 0) &&
-	    store_agg_recompute(s, expected, records) == 0) {
-		c.other = stored;
-		agg_batch_each(expected, store_verify_one, &c);
-		c.other = expected;
-		c.stored_side = 1;
-		agg_batch_each(stored, store_verify_one, &c);
-		rc = c.n + more;
-	}
+	    store_agg_recompute(s, records, store_flush_model, expected, 0) ==
+	    0)
+		rc = model_compare(stored, expected, diff, arg) + more;
 	store_read_end(s);
 out:
-	agg_batch_free(expected);
-	agg_batch_free(stored);
+	model_free(stored);
+	model_free(expected);
 	return rc;
 }
 
 int
 store_agg_rebuild(struct store *s)
 {
-	struct agg_batch	*b = agg_batch_new();
-	char			 sql[128];
-	long			 records;
-	size_t			 i;
-	int			 rc = -1;
+	long	 records;
 
-	if (b == NULL)
-		return -1;
-	for (i = 0; i < AGG__TABLES; i++) {
-		snprintf(sql, sizeof(sql), "DELETE FROM %s", agg_tables[i].name);
-		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-			goto out;
-	}
-	if (store_agg_recompute(s, b, &records) == -1 ||
-	    store_apply(s, b) == -1 ||
+	model_free(s->cells);
+	s->cells = NULL;
+	s->words_stored = 0;
+	if (sqlite3_exec(s->db, "DELETE FROM agg_cell; DELETE FROM agg_word; "
+	    "DELETE FROM agg_persons", NULL, NULL, NULL) != SQLITE_OK ||
+	    store_agg_recompute(s, &records, store_flush_tables, s, 1) == -1 ||
 	    sqlite3_exec(s->db, "INSERT OR IGNORE INTO rollup_dirty (month) "
 	    "SELECT DISTINCT substr(date, 1, 7) FROM revision", NULL, NULL,
 	    NULL) != SQLITE_OK)
-		goto out;
-	rc = 0;
-out:
-	agg_batch_free(b);
-	return rc;
+		return -1;
+	if (records > 0)
+		log_info("event=aggregates_rebuilt records=%ld", records);
+	return 0;
 }

@@ -37,8 +37,14 @@ struct store {
 	const struct catalogue	*cat;
 	int			 no_aggregates;
 	sqlite3_stmt		*stmt[STMT__COUNT];
-	sqlite3_stmt		*upsert[AGG__TABLES];
-	sqlite3_stmt		*prune[AGG__TABLES];
+	sqlite3_stmt		*agg[6];	/* store_agg.c's statements */
+	/*
+	 * The writer's cells: a delta model in the word ids of agg_word,
+	 * made on the first store_apply; words_stored of its words are in
+	 * agg_word as of the last COMMIT.
+	 */
+	struct model		*cells;
+	size_t			 words_stored;
 };
 
 /* Runs a prepared statement that returns no row, then resets it; 0 or -1. */
@@ -46,10 +52,15 @@ int	store_exec(struct store *, sqlite3_stmt *);
 /* Prepares the aggregate statements (store_agg.c); 0 or -1. */
 int	store_agg_prepare(struct store *);
 void	store_agg_finalize(struct store *);
+/* After a COMMIT: the words written are now stored. */
+void	store_agg_committed(struct store *);
+/* After a ROLLBACK: the words are read again from agg_word. */
+void	store_agg_rolled_back(struct store *);
 /*
  * Inside a transaction: forgets every aggregate row and recomputes them
  * from the records (after the catalogue, and so the communes referential,
- * changed); marks every month for its rollup again. 0 or -1.
+ * changed, or the format of the aggregates), its progress in the log;
+ * marks every month for its rollup again. 0 or -1.
  */
 int	store_agg_rebuild(struct store *);
 

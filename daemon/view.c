@@ -19,6 +19,8 @@ struct view {
 	pthread_cond_t		 ready_cond;
 	atomic_int		 ready;	/* filled from the base */
 	atomic_ulong		 begun, published;	/* commits */
+	long			*map;	/* store word id to model word id */
+	size_t			 nmap;
 };
 
 static double
@@ -97,6 +99,7 @@ view_free(struct view *v)
 	pthread_mutex_destroy(&v->ready_lock);
 	pthread_cond_destroy(&v->ready_cond);
 	model_free(v->model);
+	free(v->map);
 	free(v);
 }
 
@@ -137,8 +140,8 @@ view_sync(struct view *v)
 }
 
 void
-view_publish(struct view *v, const struct agg_batch *b,
-    const struct model_evidence *ev, size_t nev)
+view_publish(struct view *v, const struct model *delta,
+    const struct agg_batch *b, const struct model_evidence *ev, size_t nev)
 {
 	size_t	 i;
 	int	 failed;
@@ -146,7 +149,9 @@ view_publish(struct view *v, const struct agg_batch *b,
 	if (v == NULL)
 		return;
 	pthread_rwlock_wrlock(&v->lock);
-	failed = b != NULL && model_fold_batch(v->model, b) == -1;
+	failed = (delta != NULL && model_merge_delta(v->model, delta, &v->map,
+	    &v->nmap) == -1) || (b != NULL && model_fold_members(v->model, b) ==
+	    -1);
 	for (i = 0; i < nev; i++)
 		failed |= model_add_evidence(v->model, &ev[i]) == -1;
 	if (failed && !v->lost) {

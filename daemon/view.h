@@ -44,10 +44,12 @@ void			 view_done(struct view *);
  */
 void			 view_begin(struct view *);
 /*
- * After COMMIT: the batch's deltas and its accepted evidence entries,
- * folded whole under the write lock. NULL view: nothing.
+ * After COMMIT: the cells the store changed (store_delta), the batch's
+ * members and its accepted evidence entries, added whole under the write
+ * lock. NULL view: nothing.
  */
-void			 view_publish(struct view *, const struct agg_batch *,
+void			 view_publish(struct view *, const struct model *delta,
+			    const struct agg_batch *,
 			    const struct model_evidence *, size_t nev);
 
 /*

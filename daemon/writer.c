@@ -242,7 +242,7 @@ writer_publish(struct writer *w, struct writer_job *batch)
 		    v->state, v->text, v->reference, hex[n] };
 		n++;
 	}
-	view_publish(w->view, w->agg, e, n);
+	view_publish(w->view, store_delta(w->store), w->agg, e, n);
 	free(e);
 	free(hex);
 }
@@ -266,7 +266,7 @@ writer_store_batch(struct writer *w, struct writer_job *batch, size_t *n)
 	writer_hold(w->hold);
 	view_begin(w->view);
 	if (store_commit(w->store) == -1) {
-		view_publish(w->view, NULL, NULL, 0);
+		view_publish(w->view, NULL, NULL, NULL, 0);
 		goto fail;
 	}
 	writer_publish(w, batch);

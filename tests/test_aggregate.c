@@ -351,22 +351,12 @@ check_sheet(struct query_db *q, const char *sheet, const char *from,
 }
 
 static void
-diff_fail(void *arg, const struct agg_key *k, int64_t stored,
-    int64_t expected)
-{
-	(void)arg;
-	print_message("difference %s %s %d: stored %lld, expected %lld\n",
-	    agg_tables[k->table].name, k->sheet, k->period,
-	    (long long)stored, (long long)expected);
-}
-
-static void
-model_diff_fail(void *arg, int slot, int month, enum model_kind k,
+diff_fail(void *arg, const char *slot, int month, enum model_kind k,
     const char *a, const char *b, int64_t x, int64_t y)
 {
-	print_message("model difference %s %d %s %s %s: live %lld, stored "
-	    "%lld\n", model_slot_name(arg, slot), month, model_kind_name(k),
-	    a, b, (long long)x, (long long)y);
+	print_message("difference (%s) %s %d %s %s %s: %lld against %lld\n",
+	    (const char *)arg, slot, month, model_kind_name(k), a, b,
+	    (long long)x, (long long)y);
 }
 
 /*
@@ -388,8 +378,7 @@ check_live(struct store *s, const struct model *live, int windows)
 
 	assert_non_null(m);
 	assert_true(store_model_load(s, m) >= 0);
-	assert_int_equal(model_compare(live, m, model_diff_fail,
-	    (void *)live), 0);
+	assert_int_equal(model_compare(live, m, diff_fail, "live, stored"), 0);
 	model_free(m);
 	for (i = 0; i < windows; i++) {
 		sheet = sheets[rand_r(&r) % 3];
@@ -418,8 +407,11 @@ static void
 run_seed(unsigned seed)
 {
 	struct model		*live = model_new(catalogue_builtin(NULL, 0));
+	struct model		*daemon = model_new(catalogue_builtin(NULL, 0));
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
 	struct store_options	 so = { 0, cat, 0, 0, 0 };
+	long			*map = NULL;
+	size_t			 nmap = 0;
 	const char		*dir = tmpdir_make();
 	struct agg_batch	*b = agg_batch_new();
 	struct query_db		*q;
@@ -443,14 +435,23 @@ run_seed(unsigned seed)
 		if (op % BATCH == BATCH - 1 || op == OPS - 1) {
 			assert_int_equal(store_apply(s, b), 0);
 			assert_int_equal(store_commit(s), 0);
-			/* As the writer does, after COMMIT. */
+			/*
+			 * After COMMIT: the batch folded from its deltas,
+			 * and, as the writer does, the store's changed cells
+			 * merged with the batch's members.
+			 */
 			assert_int_equal(model_fold_batch(live, b), 0);
+			assert_int_equal(model_merge_delta(daemon,
+			    store_delta(s), &map, &nmap), 0);
+			assert_int_equal(model_fold_members(daemon, b), 0);
+			assert_int_equal(model_compare(live, daemon,
+			    diff_fail, "folded, merged"), 0);
 			if (op / BATCH % 10 == 9 || op == OPS - 1)
 				check_live(s, live, 20);
 		}
 	}
 	assert_int_equal(bad, 0);
-	assert_int_equal(store_verify(s, diff_fail, NULL, &records, NULL, NULL), 0);
+	assert_int_equal(store_verify(s, diff_fail, "stored, expected", &records, NULL, NULL), 0);
 	assert_true(records > 0);
 	if ((q = query_open(db, cat, 5, NULL, err, sizeof(err))) == NULL)
 		fail_msg("query: %s", err);
@@ -472,6 +473,8 @@ run_seed(unsigned seed)
 		model_free(m);
 	}
 	model_free(live);
+	model_free(daemon);
+	free(map);
 	store_close(s);
 	agg_batch_free(b);
 	tmpdir_remove(dir);
@@ -520,16 +523,30 @@ test_verify_sees_tampering(void **state)
 		one_op(s, b, op);
 	assert_int_equal(store_apply(s, b), 0);
 	assert_int_equal(store_commit(s), 0);
-	assert_int_equal(store_verify(s, diff_fail, NULL, &records, NULL, NULL), 0);
+	assert_int_equal(store_verify(s, diff_fail, "stored, expected", &records, NULL, NULL), 0);
 	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "UPDATE agg_records SET n = n + 1 "
-	    "WHERE sheet = '*' AND month = (SELECT min(month) FROM "
-	    "agg_records WHERE sheet = '*')", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "INSERT INTO agg_partners VALUES "
-	    "('III.A.17', 202401, 'chantier', 'ripe', 'Personne', 1)", NULL,
-	    NULL, NULL), SQLITE_OK);
+	/* A cell holding another's sums, a cell gone. */
+	assert_int_equal(sqlite3_exec(h, "UPDATE agg_cell SET data = (SELECT "
+	    "data FROM agg_cell WHERE slot = 'III.A.17' ORDER BY month LIMIT 1) "
+	    "WHERE slot = '*' AND month = (SELECT min(month) FROM agg_cell "
+	    "WHERE slot = '*')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_changes(h), 1);
+	assert_int_equal(sqlite3_exec(h, "DELETE FROM agg_cell WHERE slot = "
+	    "'II.A.9' AND month = (SELECT max(month) FROM agg_cell WHERE slot = "
+	    "'II.A.9')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_changes(h), 1);
+	assert_true(store_verify(s, NULL, NULL, &records, NULL, NULL) >= 2);
+	/* Bytes that are not a cell: neither verify nor a load accept them. */
+	assert_int_equal(sqlite3_exec(h, "UPDATE agg_cell SET data = x'01ff' "
+	    "WHERE slot = 'III.A.17'", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
-	assert_true(store_verify(s, diff_fail, NULL, &records, NULL, NULL) >= 2);
+	assert_true(store_verify(s, NULL, NULL, &records, NULL, NULL) < 0);
+	{
+		struct model *m = model_new(cat);
+
+		assert_true(store_model_load(s, m) < 0);
+		model_free(m);
+	}
 	store_close(s);
 	agg_batch_free(b);
 	tmpdir_remove(dir);

@@ -11,6 +11,7 @@
 
 #include "catalogue.h"
 #include "fixtures.h"
+#include "model.h"
 #include "schema.h"
 #include "store.h"
 #include "tmpdir.h"
@@ -71,10 +72,15 @@ query_int(const struct ctx *c, const char *sql)
 }
 
 static void
-no_diff(void *arg, const struct agg_key *k, int64_t a, int64_t b)
+no_diff(void *arg, const char *slot, int month, enum model_kind k,
+    const char *w1, const char *w2, int64_t a, int64_t b)
 {
 	(void)arg;
+	(void)slot;
+	(void)month;
 	(void)k;
+	(void)w1;
+	(void)w2;
 	(void)a;
 	(void)b;
 }
@@ -159,7 +165,8 @@ test_rollback_leaves_nothing(void **state)
 	assert_int_equal(store_apply(s, b), 0);
 	store_rollback(s);
 	agg_batch_free(b);
-	assert_int_equal(query_int(c, "SELECT count(*) FROM agg_records"), 0);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM agg_cell"), 0);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM agg_word"), 0);
 	assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
 	store_close(s);
 	assert_int_equal(query_int(c, "SELECT count(*) FROM record"), 1);
@@ -256,10 +263,10 @@ test_catalogue_change_rebuilds_aggregates(void **state)
 	    sizeof(err)), 0);
 	fixture_record_init(&f, 3);
 	assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
-	/* Damage the aggregates, as an older referential would have. */
+	/* Damage the aggregates: the "all" base's cells lost. */
 	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE agg_groups SET residence = "
-	    "'46206' WHERE residence = '46201'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM agg_cell WHERE slot = "
+	    "'*'", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_true(store_verify(s, NULL_DIFF, NULL, &records, NULL, NULL) > 0);
 	memcpy(files, catalogue_files, n * sizeof(*files));
@@ -274,6 +281,66 @@ test_catalogue_change_rebuilds_aggregates(void **state)
 }
 
 /* A file that is not SQLite is refused with a message, not a crash. */
+/*
+ * A base of the schema before the cells (migration 007): its aggregate
+ * tables go, and opening it rebuilds every cell from the records, with
+ * the same figures as before.
+ */
+static void
+test_migration_rebuilds_cells(void **state)
+{
+	static const char *const dates[] = { "2023-01-31", "2023-02-01",
+		"2024-07-10", "2024-12-31", "2025-06-15" };
+	struct ctx		*c = *state;
+	struct store		*s = open_store(c);
+	struct fixture_record	 f;
+	struct model		*before, *after;
+	char			 err[512];
+	long			 records;
+	sqlite3			*db;
+	int			 i;
+
+	assert_int_equal(store_load_catalogue(s, catalogue_files,
+	    catalogue_nfiles, err, sizeof(err)), 0);
+	for (i = 0; i < 25; i++) {
+		fixture_record_init(&f, (uint8_t)(i + 1));
+		f.rec.date = dates[i % 5];
+		f.groups[0].count = i + 1;
+		f.rec.nsheets = 1 + i % 2;
+		assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
+	}
+	assert_non_null(before = model_new(catalogue_builtin(NULL, 0)));
+	assert_true(store_model_load(s, before) > 0);
+	store_close(s);
+	/* Back to schema 6: the cross-product tables, empty, no cells. */
+	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE agg_cell; DROP TABLE "
+	    "agg_word; CREATE TABLE agg_records (n); CREATE TABLE agg_days (n);"
+	    "CREATE TABLE agg_groups (n); CREATE TABLE agg_partners (n);"
+	    "DELETE FROM rollup_dirty; PRAGMA user_version = 6", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	s = open_store(c);
+	assert_int_equal(store_version(s), (int)schema_nmigrations);
+	assert_int_equal(store_load_catalogue(s, catalogue_files,
+	    catalogue_nfiles, err, sizeof(err)), 0);
+	assert_true(query_int(c, "SELECT count(*) FROM agg_cell") > 0);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'agg_records'"), 0);
+	assert_int_equal(store_verify(s, NULL_DIFF, NULL, &records, NULL,
+	    NULL), 0);
+	assert_int_equal(records, 25);
+	assert_non_null(after = model_new(catalogue_builtin(NULL, 0)));
+	assert_true(store_model_load(s, after) > 0);
+	assert_int_equal(model_compare(before, after, NULL, NULL), 0);
+	assert_int_equal(model_persons(after, model_all_slot(after), 202301,
+	    202512), 1);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM rollup_dirty"), 5);
+	model_free(before);
+	model_free(after);
+	store_close(s);
+}
+
 static void
 test_not_a_database(void **state)
 {
@@ -307,6 +374,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_catalogue_change_rebuilds_aggregates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_rebuilds_cells,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
 		    teardown),
 	};
