@@ -301,9 +301,15 @@ agg_hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+int
+agg_batch_sink(void *b, const struct agg_key *k, int64_t delta)
+{
+	return agg_batch_add(b, k, delta);
+}
+
 /* Everything one record adds to one sheet. */
 static int
-agg_record_sheet(struct agg_batch *b, const struct catalogue *cat,
+agg_record_sheet(const struct agg_sink *b, const struct catalogue *cat,
     const struct record *r, const char *sheet, const char *cats, int sign)
 {
 	struct agg_key	 k = { .sheet = sheet };
@@ -320,12 +326,12 @@ agg_record_sheet(struct agg_batch *b, const struct catalogue *cat,
 	k.k[1] = r->structure;
 	k.k[2] = agg_commune_key(cat, r->commune);
 	k.k[3] = cats;
-	if (agg_batch_add(b, &k, sign) == -1)
+	if (b->add(b->arg, &k, sign) == -1)
 		return -1;
 	k.table = AGG_DAYS;
 	k.period = day;
 	k.k[2] = cats;
-	if (agg_batch_add(b, &k, sign) == -1)
+	if (b->add(b->arg, &k, sign) == -1)
 		return -1;
 	k.period = month;
 	for (i = 0; i < r->ngroups; i++) {
@@ -334,7 +340,7 @@ agg_record_sheet(struct agg_batch *b, const struct catalogue *cat,
 		k.table = AGG_GROUPS;
 		k.k[2] = g->category;
 		k.k[3] = agg_commune_key(cat, g->residence);
-		if (agg_batch_add(b, &k, sign * g->count) == -1)
+		if (b->add(b->arg, &k, sign * g->count) == -1)
 			return -1;
 		if (g->person == NULL)
 			continue;
@@ -342,7 +348,7 @@ agg_record_sheet(struct agg_batch *b, const struct catalogue *cat,
 		    g->person_len : PERSON_TOKEN_LEN, person);
 		k.table = AGG_PERSONS;
 		k.k[3] = person;
-		if (agg_batch_add(b, &k, sign) == -1)
+		if (b->add(b->arg, &k, sign) == -1)
 			return -1;
 	}
 	k.table = AGG_PARTNERS;
@@ -353,14 +359,14 @@ agg_record_sheet(struct agg_batch *b, const struct catalogue *cat,
 		if (j < i)
 			continue;	/* named twice, counted once */
 		k.k[2] = r->partners[i];
-		if (agg_batch_add(b, &k, sign) == -1)
+		if (b->add(b->arg, &k, sign) == -1)
 			return -1;
 	}
 	return 0;
 }
 
 int
-agg_record(struct agg_batch *b, const struct catalogue *cat,
+agg_record(const struct agg_sink *b, const struct catalogue *cat,
     const struct record *r, int sign)
 {
 	char	 cats[1024];

@@ -62,13 +62,21 @@ size_t			 agg_batch_each(const struct agg_batch *,
 			    void (*fn)(void *, const struct agg_key *, int64_t),
 			    void *arg);
 
+/* Where a record's deltas go: add returns 0, or -1 when out of memory. */
+struct agg_sink {
+	int	(*add)(void *arg, const struct agg_key *, int64_t delta);
+	void	*arg;
+};
+
+/* A sink's add for a batch (arg: the agg_batch). */
+int	agg_batch_sink(void *, const struct agg_key *, int64_t delta);
 /*
- * Adds sign times the record's contributions: to each of its sheets and to
- * AGG_ALL, one record, its participants by category and residence, its
- * day, each partner once, each person. The record must be valid (its
- * sheets as codes). 0, or -1 when out of memory.
+ * Gives the sink sign times the record's contributions: to each of its
+ * sheets and to AGG_ALL, one record, its participants by category and
+ * residence, its day, each partner once, each person. The record must be
+ * valid (its sheets as codes). 0, or -1 when out of memory.
  */
-int	agg_record(struct agg_batch *, const struct catalogue *,
+int	agg_record(const struct agg_sink *, const struct catalogue *,
 	    const struct record *, int sign);
 /* n bytes as 2n lowercase hex digits and a NUL, as keys and ids are shown. */
 void	agg_hex(const uint8_t *, size_t n, char *out);

@@ -74,7 +74,7 @@ void		 model_free(struct model *);
  * memory (the model is then incomplete: rebuild it).
  */
 int	model_fold(struct model *, const struct agg_key *, int64_t delta);
-/* Folds every sum of a batch; 0 or -1. */
+/* Folds every sum of a batch (after a commit: its members); 0 or -1. */
 int	model_fold_batch(struct model *, const struct agg_batch *);
 /* Adds an evidence entry (copied); 0 or -1. */
 int	model_add_evidence(struct model *, const struct model_evidence *);
@@ -147,6 +147,8 @@ size_t		 model_ntouched(const struct model *);
 /* The i-th cell a delta made: its slot and month (YYYYMM). */
 void		 model_touched(const struct model *, size_t i, int *slot,
 		    int *yyyymm);
+/* The plan the model counts for. */
+const struct catalogue *model_catalogue(const struct model *);
 /* A word's id (interned on first sight), or -1 when out of memory. */
 long		 model_intern(struct model *, const char *);
 size_t		 model_nwords(const struct model *);
@@ -176,8 +178,6 @@ int		 model_cell_load(struct model *, int slot, int yyyymm,
  */
 int		 model_merge_delta(struct model *, const struct model *delta,
 		    long **map, size_t *nmap);
-/* Folds a batch's members only (distinct persons); 0 or -1. */
-int		 model_fold_members(struct model *, const struct agg_batch *);
 
 /* A slot's name for reports: the sheet code, "*", or the indicator id. */
 const char *model_slot_name(const struct model *, int slot);

@@ -58,6 +58,12 @@ model_touched(const struct model *m, size_t i, int *slot, int *yyyymm)
 	*yyyymm = model_yyyymm(m->touched[i].month);
 }
 
+const struct catalogue *
+model_catalogue(const struct model *m)
+{
+	return m->cat;
+}
+
 long
 model_intern(struct model *m, const char *word)
 {
@@ -333,28 +339,4 @@ model_merge_delta(struct model *m, const struct model *d, long **map,
 		}
 	}
 	return rc;
-}
-
-struct model_members_ctx {
-	struct model	*m;
-	int		 failed;
-};
-
-static void
-model_member_one(void *arg, const struct agg_key *k, int64_t d)
-{
-	struct model_members_ctx	*c = arg;
-
-	if (!c->failed && k->table == AGG_PERSONS && model_fold(c->m, k, d) ==
-	    -1)
-		c->failed = 1;
-}
-
-int
-model_fold_members(struct model *m, const struct agg_batch *b)
-{
-	struct model_members_ctx	 c = { m, 0 };
-
-	agg_batch_each(b, model_member_one, &c);
-	return c.failed ? -1 : 0;
 }

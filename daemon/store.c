@@ -234,6 +234,7 @@ store_read_end(struct store *s)
 int
 store_begin(struct store *s)
 {
+	store_agg_begin(s);
 	return store_exec(s, s->stmt[STMT_BEGIN]);
 }
 
@@ -422,7 +423,7 @@ store_put(struct store *s, const struct record *r,
 		    ACK_DUPLICATE : ACK_CONFLICT;
 	}
 	if (store_put_revision(s, r, 1, "submit", NULL, now, digest) == -1 ||
-	    (!s->no_aggregates && agg_record(b, s->cat, r, +1) == -1) ||
+	    (!s->no_aggregates && store_agg_record(s, b, r, +1) == -1) ||
 	    store_dirty(s, r->date) == -1)
 		return -1;
 	return ACK_ACCEPTED;
@@ -459,9 +460,9 @@ store_revise(struct store *s, const uint8_t *id, const struct record *r,
 	if (store_get(s, id, 0, &a, &old, NULL) != 1)
 		goto out;
 	next = r != NULL ? r : &old;
-	if (agg_record(b, s->cat, &old, -1) == -1 ||
+	if (store_agg_record(s, b, &old, -1) == -1 ||
 	    store_dirty(s, old.date) == -1 ||
-	    (r != NULL && (agg_record(b, s->cat, r, +1) == -1 ||
+	    (r != NULL && (store_agg_record(s, b, r, +1) == -1 ||
 	    store_dirty(s, r->date) == -1)) ||
 	    store_put_revision(s, next, h.rev + 1, r ? "amend" : "void",
 	    reason, now, r ? digest : h.current) == -1 ||

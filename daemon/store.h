@@ -62,7 +62,9 @@ void		 store_rollback(struct store *);
 
 /*
  * The operations below run inside a transaction; each adds what it changes
- * in the aggregates to the batch, which store_apply writes before COMMIT.
+ * in the aggregates to the store's delta cells (store_delta) and, for
+ * distinct persons, its members to the batch; store_apply writes both
+ * before COMMIT.
  *
  * store_put: stores r as revision 1 unless its id is known. Returns
  * ACK_ACCEPTED, ACK_DUPLICATE (same id, same first content), ACK_CONFLICT
@@ -92,7 +94,7 @@ int		 store_structure_in(struct store *, const uint8_t *id,
 /* store_evidence: ACK_ACCEPTED, ACK_DUPLICATE, ACK_CONFLICT or -1. */
 int		 store_evidence(struct store *, const struct evidence *,
 		    int64_t now_ms);
-/* Writes the batch's deltas into the aggregate tables; 0 or -1. */
+/* Writes the delta cells and the batch's members into the tables; 0 or -1. */
 int		 store_apply(struct store *, struct agg_batch *);
 /*
  * The cells the last store_apply changed, as a delta model (model.h) in

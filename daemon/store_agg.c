@@ -143,6 +143,44 @@ store_cell_write(struct store *s, int slot, int month, struct buf *out)
 	return store_exec(s, st);
 }
 
+struct store_sink_ctx {
+	struct store		*s;
+	struct agg_batch	*b;
+};
+
+static int
+store_sink_add(void *arg, const struct agg_key *k, int64_t d)
+{
+	struct store_sink_ctx	*c = arg;
+
+	return k->table == AGG_PERSONS ? agg_batch_add(c->b, k, d) :
+	    model_fold(c->s->cells, k, d);
+}
+
+int
+store_agg_record(struct store *s, struct agg_batch *b,
+    const struct record *r, int sign)
+{
+	struct store_sink_ctx	 c = { s, b };
+	struct agg_sink		 sink = { store_sink_add, &c };
+
+	if (store_cells(s) == -1)
+		return -1;
+	if (s->applied) {	/* what the last store_apply wrote */
+		model_delta_clear(s->cells);
+		s->applied = 0;
+	}
+	return agg_record(&sink, s->cat, r, sign);
+}
+
+void
+store_agg_begin(struct store *s)
+{
+	if (s->cells != NULL)
+		model_delta_clear(s->cells);
+	s->applied = 0;
+}
+
 struct store_persons_ctx {
 	struct store	*s;
 	int		 failed;
@@ -185,9 +223,7 @@ store_apply(struct store *s, struct agg_batch *b)
 
 	if (store_cells(s) == -1)
 		return -1;
-	model_delta_clear(s->cells);	/* the previous transaction's */
-	if (model_fold_batch(s->cells, b) == -1)
-		goto out;
+	s->applied = 1;
 	for (i = s->words_stored; i < model_nwords(s->cells); i++) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
 		sqlite3_bind_text(st, 2, model_word_text(s->cells, i), -1,
@@ -327,27 +363,24 @@ out:
 	return n;
 }
 
-#define STORE_CHUNK	20000	/* records folded between two flushes */
+#define STORE_CHUNK	20000	/* records between two flushes */
 
 /*
- * Every current revision of a record not voided, chunk by chunk: each
- * chunk's deltas to flush (a model's fold, or the tables' apply), and
- * every 100,000 records a progress line when log_every is set.
+ * Every current revision of a record not voided, to each; every
+ * STORE_CHUNK records and at the end, flush when not NULL; every 100,000
+ * records a progress line when log_every is set. 0 or -1.
  */
 static int
-store_agg_recompute(struct store *s, long *records, int (*flush)(void *,
-    struct agg_batch *), void *arg, int log_every)
+store_agg_recompute(struct store *s, long *records, int (*each)(void *,
+    const struct record *), int (*flush)(void *), void *arg, int log_every)
 {
-	struct agg_batch	*b = agg_batch_new();
-	sqlite3_stmt		*st;
-	struct arena		 a = { 0 };
-	struct record		 r;
-	long			 total = 0;
-	int			 rc = SQLITE_NOMEM;
+	sqlite3_stmt	*st;
+	struct arena	 a = { 0 };
+	struct record	 r;
+	long		 total = 0;
+	int		 rc;
 
 	*records = 0;
-	if (b == NULL)
-		return -1;
 	if (log_every && sqlite3_prepare_v2(s->db, "SELECT count(*) FROM record "
 	    "WHERE voided = 0", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -357,43 +390,65 @@ store_agg_recompute(struct store *s, long *records, int (*flush)(void *,
 			log_info("event=aggregates_rebuild records=%ld", total);
 	}
 	if (sqlite3_prepare_v2(s->db, "SELECT id FROM record WHERE voided = 0",
-	    -1, &st, NULL) != SQLITE_OK) {
-		agg_batch_free(b);
+	    -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_bytes(st, 0) != RECORD_ID_LEN ||
 		    store_get(s, sqlite3_column_blob(st, 0), 0, &a, &r,
-		    NULL) != 1 || agg_record(b, s->cat, &r, +1) == -1)
+		    NULL) != 1 || each(arg, &r) == -1)
 			break;
 		arena_free(&a);
-		if (++*records % STORE_CHUNK == 0) {
-			if (flush(arg, b) == -1)
-				break;
-			agg_batch_clear(b);
-		}
+		if (++*records % STORE_CHUNK == 0 && flush != NULL &&
+		    flush(arg) == -1)
+			break;
 		if (log_every && *records % 100000 == 0 && total > 0)
 			log_info("event=aggregates_rebuild done=%ld of=%ld",
 			    *records, total);
 	}
 	arena_free(&a);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE && flush(arg, b) == -1)
+	if (rc == SQLITE_DONE && flush != NULL && flush(arg) == -1)
 		rc = SQLITE_ERROR;
-	agg_batch_free(b);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int
-store_flush_model(void *arg, struct agg_batch *b)
+store_model_sink(void *m, const struct agg_key *k, int64_t d)
 {
-	return model_fold_batch(arg, b);
+	return model_fold(m, k, d);
+}
+
+/* A record into a model of its own (verify's recomputation). */
+static int
+store_each_model(void *m, const struct record *r)
+{
+	struct agg_sink	 sink = { store_model_sink, m };
+
+	return agg_record(&sink, model_catalogue(m), r, +1);
+}
+
+/* A record into the tables (the rebuild), flushed chunk by chunk. */
+struct store_rebuild {
+	struct store		*s;
+	struct agg_batch	*b;
+};
+
+static int
+store_each_table(void *arg, const struct record *r)
+{
+	struct store_rebuild	*c = arg;
+
+	return store_agg_record(c->s, c->b, r, +1);
 }
 
 static int
-store_flush_tables(void *arg, struct agg_batch *b)
+store_flush_tables(void *arg)
 {
-	return store_apply(arg, b);
+	struct store_rebuild	*c = arg;
+	int			 rc = store_apply(c->s, c->b);
+
+	agg_batch_clear(c->b);
+	return rc;
 }
 
 long
@@ -411,8 +466,8 @@ store_verify(struct store *s, void (*diff)(void *, const char *, int,
 	/* The stored rows first: the snapshot starts there. */
 	if (store_agg_load(s, stored) >= 0 &&
 	    (stored_fn == NULL || (more = stored_fn(stored_arg, stored)) >= 0) &&
-	    store_agg_recompute(s, records, store_flush_model, expected, 0) ==
-	    0)
+	    store_agg_recompute(s, records, store_each_model, NULL, expected,
+	    0) == 0)
 		rc = model_compare(stored, expected, diff, arg) + more;
 	store_read_end(s);
 out:
@@ -424,19 +479,27 @@ out:
 int
 store_agg_rebuild(struct store *s)
 {
-	long	 records;
+	struct store_rebuild	 c = { s, agg_batch_new() };
+	long			 records;
+	int			 rc = -1;
 
 	model_free(s->cells);
 	s->cells = NULL;
 	s->words_stored = 0;
+	if (c.b == NULL)
+		return -1;
 	if (sqlite3_exec(s->db, "DELETE FROM agg_cell; DELETE FROM agg_word; "
 	    "DELETE FROM agg_persons", NULL, NULL, NULL) != SQLITE_OK ||
-	    store_agg_recompute(s, &records, store_flush_tables, s, 1) == -1 ||
+	    store_agg_recompute(s, &records, store_each_table,
+	    store_flush_tables, &c, 1) == -1 ||
 	    sqlite3_exec(s->db, "INSERT OR IGNORE INTO rollup_dirty (month) "
 	    "SELECT DISTINCT substr(date, 1, 7) FROM revision", NULL, NULL,
 	    NULL) != SQLITE_OK)
-		return -1;
+		goto out;
 	if (records > 0)
 		log_info("event=aggregates_rebuilt records=%ld", records);
-	return 0;
+	rc = 0;
+out:
+	agg_batch_free(c.b);
+	return rc;
 }

@@ -45,6 +45,7 @@ struct store {
 	 */
 	struct model		*cells;
 	size_t			 words_stored;
+	int			 applied;	/* cells written: start anew */
 };
 
 /* Runs a prepared statement that returns no row, then resets it; 0 or -1. */
@@ -52,6 +53,14 @@ int	store_exec(struct store *, sqlite3_stmt *);
 /* Prepares the aggregate statements (store_agg.c); 0 or -1. */
 int	store_agg_prepare(struct store *);
 void	store_agg_finalize(struct store *);
+/*
+ * A record's deltas, sign times: its cells into the store's delta model,
+ * its members (distinct persons) into the batch. 0 or -1.
+ */
+int	store_agg_record(struct store *, struct agg_batch *,
+	    const struct record *, int sign);
+/* A transaction begins: the delta model starts empty. */
+void	store_agg_begin(struct store *);
 /* After a COMMIT: the words written are now stored. */
 void	store_agg_committed(struct store *);
 /* After a ROLLBACK: the words are read again from agg_word. */

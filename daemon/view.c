@@ -150,7 +150,7 @@ view_publish(struct view *v, const struct model *delta,
 		return;
 	pthread_rwlock_wrlock(&v->lock);
 	failed = (delta != NULL && model_merge_delta(v->model, delta, &v->map,
-	    &v->nmap) == -1) || (b != NULL && model_fold_members(v->model, b) ==
+	    &v->nmap) == -1) || (b != NULL && model_fold_batch(v->model, b) ==
 	    -1);
 	for (i = 0; i < nev; i++)
 		failed |= model_add_evidence(v->model, &ev[i]) == -1;
