@@ -71,6 +71,8 @@ out:
 void
 query_close(struct query_db *q)
 {
+	size_t	 i;
+
 	if (q == NULL)
 		return;
 	sqlite3_finalize(q->revisions);
@@ -80,6 +82,10 @@ query_close(struct query_db *q)
 	view_free(q->own_view);
 	store_close(q->store);
 	sqlite3_close(q->db);
+	for (i = 0; i < QUERY_CACHE; i++) {
+		free(q->cache[i].key);
+		free(q->cache[i].answer);
+	}
 	free(q);
 }
 
@@ -378,27 +384,71 @@ query_kind_overview(struct query_db *q, const struct query *qu,
 	    today, error);
 }
 
+typedef char *query_fn(struct query_db *, const struct query *, int64_t,
+    const char **);
+
 /*
  * The questions the read side answers (verify and backup: query_verify);
- * own: about one structure's records, named by the key's first word.
+ * own: about one structure's records, named by the key's first word;
+ * model: answered from the model alone, so kept until it moves.
  */
 static const struct {
 	const char	*kind;
-	char		*(*answer)(struct query_db *, const struct query *,
-			    int64_t, const char **);
-	int		 own;
+	query_fn	*answer;
+	int		 own, model;
 } query_kinds[] = {
-	{ "sheet", query_sheet, 0 },
-	{ "overview", query_kind_overview, 0 },
-	{ "axis", query_kind_overview, 0 },
-	{ "commune", query_commune, 0 },
-	{ "records", query_records, 0 },
-	{ "recent", query_recent, 1 },
-	{ "duplicates", query_duplicates, 0 },
-	{ "rollup", query_rollup, 0 },
-	{ "completeness", query_completeness, 0 },
-	{ "revisions", query_kind_revisions, 0 },
+	{ "sheet", query_sheet, 0, 1 },
+	{ "overview", query_kind_overview, 0, 1 },
+	{ "axis", query_kind_overview, 0, 1 },
+	{ "commune", query_commune, 0, 1 },
+	{ "records", query_records, 0, 0 },
+	{ "recent", query_recent, 1, 0 },
+	{ "duplicates", query_duplicates, 0, 0 },
+	{ "rollup", query_rollup, 0, 0 },
+	{ "completeness", query_completeness, 0, 1 },
+	{ "revisions", query_kind_revisions, 0, 0 },
 };
+
+/*
+ * A question answered from the model: the answer kept for the same
+ * question on the same day is given again while no commit has come since
+ * (a dashboard polling the overview computes it once per commit). The
+ * version is read before the answer is computed, so a kept answer is
+ * never older than its version.
+ */
+static char *
+query_from_model(struct query_db *q, query_fn *fn, const struct query *qu,
+    int64_t today, const char **error)
+{
+	struct query_cached	*c = NULL;
+	unsigned long		 version = view_version(q->view);
+	char			 key[1024], *answer;
+	size_t			 i;
+
+	snprintf(key, sizeof(key), "%s\037%s\037%s\037%s\037%lld", qu->kind,
+	    qu->key ? qu->key : "", qu->from ? qu->from : "",
+	    qu->to ? qu->to : "", (long long)today);
+	for (i = 0; i < QUERY_CACHE && c == NULL; i++)
+		if (q->cache[i].key != NULL && strcmp(q->cache[i].key, key) == 0)
+			c = &q->cache[i];
+	if (c != NULL && c->version == version)
+		return strdup(c->answer);
+	if ((answer = fn(q, qu, today, error)) == NULL)
+		return NULL;
+	if (c == NULL) {
+		c = &q->cache[q->cache_next];
+		q->cache_next = (q->cache_next + 1) % QUERY_CACHE;
+		free(c->key);
+		c->key = strdup(key);
+	}
+	free(c->answer);
+	c->version = version;
+	if (c->key == NULL || (c->answer = strdup(answer)) == NULL) {
+		free(c->key);
+		c->key = c->answer = NULL;
+	}
+	return answer;
+}
 
 int
 query_is_own(const struct query *qu)
@@ -422,7 +472,9 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 	for (i = 0; qu->kind != NULL && i < sizeof(query_kinds) /
 	    sizeof(query_kinds[0]); i++)
 		if (strcmp(query_kinds[i].kind, qu->kind) == 0)
-			return query_kinds[i].answer(q, qu, today, error);
+			return query_kinds[i].model ? query_from_model(q,
+			    query_kinds[i].answer, qu, today, error) :
+			    query_kinds[i].answer(q, qu, today, error);
 	return query_fail(q, error, QUERY_UNKNOWN,
 	    "question « %s » inconnue : attendu "
 	    "sheet, overview, axis, commune, records, recent, duplicates, "

@@ -18,6 +18,15 @@
 #define QUERY_MAX_RECORDS	1000	/* records listed by a drill-down */
 #define QUERY_RECENT_DEFAULT	20	/* records listed by recent */
 
+#define QUERY_CACHE	32	/* answers kept */
+
+/* An answer from the model, kept until the model moves. */
+struct query_cached {
+	char		*key;		/* the question, and the day */
+	unsigned long	 version;	/* view_version it was computed at */
+	char		*answer;
+};
+
 struct query_db {
 	sqlite3			*db;		/* read-only */
 	const struct catalogue	*cat;
@@ -31,6 +40,8 @@ struct query_db {
 	int			 status;	/* of the last error */
 	int			 small_cells;	/* exports' secrecy threshold */
 	struct store		*store;		/* read-only: revisions, drill-down */
+	struct query_cached	 cache[QUERY_CACHE];
+	size_t			 cache_next;	/* the slot to reuse */
 };
 
 /* What went wrong with a question, as HTTP says it. */

@@ -122,6 +122,12 @@ view_done(struct view *v)
 	pthread_rwlock_unlock(&v->lock);
 }
 
+unsigned long
+view_version(struct view *v)
+{
+	return atomic_load(&v->published);
+}
+
 void
 view_begin(struct view *v)
 {

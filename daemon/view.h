@@ -38,6 +38,11 @@ void			 view_free(struct view *);
 const struct model	*view_read(struct view *);
 void			 view_done(struct view *);
 /*
+ * How many commits the model holds: an answer computed from it stays
+ * right until the number moves.
+ */
+unsigned long		 view_version(struct view *);
+/*
  * The writer, just before COMMIT: a commit is under way. Every
  * view_begin is followed by one view_publish (after a failed COMMIT, with
  * nothing), so that view_sync can wait for what was committed.

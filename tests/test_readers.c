@@ -253,6 +253,49 @@ test_commits_never_hold_the_readers(void **state)
 	close(fd);
 }
 
+/* III.A.17's record count in an overview's answer, -1 when absent. */
+static int
+overview_records(const char *answer)
+{
+	const char	*p = strstr(answer, "\"code\":\"III.A.17\"");
+	int		 n = -1;
+
+	if (p != NULL && (p = strstr(p, "\"records\":")) != NULL)
+		n = atoi(p + strlen("\"records\":"));
+	return n;
+}
+
+/*
+ * Answers from the model are kept between commits and never outlive one:
+ * the same question asked again gives the same answer, and once a record
+ * is acknowledged every answer holds it.
+ */
+static void
+test_answers_follow_each_commit(void **state)
+{
+	static const char *const path = "/api/v1/sheets?from=2024-01&to=2024-12";
+	struct ctx	*c = *state;
+	char		*a, *b;
+	int		 fd = raw_connect(c->d.port), i;
+
+	for (i = 0; i < 3; i++) {
+		a = http_read_all(http_ask(&c->d, path));
+		b = http_read_all(http_ask(&c->d, path));
+		assert_true(http_ok(a));
+		assert_int_equal(overview_records(a), i);
+		assert_string_equal(strstr(a, "\r\n\r\n"),
+		    strstr(b, "\r\n\r\n"));
+		free(a);
+		free(b);
+		submit(fd, (uint8_t)(20 + i), (uint64_t)i + 1);
+		expect_accepted(fd, (uint64_t)i + 1);
+	}
+	a = http_read_all(http_ask(&c->d, path));
+	assert_int_equal(overview_records(a), 3);
+	free(a);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -265,6 +308,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_commits_never_hold_the_readers, setup_commits,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_answers_follow_each_commit, setup_commits, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
