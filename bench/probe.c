@@ -148,6 +148,12 @@ probe_ingest(const char *db, long n, int noagg, long batch, int days,
 		fprintf(stderr, "ctg-probe : %s\n", err);
 		return 1;
 	}
+	/* The plan's tables, as ctgd loads them: it starts on this base as is. */
+	if (store_load_catalogue(s, catalogue_files, catalogue_nfiles, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "ctg-probe : %s\n", err);
+		return 1;
+	}
 	t0 = client_clock();
 	for (i = 0; i < n; i++) {
 		if (i % batch == 0) {
@@ -196,8 +202,8 @@ probe_sheet(struct query_db *qd, const char *sheet, const char *from,
 
 	for (i = 0; i < n; i++) {
 		t0 = client_clock();
-		if ((json = query_answer(qd, &q, date_today(), &error)) ==
-		    NULL) {
+		if ((json = query_answer_text(qd, &q, date_today(), NULL,
+		    &error)) == NULL) {
 			fprintf(stderr, "ctg-probe : %s : %s\n", sheet, error);
 			return -1;
 		}

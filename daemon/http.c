@@ -50,7 +50,6 @@ struct http_pending {
 	struct evhttp_request	*req;
 	struct evhttp_connection *ec;
 	enum http_format	 format;
-	char			*(*csv)(json_object *);
 };
 
 /*
@@ -125,28 +124,17 @@ http_error(struct http_call *c, int status, const char *message)
 	json_object_put(o);
 }
 
-/* The answer of query.c, in JSON, or in CSV through export. */
+/* The answer of query.c, in JSON, or in CSV made by the reader. */
 static void
-http_answer(struct http_call *c, const char *json,
-    char *(*csv)(json_object *))
+http_answer(struct http_call *c, const char *text, int csv)
 {
-	json_object	*o;
-	char		*text;
-
-	if (c->format == HTTP_JSON || csv == NULL) {
-		http_send(c, 200, "application/json; charset=utf-8", json);
+	if (!csv) {
+		http_send(c, 200, "application/json; charset=utf-8", text);
 		return;
 	}
-	if ((o = json_tokener_parse(json)) == NULL || (text = csv(o)) == NULL) {
-		json_object_put(o);
-		http_error(c, 500, "export CSV impossible");
-		return;
-	}
-	json_object_put(o);
 	evhttp_add_header(evhttp_request_get_output_headers(c->req),
 	    "Content-Disposition", "attachment");
 	http_send(c, 200, "text/csv; charset=utf-8", text);
-	free(text);
 }
 
 /* On the loop, once the reader has answered: to the client, if still there. */
@@ -158,7 +146,7 @@ http_answered(struct writer_job *j, void *arg)
 				    .format = p->format };
 
 	if (p->req != NULL && j->document != NULL)
-		http_answer(&c, j->document, p->csv);
+		http_answer(&c, j->document, j->csv != NULL);
 	else if (p->req != NULL)
 		http_error(&c, j->status ? j->status : 500, j->error ?
 		    j->error : "question sans réponse");
@@ -202,9 +190,10 @@ http_document(struct http_call *c, const struct query *q,
 		return;
 	}
 	*p = (struct http_pending){ .srv = c->srv, .req = c->req,
-	    .ec = evhttp_request_get_connection(c->req), .format = c->format,
-	    .csv = csv };
+	    .ec = evhttp_request_get_connection(c->req), .format = c->format };
 	j->done = http_answered;
+	/* The table is made on the reader's thread, from the document. */
+	j->csv = c->format == HTTP_CSV ? csv : NULL;
 	TAILQ_INSERT_TAIL(&c->srv->http_pending, p, entry);
 	writer_push(c->srv->reader, j);
 }

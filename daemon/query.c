@@ -84,7 +84,7 @@ query_close(struct query_db *q)
 	sqlite3_close(q->db);
 	for (i = 0; i < QUERY_CACHE; i++) {
 		free(q->cache[i].key);
-		free(q->cache[i].answer);
+		json_object_put(q->cache[i].answer);
 	}
 	free(q);
 }
@@ -201,7 +201,7 @@ query_sheet_json(struct query_db *q, const struct model *m,
 	return json;
 }
 
-static char *
+static json_object *
 query_sheet(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
@@ -212,14 +212,14 @@ query_sheet(struct query_db *q, const struct query *qu, int64_t today,
 		return NULL;
 	o = query_sheet_json(q, m, qu, today, error);
 	query_model_done(q);
-	return o == NULL ? NULL : query_json(o);
+	return o;
 }
 
 /*
  * Where every sheet stands over the window, by axis; with a key, one axis
  * only.
  */
-static char *
+static json_object *
 query_overview(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
@@ -284,7 +284,7 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 		json_object_put(doc);
 	}
 	query_model_done(q);
-	return query_json(o);
+	return o;
 }
 
 json_object *
@@ -338,7 +338,7 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 }
 
 /* The latest stored revision of a month's rollup, else provisional figures. */
-static char *
+static json_object *
 query_rollup(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
@@ -358,16 +358,20 @@ query_rollup(struct query_db *q, const struct query *qu, int64_t today,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return query_fail(q, error, QUERY_BROKEN,
 		    "lecture de la base impossible%s", "");
-	if (json != NULL)
-		return json;
+	if (json != NULL) {	/* as it was stored */
+		o = json_tokener_parse(json);
+		free(json);
+		return o != NULL ? o : query_fail(q, error, QUERY_BROKEN,
+		    "bilan stocké illisible%s", "");
+	}
 	if ((o = query_rollup_doc(q, qu->key, today, error)) == NULL)
 		return NULL;
 	json_object_object_add(o, "revision", json_object_new_int(0));
 	json_object_object_add(o, "provisional", json_object_new_boolean(1));
-	return query_json(o);
+	return o;
 }
 
-static char *
+static json_object *
 query_kind_revisions(struct query_db *q, const struct query *qu,
     int64_t today, const char **error)
 {
@@ -375,7 +379,7 @@ query_kind_revisions(struct query_db *q, const struct query *qu,
 	return query_revisions(q, qu, error);
 }
 
-static char *
+static json_object *
 query_kind_overview(struct query_db *q, const struct query *qu,
     int64_t today, const char **error)
 {
@@ -384,8 +388,8 @@ query_kind_overview(struct query_db *q, const struct query *qu,
 	    today, error);
 }
 
-typedef char *query_fn(struct query_db *, const struct query *, int64_t,
-    const char **);
+typedef json_object *query_fn(struct query_db *, const struct query *,
+    int64_t, const char **);
 
 /*
  * The questions the read side answers (verify and backup: query_verify);
@@ -410,19 +414,21 @@ static const struct {
 };
 
 /*
- * A question answered from the model: the answer kept for the same
- * question on the same day is given again while no commit has come since
- * (a dashboard polling the overview computes it once per commit). The
+ * A question answered from the daemon's model: the answer kept for the
+ * same question on the same day is given again while no commit has come
+ * since (a dashboard polling the overview computes it once per commit).
+ * Without the daemon (tools, ctg-probe) every answer is computed. The
  * version is read before the answer is computed, so a kept answer is
  * never older than its version.
  */
-static char *
+static json_object *
 query_from_model(struct query_db *q, query_fn *fn, const struct query *qu,
     int64_t today, const char **error)
 {
 	struct query_cached	*c = NULL;
 	unsigned long		 version = view_version(q->view);
-	char			 key[1024], *answer;
+	char			 key[1024];
+	json_object		*answer;
 	size_t			 i;
 
 	snprintf(key, sizeof(key), "%s\037%s\037%s\037%s\037%lld", qu->kind,
@@ -432,7 +438,7 @@ query_from_model(struct query_db *q, query_fn *fn, const struct query *qu,
 		if (q->cache[i].key != NULL && strcmp(q->cache[i].key, key) == 0)
 			c = &q->cache[i];
 	if (c != NULL && c->version == version)
-		return strdup(c->answer);
+		return json_object_get(c->answer);
 	if ((answer = fn(q, qu, today, error)) == NULL)
 		return NULL;
 	if (c == NULL) {
@@ -441,12 +447,9 @@ query_from_model(struct query_db *q, query_fn *fn, const struct query *qu,
 		free(c->key);
 		c->key = strdup(key);
 	}
-	free(c->answer);
+	json_object_put(c->answer);
 	c->version = version;
-	if (c->key == NULL || (c->answer = strdup(answer)) == NULL) {
-		free(c->key);
-		c->key = c->answer = NULL;
-	}
+	c->answer = c->key != NULL ? json_object_get(answer) : NULL;
 	return answer;
 }
 
@@ -462,7 +465,7 @@ query_is_own(const struct query *qu)
 	return 0;
 }
 
-char *
+json_object *
 query_answer(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
@@ -472,13 +475,32 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 	for (i = 0; qu->kind != NULL && i < sizeof(query_kinds) /
 	    sizeof(query_kinds[0]); i++)
 		if (strcmp(query_kinds[i].kind, qu->kind) == 0)
-			return query_kinds[i].model ? query_from_model(q,
+			return query_kinds[i].model && q->own_view == NULL ?
+			    query_from_model(q,
 			    query_kinds[i].answer, qu, today, error) :
 			    query_kinds[i].answer(q, qu, today, error);
 	return query_fail(q, error, QUERY_UNKNOWN,
 	    "question « %s » inconnue : attendu "
 	    "sheet, overview, axis, commune, records, recent, duplicates, "
 	    "rollup, completeness, revisions ou verify", qu->kind);
+}
+
+char *
+query_answer_text(struct query_db *q, const struct query *qu, int64_t today,
+    char *(*csv)(json_object *), const char **error)
+{
+	json_object	*o = query_answer(q, qu, today, error);
+	char		*text;
+
+	if (o == NULL)
+		return NULL;
+	if (csv == NULL)
+		return query_json(o);
+	if ((text = csv(o)) == NULL)
+		query_fail(q, error, QUERY_BROKEN, "export CSV impossible%s",
+		    "");
+	json_object_put(o);
+	return text;
 }
 
 struct query_diffs {

@@ -28,11 +28,18 @@ struct query_db	*query_open(const char *path, const struct catalogue *,
 		    int small_cells, struct view *, char *err, size_t errlen);
 void		 query_close(struct query_db *);
 /*
- * Answers a sheet or revisions query: malloc'd JSON, or NULL with a French
- * *error (valid until the next call) saying what was wrong.
+ * Answers a question: its document (the caller puts it), or NULL with a
+ * French *error (valid until the next call) saying what was wrong.
  */
-char		*query_answer(struct query_db *, const struct query *,
+json_object	*query_answer(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
+/*
+ * The answer as text (malloc'd): compact JSON, or the table csv makes of
+ * it when csv is not NULL. NULL with *error.
+ */
+char		*query_answer_text(struct query_db *, const struct query *,
+		    int64_t today, char *(*csv)(json_object *),
+		    const char **error);
 /*
  * A month's rollup figures: every sheet over the month and over the year
  * to date. NULL with *error. The caller owns the object.

@@ -43,7 +43,7 @@ query_commune_side(struct query_db *q, const struct model *m,
 	json_object_object_add(side, by2, ind_sums_object(v, n));
 }
 
-char *
+json_object *
 query_commune(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
@@ -86,7 +86,7 @@ query_commune(struct query_db *q, const struct query *qu, int64_t today,
 	query_model_done(q);
 	json_object_object_add(o, "hosted", hosted);
 	json_object_object_add(o, "residents", residents);
-	return query_json(o);
+	return o;
 }
 
 /* Who has been silent for `weeks`: last record, weeks since, or never. */
@@ -123,14 +123,13 @@ query_silent(const int64_t *last, size_t n, const char *const *keys,
  * than `weeks` (key, default 8) before today, or that never had one, and
  * the sheets without any activity in the window.
  */
-char *
+json_object *
 query_completeness(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
 	const struct catalogue	*c = q->cat;
 	const struct model	*m = NULL;
-	json_object		*idle, *o;
-	char			*out = NULL;
+	json_object		*idle, *o, *out = NULL;
 	const char		**keys = NULL, **labels = NULL;
 	char			*end;
 	int64_t			*last = NULL, *slast = NULL;
@@ -195,7 +194,7 @@ query_completeness(struct query_db *q, const struct query *qu, int64_t today,
 			json_object_array_add(idle, json_object_new_string(
 			    c->sheets[i].code));
 	json_object_object_add(o, "sheets_without_activity", idle);
-	out = query_json(o);
+	out = o;
 out:
 	free(last);
 	free(slast);

@@ -24,7 +24,7 @@
 struct query_cached {
 	char		*key;		/* the question, and the day */
 	unsigned long	 version;	/* view_version it was computed at */
-	char		*answer;
+	json_object	*answer;
 };
 
 struct query_db {
@@ -71,19 +71,19 @@ const char	*query_col(struct arena *, sqlite3_stmt *, int);
 int		 query_window(struct query_db *, const struct query *,
 		    int64_t today, int *from, int *to, const char **error);
 
-char		*query_commune(struct query_db *, const struct query *,
+json_object	*query_commune(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
-char		*query_completeness(struct query_db *, const struct query *,
+json_object	*query_completeness(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
-char		*query_records(struct query_db *, const struct query *,
+json_object	*query_records(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
-char		*query_revisions(struct query_db *, const struct query *,
+json_object	*query_revisions(struct query_db *, const struct query *,
 		    const char **error);
 /* key "structure" or "structure/N" (20 by default); every date unless
  * from or to. */
-char		*query_recent(struct query_db *, const struct query *,
+json_object	*query_recent(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
-char		*query_duplicates(struct query_db *, const struct query *,
+json_object	*query_duplicates(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
 
 /* The statements of query_records.c, prepared once by query_open. */

@@ -73,7 +73,7 @@ query_record_json(const struct record *r, const struct store_revision *v)
  * Every revision of a record, read with the store's own reader (a
  * connection of its own, opened once) inside one read transaction.
  */
-char *
+json_object *
 query_revisions(struct query_db *q, const struct query *qu,
     const char **error)
 {
@@ -112,7 +112,7 @@ query_revisions(struct query_db *q, const struct query *qu,
 		    "enregistrement %s inconnu",
 		    qu->key);
 	}
-	return query_json(o);
+	return o;
 }
 
 
@@ -155,7 +155,7 @@ static const char query_records_sql[] =
     "ORDER BY v.date, r.id LIMIT ?7";
 
 /* The records an indicator reads in the window, as its declaration says. */
-char *
+json_object *
 query_records(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
@@ -226,7 +226,7 @@ query_records(struct query_db *q, const struct query *qu, int64_t today,
 	arena_free(&a);
 	for (i = 0; i < 3; i++)
 		free(lists[i]);
-	return query_json(o);
+	return o;
 }
 
 /* "a,b" of sheets as submitted (III.A.17 or 17) to codes in plan order. */
@@ -320,7 +320,7 @@ query_days(struct query_db *q, const struct query *qu, int64_t today,
  * A structure's latest records, by activity date then storage, voided
  * ones too (marked): what a person needs to amend or void one.
  */
-char *
+json_object *
 query_recent(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
@@ -383,7 +383,7 @@ query_recent(struct query_db *q, const struct query *qu, int64_t today,
 	json_object_object_add(o, "truncated",
 	    json_object_new_boolean(n > limit));
 	json_object_object_add(o, "records", list);
-	return query_json(o);
+	return o;
 }
 
 /* One row of the duplicates' scan. */
@@ -521,7 +521,7 @@ query_dup_structure(struct query_db *q, const char *structure,
  * sheets — what the old import rule made of one activity written as
  * several rows. Read structure by structure, through the index.
  */
-char *
+json_object *
 query_duplicates(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
@@ -547,7 +547,7 @@ query_duplicates(struct query_db *q, const struct query *qu, int64_t today,
 	json_object_object_add(o, "truncated",
 	    json_object_new_boolean(listed > QUERY_MAX_RECORDS));
 	json_object_object_add(o, "groups", groups);
-	return query_json(o);
+	return o;
 }
 
 const char query_recent_sql[] =

@@ -203,21 +203,18 @@ rollup_changes(json_object *old, json_object *new)
 static void
 rollup_copil(struct rollup *r, int year, int64_t today)
 {
-	char		 from[16], to[16], err[512], *json;
+	char		 from[16], to[16], err[512];
 	const char	*error = NULL;
 	struct query	 q = { "overview", NULL, from, to };
 	json_object	*doc;
 
 	snprintf(from, sizeof(from), "%04d-01", year % 10000);
 	snprintf(to, sizeof(to), "%04d-12", year % 10000);
-	if ((json = query_answer(r->q, &q, today, &error)) == NULL ||
-	    (doc = json_tokener_parse(json)) == NULL) {
+	if ((doc = query_answer(r->q, &q, today, &error)) == NULL) {
 		log_warn("event=copil_failed year=%d reason=\"%s\"", year,
 		    error ? error : "?");
-		free(json);
 		return;
 	}
-	free(json);
 	if (report_write_copil(r->cat, doc, year, r->set->reports, err,
 	    sizeof(err)) == -1)
 		log_warn("event=copil_failed year=%d reason=\"%s\"", year, err);

@@ -419,8 +419,8 @@ server_read(struct store *s, struct writer_job *j, void *arg)
 
 	(void)s;
 	writer_hold(srv->hold_reads);
-	if ((j->document = query_answer(srv->query, &j->req.query,
-	    date_today(), &error)) != NULL)
+	if ((j->document = query_answer_text(srv->query, &j->req.query,
+	    date_today(), j->csv, &error)) != NULL)
 		return;
 	j->status = query_status(srv->query);
 	j->error = strdup(error != NULL ? error : "question sans réponse");

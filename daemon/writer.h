@@ -33,12 +33,15 @@ typedef void	(*writer_query_cb)(struct store *, struct writer_job *,
  * share transactions; a query runs alone, between them. The same thread
  * and queue serve the readers (queries only, on a read connection).
  */
+struct json_object;
+
 struct writer_job {
 	struct writer_job	*next;
 	struct request		 req;	/* owns the records and everything below */
 	struct ack		*acks;	/* max(1, nrecords); decided: a status */
 	uint8_t			(*digests)[RECORD_DIGEST_LEN];
-	char			*document;	/* query: malloc'd JSON */
+	char			*document;	/* query: malloc'd JSON, or CSV */
+	char			*(*csv)(struct json_object *);	/* query: CSV */
 	char			*error;		/* query: malloc'd, or NULL */
 	int			 status;	/* query: HTTP-like, with error */
 	uint64_t		 allowed;	/* structures it may touch; 0: any */

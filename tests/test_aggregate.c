@@ -321,12 +321,10 @@ check_sheet(struct query_db *q, const char *sheet, const char *from,
 	struct query	 qu = { "sheet", sheet, from, to };
 	struct expect	 e;
 	const char	*error = NULL;
-	char		*json = query_answer(q, &qu, date_today(), &error);
-	json_object	*doc;
+	json_object	*doc = query_answer(q, &qu, date_today(), &error);
 
-	if (json == NULL)
+	if (doc == NULL)
 		fail_msg("query %s: %s", sheet, error);
-	doc = json_tokener_parse(json);
 	expect_compute(sheet, atoi(from) * 100 + atoi(from + 5),
 	    atoi(to) * 100 + atoi(to + 5), &e);
 	assert_int_equal(json_object_get_int64(json_object_object_get(doc,
@@ -347,7 +345,6 @@ check_sheet(struct query_db *q, const char *sheet, const char *from,
 	    "distinct_participants")), json_object_object_length(e.persons));
 	expect_free(&e);
 	json_object_put(doc);
-	free(json);
 }
 
 static void
