@@ -131,6 +131,8 @@ ind_base(const struct ind_ctx *x, json_object *o)
 	    ind_total(x, x->base, MK_RECORDS, 0)));
 	json_object_object_add(o, "participants", json_object_new_int64(
 	    ind_total(x, x->base, MK_PARTICIPANTS, 0)));
+	if (x->in->summary)
+		return;
 	json_object_object_add(o, "by_category",
 	    ind_breakdown(x, x->base, MK_CATEGORY));
 	json_object_object_add(o, "by_residence",

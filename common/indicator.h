@@ -21,6 +21,7 @@ struct ind_input {
 	const struct cat_sheet	*sheet;
 	int			 from, to;	/* YYYYMM, inclusive */
 	int64_t			 today;		/* days since 1970 */
+	int			 summary;	/* the overview's: no breakdowns */
 };
 
 /* Sums as a JSON object of word: n, in their order; frees v. */
@@ -37,7 +38,8 @@ void	ind_add_str(json_object *o, const char *key, const char *v);
 /*
  * The sheet JSON (docs/sheet-json.md): the sheet, its base measures over the
  * window, each indicator with its value, target and status, the sheet's
- * status. The caller owns the object (json_object_put).
+ * status. The caller owns the object (json_object_put). With summary, the
+ * base measures are records and participants only (the overview's line).
  */
 json_object	*ind_sheet(const struct ind_input *);
 /* YYYY-MM to YYYYMM; -1 when the text is not such a month. */

@@ -664,14 +664,6 @@ model_bounds(enum model_kind k, long within, uint64_t *first, uint64_t *last)
 }
 
 static int
-model_sum_id_cmp(const void *a, const void *b)
-{
-	const struct model_entry *x = a, *y = b;
-
-	return (x->key > y->key) - (x->key < y->key);
-}
-
-static int
 model_sum_key_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct model_sum *)a)->key,
@@ -687,17 +679,18 @@ model_sums_sort(struct model_sum *v, size_t n)
 /*
  * Every entry of a kind over the months, summed by its first word (a pair
  * kind: by its second, under the first word `within`), into a malloc'd
- * array sorted by id.
+ * array sorted by id. Each month's entries come sorted by id already, so
+ * they are merged month by month into the running sums.
  */
 static struct model_entry *
 model_gather(const struct model *m, int slot, enum model_kind k, long within,
     int l, int h, size_t *n)
 {
-	struct model_entry	*v = NULL, *nv;
+	struct model_entry	*acc = NULL, *out = NULL, *t;
 	const struct model_cell	*c;
 	uint64_t		 first, last, id;
 	size_t			 cap = 0, o, j;
-	uint32_t		 i;
+	uint32_t		 i, end;
 	int			 mo;
 
 	*n = 0;
@@ -705,34 +698,53 @@ model_gather(const struct model *m, int slot, enum model_kind k, long within,
 	for (mo = l; mo <= h; mo++) {
 		if ((c = m->slots[slot].cells[mo]) == NULL)
 			continue;
-		for (i = model_lower(c, first); i < c->n && c->v[i].key < last;
-		    i++) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 64;
-				if ((nv = realloc(v, cap * sizeof(*v))) ==
-				    NULL) {
-					free(v);
-					*n = 0;
-					return NULL;
-				}
-				v = nv;
-			}
-			id = within >= 0 ? c->v[i].key & MODEL_ID_MASK :
-			    c->v[i].key >> MODEL_ID_BITS & MODEL_ID_MASK;
-			v[(*n)++] = (struct model_entry){ id, c->v[i].n };
+		i = model_lower(c, first);
+		end = model_lower(c, last);
+		if (i == end)
+			continue;
+		if (*n + (end - i) > cap) {
+			cap = (*n + (end - i)) * 2;
+			if ((t = realloc(out, cap * sizeof(*t))) == NULL)
+				goto fail;
+			out = t;
+			if ((t = realloc(acc, cap * sizeof(*t))) == NULL)
+				goto fail;
+			acc = t;
 		}
+		/* acc (the sums so far) and this month, merged into out. */
+		for (j = 0, o = 0; j < *n || i < end; o++) {
+			id = i < end ? (within >= 0 ? c->v[i].key &
+			    MODEL_ID_MASK : c->v[i].key >> MODEL_ID_BITS &
+			    MODEL_ID_MASK) : UINT64_MAX;
+			if (j < *n && acc[j].key < id)
+				out[o] = acc[j++];
+			else if (j < *n && acc[j].key == id) {
+				out[o] = (struct model_entry){ id,
+				    acc[j++].n + c->v[i++].n };
+			} else
+				out[o] = (struct model_entry){ id, c->v[i++].n };
+			/* A pair kind read without `within`: an id again. */
+			if (o > 0 && out[o - 1].key == out[o].key) {
+				out[o - 1].n += out[o].n;
+				o--;
+			}
+		}
+		t = acc;
+		acc = out;
+		out = t;
+		*n = o;
 	}
-	if (*n == 0)
-		return v;
-	qsort(v, *n, sizeof(*v), model_sum_id_cmp);
-	for (o = 0, j = 1; j < *n; j++) {
-		if (v[j].key == v[o].key)
-			v[o].n += v[j].n;
-		else
-			v[++o] = v[j];
+	free(out);
+	if (*n == 0) {
+		free(acc);
+		return NULL;
 	}
-	*n = o + 1;
-	return v;
+	return acc;
+fail:
+	free(out);
+	free(acc);
+	*n = 0;
+	return NULL;
 }
 
 struct model_sum *

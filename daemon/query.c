@@ -180,13 +180,16 @@ query_window(struct query_db *q, const struct query *qu, int64_t today,
 	return 0;
 }
 
-/* One sheet's JSON over the window, from the model; NULL with *error. */
+/*
+ * One sheet's JSON over the window, from the model (summary: the
+ * overview's line, without breakdowns); NULL with *error.
+ */
 static json_object *
 query_sheet_json(struct query_db *q, const struct model *m,
-    const struct query *qu, int64_t today, const char **error)
+    const struct query *qu, int64_t today, int summary, const char **error)
 {
 	struct ind_input	 in = { .cat = q->cat, .model = m,
-				    .today = today };
+				    .today = today, .summary = summary };
 	json_object		*json;
 
 	if ((in.sheet = catalogue_sheet(q->cat, qu->key)) == NULL)
@@ -210,7 +213,7 @@ query_sheet(struct query_db *q, const struct query *qu, int64_t today,
 
 	if (m == NULL)
 		return NULL;
-	o = query_sheet_json(q, m, qu, today, error);
+	o = query_sheet_json(q, m, qu, today, 0, error);
 	query_model_done(q);
 	return o;
 }
@@ -250,7 +253,7 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 		    strcmp(q->cat->sheets[i].axis, only->code) != 0)
 			continue;
 		one.key = q->cat->sheets[i].code;
-		if ((doc = query_sheet_json(q, m, &one, today, error)) ==
+		if ((doc = query_sheet_json(q, m, &one, today, 1, error)) ==
 		    NULL) {
 			query_model_done(q);
 			json_object_put(o);
@@ -312,14 +315,14 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 	for (i = 0; i < q->cat->nsheets; i++) {
 		one.key = q->cat->sheets[i].code;
 		one.from = month;
-		if ((m = query_sheet_json(q, model, &one, today, error)) ==
+		if ((m = query_sheet_json(q, model, &one, today, 0, error)) ==
 		    NULL) {
 			query_model_done(q);
 			json_object_put(o);
 			return NULL;
 		}
 		one.from = jan;
-		if ((y = query_sheet_json(q, model, &one, today, error)) ==
+		if ((y = query_sheet_json(q, model, &one, today, 0, error)) ==
 		    NULL) {
 			query_model_done(q);
 			json_object_put(m);
