@@ -176,6 +176,13 @@ daemon_stop(struct daemon *d)
 	kill(d->pid, SIGTERM);
 	rc = tool_wait(d->pid);
 	d->pid = 0;
+	if (rc != 0) {	/* what it said, to see why */
+		char *log = file_read(d->log);
+
+		print_message("ctgd stopped with %d; its log:\n%s\n", rc,
+		    log != NULL ? log : "(none)");
+		free(log);
+	}
 	return rc;
 }
 
