@@ -139,19 +139,22 @@ query_filter_list(const struct catalogue *c, uint64_t mask, enum cat_vocab v)
 	return out;
 }
 
+/*
+ * A sheet's code or a category in a revision's packed lists
+ * (008_packed_revisions.sql): between separators, so "I.A.1" is not
+ * found in "I.A.10".
+ */
 static const char query_records_sql[] =
     "SELECT lower(hex(r.id)), v.date, v.activity, v.commune, v.structure, "
-    "v.title, (SELECT coalesce(sum(g.count), 0) FROM revision_group g "
-    "WHERE g.record = r.id AND g.rev = r.rev) "
+    "v.title, v.participants "
     "FROM record r JOIN revision v ON v.record = r.id AND v.rev = r.rev "
     "WHERE r.voided = 0 AND v.date BETWEEN ?1 AND ?2 "
-    "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM revision_sheet s WHERE "
-    "s.record = r.id AND s.rev = r.rev AND s.sheet = ?3)) "
+    "AND (?3 IS NULL OR instr(char(31) || v.sheets || char(31), "
+    "char(31) || ?3 || char(31)) > 0) "
     "AND (?4 IS NULL OR v.activity IN (SELECT value FROM json_each(?4))) "
     "AND (?5 IS NULL OR v.structure IN (SELECT value FROM json_each(?5))) "
-    "AND (?6 IS NULL OR EXISTS (SELECT 1 FROM revision_group g WHERE "
-    "g.record = r.id AND g.rev = r.rev AND g.category IN "
-    "(SELECT value FROM json_each(?6)))) "
+    "AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(?6) WHERE "
+    "instr(char(30) || v.groups, char(30) || value || char(31)) > 0)) "
     "ORDER BY v.date, r.id LIMIT ?7";
 
 /* The records an indicator reads in the window, as its declaration says. */
@@ -552,9 +555,7 @@ query_duplicates(struct query_db *q, const struct query *qu, int64_t today,
 
 const char query_recent_sql[] =
     "SELECT r.id, v.date, v.activity, v.commune, v.title, r.voided, r.rev, "
-    "r.received, (SELECT coalesce(sum(g.count), 0) FROM revision_group g "
-    "WHERE g.record = r.id AND g.rev = r.rev), (SELECT group_concat(s.sheet, "
-    "',') FROM revision_sheet s WHERE s.record = r.id AND s.rev = r.rev) "
+    "r.received, v.participants, replace(v.sheets, char(31), ',') "
     "FROM revision v JOIN record r ON r.id = v.record AND r.rev = v.rev "
     "WHERE v.structure = ?1 AND v.date BETWEEN ?2 AND ?3 "
     "ORDER BY v.date DESC, r.received DESC, r.id DESC LIMIT ?4";
@@ -562,14 +563,13 @@ const char query_recent_sql[] =
 const char query_duplicates_sql[] =
     "WITH cur AS (SELECT r.id AS id, r.rev AS rev, r.received AS received, "
     "v.date AS date, coalesce(m.current, v.commune) AS venue, v.activity AS "
-    "activity, v.title AS title FROM revision v JOIN record r ON r.id = "
+    "activity, v.title AS title, v.participants AS participants, "
+    "replace(v.sheets, char(31), ',') AS sheets FROM revision v JOIN "
+    "record r ON r.id = "
     "v.record AND r.rev = v.rev LEFT JOIN communes m ON m.code = v.commune "
     "WHERE v.structure = ?1 AND v.date BETWEEN ?2 AND ?3 AND r.voided = 0) "
     "SELECT c.id, c.date, c.venue, c.activity, c.title, c.received, "
-    "(SELECT coalesce(sum(g.count), 0) FROM revision_group g WHERE "
-    "g.record = c.id AND g.rev = c.rev), (SELECT group_concat(s.sheet, ',') "
-    "FROM revision_sheet s WHERE s.record = c.id AND s.rev = c.rev), "
-    "c.date || '|' || c.venue || '|' || c.activity FROM cur c "
+    "c.participants, c.sheets, c.date || '|' || c.venue || '|' || c.activity FROM cur c "
     "WHERE (c.date, c.venue, c.activity) IN (SELECT date, venue, activity "
     "FROM cur GROUP BY 1, 2, 3 HAVING count(*) > 1) "
     "ORDER BY c.date, c.venue, c.activity, c.received, c.id";

@@ -4,15 +4,18 @@
  *
  * A record's row holds its exactly-once key (id, digest of the first
  * content) and where it stands (current revision, voided); every revision
- * is a whole copy of the content, kept for the audit.
+ * is a whole copy of the content in one row (its lists packed), kept for
+ * the audit.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "schema.h"
 #include "store_int.h"
+#include "validate.h"
 
 static const char *const store_sql[STMT__COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -27,25 +30,14 @@ static const char *const store_sql[STMT__COUNT] = {
 	    "WHERE id = ?1",
 	[STMT_REVISION_INSERT] = "INSERT INTO revision (record, rev, date, "
 	    "activity, structure, commune, title, kind, reason, received, "
-	    "digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    "digest, sheets, groups, partners, participants) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[STMT_REVISION_GET] = "SELECT v.rev, v.date, v.activity, v.structure, "
-	    "v.commune, v.title, v.kind, v.reason, v.received, r.rev, r.voided "
+	    "v.commune, v.title, v.kind, v.reason, v.received, r.rev, r.voided, "
+	    "v.sheets, v.groups, v.partners "
 	    "FROM record r JOIN revision v ON v.record = r.id "
 	    "AND v.rev = CASE WHEN ?2 > 0 THEN ?2 ELSE r.rev END "
 	    "WHERE r.id = ?1",
-	[STMT_SHEET_INSERT] = "INSERT OR IGNORE INTO revision_sheet "
-	    "(record, rev, sheet) VALUES (?1, ?2, ?3)",
-	[STMT_SHEET_GET] = "SELECT sheet FROM revision_sheet "
-	    "WHERE record = ?1 AND rev = ?2",
-	[STMT_GROUP_INSERT] = "INSERT INTO revision_group (record, rev, ord, "
-	    "category, residence, count, person) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[STMT_GROUP_GET] = "SELECT category, residence, count, person "
-	    "FROM revision_group WHERE record = ?1 AND rev = ?2 ORDER BY ord",
-	[STMT_PARTNER_INSERT] = "INSERT INTO revision_partner (record, rev, "
-	    "ord, name) VALUES (?1, ?2, ?3, ?4)",
-	[STMT_PARTNER_GET] = "SELECT name FROM revision_partner "
-	    "WHERE record = ?1 AND rev = ?2 ORDER BY ord",
 	[STMT_EVIDENCE_INSERT] = "INSERT INTO evidence (id, indicator, date, "
 	    "state, text, reference, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 	    "?7) ON CONFLICT (id) DO NOTHING",
@@ -297,15 +289,64 @@ store_rev_stmt(struct store *s, enum store_stmt k, const uint8_t *id,
 	return st;
 }
 
-/* Writes revision rev of r, whole. */
+static int
+store_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * A revision's lists packed as 008_packed_revisions.sql says: sheets in
+ * code order, groups and partners in theirs.
+ */
+static void
+store_pack(const struct record *r, struct buf *sheets, struct buf *groups,
+    struct buf *partners, int64_t *participants)
+{
+	const char	*v[VALIDATE_MAX_SHEETS];
+	char		 hex[2 * PERSON_TOKEN_LEN + 1];
+	size_t		 i, n = r->nsheets < VALIDATE_MAX_SHEETS ? r->nsheets :
+			    VALIDATE_MAX_SHEETS;
+
+	memcpy(v, r->sheets, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), store_strcmp);
+	for (i = 0; i < n; i++)
+		buf_printf(sheets, "%s%s", i ? "\037" : "", v[i]);
+	*participants = 0;
+	for (i = 0; i < r->ngroups; i++) {
+		const struct group *g = &r->groups[i];
+
+		hex[0] = '\0';
+		if (g->person != NULL)
+			agg_hex(g->person, g->person_len < PERSON_TOKEN_LEN ?
+			    g->person_len : PERSON_TOKEN_LEN, hex);
+		buf_printf(groups, "%s%s\037%s\037%lld\037%s", i ? "\036" : "",
+		    g->category, g->residence ? g->residence : "",
+		    (long long)g->count, hex);
+		*participants += g->count;
+	}
+	for (i = 0; i < r->npartners; i++)
+		buf_printf(partners, "%s%s", i ? "\037" : "", r->partners[i]);
+	buf_add(sheets, "", 0);
+	buf_add(groups, "", 0);
+	buf_add(partners, "", 0);
+}
+
+/* Writes revision rev of r, whole, in one row. */
 static int
 store_put_revision(struct store *s, const struct record *r, int rev,
     const char *kind, const char *reason, int64_t now,
     const uint8_t *digest)
 {
+	struct buf	 b[3] = { { 0 }, { 0 }, { 0 } };
 	sqlite3_stmt	*st;
-	size_t		 i;
+	int64_t		 participants;
+	int		 rc = -1, i;
 
+	store_pack(r, &b[0], &b[1], &b[2], &participants);
+	for (i = 0; i < 3; i++)
+		if (b[i].failed)
+			goto out;
 	st = store_rev_stmt(s, STMT_REVISION_INSERT, r->id, rev);
 	store_bind_text(st, 3, r->date);
 	store_bind_text(st, 4, r->activity);
@@ -316,36 +357,15 @@ store_put_revision(struct store *s, const struct record *r, int rev,
 	store_bind_text(st, 9, reason);
 	sqlite3_bind_int64(st, 10, now);
 	sqlite3_bind_blob(st, 11, digest, RECORD_DIGEST_LEN, SQLITE_STATIC);
-	if (store_exec(s, st) == -1)
-		return -1;
-	for (i = 0; i < r->nsheets; i++) {
-		st = store_rev_stmt(s, STMT_SHEET_INSERT, r->id, rev);
-		store_bind_text(st, 3, r->sheets[i]);
-		if (store_exec(s, st) == -1)
-			return -1;
-	}
-	for (i = 0; i < r->ngroups; i++) {
-		const struct group *g = &r->groups[i];
-
-		st = store_rev_stmt(s, STMT_GROUP_INSERT, r->id, rev);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-		store_bind_text(st, 4, g->category);
-		store_bind_text(st, 5, g->residence ? g->residence : "");
-		sqlite3_bind_int64(st, 6, g->count);
-		if (g->person != NULL)
-			sqlite3_bind_blob(st, 7, g->person,
-			    (int)g->person_len, SQLITE_STATIC);
-		if (store_exec(s, st) == -1)
-			return -1;
-	}
-	for (i = 0; i < r->npartners; i++) {
-		st = store_rev_stmt(s, STMT_PARTNER_INSERT, r->id, rev);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-		store_bind_text(st, 4, r->partners[i]);
-		if (store_exec(s, st) == -1)
-			return -1;
-	}
-	return 0;
+	for (i = 0; i < 3; i++)
+		sqlite3_bind_text(st, 12 + i, b[i].p != NULL ? b[i].p : "",
+		    (int)b[i].len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 15, participants);
+	rc = store_exec(s, st);
+out:
+	for (i = 0; i < 3; i++)
+		free(b[i].p);
+	return rc;
 }
 
 /* The record's month may need its rollup again (004_rollups.sql). */
@@ -533,66 +553,66 @@ store_col(struct arena *a, sqlite3_stmt *st, int i)
 	return t == NULL ? NULL : arena_strdup(a, (const char *)t);
 }
 
-/* Loads one child list (sheets, partners) of a revision. */
+/*
+ * Splits a packed list in place (the text is the arena's) at sep: the
+ * items in an arena array, their count in *n. 0 or -1.
+ */
 static int
-store_get_list(struct store *s, enum store_stmt k, const uint8_t *id,
-    int rev, struct arena *a, const char ***out, size_t *n)
+store_unpack(struct arena *a, char *text, int sep, char ***out, size_t *n)
 {
-	sqlite3_stmt	*st = store_rev_stmt(s, k, id, rev);
-	size_t		 cap = 0;
-	const char	**v = NULL, **nv;
-	int		 rc;
+	char	**v, *p;
+	size_t	 k = 1, i = 0;
 
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((nv = arena_alloc(a, cap * sizeof(*v))) == NULL)
-				break;
-			if (*n > 0)
-				memcpy(nv, v, *n * sizeof(*v));
-			v = nv;
-		}
-		v[(*n)++] = store_col(a, st, 0);
+	*out = NULL;
+	if (text == NULL || *text == '\0')
+		return 0;
+	for (p = text; *p != '\0'; p++)
+		k += *p == sep;
+	if ((v = arena_alloc(a, k * sizeof(*v))) == NULL)
+		return -1;
+	for (p = text; p != NULL; i++) {
+		v[i] = p;
+		if ((p = strchr(p, sep)) != NULL)
+			*p++ = '\0';
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	*out = v;
-	return rc == SQLITE_DONE ? 0 : -1;
+	*n = k;
+	return 0;
 }
 
+/* The groups of a packed revision: category, residence, count, person. */
 static int
-store_get_groups(struct store *s, const uint8_t *id, int rev,
-    struct arena *a, struct record *r)
+store_unpack_groups(struct arena *a, char *text, struct record *r)
 {
-	sqlite3_stmt	*st = store_rev_stmt(s, STMT_GROUP_GET, id, rev);
-	size_t		 cap = 0;
-	struct group	*g, *ng;
-	int		 rc;
+	char	**v, **f;
+	size_t	 n, nf, i, j;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (r->ngroups == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((ng = arena_alloc(a, cap * sizeof(*ng))) == NULL)
-				break;
-			if (r->ngroups > 0)
-				memcpy(ng, r->groups, r->ngroups * sizeof(*ng));
-			r->groups = ng;
-		}
-		g = &r->groups[r->ngroups++];
-		g->category = store_col(a, st, 0);
-		g->residence = store_col(a, st, 1);
-		g->count = sqlite3_column_int64(st, 2);
+	if (store_unpack(a, text, '\036', &v, &n) == -1 ||
+	    (n > 0 && (r->groups = arena_alloc(a, n * sizeof(*r->groups))) ==
+	    NULL))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct group	*g = &r->groups[i];
+		uint8_t		*t;
+
+		if (store_unpack(a, v[i], '\037', &f, &nf) == -1 || nf != 4)
+			return -1;
+		g->category = f[0];
+		g->residence = f[1];
+		g->count = strtoll(f[2], NULL, 10);
 		g->has_count = 1;
-		if (sqlite3_column_type(st, 3) == SQLITE_BLOB) {
-			g->person_len = (size_t)sqlite3_column_bytes(st, 3);
-			g->person = arena_memdup(a, sqlite3_column_blob(st, 3),
-			    g->person_len);
+		if ((g->person_len = strlen(f[3]) / 2) > 0) {
+			if ((t = arena_alloc(a, g->person_len)) == NULL)
+				return -1;
+			for (j = 0; j < g->person_len; j++)
+				t[j] = (uint8_t)strtol((char[3]){ f[3][2 * j],
+				    f[3][2 * j + 1], '\0' }, NULL, 16);
+			g->person = t;
 		}
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	r->ngroups = n;
+	return 0;
 }
 
 int
@@ -601,6 +621,7 @@ store_get(struct store *s, const uint8_t id[RECORD_ID_LEN], int rev,
 {
 	sqlite3_stmt	*st = store_rev_stmt(s, STMT_REVISION_GET, id, rev);
 	uint8_t		*idcopy;
+	char		*sheets, *groups, *partners;
 	int		 rc;
 
 	memset(r, 0, sizeof(*r));
@@ -623,17 +644,20 @@ store_get(struct store *s, const uint8_t id[RECORD_ID_LEN], int rev,
 		info->current = sqlite3_column_int(st, 9) == rev;
 		info->voided = sqlite3_column_int(st, 10);
 	}
+	sheets = (char *)store_col(a, st, 11);
+	groups = (char *)store_col(a, st, 12);
+	partners = (char *)store_col(a, st, 13);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if ((idcopy = arena_memdup(a, id, RECORD_ID_LEN)) == NULL)
 		return -1;
 	r->id = idcopy;
 	r->id_len = RECORD_ID_LEN;
-	if (store_get_list(s, STMT_SHEET_GET, id, rev, a, &r->sheets,
+	if (store_unpack(a, sheets, '\037', (char ***)&r->sheets,
 	    &r->nsheets) == -1 ||
-	    store_get_list(s, STMT_PARTNER_GET, id, rev, a, &r->partners,
+	    store_unpack(a, partners, '\037', (char ***)&r->partners,
 	    &r->npartners) == -1 ||
-	    store_get_groups(s, id, rev, a, r) == -1)
+	    store_unpack_groups(a, groups, r) == -1)
 		return -1;
 	return 1;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "harness.h"
 #include "tmpdir.h"
 #include "uuid.h"
@@ -193,7 +194,7 @@ test_kill9_rounds(void **state)
 	}
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 8000);
 	assert_int_equal(db_int(c->d.db,
-	    "SELECT sum(count) FROM revision_group"), total);
+	    DB_LISTS "SELECT sum(count) FROM groups_of"), total);
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM "
 	    "pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
 	verify[1] = c->d.server;

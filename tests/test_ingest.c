@@ -101,13 +101,13 @@ test_import_counts_once(void **state)
 {
 	struct ctx	*c = *state;
 	long long	 total = csv_write_records(c->csv, 1000, 1), before;
-	char		 sql[256], *out;
+	char		 sql[4096], *out;
 
 	assert_int_equal(import(c, c->csv, NULL), 0);
 	assert_summary(c, "accepted=1000 duplicate=0 conflict=0 refused=0");
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 1000);
 	assert_int_equal(db_int(c->d.db,
-	    "SELECT sum(count) FROM revision_group"), total);
+	    DB_LISTS "SELECT sum(count) FROM groups_of"), total);
 
 	/* The same file again: nothing counts twice. */
 	assert_int_equal(import(c, c->csv, NULL), 0);
@@ -115,7 +115,7 @@ test_import_counts_once(void **state)
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 1000);
 
 	/* One row changed under a known record_id: one conflict, no change. */
-	snprintf(sql, sizeof(sql), "SELECT sum(count) FROM revision_group "
+	snprintf(sql, sizeof(sql), DB_LISTS "SELECT sum(count) FROM groups_of "
 	    "WHERE record = x'0100010000007000800000000000000a' AND "
 	    "category = 'parent'");
 	before = db_int(c->d.db, sql);
@@ -132,10 +132,10 @@ test_import_counts_once(void **state)
 	    "00000000000a\n"));
 	free(out);
 	assert_int_equal(db_int(c->d.db, sql), before);
-	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_group "
-	    "WHERE category = 'habitant'"), 0);
+	assert_int_equal(db_int(c->d.db, DB_LISTS "SELECT count(*) FROM "
+	    "groups_of WHERE category = 'habitant'"), 0);
 	assert_int_equal(db_int(c->d.db,
-	    "SELECT sum(count) FROM revision_group"), total);
+	    DB_LISTS "SELECT sum(count) FROM groups_of"), total);
 }
 
 /* The per-row report: every row of the file, in order, with its status. */
@@ -266,7 +266,7 @@ test_kill9_mid_import(void **state)
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"),
 	    20000);
 	assert_int_equal(db_int(c->d.db,
-	    "SELECT sum(count) FROM revision_group"), total);
+	    DB_LISTS "SELECT sum(count) FROM groups_of"), total);
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision"),
 	    20000);
 	free(ids);
@@ -377,10 +377,10 @@ test_catalogue_validation(void **state)
 	file_expect(c->out, "dans le futur : une activité s'enregistre une "
 	    "fois passée");
 	file_expect(c->out, "ligne 20 : accepté");
-	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_sheet "
-	    "WHERE sheet IN ('III.A.17', 'III.A.19')"), 2);
-	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_sheet "
-	    "WHERE sheet = '17'"), 0);
+	assert_int_equal(db_int(c->d.db, DB_LISTS "SELECT count(*) FROM "
+	    "sheets_of WHERE sheet IN ('III.A.17', 'III.A.19')"), 2);
+	assert_int_equal(db_int(c->d.db, DB_LISTS "SELECT count(*) FROM "
+	    "sheets_of WHERE sheet = '17'"), 0);
 	/* The daemon loaded the plan into its database at start. */
 	assert_int_equal(db_int(c->d.db,
 	    "SELECT count(*) FROM catalogue_indicators"), 374);
@@ -457,7 +457,7 @@ test_outbox_client_killed(void **state)
 	assert_int_equal(pending(c), 0);
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 20000);
 	assert_int_equal(db_int(c->d.db,
-	    "SELECT sum(count) FROM revision_group"), total);
+	    DB_LISTS "SELECT sum(count) FROM groups_of"), total);
 }
 
 /* Errors in plain words and a non-zero status. */

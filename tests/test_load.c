@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "harness.h"
 #include "tmpdir.h"
 
@@ -98,9 +99,9 @@ test_flat_out(void **state)
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"),
 	    (long long)r.acked);
 	/* Realistic records: many sheets, groups, communes of the CC. */
-	assert_true(db_int(c->d.db, "SELECT count(DISTINCT sheet) FROM "
-	    "revision_sheet") >= 10);
-	assert_true(db_int(c->d.db, "SELECT count(*) FROM revision_group") >
+	assert_true(db_int(c->d.db, DB_LISTS "SELECT count(DISTINCT sheet) "
+	    "FROM sheets_of") >= 10);
+	assert_true(db_int(c->d.db, DB_LISTS "SELECT count(*) FROM groups_of") >
 	    (long long)r.acked);
 	assert_true(db_int(c->d.db, "SELECT count(DISTINCT structure) FROM "
 	    "revision") >= 3);

@@ -296,8 +296,8 @@ test_discard(void **state)
 	file_expect(c->out, "identifiant « pas-un-uuid » invalide");
 	assert_int_equal(sub(c, "discard", NULL), 2);
 	/* What ctgd stored is untouched. */
-	assert_int_equal(db_int(c->d.db, "SELECT sum(count) FROM "
-	    "revision_group"), 5);
+	assert_int_equal(db_int(c->d.db, DB_LISTS "SELECT sum(count) "
+	    "FROM groups_of"), 5);
 }
 
 /* flush: 0 empty or all taken, 3 without ctgd, 1 after a refusal. */
@@ -410,8 +410,8 @@ test_add_service(void **state)
 	file_expect(c->out, " et 1 autre\n");
 	file_expect(c->out, "enregistrement : accepté — ");
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"), 1);
-	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM "
-	    "revision_sheet"), 0);
+	assert_int_equal(db_int(c->d.db, DB_LISTS "SELECT count(*) "
+	    "FROM sheets_of"), 0);
 
 	/* Nothing of scope "all" selects a council meeting of the CC. */
 	assert_int_equal(sub(c, "add", "--service", "--activity", "reunion",
@@ -433,10 +433,10 @@ test_add_resolves_words(void **state)
 	    "--activity", "chantier", "--date", "2024-07-10", "--commune",
 	    "46201", "--structure", "alsh-jeunes", "--group",
 	    "jeune:5:inconnue", "--group", "jeune:2:", NULL), 0);
-	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_sheet "
-	    "WHERE sheet = 'III.A.17'"), 1);
-	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_group "
-	    "WHERE residence = ''"), 2);
+	assert_int_equal(db_int(c->d.db, DB_LISTS "SELECT count(*) FROM "
+	    "sheets_of WHERE sheet = 'III.A.17'"), 1);
+	assert_int_equal(db_int(c->d.db, DB_LISTS "SELECT count(*) FROM "
+	    "groups_of WHERE residence = ''"), 2);
 	/* A word that names nothing refuses the record, before keeping it. */
 	assert_int_equal(sub(c, "add", "--action", "17", "--activity",
 	    "chantier", "--date", "2024-07-10", "--commune", "46201",

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "harness.h"
 #include "tmpdir.h"
 
@@ -90,10 +91,10 @@ expect_stored(struct ctx *c)
 {
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"),
 	    RECORDS);
-	assert_int_equal(db_int(c->d.db, "SELECT sum(count) FROM "
-	    "revision_group"), PARTICIPANTS);
+	assert_int_equal(db_int(c->d.db, DB_LISTS "SELECT sum(count) "
+	    "FROM groups_of"), PARTICIPANTS);
 	/* The meeting written as two rows is one activity of 6 AMA. */
-	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision_group g "
+	assert_int_equal(db_int(c->d.db, DB_LISTS "SELECT count(*) FROM groups_of g "
 	    "JOIN revision r ON r.record = g.record WHERE r.activity = "
 	    "'reunion' AND g.category = 'ama'"), 2);
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM revision WHERE "

@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "agg.h"
 #include "catalogue.h"
 #include "fixtures.h"
 #include "model.h"
@@ -136,16 +137,16 @@ test_accept_duplicate_conflict(void **state)
 	assert_int_equal(query_int(c, "SELECT count(*) FROM record"), 1);
 	assert_int_equal(query_int(c, "SELECT count(*) FROM revision"), 1);
 	assert_int_equal(query_int(c,
-	    "SELECT count(*) FROM revision_group"), 3);
+	    DB_LISTS "SELECT count(*) FROM groups_of"), 3);
 	/* The conflict changed nothing: the first content stays. */
 	assert_int_equal(query_int(c,
-	    "SELECT sum(count) FROM revision_group"), 8);
-	assert_int_equal(query_int(c, "SELECT count(*) FROM revision_sheet"),
+	    DB_LISTS "SELECT sum(count) FROM groups_of"), 8);
+	assert_int_equal(query_int(c, DB_LISTS "SELECT count(*) FROM sheets_of"),
 	    2);
 	assert_int_equal(query_int(c,
-	    "SELECT count(*) FROM revision_partner"), 2);
-	assert_int_equal(query_int(c, "SELECT count(*) FROM revision_group "
-	    "WHERE person IS NOT NULL AND length(person) = 32"), 1);
+	    DB_LISTS "SELECT count(*) FROM partners_of"), 2);
+	assert_int_equal(query_int(c, DB_LISTS "SELECT count(*) FROM groups_of "
+	    "WHERE person IS NOT NULL AND length(person) = 64"), 1);
 }
 
 /* A rolled back transaction leaves nothing, and the id stays free. */
@@ -281,63 +282,125 @@ test_catalogue_change_rebuilds_aggregates(void **state)
 }
 
 /* A file that is not SQLite is refused with a message, not a crash. */
+/* r stored as schema 6 did, revision 1, with SQL of that time. */
+static void
+old_put(sqlite3 *db, const struct record *r)
+{
+	char	 sql[8192], id[33], person[65];
+	size_t	 i, n;
+
+	agg_hex(r->id, RECORD_ID_LEN, id);
+	n = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO record (id, digest, "
+	    "rev, received) VALUES (x'%s', zeroblob(32), 1, 1);"
+	    "INSERT INTO revision (record, rev, date, activity, structure, "
+	    "commune, title, kind, received, digest) VALUES (x'%s', 1, '%s', "
+	    "'%s', '%s', '%s', 'titre', 'submit', 1, zeroblob(32));", id, id,
+	    r->date, r->activity, r->structure, r->commune);
+	for (i = 0; i < r->nsheets; i++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "INSERT INTO "
+		    "revision_sheet VALUES (x'%s', 1, '%s');", id, r->sheets[i]);
+	for (i = 0; i < r->ngroups; i++) {
+		const struct group *g = &r->groups[i];
+
+		person[0] = '\0';
+		if (g->person != NULL)
+			agg_hex(g->person, g->person_len, person);
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "INSERT INTO "
+		    "revision_group VALUES (x'%s', 1, %zu, '%s', '%s', %lld, "
+		    "%s%s%s);", id, i, g->category, g->residence, (long long)
+		    g->count, person[0] ? "x'" : "NULL", person,
+		    person[0] ? "'" : "");
+	}
+	for (i = 0; i < r->npartners; i++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "INSERT INTO "
+		    "revision_partner VALUES (x'%s', 1, %zu, '%s');", id, i,
+		    r->partners[i]);
+	assert_true(n < sizeof(sql));
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
 /*
- * A base of the schema before the cells (migration 007): its aggregate
- * tables go, and opening it rebuilds every cell from the records, with
- * the same figures as before.
+ * A base of schema 6 (the cross-product aggregates, a row per sheet, group
+ * and partner of a revision) opened by today's store: its revisions are
+ * packed into one row each (008), its aggregates become cells rebuilt from
+ * the records (007), and it then holds the same figures and the same
+ * records as a base made by today's store from the same records.
  */
 static void
-test_migration_rebuilds_cells(void **state)
+test_migration_from_schema_6(void **state)
 {
 	static const char *const dates[] = { "2023-01-31", "2023-02-01",
 		"2024-07-10", "2024-12-31", "2025-06-15" };
 	struct ctx		*c = *state;
-	struct store		*s = open_store(c);
+	struct store		*s;
+	struct store_options	 o = { 1, catalogue_builtin(NULL, 0), 0, 1, 0 };
 	struct fixture_record	 f;
-	struct model		*before, *after;
-	char			 err[512];
+	struct model		*today, *migrated;
+	struct arena		 a = { 0 };
+	struct record		 r;
+	char			 err[512], ref[4200];
 	long			 records;
 	sqlite3			*db;
-	int			 i;
+	size_t			 i;
 
+	tmpdir_path(ref, sizeof(ref), c->dir, "today.db");
+	assert_non_null(s = store_open(ref, &o, err, sizeof(err)));
 	assert_int_equal(store_load_catalogue(s, catalogue_files,
 	    catalogue_nfiles, err, sizeof(err)), 0);
+	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(sqlite3_exec(db, schema_migrations[i].sql, NULL,
+		    NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 6", NULL, NULL,
+	    NULL), SQLITE_OK);
 	for (i = 0; i < 25; i++) {
 		fixture_record_init(&f, (uint8_t)(i + 1));
 		f.rec.date = dates[i % 5];
-		f.groups[0].count = i + 1;
+		f.groups[0].count = (int64_t)i + 1;
 		f.rec.nsheets = 1 + i % 2;
+		f.rec.title = "titre";
 		assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
+		old_put(db, &f.rec);
 	}
-	assert_non_null(before = model_new(catalogue_builtin(NULL, 0)));
-	assert_true(store_model_load(s, before) > 0);
-	store_close(s);
-	/* Back to schema 6: the cross-product tables, empty, no cells. */
-	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE agg_cell; DROP TABLE "
-	    "agg_word; CREATE TABLE agg_records (n); CREATE TABLE agg_days (n);"
-	    "CREATE TABLE agg_groups (n); CREATE TABLE agg_partners (n);"
-	    "DELETE FROM rollup_dirty; PRAGMA user_version = 6", NULL, NULL,
-	    NULL), SQLITE_OK);
 	sqlite3_close(db);
+	assert_non_null(today = model_new(catalogue_builtin(NULL, 0)));
+	assert_true(store_model_load(s, today) > 0);
+	store_close(s);
+
 	s = open_store(c);
 	assert_int_equal(store_version(s), (int)schema_nmigrations);
 	assert_int_equal(store_load_catalogue(s, catalogue_files,
 	    catalogue_nfiles, err, sizeof(err)), 0);
 	assert_true(query_int(c, "SELECT count(*) FROM agg_cell") > 0);
 	assert_int_equal(query_int(c, "SELECT count(*) FROM sqlite_master "
-	    "WHERE name = 'agg_records'"), 0);
+	    "WHERE name IN ('agg_records', 'revision_group')"), 0);
 	assert_int_equal(store_verify(s, NULL_DIFF, NULL, &records, NULL,
 	    NULL), 0);
 	assert_int_equal(records, 25);
-	assert_non_null(after = model_new(catalogue_builtin(NULL, 0)));
-	assert_true(store_model_load(s, after) > 0);
-	assert_int_equal(model_compare(before, after, NULL, NULL), 0);
-	assert_int_equal(model_persons(after, model_all_slot(after), 202301,
-	    202512), 1);
+	assert_non_null(migrated = model_new(catalogue_builtin(NULL, 0)));
+	assert_true(store_model_load(s, migrated) > 0);
+	assert_int_equal(model_compare(today, migrated, NULL, NULL), 0);
+	assert_int_equal(model_persons(migrated, model_all_slot(migrated),
+	    202301, 202512), 1);
 	assert_int_equal(query_int(c, "SELECT count(*) FROM rollup_dirty"), 5);
-	model_free(before);
-	model_free(after);
+	/* A record read back whole: lists in order, the person's token. */
+	fixture_record_init(&f, 2);
+	assert_int_equal(store_get(s, f.id, 0, &a, &r, NULL), 1);
+	assert_int_equal(r.nsheets, 2);
+	assert_string_equal(r.sheets[0], "III.A.17");
+	assert_string_equal(r.sheets[1], "III.A.19");
+	assert_int_equal(r.ngroups, 3);
+	assert_int_equal(r.groups[0].count, 2);
+	assert_string_equal(r.groups[1].residence, "");
+	assert_int_equal(r.groups[2].person_len, sizeof(f.person));
+	assert_memory_equal(r.groups[2].person, f.person, sizeof(f.person));
+	assert_int_equal(r.npartners, 2);
+	assert_string_equal(r.partners[1], "Association Lézard de la rue");
+	assert_int_equal(query_int(c, "SELECT participants FROM revision "
+	    "WHERE record = x'02020202020270020202020202020202'"), 5);
+	arena_free(&a);
+	model_free(today);
+	model_free(migrated);
 	store_close(s);
 }
 
@@ -374,7 +437,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_catalogue_change_rebuilds_aggregates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_migration_rebuilds_cells,
+		cmocka_unit_test_setup_teardown(test_migration_from_schema_6,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
 		    teardown),
