@@ -51,6 +51,8 @@ query_open(const char *path, const struct catalogue *cat, int small_cells,
 	if (sqlite3_prepare_v3(q->db, "SELECT rev FROM revision WHERE "
 	    "record = ?1 ORDER BY rev", -1, SQLITE_PREPARE_PERSISTENT,
 	    &q->revisions, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(q->db, query_records_sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &q->records, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(q->db, query_recent_sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, &q->recent, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(q->db, query_duplicates_sql, -1,
@@ -76,6 +78,7 @@ query_close(struct query_db *q)
 	if (q == NULL)
 		return;
 	sqlite3_finalize(q->revisions);
+	sqlite3_finalize(q->records);
 	sqlite3_finalize(q->recent);
 	sqlite3_finalize(q->duplicates);
 	sqlite3_finalize(q->rollup);

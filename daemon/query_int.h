@@ -33,6 +33,7 @@ struct query_db {
 	struct view		*view;		/* the model: sheets and the rest */
 	struct view		*own_view;	/* without the daemon's */
 	sqlite3_stmt		*revisions;
+	sqlite3_stmt		*records;	/* an indicator's drill-down */
 	sqlite3_stmt		*recent;	/* a structure's latest */
 	sqlite3_stmt		*duplicates;	/* one structure's candidates */
 	sqlite3_stmt		*rollup;	/* a month's latest bilan */
@@ -87,6 +88,7 @@ json_object	*query_duplicates(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
 
 /* The statements of query_records.c, prepared once by query_open. */
+extern const char	query_records_sql[];
 extern const char	query_recent_sql[];
 extern const char	query_duplicates_sql[];
 

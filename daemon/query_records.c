@@ -144,7 +144,7 @@ query_filter_list(const struct catalogue *c, uint64_t mask, enum cat_vocab v)
  * (008_packed_revisions.sql): between separators, so "I.A.1" is not
  * found in "I.A.10".
  */
-static const char query_records_sql[] =
+const char query_records_sql[] =
     "SELECT lower(hex(r.id)), v.date, v.activity, v.commune, v.structure, "
     "v.title, v.participants "
     "FROM record r JOIN revision v ON v.record = r.id AND v.rev = r.rev "
@@ -180,11 +180,7 @@ query_records(struct query_db *q, const struct query *qu, int64_t today,
 		    "attendu un identifiant comme III.A.17/res/2", qu->key);
 	if (query_window(q, qu, today, &from, &to, error) == -1)
 		return NULL;
-	if (sqlite3_prepare_v2(q->db, query_records_sql, -1, &st, NULL) !=
-	    SQLITE_OK)
-		return query_fail(q, error, QUERY_BROKEN,
-		    "lecture de la base impossible : "
-		    "%s", sqlite3_errmsg(q->db));
+	st = q->records;
 	snprintf(lo, sizeof(lo), "%04d-%02d-01", from / 100 % 10000,
 	    from % 100);
 	snprintf(hi, sizeof(hi), "%04d-%02d-31", to / 100 % 10000, to % 100);
@@ -225,7 +221,8 @@ query_records(struct query_db *q, const struct query *qu, int64_t today,
 	json_object_object_add(o, "truncated",
 	    json_object_new_boolean(n > QUERY_MAX_RECORDS));
 	json_object_object_add(o, "records", list);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	arena_free(&a);
 	for (i = 0; i < 3; i++)
 		free(lists[i]);
