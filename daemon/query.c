@@ -34,37 +34,13 @@ query_open(const char *path, const struct catalogue *cat, int small_cells,
 		return NULL;
 	q->cat = cat;
 	q->small_cells = small_cells;
-	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_busy_timeout(q->db, 5000);
-	/* Reads straight from the mapped file, no copy per page. */
-	if (sqlite3_exec(q->db, "PRAGMA mmap_size = 17179869184;"
-	    "PRAGMA cache_size = -32768;", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
 	if ((q->store = store_open(path, &so, err, errlen)) == NULL)
 		goto out;
 	/* Without the daemon's model (tools, tests): one of its own. */
 	if ((q->view = view) == NULL && (q->view = q->own_view =
 	    view_load(cat, q->store, err, errlen)) == NULL)
 		goto out;
-	if (sqlite3_prepare_v3(q->db, "SELECT rev FROM revision WHERE "
-	    "record = ?1 ORDER BY rev", -1, SQLITE_PREPARE_PERSISTENT,
-	    &q->revisions, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(q->db, query_records_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &q->records, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(q->db, query_recent_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &q->recent, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(q->db, query_duplicates_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &q->duplicates, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(q->db, "SELECT json FROM rollup WHERE month = "
-	    "?1 ORDER BY rev DESC LIMIT 1", -1, SQLITE_PREPARE_PERSISTENT,
-	    &q->rollup, NULL) != SQLITE_OK)
-		goto fail;
 	return q;
-fail:
-	snprintf(err, errlen, "lecture de %s impossible : %s", path,
-	    q->db ? sqlite3_errmsg(q->db) : "mémoire insuffisante");
 out:
 	query_close(q);
 	return NULL;
@@ -77,27 +53,13 @@ query_close(struct query_db *q)
 
 	if (q == NULL)
 		return;
-	sqlite3_finalize(q->revisions);
-	sqlite3_finalize(q->records);
-	sqlite3_finalize(q->recent);
-	sqlite3_finalize(q->duplicates);
-	sqlite3_finalize(q->rollup);
 	view_free(q->own_view);
 	store_close(q->store);
-	sqlite3_close(q->db);
 	for (i = 0; i < QUERY_CACHE; i++) {
 		free(q->cache[i].key);
 		json_object_put(q->cache[i].answer);
 	}
 	free(q);
-}
-
-const char *
-query_col(struct arena *a, sqlite3_stmt *st, int i)
-{
-	const unsigned char	*t = sqlite3_column_text(st, i);
-
-	return t == NULL ? NULL : arena_strdup(a, (const char *)t);
 }
 
 const struct model *
@@ -348,20 +310,16 @@ static json_object *
 query_rollup(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
-	sqlite3_stmt	*st = q->rollup;
 	json_object	*o;
-	char		*json = NULL;
-	int		 rc;
+	char		*json;
+	int		 failed;
 
 	if (qu->key == NULL || ind_month_parse(qu->key) < 0)
 		return query_fail(q, error, QUERY_BAD,
 		    "mois « %s » invalide : attendu "
 		    "AAAA-MM", qu->key);
-	sqlite3_bind_text(st, 1, qu->key, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	json = store_rollup_json(q->store, qu->key, &failed);
+	if (failed)
 		return query_fail(q, error, QUERY_BROKEN,
 		    "lecture de la base impossible%s", "");
 	if (json != NULL) {	/* as it was stored */

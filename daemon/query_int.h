@@ -6,8 +6,6 @@
 #define CTG_QUERY_INT_H
 
 #include <json-c/json.h>
-#include <sqlite3.h>
-
 #include "agg.h"
 #include "arena.h"
 #include "query.h"
@@ -28,15 +26,9 @@ struct query_cached {
 };
 
 struct query_db {
-	sqlite3			*db;		/* read-only */
 	const struct catalogue	*cat;
 	struct view		*view;		/* the model: sheets and the rest */
 	struct view		*own_view;	/* without the daemon's */
-	sqlite3_stmt		*revisions;
-	sqlite3_stmt		*records;	/* an indicator's drill-down */
-	sqlite3_stmt		*recent;	/* a structure's latest */
-	sqlite3_stmt		*duplicates;	/* one structure's candidates */
-	sqlite3_stmt		*rollup;	/* a month's latest bilan */
 	char			 error[512];
 	int			 status;	/* of the last error */
 	int			 small_cells;	/* exports' secrecy threshold */
@@ -66,8 +58,6 @@ char		*query_json(json_object *);
  */
 const struct model *query_model(struct query_db *, const char **error);
 void		 query_model_done(struct query_db *);
-/* A column as a string in the arena; NULL stays NULL. */
-const char	*query_col(struct arena *, sqlite3_stmt *, int);
 /* YYYY-MM bounds of a query, checked; 0, or -1 with *error. */
 int		 query_window(struct query_db *, const struct query *,
 		    int64_t today, int *from, int *to, const char **error);
@@ -87,9 +77,5 @@ json_object	*query_recent(struct query_db *, const struct query *,
 json_object	*query_duplicates(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
 
-/* The statements of query_records.c, prepared once by query_open. */
-extern const char	query_records_sql[];
-extern const char	query_recent_sql[];
-extern const char	query_duplicates_sql[];
 
 #endif

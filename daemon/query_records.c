@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg.h"
 #include "catalogue.h"
 #include "lookup.h"
 #include "query_int.h"
@@ -116,46 +117,28 @@ query_revisions(struct query_db *q, const struct query *qu,
 }
 
 
-/*
- * The words of a compiled filter mask as a JSON array text, for SQL's
- * json_each; NULL when the mask is 0 (any word).
- */
-static char *
-query_filter_list(const struct catalogue *c, uint64_t mask, enum cat_vocab v)
+/* One record of a drill-down, into the list. */
+static int
+query_matching_row(void *arg, const struct store_row *r)
 {
-	json_object	*a;
-	char		*out;
-	size_t		 i;
+	json_object	*o = json_object_new_object();
+	char		 hex[2 * RECORD_ID_LEN + 1];
 
-	if (mask == 0)
-		return NULL;
-	a = json_object_new_array();
-	for (i = 0; i < c->nwords[v] && i < 64; i++)
-		if (mask & ((uint64_t)1 << i))
-			json_object_array_add(a, json_object_new_string(
-			    c->words[v][i].keyword));
-	out = strdup(json_object_to_json_string(a));
-	json_object_put(a);
-	return out;
+	agg_hex(r->id, RECORD_ID_LEN, hex);
+	json_object_object_add(o, "id", json_object_new_string(hex));
+	json_object_object_add(o, "date", json_object_new_string(r->date));
+	json_object_object_add(o, "activity",
+	    json_object_new_string(r->activity));
+	json_object_object_add(o, "commune", json_object_new_string(r->commune));
+	json_object_object_add(o, "structure",
+	    json_object_new_string(r->structure));
+	json_object_object_add(o, "title", r->title != NULL ?
+	    json_object_new_string(r->title) : NULL);
+	json_object_object_add(o, "participants",
+	    json_object_new_int64(r->participants));
+	json_object_array_add(arg, o);
+	return 0;
 }
-
-/*
- * A sheet's code or a category in a revision's packed lists
- * (008_packed_revisions.sql): between separators, so "I.A.1" is not
- * found in "I.A.10".
- */
-const char query_records_sql[] =
-    "SELECT lower(hex(r.id)), v.date, v.activity, v.commune, v.structure, "
-    "v.title, v.participants "
-    "FROM record r JOIN revision v ON v.record = r.id AND v.rev = r.rev "
-    "WHERE r.voided = 0 AND v.date BETWEEN ?1 AND ?2 "
-    "AND (?3 IS NULL OR instr(char(31) || v.sheets || char(31), "
-    "char(31) || ?3 || char(31)) > 0) "
-    "AND (?4 IS NULL OR v.activity IN (SELECT value FROM json_each(?4))) "
-    "AND (?5 IS NULL OR v.structure IN (SELECT value FROM json_each(?5))) "
-    "AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(?6) WHERE "
-    "instr(char(30) || v.groups, char(30) || value || char(31)) > 0)) "
-    "ORDER BY v.date, r.id LIMIT ?7";
 
 /* The records an indicator reads in the window, as its declaration says. */
 json_object *
@@ -163,13 +146,11 @@ query_records(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
 	const struct cat_indicator	*d = NULL;
-	sqlite3_stmt			*st = NULL;
-	json_object			*o, *list, *r;
-	struct arena			 a = { 0 };
-	char				*lists[3] = { NULL, NULL, NULL };
+	struct store_selection		 sel = { 0 };
+	json_object			*o, *list;
 	char				 lo[16], hi[16];
-	size_t				 i;
-	int				 from, to, rc, n = 0;
+	size_t				 i, n;
+	int				 from, to;
 
 	for (i = 0; qu->key != NULL && i < q->cat->nindicators; i++)
 		if (strcmp(q->cat->indicators[i].id, qu->key) == 0)
@@ -180,52 +161,30 @@ query_records(struct query_db *q, const struct query *qu, int64_t today,
 		    "attendu un identifiant comme III.A.17/res/2", qu->key);
 	if (query_window(q, qu, today, &from, &to, error) == -1)
 		return NULL;
-	st = q->records;
 	snprintf(lo, sizeof(lo), "%04d-%02d-01", from / 100 % 10000,
 	    from % 100);
 	snprintf(hi, sizeof(hi), "%04d-%02d-31", to / 100 % 10000, to % 100);
-	lists[0] = query_filter_list(q->cat, d->f.act, VOCAB_ACTIVITY);
-	lists[1] = query_filter_list(q->cat, d->f.str, VOCAB_STRUCTURE);
-	lists[2] = query_filter_list(q->cat, d->f.cat, VOCAB_CATEGORY);
-	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-	if (!d->all)
-		sqlite3_bind_text(st, 3, d->sheet, -1, SQLITE_STATIC);
-	for (i = 0; i < 3; i++)
-		if (lists[i] != NULL)
-			sqlite3_bind_text(st, (int)i + 4, lists[i], -1,
-			    SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, QUERY_MAX_RECORDS + 1);
+	sel = (struct store_selection){ lo, hi, d->all ? NULL : d->sheet,
+	    &d->f, NULL, QUERY_MAX_RECORDS + 1 };
+	list = json_object_new_array();
+	if (store_list(q->store, STORE_MATCHING, &sel, query_matching_row,
+	    list) < 0) {
+		json_object_put(list);
+		return query_fail(q, error, QUERY_BROKEN, "lecture de la base "
+		    "impossible : %s", store_errmsg(q->store));
+	}
+	/* One more than shown says that there are more. */
+	if ((n = json_object_array_length(list)) > QUERY_MAX_RECORDS)
+		json_object_array_del_idx(list, QUERY_MAX_RECORDS,
+		    n - QUERY_MAX_RECORDS);
 	o = json_object_new_object();
 	json_object_object_add(o, "indicator", json_object_new_string(d->id));
 	json_object_object_add(o, "label", json_object_new_string(d->label));
 	json_object_object_add(o, "from", json_object_new_string(lo));
 	json_object_object_add(o, "to", json_object_new_string(hi));
-	list = json_object_new_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
-	    n++ < QUERY_MAX_RECORDS) {
-		static const char *const keys[] = { "id", "date", "activity",
-		    "commune", "structure", "title" };
-
-		r = json_object_new_object();
-		for (i = 0; i < 6; i++) {
-			const char *v = query_col(&a, st, (int)i);
-
-			json_object_object_add(r, keys[i], v ?
-			    json_object_new_string(v) : NULL);
-		}
-		json_object_object_add(r, "participants",
-		    json_object_new_int64(sqlite3_column_int64(st, 6)));
-		json_object_array_add(list, r);
-	}
 	json_object_object_add(o, "truncated",
 	    json_object_new_boolean(n > QUERY_MAX_RECORDS));
 	json_object_object_add(o, "records", list);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	arena_free(&a);
-	for (i = 0; i < 3; i++)
-		free(lists[i]);
 	return o;
 }
 
@@ -251,14 +210,20 @@ query_sheet_codes(const struct catalogue *c, const char *list)
 	return a;
 }
 
-/* A record's id column (16 bytes) as the UUID text; "" when malformed. */
-static json_object *
-query_uuid(sqlite3_stmt *st, int col)
-{
-	char	 text[UUID_TEXT_LEN + 1] = "";
+/* What query_recent_row fills. */
+struct query_recent_ctx {
+	const struct catalogue	*cat;
+	json_object		*list;
+	int			 n, limit;
+};
 
-	if (sqlite3_column_bytes(st, col) == RECORD_ID_LEN)
-		uuid_format(sqlite3_column_blob(st, col), text);
+/* A record's id as the UUID text. */
+static json_object *
+query_uuid(const uint8_t *id)
+{
+	char	 text[UUID_TEXT_LEN + 1];
+
+	uuid_format(id, text);
 	return json_object_new_string(text);
 }
 
@@ -316,6 +281,35 @@ query_days(struct query_db *q, const struct query *qu, int64_t today,
 	return 0;
 }
 
+/* One of a structure's latest records, into the list. */
+static int
+query_recent_row(void *arg, const struct store_row *r)
+{
+	struct query_recent_ctx	*c = arg;
+	json_object		*o;
+
+	if (++c->n > c->limit)
+		return 1;	/* one more: there are more */
+	o = json_object_new_object();
+	json_object_object_add(o, "id", query_uuid(r->id));
+	json_object_object_add(o, "date", json_object_new_string(r->date));
+	json_object_object_add(o, "activity",
+	    json_object_new_string(r->activity));
+	json_object_object_add(o, "sheets", query_sheet_codes(c->cat,
+	    r->sheets));
+	json_object_object_add(o, "commune", json_object_new_string(r->commune));
+	json_object_object_add(o, "participants",
+	    json_object_new_int64(r->participants));
+	json_object_object_add(o, "title", r->title != NULL ?
+	    json_object_new_string(r->title) : NULL);
+	json_object_object_add(o, "voided", json_object_new_boolean(r->voided));
+	json_object_object_add(o, "rev", json_object_new_int(r->rev));
+	json_object_object_add(o, "received_ms",
+	    json_object_new_int64(r->received));
+	json_object_array_add(c->list, o);
+	return 0;
+}
+
 /*
  * A structure's latest records, by activity date then storage, voided
  * ones too (marked): what a person needs to amend or void one.
@@ -324,20 +318,26 @@ json_object *
 query_recent(struct query_db *q, const struct query *qu, int64_t today,
     const char **error)
 {
-	sqlite3_stmt	*st = q->recent;
-	json_object	*o, *list, *r;
-	const char	*kw;
-	char		 lo[16], hi[16];
-	int		 w, limit, n = 0, rc;
+	struct query_recent_ctx	 c = { q->cat, NULL, 0, 0 };
+	struct store_selection	 sel = { 0 };
+	json_object		*o;
+	const char		*kw;
+	char			 lo[16], hi[16];
+	int			 w, limit;
 
 	if (query_recent_key(q, qu->key, &w, &limit, error) == -1 ||
 	    query_days(q, qu, today, lo, hi, error) == -1)
 		return NULL;
 	kw = q->cat->words[VOCAB_STRUCTURE][w].keyword;
-	sqlite3_bind_text(st, 1, kw, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, limit + 1);
+	sel = (struct store_selection){ lo, hi, NULL, NULL, kw, limit + 1 };
+	c.list = json_object_new_array();
+	c.limit = limit;
+	if (store_list(q->store, STORE_RECENT, &sel, query_recent_row, &c) <
+	    0) {
+		json_object_put(c.list);
+		return query_fail(q, error, QUERY_BROKEN, "lecture de la base "
+		    "impossible : %s", store_errmsg(q->store));
+	}
 	o = json_object_new_object();
 	json_object_object_add(o, "structure", json_object_new_string(kw));
 	json_object_object_add(o, "label", json_object_new_string(
@@ -347,42 +347,9 @@ query_recent(struct query_db *q, const struct query *qu, int64_t today,
 	json_object_object_add(o, "to", qu->to && *qu->to ?
 	    json_object_new_string(hi) : NULL);
 	json_object_object_add(o, "limit", json_object_new_int(limit));
-	list = json_object_new_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n++ < limit) {
-		r = json_object_new_object();
-		json_object_object_add(r, "id", query_uuid(st, 0));
-		json_object_object_add(r, "date", json_object_new_string(
-		    (const char *)sqlite3_column_text(st, 1)));
-		json_object_object_add(r, "activity", json_object_new_string(
-		    (const char *)sqlite3_column_text(st, 2)));
-		json_object_object_add(r, "sheets", query_sheet_codes(q->cat,
-		    (const char *)sqlite3_column_text(st, 9)));
-		json_object_object_add(r, "commune", json_object_new_string(
-		    (const char *)sqlite3_column_text(st, 3)));
-		json_object_object_add(r, "participants",
-		    json_object_new_int64(sqlite3_column_int64(st, 8)));
-		json_object_object_add(r, "title", sqlite3_column_type(st, 4) ==
-		    SQLITE_NULL ? NULL : json_object_new_string(
-		    (const char *)sqlite3_column_text(st, 4)));
-		json_object_object_add(r, "voided",
-		    json_object_new_boolean(sqlite3_column_int(st, 5)));
-		json_object_object_add(r, "rev",
-		    json_object_new_int(sqlite3_column_int(st, 6)));
-		json_object_object_add(r, "received_ms",
-		    json_object_new_int64(sqlite3_column_int64(st, 7)));
-		json_object_array_add(list, r);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		json_object_put(o);
-		json_object_put(list);
-		return query_fail(q, error, QUERY_BROKEN,
-		    "lecture de la base impossible : "
-		    "%s", sqlite3_errmsg(q->db));
-	}
 	json_object_object_add(o, "truncated",
-	    json_object_new_boolean(n > limit));
-	json_object_object_add(o, "records", list);
+	    json_object_new_boolean(c.n > limit));
+	json_object_object_add(o, "records", c.list);
 	return o;
 }
 
@@ -455,64 +422,76 @@ query_dup_free(struct query_dup *v, size_t n)
 	}
 }
 
+/* What query_dup_row gathers for one structure. */
+struct query_dup_scan {
+	const struct catalogue	*cat;
+	const char		*structure;
+	json_object		*groups;
+	long			*listed;
+	struct query_dup	*v;
+	size_t			 n, cap, first;
+	struct arena		 a;
+};
+
+static int
+query_dup_row(void *arg, const struct store_row *r)
+{
+	struct query_dup_scan	*c = arg;
+	struct query_dup	*nv;
+	json_object		*o;
+	const char		*key;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		if ((nv = realloc(c->v, c->cap * sizeof(*nv))) == NULL)
+			return -1;
+		c->v = nv;
+	}
+	if ((key = arena_printf(&c->a, "%s|%s|%s", r->date, r->commune,
+	    r->activity)) == NULL)
+		return -1;
+	o = json_object_new_object();
+	json_object_object_add(o, "id", query_uuid(r->id));
+	json_object_object_add(o, "date", json_object_new_string(r->date));
+	json_object_object_add(o, "commune", json_object_new_string(r->commune));
+	json_object_object_add(o, "activity",
+	    json_object_new_string(r->activity));
+	json_object_object_add(o, "title", r->title != NULL ?
+	    json_object_new_string(r->title) : NULL);
+	json_object_object_add(o, "participants",
+	    json_object_new_int64(r->participants));
+	json_object_object_add(o, "received_ms",
+	    json_object_new_int64(r->received));
+	c->v[c->n] = (struct query_dup){ o, query_sheet_codes(c->cat,
+	    r->sheets), key, 0 };
+	/* Rows come by block: close the previous one on a new key. */
+	if (c->n > c->first && strcmp(c->v[c->first].key, key) != 0) {
+		query_dup_block(c->v + c->first, c->n - c->first, c->structure,
+		    c->groups, c->listed);
+		c->first = c->n;
+	}
+	c->n++;
+	return 0;
+}
+
 /* Reads one structure's candidates and groups them; 0, or -1 (the base). */
 static int
 query_dup_structure(struct query_db *q, const char *structure,
     const char *lo, const char *hi, json_object *groups, long *listed)
 {
-	sqlite3_stmt		*st = q->duplicates;
-	struct query_dup	*v = NULL, *nv;
-	struct arena		 a = { 0 };
-	size_t			 n = 0, cap = 0, first = 0;
-	json_object		*r;
-	int			 rc;
+	struct query_dup_scan	 c = { .cat = q->cat, .structure = structure,
+				    .groups = groups, .listed = listed };
+	struct store_selection	 sel = { lo, hi, NULL, NULL, structure, 0 };
+	long			 rc;
 
-	sqlite3_bind_text(st, 1, structure, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
-		}
-		r = json_object_new_object();
-		json_object_object_add(r, "id", query_uuid(st, 0));
-		json_object_object_add(r, "date", json_object_new_string(
-		    (const char *)sqlite3_column_text(st, 1)));
-		json_object_object_add(r, "commune", json_object_new_string(
-		    (const char *)sqlite3_column_text(st, 2)));
-		json_object_object_add(r, "activity", json_object_new_string(
-		    (const char *)sqlite3_column_text(st, 3)));
-		json_object_object_add(r, "title", sqlite3_column_type(st, 4) ==
-		    SQLITE_NULL ? NULL : json_object_new_string(
-		    (const char *)sqlite3_column_text(st, 4)));
-		json_object_object_add(r, "participants",
-		    json_object_new_int64(sqlite3_column_int64(st, 6)));
-		json_object_object_add(r, "received_ms",
-		    json_object_new_int64(sqlite3_column_int64(st, 5)));
-		v[n] = (struct query_dup){ r, query_sheet_codes(q->cat,
-		    (const char *)sqlite3_column_text(st, 7)), query_col(&a,
-		    st, 8), 0 };
-		/* Rows come by block: close the previous one on a new key. */
-		if (n > first && strcmp(v[first].key, v[n].key) != 0) {
-			query_dup_block(v + first, n - first, structure, groups,
-			    listed);
-			first = n;
-		}
-		n++;
-	}
-	sqlite3_reset(st);
-	if (n > first)
-		query_dup_block(v + first, n - first, structure, groups,
+	rc = store_list(q->store, STORE_SAME_DAY, &sel, query_dup_row, &c);
+	if (c.n > c.first)
+		query_dup_block(c.v + c.first, c.n - c.first, structure, groups,
 		    listed);
-	query_dup_free(v, n);
-	free(v);
-	arena_free(&a);
-	return rc == SQLITE_DONE ? 0 : -1;
+	query_dup_free(c.v, c.n);
+	free(c.v);
+	arena_free(&c.a);
+	return rc < 0 ? -1 : 0;
 }
 
 /*
@@ -539,7 +518,7 @@ query_duplicates(struct query_db *q, const struct query *qu, int64_t today,
 			json_object_put(groups);
 			return query_fail(q, error, QUERY_BROKEN,
 			    "lecture de la base "
-			    "impossible : %s", sqlite3_errmsg(q->db));
+			    "impossible : %s", store_errmsg(q->store));
 		}
 	o = json_object_new_object();
 	json_object_object_add(o, "from", json_object_new_string(lo));
@@ -549,24 +528,3 @@ query_duplicates(struct query_db *q, const struct query *qu, int64_t today,
 	json_object_object_add(o, "groups", groups);
 	return o;
 }
-
-const char query_recent_sql[] =
-    "SELECT r.id, v.date, v.activity, v.commune, v.title, r.voided, r.rev, "
-    "r.received, v.participants, replace(v.sheets, char(31), ',') "
-    "FROM revision v JOIN record r ON r.id = v.record AND r.rev = v.rev "
-    "WHERE v.structure = ?1 AND v.date BETWEEN ?2 AND ?3 "
-    "ORDER BY v.date DESC, r.received DESC, r.id DESC LIMIT ?4";
-
-const char query_duplicates_sql[] =
-    "WITH cur AS (SELECT r.id AS id, r.rev AS rev, r.received AS received, "
-    "v.date AS date, coalesce(m.current, v.commune) AS venue, v.activity AS "
-    "activity, v.title AS title, v.participants AS participants, "
-    "replace(v.sheets, char(31), ',') AS sheets FROM revision v JOIN "
-    "record r ON r.id = "
-    "v.record AND r.rev = v.rev LEFT JOIN communes m ON m.code = v.commune "
-    "WHERE v.structure = ?1 AND v.date BETWEEN ?2 AND ?3 AND r.voided = 0) "
-    "SELECT c.id, c.date, c.venue, c.activity, c.title, c.received, "
-    "c.participants, c.sheets, c.date || '|' || c.venue || '|' || c.activity FROM cur c "
-    "WHERE (c.date, c.venue, c.activity) IN (SELECT date, venue, activity "
-    "FROM cur GROUP BY 1, 2, 3 HAVING count(*) > 1) "
-    "ORDER BY c.date, c.venue, c.activity, c.received, c.id";

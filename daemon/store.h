@@ -150,6 +150,53 @@ long		 store_backup(struct store *, const char *path, char *err,
  */
 long		 store_model_load(struct store *, struct model *);
 
+/*
+ * Records as lists show them (store_lists.c): the current revision of
+ * each, its strings valid during the callback only.
+ */
+struct store_row {
+	const uint8_t	*id;		/* RECORD_ID_LEN bytes */
+	const char	*date, *activity, *structure;
+	const char	*commune;	/* STORE_SAME_DAY: its current commune */
+	const char	*title;		/* NULL: none */
+	const char	*sheets;	/* codes, comma-joined */
+	int64_t		 participants, received;
+	int		 rev, voided;
+};
+
+enum store_list {
+	STORE_MATCHING,	/* not voided, in lo..hi, on sheet, through filter:
+			   by date then id, at most limit */
+	STORE_RECENT,	/* structure's, voided too, in lo..hi: latest first,
+			   at most limit */
+	STORE_SAME_DAY,	/* structure's, not voided, in lo..hi, that share a
+			   date, venue and activity with another: by those */
+	STORE__LISTS
+};
+
+struct store_selection {
+	const char		*lo, *hi;	/* YYYY-MM-DD, inclusive */
+	const char		*sheet;		/* NULL: any (MATCHING) */
+	const struct cat_filter	*filter;	/* NULL: none (MATCHING) */
+	const char		*structure;	/* RECENT, SAME_DAY */
+	long			 limit;
+};
+
+/*
+ * Calls fn for each row of the list, in its order, until fn returns 1
+ * (enough) or -1 (failed). Returns the rows given, or -1 on a database
+ * error or when fn failed.
+ */
+long		 store_list(struct store *, enum store_list,
+		    const struct store_selection *,
+		    int (*fn)(void *, const struct store_row *), void *arg);
+/*
+ * A month's latest stored rollup document (malloc'd JSON text), NULL when
+ * there is none; *failed is set on a database error.
+ */
+char		*store_rollup_json(struct store *, const char *month,
+		    int *failed);
+
 /* The plan the store was opened with. */
 const struct catalogue *store_catalogue(const struct store *);
 /* The last database error, in SQLite's words. */

@@ -32,6 +32,8 @@ struct store {
 	int			 no_aggregates;
 	sqlite3_stmt		*stmt[STMT__COUNT];
 	sqlite3_stmt		*agg[6];	/* store_agg.c's statements */
+	sqlite3_stmt		*list[STORE__LISTS];	/* store_lists.c's */
+	sqlite3_stmt		*rollup_get;
 	/*
 	 * The writer's cells: a delta model in the word ids of agg_word,
 	 * made on the first store_apply; words_stored of its words are in
@@ -44,6 +46,9 @@ struct store {
 
 /* Runs a prepared statement that returns no row, then resets it; 0 or -1. */
 int	store_exec(struct store *, sqlite3_stmt *);
+/* Prepares the lists' statements (store_lists.c); 0 or -1. */
+int	store_lists_prepare(struct store *);
+void	store_lists_finalize(struct store *);
 /* Prepares the aggregate statements (store_agg.c); 0 or -1. */
 int	store_agg_prepare(struct store *);
 void	store_agg_finalize(struct store *);
