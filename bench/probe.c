@@ -130,7 +130,7 @@ probe_ingest(const char *db, long n, int noagg, long batch, int days,
     int normal)
 {
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { !normal, cat, noagg, 0, 0 };
+	struct store_options	 so = { !normal, cat, noagg, 0, 0, 0 };
 	struct agg_batch	*b = agg_batch_new();
 	struct arena		 a = { 0 };
 	struct store		*s;

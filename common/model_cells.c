@@ -295,10 +295,24 @@ model_cell_load(struct model *m, int slot, int yyyymm, const void *blob,
 			v[o - 1].n += v[i].n;
 		else
 			v[o++] = v[i];
+	if (m->delta && m->ntouched == m->tcap) {
+		size_t			 tcap = m->tcap ? m->tcap * 2 : 64;
+		struct model_place	*t;
+
+		if ((t = realloc(m->touched, tcap * sizeof(*t))) == NULL) {
+			free(v);
+			free(c);
+			return -1;
+		}
+		m->touched = t;
+		m->tcap = tcap;
+	}
 	c->v = v;
 	c->n = c->cap = (uint32_t)o;
 	*cp = c;
 	m->bytes += sizeof(*c) + cap * sizeof(*v);
+	if (m->delta)
+		m->touched[m->ntouched++] = (struct model_place){ slot, month };
 	return 0;
 }
 

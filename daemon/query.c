@@ -28,7 +28,7 @@ query_open(const char *path, const struct catalogue *cat, int small_cells,
     struct view *view, char *err, size_t errlen)
 {
 	struct query_db		*q = calloc(1, sizeof(*q));
-	struct store_options	 so = { 0, cat, 0, 0, 1 };
+	struct store_options	 so = { 0, cat, 0, 0, 1, 0 };
 
 	if (q == NULL)
 		return NULL;

@@ -441,7 +441,8 @@ server_start(struct event_base *base, const struct settings *set,
 	TAILQ_INIT(&srv->conns);
 	TAILQ_INIT(&srv->http_pending);
 	srv->hold_reads = getenv("CTG_HOLD_READS");
-	struct store_options so = { set->synchronous[0] == 'f', cat, 0, 0, 0 };
+	struct store_options so = { set->synchronous[0] == 'f', cat, 0, 0, 0,
+	    0 };
 
 	/* Filled by the writer's thread: ctgd serves while it loads. */
 	if ((srv->view = view_new(cat)) == NULL)

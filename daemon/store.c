@@ -134,6 +134,7 @@ store_open(const char *path, const struct store_options *o, char *err,
 	}
 	s->cat = o->cat;
 	s->no_aggregates = o->no_aggregates;
+	s->deltas_max = o->deltas_max > 0 ? o->deltas_max : STORE_DELTAS_MAX;
 	if (sqlite3_open_v2(path, &s->db, (o->read_only ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {

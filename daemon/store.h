@@ -24,6 +24,9 @@ struct store_options {
 	int			 no_aggregates;	/* benchmarks only: records alone */
 	int			 integrity_check;	/* PRAGMA quick_check at open */
 	int			 read_only;	/* no migration, no write: the readers' */
+	int			 deltas_max;	/* commits kept as delta rows
+						   before they are folded into
+						   the cells; 0: 256 */
 };
 
 /* What a revision is, besides its content. */
@@ -96,6 +99,12 @@ int		 store_evidence(struct store *, const struct evidence *,
 		    int64_t now_ms);
 /* Writes the delta cells and the batch's members into the tables; 0 or -1. */
 int		 store_apply(struct store *, struct agg_batch *);
+/*
+ * Inside a transaction: folds the changes of the last commits, kept as
+ * rows, into the stored cells (store_apply does it every few hundred
+ * commits). 0 or -1.
+ */
+int		 store_fold_deltas(struct store *);
 /*
  * The cells the last store_apply changed, as a delta model (model.h) in
  * the store's word ids, which stay those of the committed words; valid

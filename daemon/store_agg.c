@@ -1,7 +1,8 @@
 /*
  * store_agg.c — the aggregates on disk: the read model's cells, one row
- * per slot and month (agg_cell, words by id in agg_word), rewritten once
- * per transaction that touches them; distinct persons' members by key
+ * per slot and month (agg_cell, words by id in agg_word); each commit's
+ * changes to them as one row (agg_delta), folded into the cells every
+ * STORE_DELTAS_MAX commits; distinct persons' members by key
  * (agg_persons). Loading them into a model at start, verify, which
  * recomputes everything from the records and compares, and the rebuild.
  */
@@ -21,6 +22,10 @@ enum {
 	AGG_WORD_PUT,
 	AGG_PERSON_ADD,
 	AGG_PERSON_PRUNE,
+	AGG_DELTA_PUT,
+	AGG_DELTA_EACH,
+	AGG_DELTA_CLEAR,
+	AGG__STMTS
 };
 
 static const char *const agg_sql[] = {
@@ -37,6 +42,9 @@ static const char *const agg_sql[] = {
 	[AGG_PERSON_PRUNE] = "DELETE FROM agg_persons WHERE sheet = ?1 AND "
 	    "month = ?2 AND activity = ?3 AND structure = ?4 AND category = ?5 "
 	    "AND person = ?6 AND n = 0",
+	[AGG_DELTA_PUT] = "INSERT INTO agg_delta (data) VALUES (?1)",
+	[AGG_DELTA_EACH] = "SELECT data FROM agg_delta ORDER BY seq",
+	[AGG_DELTA_CLEAR] = "DELETE FROM agg_delta",
 };
 
 int
@@ -44,7 +52,7 @@ store_agg_prepare(struct store *s)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof(agg_sql) / sizeof(agg_sql[0]); i++)
+	for (i = 0; i < AGG__STMTS; i++)
 		if (sqlite3_prepare_v3(s->db, agg_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->agg[i], NULL) != SQLITE_OK)
 			return -1;
@@ -56,7 +64,7 @@ store_agg_finalize(struct store *s)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof(agg_sql) / sizeof(agg_sql[0]); i++)
+	for (i = 0; i < AGG__STMTS; i++)
 		sqlite3_finalize(s->agg[i]);
 	model_free(s->cells);
 	s->cells = NULL;
@@ -98,8 +106,12 @@ store_cells(struct store *s)
 			break;
 		}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE || sqlite3_prepare_v2(s->db, "SELECT count(*) "
+	    "FROM agg_delta", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
+	s->ndeltas = sqlite3_step(st) == SQLITE_ROW ?
+	    sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
 	s->words_stored = model_nwords(s->cells);
 	return 0;
 fail:
@@ -115,11 +127,12 @@ store_bind_cell(sqlite3_stmt *st, const char *slot, int month)
 	sqlite3_bind_int(st, 2, month);
 }
 
-/* One cell the batch touched, merged with its stored row and written. */
+/* One cell of a delta, merged with its stored row and written. */
 static int
-store_cell_write(struct store *s, int slot, int month, struct buf *out)
+store_cell_write(struct store *s, const struct model *d, int slot, int month,
+    struct buf *out)
 {
-	const char	*name = model_slot_name(s->cells, slot);
+	const char	*name = model_slot_name(d, slot);
 	sqlite3_stmt	*get = s->agg[AGG_CELL_GET], *st;
 	long		 n;
 	int		 rc;
@@ -130,7 +143,7 @@ store_cell_write(struct store *s, int slot, int month, struct buf *out)
 		sqlite3_reset(get);
 		return -1;
 	}
-	n = model_cell_merge(s->cells, slot, month, rc == SQLITE_ROW ?
+	n = model_cell_merge(d, slot, month, rc == SQLITE_ROW ?
 	    sqlite3_column_blob(get, 0) : NULL, rc == SQLITE_ROW ?
 	    (size_t)sqlite3_column_bytes(get, 0) : 0, out);
 	sqlite3_reset(get);
@@ -212,14 +225,171 @@ store_person(void *arg, const struct agg_key *k, int64_t delta)
 		c->failed = 1;
 }
 
+/* A little-endian 32-bit field of a delta row. */
+static void
+store_u32(struct buf *b, uint32_t v)
+{
+	char	 t[4] = { (char)(v & 0xff), (char)(v >> 8 & 0xff),
+		    (char)(v >> 16 & 0xff), (char)(v >> 24 & 0xff) };
+
+	buf_add(b, t, 4);
+}
+
+static uint32_t
+store_get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/*
+ * Every cell of a delta row (agg_delta, 007_cells.sql) to fn: the slot's
+ * name, the month, the packed changes. 0, or -1 when the row is damaged
+ * or fn failed.
+ */
+static int
+store_delta_cells(const void *row, size_t len, int (*fn)(void *, const char *,
+    int, const void *, size_t), void *arg)
+{
+	const unsigned char	*p = row, *end = p + len, *nul;
+	uint32_t		 month, n;
+
+	while (p < end) {
+		if ((nul = memchr(p, '\0', (size_t)(end - p))) == NULL ||
+		    (size_t)(end - nul - 1) < 8)
+			return -1;
+		month = store_get_u32(nul + 1);
+		n = store_get_u32(nul + 5);
+		if ((size_t)(end - nul - 9) < n ||
+		    fn(arg, (const char *)p, (int)month, nul + 9, n) == -1)
+			return -1;
+		p = nul + 9 + n;
+	}
+	return 0;
+}
+
+/* Every stored delta row's cells to fn, in commit order; 0 or -1. */
+static int
+store_deltas_each(struct store *s, int (*fn)(void *, const char *, int,
+    const void *, size_t), void *arg)
+{
+	sqlite3_stmt	*st = s->agg[AGG_DELTA_EACH];
+	int		 rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (store_delta_cells(sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), fn, arg) == -1) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* What a stored delta's cells are added to, and how its words map. */
+struct store_delta_load {
+	struct model	*m;
+	const long	*map;
+	size_t		 nmap;
+	int		 slot;
+	char		 last[128];
+};
+
+static int
+store_delta_load_cell(void *arg, const char *name, int month,
+    const void *blob, size_t len)
+{
+	struct store_delta_load	*c = arg;
+
+	if (strcmp(name, c->last) != 0) {
+		c->slot = model_slot_named(c->m, name);
+		snprintf(c->last, sizeof(c->last), "%s", name);
+	}
+	if (c->slot < 0 || model_cell_load(c->m, c->slot, month, blob, len,
+	    c->map, c->nmap) != 0) {
+		log_warn("event=aggregates_damaged slot=\"%s\" month=%d "
+		    "table=agg_delta", name, month);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Folds every stored delta row into the cells: each cell they touch is
+ * rewritten once, and the rows go. Inside a transaction; 0 or -1.
+ */
+static int
+store_compact(struct store *s)
+{
+	struct store_delta_load	 c = { .slot = -1 };
+	struct buf		 out = { 0 };
+	long			*map;
+	size_t			 i, n = model_nwords(s->cells);
+	int			 slot, month, rc = -1;
+
+	if ((c.m = model_new_delta(s->cat)) == NULL ||
+	    (map = calloc(n + 1, sizeof(*map))) == NULL) {
+		model_free(c.m);
+		return -1;
+	}
+	for (i = 0; i < n; i++)	/* the store's own ids */
+		map[i] = (long)i;
+	c.map = map;
+	c.nmap = n;
+	if (store_deltas_each(s, store_delta_load_cell, &c) == -1)
+		goto out;
+	for (i = 0; i < model_ntouched(c.m); i++) {
+		model_touched(c.m, i, &slot, &month);
+		if (store_cell_write(s, c.m, slot, month, &out) == -1)
+			goto out;
+	}
+	if (store_exec(s, s->agg[AGG_DELTA_CLEAR]) == -1)
+		goto out;
+	s->ndeltas = 0;
+	rc = 0;
+out:
+	free(out.p);
+	free(map);
+	model_free(c.m);
+	return rc;
+}
+
+/*
+ * The delta's cells as one delta row: for each, the slot's name, NUL, the
+ * month and the length of its packed changes, then them.
+ */
+static int
+store_delta_row(const struct model *d, struct buf *row, struct buf *cell)
+{
+	const char	*name;
+	size_t		 i;
+	long		 n;
+	int		 slot, month;
+
+	row->len = 0;
+	for (i = 0; i < model_ntouched(d); i++) {
+		model_touched(d, i, &slot, &month);
+		if ((n = model_cell_merge(d, slot, month, NULL, 0, cell)) < 0)
+			return -1;
+		if (n == 0)
+			continue;	/* its changes cancel out */
+		name = model_slot_name(d, slot);
+		buf_add(row, name, strlen(name) + 1);
+		store_u32(row, (uint32_t)month);
+		store_u32(row, (uint32_t)cell->len);
+		buf_add(row, cell->p, cell->len);
+	}
+	return row->failed || cell->failed ? -1 : 0;
+}
+
 int
 store_apply(struct store *s, struct agg_batch *b)
 {
 	struct store_persons_ctx	 c = { s, 0 };
-	struct buf			 out = { 0 };
+	struct buf			 row = { 0 }, cell = { 0 };
 	sqlite3_stmt			*st = s->agg[AGG_WORD_PUT];
 	size_t				 i;
-	int				 slot, month, rc = -1;
+	int				 rc = -1;
 
 	if (store_cells(s) == -1)
 		return -1;
@@ -231,16 +401,28 @@ store_apply(struct store *s, struct agg_batch *b)
 		if (store_exec(s, st) == -1)
 			goto out;
 	}
-	for (i = 0; i < model_ntouched(s->cells); i++) {
-		model_touched(s->cells, i, &slot, &month);
-		if (store_cell_write(s, slot, month, &out) == -1)
+	if (store_delta_row(s->cells, &row, &cell) == -1)
+		goto out;
+	if (row.len > 0) {
+		st = s->agg[AGG_DELTA_PUT];
+		sqlite3_bind_blob(st, 1, row.p, (int)row.len, SQLITE_STATIC);
+		if (store_exec(s, st) == -1)
+			goto out;
+		if (++s->ndeltas >= s->deltas_max && store_compact(s) == -1)
 			goto out;
 	}
 	agg_batch_each(b, store_person, &c);
 	rc = c.failed ? -1 : 0;
 out:
-	free(out.p);
+	free(row.p);
+	free(cell.p);
 	return rc;
+}
+
+int
+store_fold_deltas(struct store *s)
+{
+	return store_cells(s) == -1 ? -1 : store_compact(s);
 }
 
 const struct model *
@@ -306,8 +488,14 @@ store_agg_load(struct store *s, struct model *m)
 		}
 		n++;
 	}
-	free(map);
 	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE) {	/* the commits not folded in yet */
+		struct store_delta_load	 d = { m, map, nmap, -1, "" };
+
+		if (store_deltas_each(s, store_delta_load_cell, &d) == -1)
+			rc = SQLITE_CORRUPT;
+	}
+	free(map);
 	if (rc != SQLITE_DONE)
 		return rc == SQLITE_CORRUPT ? -2 : -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT sheet, month, activity, "
@@ -489,9 +677,10 @@ store_agg_rebuild(struct store *s)
 	if (c.b == NULL)
 		return -1;
 	if (sqlite3_exec(s->db, "DELETE FROM agg_cell; DELETE FROM agg_word; "
-	    "DELETE FROM agg_persons", NULL, NULL, NULL) != SQLITE_OK ||
+	    "DELETE FROM agg_delta; DELETE FROM agg_persons", NULL, NULL,
+	    NULL) != SQLITE_OK ||
 	    store_agg_recompute(s, &records, store_each_table,
-	    store_flush_tables, &c, 1) == -1 ||
+	    store_flush_tables, &c, 1) == -1 || store_fold_deltas(s) == -1 ||
 	    sqlite3_exec(s->db, "INSERT OR IGNORE INTO rollup_dirty (month) "
 	    "SELECT DISTINCT substr(date, 1, 7) FROM revision", NULL, NULL,
 	    NULL) != SQLITE_OK)

@@ -31,7 +31,7 @@ struct store {
 	const struct catalogue	*cat;
 	int			 no_aggregates;
 	sqlite3_stmt		*stmt[STMT__COUNT];
-	sqlite3_stmt		*agg[6];	/* store_agg.c's statements */
+	sqlite3_stmt		*agg[9];	/* store_agg.c's statements */
 	sqlite3_stmt		*list[STORE__LISTS];	/* store_lists.c's */
 	sqlite3_stmt		*rollup_get;
 	/*
@@ -42,7 +42,12 @@ struct store {
 	struct model		*cells;
 	size_t			 words_stored;
 	int			 applied;	/* cells written: start anew */
+	long			 ndeltas;	/* rows in agg_delta */
+	long			 deltas_max;	/* then they are folded */
 };
+
+/* Commits whose changes are kept as rows before they go into the cells. */
+#define STORE_DELTAS_MAX	256
 
 /* Runs a prepared statement that returns no row, then resets it; 0 or -1. */
 int	store_exec(struct store *, sqlite3_stmt *);

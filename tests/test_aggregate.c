@@ -405,7 +405,7 @@ run_seed(unsigned seed)
 {
 	struct model		*live = model_new(catalogue_builtin(NULL, 0));
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { 0, cat, 0, 0, 0 };
+	struct store_options	 so = { 0, cat, 0, 0, 0, 0 };
 	long			*map = NULL;
 	size_t			 nmap = 0;
 	const char		*dir = tmpdir_make();
@@ -419,6 +419,8 @@ run_seed(unsigned seed)
 	memset(model, 0, sizeof(model));
 	srand(seed);
 	snprintf(db, sizeof(db), "%s/ctgd.db", dir);
+	/* Changes folded into the cells every 7 commits: both states seen. */
+	so.deltas_max = 7;
 	if ((s = store_open(db, &so, err, sizeof(err))) == NULL)
 		fail_msg("store: %s", err);
 	for (op = 0; op < OPS; op++) {
@@ -452,6 +454,21 @@ run_seed(unsigned seed)
 	check_sheet(q, "II.A.9", "2025-01", "2025-12");
 	check_sheet(q, "III.A.17", "2024-12", "2024-12");
 	query_close(q);
+	/* Commits were folded into the cells, the last ones still rows. */
+	{
+		sqlite3		*h;
+		sqlite3_stmt	*st;
+
+		assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(h, "SELECT (SELECT count(*) "
+		    "FROM agg_delta), (SELECT count(*) FROM agg_cell)", -1, &st,
+		    NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_true(sqlite3_column_int(st, 0) < 7);
+		assert_true(sqlite3_column_int(st, 1) > 0);
+		sqlite3_finalize(st);
+		sqlite3_close(h);
+	}
 	/* The comparison can fail: one delta more, one difference at least. */
 	{
 		struct model	*m = model_new(catalogue_builtin(NULL, 0));
@@ -495,7 +512,7 @@ static void
 test_verify_sees_tampering(void **state)
 {
 	const struct catalogue	*cat = catalogue_builtin(NULL, 0);
-	struct store_options	 so = { 0, cat, 0, 0, 0 };
+	struct store_options	 so = { 0, cat, 0, 0, 0, 0 };
 	const char		*dir = tmpdir_make();
 	struct agg_batch	*b = agg_batch_new();
 	struct store		*s;
@@ -514,7 +531,13 @@ test_verify_sees_tampering(void **state)
 		one_op(s, b, op);
 	assert_int_equal(store_apply(s, b), 0);
 	assert_int_equal(store_commit(s), 0);
-	assert_int_equal(store_verify(s, diff_fail, "stored, expected", &records, NULL, NULL), 0);
+	assert_int_equal(store_verify(s, diff_fail, "stored, expected",
+	    &records, NULL, NULL), 0);
+	/* The commit's changes, in the cells. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_fold_deltas(s), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_verify(s, NULL, NULL, &records, NULL, NULL), 0);
 	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
 	/* A cell holding another's sums, a cell gone. */
 	assert_int_equal(sqlite3_exec(h, "UPDATE agg_cell SET data = (SELECT "

@@ -45,7 +45,8 @@ teardown(void **state)
 static struct store *
 open_store(const struct ctx *c)
 {
-	struct store_options	 o = { 1, catalogue_builtin(NULL, 0), 0, 1, 0 };
+	struct store_options	 o = { 1, catalogue_builtin(NULL, 0), 0, 1, 0,
+				    0 };
 	char			 err[512] = "";
 	struct store		*s = store_open(c->db, &o, err, sizeof(err));
 
@@ -264,6 +265,10 @@ test_catalogue_change_rebuilds_aggregates(void **state)
 	    sizeof(err)), 0);
 	fixture_record_init(&f, 3);
 	assert_int_equal(put(s, &f.rec), ACK_ACCEPTED);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_fold_deltas(s), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(query_int(c, "SELECT count(*) FROM agg_delta"), 0);
 	/* Damage the aggregates: the "all" base's cells lost. */
 	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DELETE FROM agg_cell WHERE slot = "
@@ -333,7 +338,8 @@ test_migration_from_schema_6(void **state)
 		"2024-07-10", "2024-12-31", "2025-06-15" };
 	struct ctx		*c = *state;
 	struct store		*s;
-	struct store_options	 o = { 1, catalogue_builtin(NULL, 0), 0, 1, 0 };
+	struct store_options	 o = { 1, catalogue_builtin(NULL, 0), 0, 1, 0,
+				    0 };
 	struct fixture_record	 f;
 	struct model		*today, *migrated;
 	struct arena		 a = { 0 };
@@ -408,7 +414,7 @@ static void
 test_not_a_database(void **state)
 {
 	struct ctx		*c = *state;
-	struct store_options	 o = { 1, NULL, 0, 1, 0 };
+	struct store_options	 o = { 1, NULL, 0, 1, 0, 0 };
 	char			 err[512] = "", path[4096];
 	FILE			*f;
 
