@@ -2,7 +2,7 @@
  * store_agg.c — the aggregates on disk: the read model's cells, one row
  * per slot and month (agg_cell, words by id in agg_word); each commit's
  * changes to them as one row (agg_delta), folded into the cells every
- * STORE_DELTAS_MAX commits; distinct persons' members by key
+ * STORE_DELTAS_MAX commits or STORE_DELTA_BYTES of such rows; distinct persons' members by key
  * (agg_persons). Loading them into a model at start, verify, which
  * recomputes everything from the records and compares, and the rebuild.
  */
@@ -106,11 +106,14 @@ store_cells(struct store *s)
 			break;
 		}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || sqlite3_prepare_v2(s->db, "SELECT count(*) "
-	    "FROM agg_delta", -1, &st, NULL) != SQLITE_OK)
+	if (rc != SQLITE_DONE || sqlite3_prepare_v2(s->db, "SELECT count(*), "
+	    "coalesce(sum(length(data)), 0) FROM agg_delta", -1, &st, NULL) !=
+	    SQLITE_OK)
 		goto fail;
-	s->ndeltas = sqlite3_step(st) == SQLITE_ROW ?
-	    sqlite3_column_int64(st, 0) : 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		s->ndeltas = sqlite3_column_int64(st, 0);
+		s->delta_bytes = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_finalize(st);
 	s->words_stored = model_nwords(s->cells);
 	return 0;
@@ -346,6 +349,7 @@ store_compact(struct store *s)
 	if (store_exec(s, s->agg[AGG_DELTA_CLEAR]) == -1)
 		goto out;
 	s->ndeltas = 0;
+	s->delta_bytes = 0;
 	rc = 0;
 out:
 	free(out.p);
@@ -408,7 +412,10 @@ store_apply(struct store *s, struct agg_batch *b)
 		sqlite3_bind_blob(st, 1, row.p, (int)row.len, SQLITE_STATIC);
 		if (store_exec(s, st) == -1)
 			goto out;
-		if (++s->ndeltas >= s->deltas_max && store_compact(s) == -1)
+		s->delta_bytes += (long)row.len;
+		if ((++s->ndeltas >= s->deltas_max ||
+		    s->delta_bytes >= STORE_DELTA_BYTES) &&
+		    store_compact(s) == -1)
 			goto out;
 	}
 	agg_batch_each(b, store_person, &c);

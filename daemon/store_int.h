@@ -43,11 +43,17 @@ struct store {
 	size_t			 words_stored;
 	int			 applied;	/* cells written: start anew */
 	long			 ndeltas;	/* rows in agg_delta */
+	long			 delta_bytes;	/* and their bytes */
 	long			 deltas_max;	/* then they are folded */
 };
 
-/* Commits whose changes are kept as rows before they go into the cells. */
+/*
+ * Commits whose changes are kept as rows before they go into the cells,
+ * and the bytes of such rows (large transactions: imports, the rebuild)
+ * that fold them sooner.
+ */
 #define STORE_DELTAS_MAX	256
+#define STORE_DELTA_BYTES	(4L << 20)
 
 /* Runs a prepared statement that returns no row, then resets it; 0 or -1. */
 int	store_exec(struct store *, sqlite3_stmt *);

@@ -29,8 +29,9 @@ CREATE TABLE agg_cell (
 
 -- What each recent commit changed in the cells, one row per commit: a
 -- commit writes the few entries it changed instead of rewriting whole
--- cells; every 256 commits they are folded into agg_cell in one go. The
--- stored figures are agg_cell plus every row here.
+-- cells; every 256 commits (or 4 MB of such rows) they are folded into
+-- agg_cell in one go. The stored figures are agg_cell plus every row
+-- here.
 CREATE TABLE agg_delta (
     seq   INTEGER PRIMARY KEY,        -- in commit order
     data  BLOB NOT NULL               -- for each cell: slot NUL, month and
