@@ -68,9 +68,9 @@ query_model(struct query_db *q, const char **error)
 	const struct model	*m = view_read(q->view);
 
 	if (m == NULL) {
+		query_fail(q, error, QUERY_BROKEN, "indicateurs indisponibles : "
+		    "%s", view_lost(q->view));
 		view_done(q->view);
-		query_fail(q, error, QUERY_BROKEN, "indicateurs indisponibles "
-		    "(mémoire insuffisante) : redémarrez ctgd%s", "");
 	}
 	return m;
 }
@@ -587,7 +587,9 @@ query_verify(struct store *s, const struct query *qu, struct view *v,
 	if (c.held)
 		writer_resume(w);
 	if (n < 0) {
-		log_warn("event=verify_failed reason=\"%s\"", store_errmsg(s));
+		log_warn("event=verify_failed reason=\"%s\"", n == -2 ?
+		    "agrégats endommagés : une cellule stockée est illisible" :
+		    store_errmsg(s));
 		json_object_put(d.list);
 		return NULL;
 	}

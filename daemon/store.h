@@ -127,8 +127,8 @@ int		 store_get(struct store *, const uint8_t id[RECORD_ID_LEN],
  * month YYYYMM, kind, words, stored, expected). stored_fn, when not NULL,
  * is given the stored aggregates, loaded into a model, as soon as they
  * are read (the first read of the snapshot) and returns its own
- * differences, or -1. Returns the number of differences, or -1 on a
- * database error.
+ * differences, or -1. Returns the number of differences, -2 when a
+ * stored cell is damaged, or -1 on a database error.
  */
 long		 store_verify(struct store *, void (*diff)(void *,
 		    const char *slot, int month, enum model_kind,
@@ -154,8 +154,8 @@ long		 store_backup(struct store *, const char *path, char *err,
 /*
  * Feeds the model every stored aggregate (words, cells, members) and
  * evidence entry, in one read transaction: the read model at start.
- * Returns the rows read, or -1 on a database error, a damaged cell, or
- * when memory ran out.
+ * Returns the rows read, -2 when a stored cell is damaged, or -1 on a
+ * database error or when memory ran out.
  */
 long		 store_model_load(struct store *, struct model *);
 

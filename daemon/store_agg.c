@@ -282,6 +282,7 @@ store_deltas_each(struct store *s, int (*fn)(void *, const char *, int,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (store_delta_cells(sqlite3_column_blob(st, 0),
 		    (size_t)sqlite3_column_bytes(st, 0), fn, arg) == -1) {
+			log_warn("event=aggregates_damaged table=agg_delta");
 			rc = SQLITE_CORRUPT;
 			break;
 		}
@@ -533,7 +534,9 @@ store_model_load(struct store *s, struct model *m)
 
 	if (store_read_begin(s) == -1)
 		return -1;
-	if ((n = store_agg_load(s, m)) < 0 ||
+	if ((n = store_agg_load(s, m)) == -2)
+		goto out;
+	if (n < 0 ||
 	    sqlite3_prepare_v2(s->db, "SELECT indicator, date, state, text, "
 	    "reference, lower(hex(id)) FROM evidence", -1, &st, NULL) !=
 	    SQLITE_OK) {
@@ -659,11 +662,13 @@ store_verify(struct store *s, void (*diff)(void *, const char *, int,
 	if (stored == NULL || expected == NULL || store_read_begin(s) == -1)
 		goto out;
 	/* The stored rows first: the snapshot starts there. */
-	if (store_agg_load(s, stored) >= 0 &&
+	if ((rc = store_agg_load(s, stored)) >= 0 &&
 	    (stored_fn == NULL || (more = stored_fn(stored_arg, stored)) >= 0) &&
 	    store_agg_recompute(s, records, store_each_model, NULL, expected,
 	    0) == 0)
 		rc = model_compare(stored, expected, diff, arg) + more;
+	else if (rc >= 0)
+		rc = -1;
 	store_read_end(s);
 out:
 	model_free(stored);

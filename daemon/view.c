@@ -14,7 +14,8 @@
 struct view {
 	pthread_rwlock_t	 lock;
 	struct model		*model;
-	int			 lost;	/* a fold ran out of memory */
+	const char		*lost;	/* why there is no model: a French
+					   sentence for the readers */
 	pthread_mutex_t		 ready_lock;
 	pthread_cond_t		 ready_cond;
 	atomic_int		 ready;	/* filled from the base */
@@ -57,9 +58,15 @@ view_fill(struct view *v, struct store *s, char *err, size_t errlen)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_rwlock_wrlock(&v->lock);
 	if ((rows = store_model_load(s, v->model)) < 0) {
-		snprintf(err, errlen, "lecture des agrégats impossible : %s",
-		    store_errmsg(s));
-		v->lost = 1;
+		if (rows == -2)
+			snprintf(err, errlen, "agrégats endommagés : une cellule "
+			    "stockée est illisible");
+		else
+			snprintf(err, errlen, "lecture des agrégats impossible : "
+			    "%s", store_errmsg(s));
+		v->lost = "les agrégats stockés sont illisibles (journal : "
+		    "event=model_failed) : lancez ctg-admin verify ou "
+		    "restaurez la dernière sauvegarde";
 	}
 	pthread_rwlock_unlock(&v->lock);
 	pthread_mutex_lock(&v->ready_lock);
@@ -113,13 +120,19 @@ view_read(struct view *v)
 		pthread_mutex_unlock(&v->ready_lock);
 	}
 	pthread_rwlock_rdlock(&v->lock);
-	return v->lost ? NULL : v->model;
+	return v->lost != NULL ? NULL : v->model;
 }
 
 void
 view_done(struct view *v)
 {
 	pthread_rwlock_unlock(&v->lock);
+}
+
+const char *
+view_lost(struct view *v)
+{
+	return v->lost;
 }
 
 unsigned long
@@ -160,8 +173,8 @@ view_publish(struct view *v, const struct model *delta,
 	    -1);
 	for (i = 0; i < nev; i++)
 		failed |= model_add_evidence(v->model, &ev[i]) == -1;
-	if (failed && !v->lost) {
-		v->lost = 1;
+	if (failed && v->lost == NULL) {
+		v->lost = "mémoire insuffisante : redémarrez ctgd";
 		log_warn("event=model_lost reason=\"mémoire insuffisante : "
 		    "les indicateurs ne sont plus à jour, redémarrez ctgd\"");
 	}

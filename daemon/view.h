@@ -34,9 +34,14 @@ int			 view_fill(struct view *, struct store *, char *err,
 struct view		*view_load(const struct catalogue *, struct store *,
 			    char *err, size_t errlen);
 void			 view_free(struct view *);
-/* The model to read, until view_done; NULL when it was lost (no memory). */
+/*
+ * The model to read, until view_done; NULL when it was lost (view_lost
+ * says why, until view_done).
+ */
 const struct model	*view_read(struct view *);
 void			 view_done(struct view *);
+/* Why there is no model, in French; NULL while there is one. */
+const char		*view_lost(struct view *);
 /*
  * How many commits the model holds: an answer computed from it stays
  * right until the number moves.
