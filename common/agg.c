@@ -10,17 +10,9 @@
 #include "agg.h"
 #include "arena.h"
 
-const struct agg_table_spec agg_tables[AGG__TABLES] = {
-	[AGG_RECORDS] = { "agg_records", "month", 4,
-	    { "activity", "structure", "venue", "categories" } },
-	[AGG_DAYS] = { "agg_days", "day", 3,
-	    { "activity", "structure", "categories" } },
-	[AGG_GROUPS] = { "agg_groups", "month", 4,
-	    { "activity", "structure", "category", "residence" } },
-	[AGG_PARTNERS] = { "agg_partners", "month", 3,
-	    { "activity", "structure", "partner" } },
-	[AGG_PERSONS] = { "agg_persons", "month", 4,
-	    { "activity", "structure", "category", "person" } },
+const size_t agg_nkeys[AGG__TABLES] = {
+	[AGG_RECORDS] = 4, [AGG_DAYS] = 3, [AGG_GROUPS] = 4, [AGG_PARTNERS] = 3,
+	[AGG_PERSONS] = 4,
 };
 
 struct agg_entry {
@@ -60,7 +52,7 @@ agg_serialise(const struct agg_key *k, char *buf)
 	n += l + 1;
 	w = snprintf(buf + n, 16, "%d", k->period);
 	n += (size_t)w + 1;
-	for (i = 0; i < agg_tables[k->table].nkeys; i++) {
+	for (i = 0; i < agg_nkeys[k->table]; i++) {
 		l = strnlen(k->k[i], 1024);
 		memcpy(buf + n, k->k[i], l);
 		n += l;
@@ -80,7 +72,7 @@ agg_deserialise(const char *s, struct agg_key *k)
 	s += strlen(s) + 1;
 	k->period = atoi(s);
 	s += strlen(s) + 1;
-	for (i = 0; i < agg_tables[k->table].nkeys; i++) {
+	for (i = 0; i < agg_nkeys[k->table]; i++) {
 		k->k[i] = s;
 		s += strlen(s) + 1;
 	}

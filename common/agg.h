@@ -1,7 +1,8 @@
 /*
- * agg.h — what one record adds to (or, voided, takes from) the aggregate
- * tables of migration 003, and a batch that sums those deltas in memory
- * so that a transaction writes each touched row once. Pure.
+ * agg.h — what one record adds to (or, voided, takes from) the aggregates,
+ * as keyed deltas: the read model folds them into its cells (model.h),
+ * and a batch sums those of distinct persons for the store's member rows.
+ * Pure.
  */
 #ifndef CTG_AGG_H
 #define CTG_AGG_H
@@ -15,6 +16,7 @@
 #define AGG_ALL		"*"	/* the sheet where every record counts once */
 #define AGG_MAX_KEYS	4
 
+/* What a delta counts, and its period and keys. */
 enum agg_table {
 	AGG_RECORDS,		/* month, activity, structure, venue, categories */
 	AGG_DAYS,		/* day, activity, structure, categories */
@@ -24,14 +26,8 @@ enum agg_table {
 	AGG__TABLES
 };
 
-struct agg_table_spec {
-	const char	*name;
-	const char	*period;		/* month or day */
-	size_t		 nkeys;
-	const char	*keys[AGG_MAX_KEYS];
-};
-
-extern const struct agg_table_spec	agg_tables[AGG__TABLES];
+/* How many keys each kind of delta has. */
+extern const size_t	agg_nkeys[AGG__TABLES];
 
 struct agg_key {
 	enum agg_table	 table;

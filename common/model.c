@@ -473,7 +473,7 @@ model_key_words(struct model *m, const struct agg_key *k, long w[AGG_MAX_KEYS])
 {
 	size_t	 i;
 
-	for (i = 0; i < agg_tables[k->table].nkeys; i++)
+	for (i = 0; i < agg_nkeys[k->table]; i++)
 		if ((w[i] = model_word(m, k->k[i])) < 0)
 			return -1;
 	return 0;

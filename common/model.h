@@ -7,8 +7,9 @@
  * A slot is what an indicator counts: a sheet's own records with no
  * filter (its base), every record with no filter (the "all" base), or a
  * scope and a compiled filter that the plan asks for (one slot per
- * distinct pair). The model is fed the deltas of the aggregate tables
- * (agg.h): at start the stored rows, then each commit's batch, so the two
+ * distinct pair). A record's deltas (agg.h) are folded into cells: the
+ * store keeps those cells (model_cells.c), the daemon's model is loaded
+ * from them at start and adds the cells each commit changed, so the two
  * agree by construction and verify can compare them cell by cell.
  *
  * Distinct persons over any window are exact: each cell counts, for the

@@ -312,8 +312,10 @@ store_pack(const struct record *r, struct buf *sheets, struct buf *groups,
 	size_t		 i, n = r->nsheets < VALIDATE_MAX_SHEETS ? r->nsheets :
 			    VALIDATE_MAX_SHEETS;
 
-	memcpy(v, r->sheets, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), store_strcmp);
+	if (n > 0) {	/* a service record has none */
+		memcpy(v, r->sheets, n * sizeof(*v));
+		qsort(v, n, sizeof(*v), store_strcmp);
+	}
 	for (i = 0; i < n; i++)
 		buf_printf(sheets, "%s%s", i ? "\037" : "", v[i]);
 	*participants = 0;
