@@ -479,6 +479,13 @@ server_start(struct event_base *base, const struct settings *set,
 	    srv->sig_int == NULL || srv->accept_retry == NULL ||
 	    srv->drain_check == NULL)
 		goto fail;
+	/*
+	 * Stopping is handled before anyone can know the ports: a SIGTERM
+	 * sent as soon as the port file appears stops ctgd cleanly, never
+	 * by the default action.
+	 */
+	evsignal_add(srv->sig_term, NULL);
+	evsignal_add(srv->sig_int, NULL);
 	if (server_tls(srv) == -1 || server_bind_listener(srv) == -1 ||
 	    server_bind_http(srv) == -1)
 		goto fail;
@@ -489,8 +496,6 @@ server_start(struct event_base *base, const struct settings *set,
 	}
 	if (set->integrity_check && server_check_integrity(srv) == -1)
 		goto fail;
-	evsignal_add(srv->sig_term, NULL);
-	evsignal_add(srv->sig_int, NULL);
 	return srv;
 fail:
 	server_free(srv);
