@@ -117,26 +117,126 @@ query_revisions(struct query_db *q, const struct query *qu,
 }
 
 
-/* One record of a drill-down, into the list. */
+/* "a,b" of sheets as submitted (III.A.17 or 17) to codes in plan order. */
+static json_object *
+query_sheet_codes(const struct catalogue *c, const char *list)
+{
+	json_object		*a = json_object_new_array();
+	const struct cat_sheet	*s;
+	char			 buf[1024], *tok, *save;
+	uint64_t		 seen = 0;
+	size_t			 i;
+
+	snprintf(buf, sizeof(buf), "%s", list ? list : "");
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save))
+		if ((s = catalogue_sheet(c, tok)) != NULL && s->number <= 64)
+			seen |= (uint64_t)1 << (s->number - 1);
+	for (i = 0; i < c->nsheets && i < 64; i++)
+		if (seen >> i & 1)
+			json_object_array_add(a,
+			    json_object_new_string(c->sheets[i].code));
+	return a;
+}
+
+/* A record's id as the UUID text. */
+static json_object *
+query_uuid(const uint8_t *id)
+{
+	char	 text[UUID_TEXT_LEN + 1];
+
+	uuid_format(id, text);
+	return json_object_new_string(text);
+}
+
+/* What a list shows of each record, in its order (the JSON's keys). */
+enum query_field {
+	QF_HEX_ID,	/* "id": 32 hex digits (drill-down) */
+	QF_UUID,	/* "id": the UUID text */
+	QF_DATE,
+	QF_ACTIVITY,
+	QF_SHEETS,	/* codes, in plan order */
+	QF_COMMUNE,
+	QF_STRUCTURE,
+	QF_TITLE,	/* null when none */
+	QF_PARTICIPANTS,
+	QF_VOIDED,
+	QF_REV,
+	QF_RECEIVED,	/* "received_ms" */
+	QF_END
+};
+
+static const char *const query_field_names[QF_END] = {
+	[QF_HEX_ID] = "id", [QF_UUID] = "id", [QF_DATE] = "date",
+	[QF_ACTIVITY] = "activity", [QF_SHEETS] = "sheets",
+	[QF_COMMUNE] = "commune", [QF_STRUCTURE] = "structure",
+	[QF_TITLE] = "title", [QF_PARTICIPANTS] = "participants",
+	[QF_VOIDED] = "voided", [QF_REV] = "rev", [QF_RECEIVED] = "received_ms",
+};
+
+/* A listed record as JSON: the fields, in order, up to QF_END. */
+static json_object *
+query_row_json(const struct catalogue *cat, const struct store_row *r,
+    const enum query_field *f)
+{
+	json_object	*o = json_object_new_object(), *v;
+	char		 hex[2 * RECORD_ID_LEN + 1];
+
+	for (; *f != QF_END; f++) {
+		switch (*f) {
+		case QF_HEX_ID:
+			agg_hex(r->id, RECORD_ID_LEN, hex);
+			v = json_object_new_string(hex);
+			break;
+		case QF_UUID:
+			v = query_uuid(r->id);
+			break;
+		case QF_DATE:
+			v = json_object_new_string(r->date);
+			break;
+		case QF_ACTIVITY:
+			v = json_object_new_string(r->activity);
+			break;
+		case QF_SHEETS:
+			v = query_sheet_codes(cat, r->sheets);
+			break;
+		case QF_COMMUNE:
+			v = json_object_new_string(r->commune);
+			break;
+		case QF_STRUCTURE:
+			v = json_object_new_string(r->structure);
+			break;
+		case QF_TITLE:
+			v = r->title != NULL ? json_object_new_string(r->title) :
+			    NULL;
+			break;
+		case QF_PARTICIPANTS:
+			v = json_object_new_int64(r->participants);
+			break;
+		case QF_VOIDED:
+			v = json_object_new_boolean(r->voided);
+			break;
+		case QF_REV:
+			v = json_object_new_int(r->rev);
+			break;
+		default:
+			v = json_object_new_int64(r->received);
+			break;
+		}
+		json_object_object_add(o, query_field_names[*f], v);
+	}
+	return o;
+}
+
+/* One record of a drill-down, into the list (arg). */
 static int
 query_matching_row(void *arg, const struct store_row *r)
 {
-	json_object	*o = json_object_new_object();
-	char		 hex[2 * RECORD_ID_LEN + 1];
+	static const enum query_field f[] = { QF_HEX_ID, QF_DATE, QF_ACTIVITY,
+	    QF_COMMUNE, QF_STRUCTURE, QF_TITLE, QF_PARTICIPANTS, QF_END };
+	json_object	*list = arg;
 
-	agg_hex(r->id, RECORD_ID_LEN, hex);
-	json_object_object_add(o, "id", json_object_new_string(hex));
-	json_object_object_add(o, "date", json_object_new_string(r->date));
-	json_object_object_add(o, "activity",
-	    json_object_new_string(r->activity));
-	json_object_object_add(o, "commune", json_object_new_string(r->commune));
-	json_object_object_add(o, "structure",
-	    json_object_new_string(r->structure));
-	json_object_object_add(o, "title", r->title != NULL ?
-	    json_object_new_string(r->title) : NULL);
-	json_object_object_add(o, "participants",
-	    json_object_new_int64(r->participants));
-	json_object_array_add(arg, o);
+	json_object_array_add(list, query_row_json(NULL, r, f));
 	return 0;
 }
 
@@ -188,28 +288,6 @@ query_records(struct query_db *q, const struct query *qu, int64_t today,
 	return o;
 }
 
-/* "a,b" of sheets as submitted (III.A.17 or 17) to codes in plan order. */
-static json_object *
-query_sheet_codes(const struct catalogue *c, const char *list)
-{
-	json_object		*a = json_object_new_array();
-	const struct cat_sheet	*s;
-	char			 buf[1024], *tok, *save;
-	uint64_t		 seen = 0;
-	size_t			 i;
-
-	snprintf(buf, sizeof(buf), "%s", list ? list : "");
-	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save))
-		if ((s = catalogue_sheet(c, tok)) != NULL && s->number <= 64)
-			seen |= (uint64_t)1 << (s->number - 1);
-	for (i = 0; i < c->nsheets && i < 64; i++)
-		if (seen >> i & 1)
-			json_object_array_add(a,
-			    json_object_new_string(c->sheets[i].code));
-	return a;
-}
-
 /* What query_recent_row fills. */
 struct query_recent_ctx {
 	const struct catalogue	*cat;
@@ -217,15 +295,6 @@ struct query_recent_ctx {
 	int			 n, limit;
 };
 
-/* A record's id as the UUID text. */
-static json_object *
-query_uuid(const uint8_t *id)
-{
-	char	 text[UUID_TEXT_LEN + 1];
-
-	uuid_format(id, text);
-	return json_object_new_string(text);
-}
 
 /*
  * "structure" or "structure/N": the structure (as a person writes it) and
@@ -285,28 +354,14 @@ query_days(struct query_db *q, const struct query *qu, int64_t today,
 static int
 query_recent_row(void *arg, const struct store_row *r)
 {
+	static const enum query_field f[] = { QF_UUID, QF_DATE, QF_ACTIVITY,
+	    QF_SHEETS, QF_COMMUNE, QF_PARTICIPANTS, QF_TITLE, QF_VOIDED,
+	    QF_REV, QF_RECEIVED, QF_END };
 	struct query_recent_ctx	*c = arg;
-	json_object		*o;
 
 	if (++c->n > c->limit)
 		return 1;	/* one more: there are more */
-	o = json_object_new_object();
-	json_object_object_add(o, "id", query_uuid(r->id));
-	json_object_object_add(o, "date", json_object_new_string(r->date));
-	json_object_object_add(o, "activity",
-	    json_object_new_string(r->activity));
-	json_object_object_add(o, "sheets", query_sheet_codes(c->cat,
-	    r->sheets));
-	json_object_object_add(o, "commune", json_object_new_string(r->commune));
-	json_object_object_add(o, "participants",
-	    json_object_new_int64(r->participants));
-	json_object_object_add(o, "title", r->title != NULL ?
-	    json_object_new_string(r->title) : NULL);
-	json_object_object_add(o, "voided", json_object_new_boolean(r->voided));
-	json_object_object_add(o, "rev", json_object_new_int(r->rev));
-	json_object_object_add(o, "received_ms",
-	    json_object_new_int64(r->received));
-	json_object_array_add(c->list, o);
+	json_object_array_add(c->list, query_row_json(c->cat, r, f));
 	return 0;
 }
 
@@ -436,6 +491,8 @@ struct query_dup_scan {
 static int
 query_dup_row(void *arg, const struct store_row *r)
 {
+	static const enum query_field f[] = { QF_UUID, QF_DATE, QF_COMMUNE,
+	    QF_ACTIVITY, QF_TITLE, QF_PARTICIPANTS, QF_RECEIVED, QF_END };
 	struct query_dup_scan	*c = arg;
 	struct query_dup	*nv;
 	json_object		*o;
@@ -450,18 +507,7 @@ query_dup_row(void *arg, const struct store_row *r)
 	if ((key = arena_printf(&c->a, "%s|%s|%s", r->date, r->commune,
 	    r->activity)) == NULL)
 		return -1;
-	o = json_object_new_object();
-	json_object_object_add(o, "id", query_uuid(r->id));
-	json_object_object_add(o, "date", json_object_new_string(r->date));
-	json_object_object_add(o, "commune", json_object_new_string(r->commune));
-	json_object_object_add(o, "activity",
-	    json_object_new_string(r->activity));
-	json_object_object_add(o, "title", r->title != NULL ?
-	    json_object_new_string(r->title) : NULL);
-	json_object_object_add(o, "participants",
-	    json_object_new_int64(r->participants));
-	json_object_object_add(o, "received_ms",
-	    json_object_new_int64(r->received));
+	o = query_row_json(c->cat, r, f);
 	c->v[c->n] = (struct query_dup){ o, query_sheet_codes(c->cat,
 	    r->sheets), key, 0 };
 	/* Rows come by block: close the previous one on a new key. */
