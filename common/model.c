@@ -324,34 +324,41 @@ model_lower(const struct model_cell *c, uint64_t key)
 	return lo;
 }
 
+struct model_cell *
+model_cell_new(struct model *m, int slot, int month)
+{
+	struct model_cell	*c;
+	struct model_place	*t;
+	size_t			 cap;
+
+	if (m->delta && m->ntouched == m->tcap) {
+		cap = m->tcap ? m->tcap * 2 : 64;
+		if ((t = realloc(m->touched, cap * sizeof(*t))) == NULL)
+			return NULL;
+		m->touched = t;
+		m->tcap = cap;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	m->slots[slot].cells[month] = c;
+	m->bytes += sizeof(*c);
+	if (m->delta)
+		m->touched[m->ntouched++] = (struct model_place){ slot, month };
+	return c;
+}
+
 /* Adds d to a cell's key; a sum that falls to 0 is removed. 0 or -1. */
 int
 model_add(struct model *m, int slot, int month, uint64_t key, int64_t d)
 {
-	struct model_cell	**cp = &m->slots[slot].cells[month], *c = *cp;
+	struct model_cell	*c = m->slots[slot].cells[month];
 	struct model_entry	*v;
 	uint32_t		 i;
 
 	if (d == 0)
 		return 0;
-	if (c == NULL) {
-		if (m->delta && m->ntouched == m->tcap) {
-			size_t			 cap = m->tcap ? m->tcap * 2 : 64;
-			struct model_place	*t;
-
-			if ((t = realloc(m->touched, cap * sizeof(*t))) == NULL)
-				return -1;
-			m->touched = t;
-			m->tcap = cap;
-		}
-		if ((c = calloc(1, sizeof(*c))) == NULL)
-			return -1;
-		*cp = c;
-		m->bytes += sizeof(*c);
-		if (m->delta)
-			m->touched[m->ntouched++] = (struct model_place){ slot,
-			    month };
-	}
+	if (c == NULL && (c = model_cell_new(m, slot, month)) == NULL)
+		return -1;
 	i = model_lower(c, key);
 	if (i < c->n && c->v[i].key == key) {
 		if ((c->v[i].n += d) == 0) {

@@ -239,7 +239,7 @@ int
 model_cell_load(struct model *m, int slot, int yyyymm, const void *blob,
     size_t len, const long *map, size_t nmap)
 {
-	struct model_cell	**cp, *c;
+	struct model_cell	*c;
 	struct model_entry	*v = NULL, *nv, e;
 	struct cell_reader	 r;
 	size_t			 n = 0, cap = 0, i, o;
@@ -279,14 +279,13 @@ model_cell_load(struct model *m, int slot, int yyyymm, const void *blob,
 	}
 	if (!sorted)
 		qsort(v, n, sizeof(*v), cell_entry_cmp);
-	cp = &m->slots[slot].cells[month];
-	if (*cp != NULL || n == 0) {	/* add to what is there */
+	if (m->slots[slot].cells[month] != NULL || n == 0) {	/* add to it */
 		for (i = 0, rc = 0; i < n; i++)
 			rc |= model_add(m, slot, month, v[i].key, v[i].n);
 		free(v);
 		return rc;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
+	if ((c = model_cell_new(m, slot, month)) == NULL) {
 		free(v);
 		return -1;
 	}
@@ -295,24 +294,9 @@ model_cell_load(struct model *m, int slot, int yyyymm, const void *blob,
 			v[o - 1].n += v[i].n;
 		else
 			v[o++] = v[i];
-	if (m->delta && m->ntouched == m->tcap) {
-		size_t			 tcap = m->tcap ? m->tcap * 2 : 64;
-		struct model_place	*t;
-
-		if ((t = realloc(m->touched, tcap * sizeof(*t))) == NULL) {
-			free(v);
-			free(c);
-			return -1;
-		}
-		m->touched = t;
-		m->tcap = tcap;
-	}
 	c->v = v;
 	c->n = c->cap = (uint32_t)o;
-	*cp = c;
-	m->bytes += sizeof(*c) + cap * sizeof(*v);
-	if (m->delta)
-		m->touched[m->ntouched++] = (struct model_place){ slot, month };
+	m->bytes += cap * sizeof(*v);
 	return 0;
 }
 

@@ -113,6 +113,11 @@ int		 model_yyyymm(int);
 long		 model_word(struct model *, const char *);
 /* The first entry of a cell whose key is not below key. */
 uint32_t	 model_lower(const struct model_cell *, uint64_t key);
+/*
+ * An empty cell for the slot and month (which has none), listed among a
+ * delta's cells; NULL when out of memory.
+ */
+struct model_cell *model_cell_new(struct model *, int slot, int month);
 /* Adds d to a cell's key; a sum that falls to 0 is removed. 0 or -1. */
 int		 model_add(struct model *, int slot, int month, uint64_t key,
 		    int64_t d);

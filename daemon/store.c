@@ -56,6 +56,28 @@ static const char store_voided[] = "enregistrement annulé : il ne peut plus "
     "être corrigé";
 
 int
+store_prepare_each(struct store *s, const char *const *sql, size_t n,
+    sqlite3_stmt **out)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (sqlite3_prepare_v3(s->db, sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &out[i], NULL) != SQLITE_OK)
+			return -1;
+	return 0;
+}
+
+void
+store_finalize_each(sqlite3_stmt **st, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		sqlite3_finalize(st[i]);
+}
+
+int
 store_exec(struct store *s, sqlite3_stmt *st)
 {
 	int	 rc = sqlite3_step(st);
@@ -126,7 +148,6 @@ store_open(const char *path, const struct store_options *o, char *err,
 	struct store	*s;
 	char		*msg = NULL;
 	char		 pragmas[512];
-	int		 k;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errlen, "mémoire insuffisante");
@@ -167,15 +188,8 @@ store_open(const char *path, const struct store_options *o, char *err,
 		goto fail;
 	if (!o->read_only && store_migrate(s, err, errlen) == -1)
 		goto fail;
-	for (k = 0; k < STMT__COUNT; k++)
-		if (sqlite3_prepare_v3(s->db, store_sql[k], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->stmt[k], NULL) !=
-		    SQLITE_OK) {
-			snprintf(err, errlen, "requête interne invalide (%d) : "
-			    "%s", k, sqlite3_errmsg(s->db));
-			goto fail;
-		}
-	if (store_agg_prepare(s) == -1 || store_lists_prepare(s) == -1) {
+	if (store_prepare_each(s, store_sql, STMT__COUNT, s->stmt) == -1 ||
+	    store_agg_prepare(s) == -1 || store_lists_prepare(s) == -1) {
 		snprintf(err, errlen, "requête interne invalide : %s",
 		    sqlite3_errmsg(s->db));
 		goto fail;
@@ -202,12 +216,10 @@ store_interrupt(struct store *s)
 void
 store_close(struct store *s)
 {
-	int	 k;
 
 	if (s == NULL)
 		return;
-	for (k = 0; k < STMT__COUNT; k++)
-		sqlite3_finalize(s->stmt[k]);
+	store_finalize_each(s->stmt, STMT__COUNT);
 	store_agg_finalize(s);
 	store_lists_finalize(s);
 	sqlite3_close(s->db);

@@ -50,22 +50,13 @@ static const char *const agg_sql[] = {
 int
 store_agg_prepare(struct store *s)
 {
-	size_t	 i;
-
-	for (i = 0; i < AGG__STMTS; i++)
-		if (sqlite3_prepare_v3(s->db, agg_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->agg[i], NULL) != SQLITE_OK)
-			return -1;
-	return 0;
+	return store_prepare_each(s, agg_sql, AGG__STMTS, s->agg);
 }
 
 void
 store_agg_finalize(struct store *s)
 {
-	size_t	 i;
-
-	for (i = 0; i < AGG__STMTS; i++)
-		sqlite3_finalize(s->agg[i]);
+	store_finalize_each(s->agg, AGG__STMTS);
 	model_free(s->cells);
 	s->cells = NULL;
 }
@@ -85,30 +76,62 @@ store_agg_rolled_back(struct store *s)
 	s->cells = NULL;
 }
 
+/*
+ * agg_word's words interned into m in id order; *map (malloc'd) gives each
+ * stored id's id in m. 0, -2 when the ids do not run from 0, or -1.
+ */
+static int
+store_words(struct store *s, struct model *m, long **map, size_t *nmap)
+{
+	sqlite3_stmt	*st;
+	long		*nm;
+	int		 rc;
+
+	*map = NULL;
+	*nmap = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, word FROM agg_word ORDER BY "
+	    "id", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) != (sqlite3_int64)*nmap) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+		if ((nm = realloc(*map, (*nmap + 1) * sizeof(*nm))) == NULL ||
+		    (nm[*nmap] = model_intern(m, (const char *)
+		    sqlite3_column_text(st, 1))) < 0) {
+			*map = nm != NULL ? nm : *map;
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		*map = nm;
+		(*nmap)++;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*map);
+	*map = NULL;
+	return rc == SQLITE_CORRUPT ? -2 : -1;
+}
+
 /* The writer's delta model, its words those of agg_word; 0 or -1. */
 static int
 store_cells(struct store *s)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
+	long		*map;
+	size_t		 nmap;
 
 	if (s->cells != NULL)
 		return 0;
 	if (s->cat == NULL || (s->cells = model_new_delta(s->cat)) == NULL)
 		return -1;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, word FROM agg_word ORDER BY "
-	    "id", -1, &st, NULL) != SQLITE_OK)
+	if (store_words(s, s->cells, &map, &nmap) != 0)
 		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (model_intern(s->cells, (const char *)sqlite3_column_text(st,
-		    1)) != sqlite3_column_int64(st, 0)) {
-			rc = SQLITE_CORRUPT;	/* ids must run from 0 */
-			break;
-		}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE || sqlite3_prepare_v2(s->db, "SELECT count(*), "
-	    "coalesce(sum(length(data)), 0) FROM agg_delta", -1, &st, NULL) !=
-	    SQLITE_OK)
+	free(map);	/* the same ids: the model was empty */
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*), coalesce(sum(length("
+	    "data)), 0) FROM agg_delta", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		s->ndeltas = sqlite3_column_int64(st, 0);
@@ -295,6 +318,7 @@ struct store_delta_load {
 	struct model	*m;
 	const long	*map;
 	size_t		 nmap;
+	const char	*table;		/* for the log */
 	int		 slot;
 	char		 last[128];
 };
@@ -312,7 +336,7 @@ store_delta_load_cell(void *arg, const char *name, int month,
 	if (c->slot < 0 || model_cell_load(c->m, c->slot, month, blob, len,
 	    c->map, c->nmap) != 0) {
 		log_warn("event=aggregates_damaged slot=\"%s\" month=%d "
-		    "table=agg_delta", name, month);
+		    "table=%s", name, month, c->table);
 		return -1;
 	}
 	return 0;
@@ -325,7 +349,7 @@ store_delta_load_cell(void *arg, const char *name, int month,
 static int
 store_compact(struct store *s)
 {
-	struct store_delta_load	 c = { .slot = -1 };
+	struct store_delta_load	 c = { .table = "agg_delta", .slot = -1 };
 	struct buf		 out = { 0 };
 	long			*map;
 	size_t			 i, n = model_nwords(s->cells);
@@ -447,62 +471,37 @@ store_delta(const struct store *s)
 static long
 store_agg_load(struct store *s, struct model *m)
 {
-	sqlite3_stmt	*st = NULL;
-	struct agg_key	 k = { .table = AGG_PERSONS };
-	long		*map = NULL, *nm, n = 0, id;
-	size_t		 nmap = 0, j;
-	int		 rc, slot = -1, r;
-	char		 last[128] = "";
+	struct store_delta_load	 d = { m, NULL, 0, "agg_cell", -1, "" };
+	sqlite3_stmt		*st = NULL;
+	struct agg_key		 k = { .table = AGG_PERSONS };
+	long			*map, n = 0;
+	size_t			 j;
+	int			 rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT id, word FROM agg_word ORDER BY "
-	    "id", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((id = (long)sqlite3_column_int64(st, 0)) < 0 ||
-		    (size_t)id != nmap ||
-		    (nm = realloc(map, (nmap + 1) * sizeof(*map))) == NULL) {
-			rc = SQLITE_CORRUPT;
-			break;
-		}
-		map = nm;
-		if ((map[nmap++] = model_intern(m, (const char *)
-		    sqlite3_column_text(st, 1))) < 0) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE ||
-	    sqlite3_prepare_v2(s->db, "SELECT slot, month, data FROM agg_cell",
+	if ((rc = store_words(s, m, &map, &d.nmap)) != 0)
+		return rc;
+	d.map = map;
+	n = (long)d.nmap;
+	if (sqlite3_prepare_v2(s->db, "SELECT slot, month, data FROM agg_cell",
 	    -1, &st, NULL) != SQLITE_OK) {
 		free(map);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-
-		if (strcmp(name, last) != 0) {
-			slot = model_slot_named(m, name);
-			snprintf(last, sizeof(last), "%s", name);
-		}
-		if (slot < 0 || (r = model_cell_load(m, slot,
-		    sqlite3_column_int(st, 1), sqlite3_column_blob(st, 2),
-		    (size_t)sqlite3_column_bytes(st, 2), map, nmap)) != 0) {
-			log_warn("event=aggregates_damaged slot=\"%s\" month=%d",
-			    name, sqlite3_column_int(st, 1));
+		if (store_delta_load_cell(&d, (const char *)
+		    sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+		    sqlite3_column_blob(st, 2),
+		    (size_t)sqlite3_column_bytes(st, 2)) == -1) {
 			rc = SQLITE_CORRUPT;
 			break;
 		}
 		n++;
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE) {	/* the commits not folded in yet */
-		struct store_delta_load	 d = { m, map, nmap, -1, "" };
-
-		if (store_deltas_each(s, store_delta_load_cell, &d) == -1)
-			rc = SQLITE_CORRUPT;
-	}
+	d.table = "agg_delta";	/* the commits not folded in yet */
+	if (rc == SQLITE_DONE && store_deltas_each(s, store_delta_load_cell,
+	    &d) == -1)
+		rc = SQLITE_CORRUPT;
 	free(map);
 	if (rc != SQLITE_DONE)
 		return rc == SQLITE_CORRUPT ? -2 : -1;

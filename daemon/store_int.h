@@ -55,6 +55,10 @@ struct store {
 #define STORE_DELTAS_MAX	256
 #define STORE_DELTA_BYTES	(4L << 20)
 
+/* Prepares n statements, each once for the store's life; 0 or -1. */
+int	store_prepare_each(struct store *, const char *const *sql, size_t n,
+	    sqlite3_stmt **);
+void	store_finalize_each(sqlite3_stmt **, size_t n);
 /* Runs a prepared statement that returns no row, then resets it; 0 or -1. */
 int	store_exec(struct store *, sqlite3_stmt *);
 /* Prepares the lists' statements (store_lists.c); 0 or -1. */

@@ -55,29 +55,23 @@ static const char *const store_list_sql[STORE__LISTS] = {
 	    "c.id",
 };
 
+static const char *const store_rollup_sql[] = {
+	"SELECT json FROM rollup WHERE month = ?1 ORDER BY rev DESC LIMIT 1",
+};
+
 int
 store_lists_prepare(struct store *s)
 {
-	size_t	 i;
-
-	for (i = 0; i < STORE__LISTS; i++)
-		if (sqlite3_prepare_v3(s->db, store_list_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->list[i], NULL) != SQLITE_OK)
-			return -1;
-	return sqlite3_prepare_v3(s->db, "SELECT json FROM rollup WHERE "
-	    "month = ?1 ORDER BY rev DESC LIMIT 1", -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->rollup_get, NULL) == SQLITE_OK ?
-	    0 : -1;
+	return store_prepare_each(s, store_list_sql, STORE__LISTS, s->list) ==
+	    -1 ? -1 : store_prepare_each(s, store_rollup_sql, 1,
+	    &s->rollup_get);
 }
 
 void
 store_lists_finalize(struct store *s)
 {
-	size_t	 i;
-
-	for (i = 0; i < STORE__LISTS; i++)
-		sqlite3_finalize(s->list[i]);
-	sqlite3_finalize(s->rollup_get);
+	store_finalize_each(s->list, STORE__LISTS);
+	store_finalize_each(&s->rollup_get, 1);
 }
 
 /*

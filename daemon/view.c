@@ -64,9 +64,8 @@ view_fill(struct view *v, struct store *s, char *err, size_t errlen)
 		else
 			snprintf(err, errlen, "lecture des agrégats impossible : "
 			    "%s", store_errmsg(s));
-		v->lost = "les agrégats stockés sont illisibles (journal : "
-		    "event=model_failed) : lancez ctg-admin verify ou "
-		    "restaurez la dernière sauvegarde";
+		v->lost = "les chiffres enregistrés sont illisibles ; "
+		    "l'administrateur doit restaurer la dernière sauvegarde";
 	}
 	pthread_rwlock_unlock(&v->lock);
 	pthread_mutex_lock(&v->ready_lock);
