@@ -216,7 +216,6 @@ store_interrupt(struct store *s)
 void
 store_close(struct store *s)
 {
-
 	if (s == NULL)
 		return;
 	store_finalize_each(s->stmt, STMT__COUNT);
