@@ -149,7 +149,7 @@ probe_ingest(const char *db, long n, int noagg, long batch, int days,
 		return 1;
 	}
 	/* The plan's tables, as ctgd loads them: it starts on this base as is. */
-	if (store_load_catalogue(s, catalogue_files, catalogue_nfiles, err,
+	if (store_load_catalogue(s, catalogue_files, catalogue_files_n, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "ctg-probe : %s\n", err);
 		return 1;
@@ -194,7 +194,7 @@ static int
 probe_sheet(struct query_db *qd, const char *sheet, const char *from,
     const char *to, long n, double *t)
 {
-	struct query	 q = { "sheet", sheet, from, to };
+	struct query	 q = { "sheet", sheet, from, to, 0 };
 	const char	*error;
 	char		*json;
 	double		 t0;

@@ -351,7 +351,7 @@ ask(const struct opts *o, const char *kind, const char *key)
 	json_object	*doc = NULL;
 	char		 err[600];
 
-	req.query = (struct query){ kind, key, o->from, o->to };
+	req.query = (struct query){ kind, key, o->from, o->to, 0 };
 	if (client_connect(&cl, o->server, err, sizeof(err)) == -1 ||
 	    client_send(&cl, &req, err, sizeof(err)) == -1 ||
 	    client_recv(&cl, &rep, err, sizeof(err)) == -1) {

@@ -92,9 +92,9 @@ main(int argc, char **argv)
 			    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100);
 		else
 			snprintf(to, sizeof(to), "%.4s-12", year);
-		req.query = (struct query){ "overview", NULL, from, to };
+		req.query = (struct query){ "overview", NULL, from, to, 0 };
 	} else
-		req.query = (struct query){ "rollup", month, NULL, NULL };
+		req.query = (struct query){ "rollup", month, NULL, NULL, 0 };
 	if (client_connect(&cl, client_server(server), err, sizeof(err)) ==
 	    -1 || client_send(&cl, &req, err, sizeof(err)) == -1 ||
 	    client_recv(&cl, &rep, err, sizeof(err)) == -1) {

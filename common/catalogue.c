@@ -515,7 +515,7 @@ catalogue_builtin(char *err, size_t errlen)
 	static int		 loaded;
 
 	if (!loaded) {
-		if (catalogue_load(&c, catalogue_files, catalogue_nfiles, err,
+		if (catalogue_load(&c, catalogue_files, catalogue_files_n, err,
 		    errlen) == -1)
 			return NULL;
 		loaded = 1;

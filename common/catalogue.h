@@ -155,7 +155,7 @@ struct catalogue {
 
 /* The files built into the programs (catalogue_data.c, generated). */
 extern const struct data_file	catalogue_files[];
-extern const size_t		catalogue_nfiles;
+extern const size_t		catalogue_files_n;
 
 /*
  * Parses the files and checks them against each other (every indicator

@@ -47,6 +47,12 @@ struct record {
 	 */
 	const char	*bad_field;
 	const char	*bad_text;
+	/*
+	 * Set by a decoder when the record as sent cannot be read (a field
+	 * of the wrong type, one unknown): the French reason, which
+	 * validate_record gives before any other.
+	 */
+	const char	*refusal;
 };
 
 /* A dated piece of evidence for an indicator (qualitative ones above all). */
@@ -84,6 +90,11 @@ struct query {
 	const char	*kind;		/* sheet | revisions | verify */
 	const char	*key;
 	const char	*from, *to;	/* YYYY-MM */
+	/*
+	 * revisions: answered only for a record whose structure is one of
+	 * these (bit i: structure word i), else as unknown; 0: any.
+	 */
+	uint64_t	 only;
 };
 
 struct request {

@@ -343,7 +343,9 @@ validate_record(struct record *r, const struct validate_ctx *ctx,
 	const char		*s, *why;
 	size_t			 i;
 
-	/* Its strings are not what was sent: nothing else is worth saying. */
+	/* It is not what was sent: nothing else is worth saying. */
+	if (r->refusal != NULL)
+		return r->refusal;
 	if (r->bad_field != NULL)
 		return validate_bad_text(r->bad_field, r->bad_text, a);
 	if (r->id == NULL)

@@ -30,6 +30,7 @@
 #include "auth.h"
 #include "conn.h"
 #include "framing.h"
+#include "intake.h"
 #include "log.h"
 #include "lookup.h"
 #include "query.h"
@@ -149,23 +150,8 @@ conn_reply_acks(struct conn *c, uint64_t seq, struct ack *acks, size_t n)
 {
 	struct reply	 rep = { .seq = seq, .kind = REPLY_SUBMIT,
 			    .acks = acks, .nacks = n };
-	size_t		 i;
 
-	for (i = 0; i < n; i++)
-		switch (acks[i].status) {
-		case ACK_ACCEPTED:
-			STATS_ADD(records_accepted, 1);
-			break;
-		case ACK_DUPLICATE:
-			STATS_ADD(records_duplicate, 1);
-			break;
-		case ACK_CONFLICT:
-			STATS_ADD(records_conflict, 1);
-			break;
-		default:
-			STATS_ADD(records_refused, 1);
-			break;
-		}
+	intake_count(acks, n);
 	conn_send(c, &rep);
 }
 
@@ -216,30 +202,6 @@ conn_push(struct conn *c, struct writer *w, struct writer_job *j,
 	writer_push(w, j);
 }
 
-static void
-conn_ack_id(struct ack *a, const uint8_t *id, size_t len)
-{
-	if (id != NULL && len == RECORD_ID_LEN) {
-		memcpy(a->id, id, RECORD_ID_LEN);
-		a->has_id = 1;
-	}
-}
-
-static const char conn_not_yours[] = "accès refusé : la structure de cet "
-    "enregistrement n'est pas l'une de celles de votre jeton";
-
-/* A submitter writes only for its structures (allowed 0: any). */
-static int
-conn_structure_ok(struct conn *c, const char *structure, uint64_t allowed)
-{
-	int	 w;
-
-	if (allowed == 0)
-		return 1;
-	w = catalogue_word(c->srv->catalogue, VOCAB_STRUCTURE, structure);
-	return w >= 0 && w < 64 && (allowed & ((uint64_t)1 << w)) != 0;
-}
-
 static const char conn_not_yours_read[] = "accès refusé : ce jeton ne lit "
     "que les enregistrements de ses propres structures";
 
@@ -264,66 +226,15 @@ conn_own_structure(struct conn *c, const struct query *qu, uint64_t allowed)
 static void
 conn_write_request(struct conn *c, struct request *req, uint64_t allowed)
 {
-	struct validate_ctx	 ctx;
 	struct writer_job	*j;
-	struct ack		*a;
-	const char		*bad = NULL;
-	size_t			 i, todo = 0;
 
 	if ((j = writer_job_new(req, c)) == NULL) {
 		request_free(req);
 		conn_fail_nomem(c);
 		return;
 	}
-	validate_ctx_init(&ctx, c->srv->catalogue, date_today());
-	a = j->acks;
-	/* A string outside the records not as sent: all of it is refused. */
-	if (j->req.bad_field != NULL)
-		bad = validate_bad_text(j->req.bad_field, j->req.bad_text,
-		    &j->req.arena);
-	switch (j->req.kind) {
-	case REQUEST_SUBMIT:
-	case REQUEST_AMEND:
-		for (i = 0; i < j->req.nrecords; i++) {
-			struct record *r = &j->req.records[i];
-
-			conn_ack_id(&a[i], r->id, r->id_len);
-			if ((a[i].reason = bad) != NULL ||
-			    (a[i].reason = validate_record(r, &ctx,
-			    &j->req.arena)) != NULL) {
-				a[i].status = ACK_REFUSED;
-				continue;
-			}
-			if (!conn_structure_ok(c, r->structure, allowed)) {
-				a[i].status = ACK_REFUSED;
-				a[i].reason = conn_not_yours;
-				continue;
-			}
-			record_digest(r, j->digests[i]);
-			todo++;
-		}
-		break;
-	case REQUEST_VOID:
-		conn_ack_id(&a[0], j->req.void_id, j->req.void_id_len);
-		a[0].reason = bad != NULL ? bad : validate_void(j->req.void_id,
-		    j->req.void_id_len, j->req.reason, &j->req.arena);
-		break;
-	case REQUEST_EVIDENCE:
-		conn_ack_id(&a[0], j->req.evidence.id, j->req.evidence.id_len);
-		a[0].reason = bad != NULL ? bad : validate_evidence(
-		    &j->req.evidence, &ctx, &j->req.arena);
-		break;
-	default:
-		break;
-	}
-	j->allowed = allowed;
-	if (j->req.kind == REQUEST_VOID || j->req.kind == REQUEST_EVIDENCE) {
-		if (a[0].reason != NULL)
-			a[0].status = ACK_REFUSED;
-		else
-			todo = 1;
-	}
-	conn_push(c, c->srv->writer, j, todo);
+	conn_push(c, c->srv->writer, j, intake_check(j, c->srv->catalogue,
+	    allowed));
 }
 
 /*

@@ -54,7 +54,7 @@ main(int argc, char **argv)
 	so.integrity_check = 0;
 	if ((store = store_open(set.db, &so, err, sizeof(err))) == NULL)
 		fatalx("event=start_failed db=%s reason=\"%s\"", set.db, err);
-	if (store_load_catalogue(store, catalogue_files, catalogue_nfiles, err,
+	if (store_load_catalogue(store, catalogue_files, catalogue_files_n, err,
 	    sizeof(err)) == -1)
 		fatalx("event=start_failed db=%s reason=\"%s\"", set.db, err);
 	if ((base = event_base_new()) == NULL)

@@ -10,21 +10,27 @@
 
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <json-c/json.h>
 
 #include "auth.h"
 #include "catalogue.h"
 #include "export.h"
+#include "intake.h"
 #include "http.h"
 #include "log.h"
+#include "lookup.h"
+#include "plan_json.h"
 #include "query.h"
 #include "report.h"
 #include "record.h"
+#include "record_json.h"
 #include "server.h"
 #include "settings.h"
 #include "stats.h"
 #include "utf8.h"
+#include "web.h"
 #include "wire.h"
 #include "writer.h"
 
@@ -33,16 +39,31 @@ enum http_format {
 	HTTP_CSV,
 };
 
+#define HTTP_READ	(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
+#define HTTP_POST	EVHTTP_REQ_POST
+
+/* What a route does. */
+enum http_action {
+	HA_QUERY,	/* asks query.c: kind, key, window */
+	HA_METRICS,
+	HA_WRITE,	/* records, amend, void, evidence: to the writer */
+	HA_PLAN,	/* what a form validates against */
+	HA_SESSION,	/* who the token is */
+};
+
 struct http_call {
 	struct server		*srv;
 	struct evhttp_request	*req;
 	enum http_format	 format;
 	struct evkeyvalq	 params;
+	struct auth_caller	 caller;
+	uint64_t		 allowed;	/* structures it writes; 0: any */
 };
 
 /*
- * A question handed to the reader; req is NULL once its connection went
- * away (http_closed), and the answer is then dropped.
+ * A question handed to the reader, or writes to the writer; req is NULL
+ * once its connection went away (http_closed), and the answer is then
+ * dropped.
  */
 struct http_pending {
 	TAILQ_ENTRY(http_pending) entry;
@@ -53,29 +74,118 @@ struct http_pending {
 };
 
 /*
- * Every route but /metrics asks query.c one question: kind, with the path's
- * rest as key (less a suffix the route requires), and the window from
- * ?from=&to=. Where csv is set, "NAME.csv" answers in CSV.
+ * The routes, first match wins: a path with a suffix (…/amend) before
+ * the bare prefix. Routes a path matches but whose methods differ make
+ * the 405's Allow. Where csv is set, "NAME.csv" answers in CSV.
  */
 static const struct http_route {
-	const char	*prefix;
-	int		 exact;		/* the whole path, not a prefix */
-	const char	*kind;		/* NULL: /metrics */
-	const char	*suffix;	/* required after the key */
-	char		*(*csv)(json_object *);
+	const char		*prefix;
+	int			 exact;		/* the whole path, not a prefix */
+	const char		*suffix;	/* required after the key */
+	int			 methods;
+	enum auth_op		 op;
+	enum http_action	 action;
+	const char		*kind;		/* HA_QUERY */
+	enum request_kind	 write;		/* HA_WRITE */
+	char			*(*csv)(json_object *);
 } http_routes[] = {
-	{ "/api/v1/sheets", 1, "overview", NULL, export_overview_csv },
-	{ "/api/v1/sheets/", 0, "sheet", NULL, export_sheet_csv },
-	{ "/api/v1/axes/", 0, "axis", NULL, export_overview_csv },
-	{ "/api/v1/communes/", 0, "commune", NULL, export_commune_csv },
-	{ "/api/v1/indicators/", 0, "records", "/records",
-	  export_records_csv },
-	{ "/api/v1/records/", 0, "revisions", NULL, NULL },
-	{ "/api/v1/rollups/", 0, "rollup", NULL, report_csv },
-	{ "/api/v1/completeness", 1, "completeness", NULL,
-	  export_completeness_csv },
-	{ "/metrics", 1, NULL, NULL, NULL },
+	{ "/api/v1/records", 1, NULL, HTTP_POST, AUTH_OP_WRITE, HA_WRITE,
+	  NULL, REQUEST_SUBMIT, NULL },
+	{ "/api/v1/records/", 0, "/amend", HTTP_POST, AUTH_OP_WRITE,
+	  HA_WRITE, NULL, REQUEST_AMEND, NULL },
+	{ "/api/v1/records/", 0, "/void", HTTP_POST, AUTH_OP_WRITE, HA_WRITE,
+	  NULL, REQUEST_VOID, NULL },
+	{ "/api/v1/evidence", 1, NULL, HTTP_POST, AUTH_OP_EVIDENCE, HA_WRITE,
+	  NULL, REQUEST_EVIDENCE, NULL },
+	{ "/api/v1/records/", 0, NULL, HTTP_READ, AUTH_OP_READ_OWN, HA_QUERY,
+	  "revisions", 0, NULL },
+	{ "/api/v1/structures/", 0, "/records", HTTP_READ, AUTH_OP_READ_OWN,
+	  HA_QUERY, "recent", 0, NULL },
+	{ "/api/v1/plan", 1, NULL, HTTP_READ, AUTH_OP_READ_OWN, HA_PLAN,
+	  NULL, 0, NULL },
+	{ "/api/v1/session", 1, NULL, HTTP_READ, AUTH_OP_PING, HA_SESSION,
+	  NULL, 0, NULL },
+	{ "/api/v1/sheets", 1, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
+	  "overview", 0, export_overview_csv },
+	{ "/api/v1/sheets/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
+	  "sheet", 0, export_sheet_csv },
+	{ "/api/v1/axes/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
+	  "axis", 0, export_overview_csv },
+	{ "/api/v1/communes/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
+	  "commune", 0, export_commune_csv },
+	{ "/api/v1/indicators/", 0, "/records", HTTP_READ, AUTH_OP_READ,
+	  HA_QUERY, "records", 0, export_records_csv },
+	{ "/api/v1/rollups/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
+	  "rollup", 0, report_csv },
+	{ "/api/v1/completeness", 1, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
+	  "completeness", 0, export_completeness_csv },
+	{ "/metrics", 1, NULL, HTTP_READ, AUTH_OP_READ, HA_METRICS, NULL, 0,
+	  NULL },
 };
+
+/* Every method a client may name, with its name for Allow. */
+static const struct {
+	int		 method;
+	const char	*name;
+} http_methods[] = {
+	{ EVHTTP_REQ_GET, "GET" }, { EVHTTP_REQ_HEAD, "HEAD" },
+	{ EVHTTP_REQ_POST, "POST" }, { EVHTTP_REQ_PUT, "PUT" },
+	{ EVHTTP_REQ_DELETE, "DELETE" }, { EVHTTP_REQ_OPTIONS, "OPTIONS" },
+	{ EVHTTP_REQ_TRACE, "TRACE" }, { EVHTTP_REQ_CONNECT, "CONNECT" },
+	{ EVHTTP_REQ_PATCH, "PATCH" },
+};
+
+int
+http_all_methods(void)
+{
+	size_t	 i;
+	int	 all = 0;
+
+	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
+		all |= http_methods[i].method;
+	return all;
+}
+
+/* The headers every answer carries. */
+static void
+http_common_headers(struct evhttp_request *req)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "Content-Security-Policy", "default-src 'self'; "
+	    "frame-ancestors 'none'");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+}
+
+/*
+ * Sends len bytes of body with status. evhttp leaves a HEAD answer's body
+ * out but would then say Content-Length: 0; the length is the GET's.
+ */
+static void
+http_reply(struct evhttp_request *req, int status, const char *type,
+    const char *body, size_t len)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*b = evbuffer_new();
+	char			 n[32];
+
+	if (b == NULL) {
+		evhttp_send_error(req, 503, NULL);
+		return;
+	}
+	http_common_headers(req);
+	if (type != NULL)
+		evhttp_add_header(h, "Content-Type", type);
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		snprintf(n, sizeof(n), "%zu", len);
+		evhttp_add_header(h, "Content-Length", n);
+	} else
+		evbuffer_add(b, body, len);
+	evhttp_send_reply(req, status, status < 300 ? "OK" : status == 304 ?
+	    "Not Modified" : "Erreur", b);
+	evbuffer_free(b);
+}
 
 /*
  * Sends body as it is when it is valid UTF-8 (all we build is); else, so
@@ -86,14 +196,9 @@ static void
 http_send(struct http_call *c, int status, const char *type,
     const char *body)
 {
-	struct evbuffer	*b = evbuffer_new();
 	size_t		 len = strlen(body);
 	char		*clean = NULL;
 
-	if (b == NULL) {
-		evhttp_send_error(c->req, 503, NULL);
-		return;
-	}
 	if (!utf8_valid(body, len)) {
 		log_warn("event=http_invalid_utf8 status=%d bytes=%zu", status,
 		    len);
@@ -102,11 +207,7 @@ http_send(struct http_call *c, int status, const char *type,
 		body = clean != NULL ? clean : "";
 		len = clean != NULL ? len : 0;
 	}
-	evhttp_add_header(evhttp_request_get_output_headers(c->req),
-	    "Content-Type", type);
-	evbuffer_add(b, body, len);
-	evhttp_send_reply(c->req, status, status == 200 ? "OK" : "Erreur", b);
-	evbuffer_free(b);
+	http_reply(c->req, status, type, body, len);
 	free(clean);
 }
 
@@ -118,10 +219,44 @@ http_error(struct http_call *c, int status, const char *message)
 	STATS_ADD(http_errors, 1);
 	json_object_object_add(o, "erreur", json_object_new_string(message));
 	json_object_object_add(o, "statut", json_object_new_int(status));
+	evhttp_add_header(evhttp_request_get_output_headers(c->req),
+	    "Cache-Control", "no-store");
 	http_send(c, status, "application/json; charset=utf-8",
 	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
+}
+
+/*
+ * A read's answer with its entity tag: 304 and no body when the client
+ * holds it already. Private: a cache between must not keep it.
+ */
+static void
+http_tagged(struct http_call *c, const char *type, const char *body,
+    size_t len, const char *etag)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(c->req);
+	const char		*held = evhttp_find_header(
+				    evhttp_request_get_input_headers(c->req),
+				    "If-None-Match");
+	char			 tag[WEB_ETAG_LEN];
+
+	if (etag == NULL) {
+		web_etag(body, len, tag);
+		etag = tag;
+	}
+	evhttp_add_header(h, "ETag", etag);
+	evhttp_add_header(h, "Cache-Control", "private, no-cache");
+	if (held != NULL && (strcmp(held, etag) == 0 || strcmp(held, "*") ==
+	    0)) {
+		http_common_headers(c->req);
+		evhttp_send_reply(c->req, 304, "Not Modified", NULL);
+		return;
+	}
+	if (utf8_valid(body, len))
+		http_reply(c->req, 200, type, body, len);
+	else
+		http_send(c, 200, type, body);
 }
 
 /* The answer of query.c, in JSON, or in CSV made by the reader. */
@@ -129,12 +264,35 @@ static void
 http_answer(struct http_call *c, const char *text, int csv)
 {
 	if (!csv) {
-		http_send(c, 200, "application/json; charset=utf-8", text);
+		http_tagged(c, "application/json; charset=utf-8", text,
+		    strlen(text), NULL);
 		return;
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(c->req),
 	    "Content-Disposition", "attachment");
-	http_send(c, 200, "text/csv; charset=utf-8", text);
+	http_tagged(c, "text/csv; charset=utf-8", text, strlen(text), NULL);
+}
+
+/* Keeps p until its job is done; NULL out of memory. */
+static struct http_pending *
+http_pending_new(struct http_call *c)
+{
+	struct http_pending	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	*p = (struct http_pending){ .srv = c->srv, .req = c->req,
+	    .ec = evhttp_request_get_connection(c->req), .format = c->format };
+	TAILQ_INSERT_TAIL(&c->srv->http_pending, p, entry);
+	return p;
+}
+
+static void
+http_pending_done(struct http_pending *p, struct writer_job *j)
+{
+	TAILQ_REMOVE(&p->srv->http_pending, p, entry);
+	free(p);
+	writer_job_free(j);
 }
 
 /* On the loop, once the reader has answered: to the client, if still there. */
@@ -150,9 +308,37 @@ http_answered(struct writer_job *j, void *arg)
 	else if (p->req != NULL)
 		http_error(&c, j->status ? j->status : 500, j->error ?
 		    j->error : "question sans réponse");
-	TAILQ_REMOVE(&p->srv->http_pending, p, entry);
-	free(p);
-	writer_job_free(j);
+	http_pending_done(p, j);
+}
+
+/* The acks of a write job, as the write API answers them. */
+static void
+http_acks(struct http_call *c, struct writer_job *j)
+{
+	size_t	 n = j->req.nrecords ? j->req.nrecords : 1;
+	char	*text = record_json_acks(j->acks, n);
+
+	intake_count(j->acks, n);
+	if (text == NULL) {
+		http_error(c, 503, "mémoire insuffisante");
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(c->req),
+	    "Cache-Control", "no-store");
+	http_send(c, 200, "application/json; charset=utf-8", text);
+	free(text);
+}
+
+/* On the loop, once the writer has committed: the acks, if still there. */
+static void
+http_written(struct writer_job *j, void *arg)
+{
+	struct http_pending	*p = j->owner;
+	struct http_call	 c = { .srv = arg, .req = p->req };
+
+	if (p->req != NULL)
+		http_acks(&c, j);
+	http_pending_done(p, j);
 }
 
 static const char *
@@ -178,24 +364,92 @@ http_document(struct http_call *c, const struct query *q,
 	rq.query.key = http_strdup(&rq.arena, q->key);
 	rq.query.from = http_strdup(&rq.arena, q->from);
 	rq.query.to = http_strdup(&rq.arena, q->to);
-	if (rq.query.kind == NULL || (p = calloc(1, sizeof(*p))) == NULL) {
+	rq.query.only = q->only;
+	if (rq.query.kind == NULL || (j = writer_job_new(&rq, NULL)) == NULL) {
 		request_free(&rq);
 		http_error(c, 503, "mémoire insuffisante");
 		return;
 	}
-	if ((j = writer_job_new(&rq, p)) == NULL) {
-		request_free(&rq);
-		free(p);
+	if ((p = http_pending_new(c)) == NULL) {
+		writer_job_free(j);
 		http_error(c, 503, "mémoire insuffisante");
 		return;
 	}
-	*p = (struct http_pending){ .srv = c->srv, .req = c->req,
-	    .ec = evhttp_request_get_connection(c->req), .format = c->format };
+	j->owner = p;
 	j->done = http_answered;
 	/* The table is made on the reader's thread, from the document. */
 	j->csv = c->format == HTTP_CSV ? csv : NULL;
-	TAILQ_INSERT_TAIL(&c->srv->http_pending, p, entry);
 	writer_push(c->srv->reader, j);
+}
+
+/* The body of a write, as bytes; -1 when refused (answered). */
+static int
+http_body(struct http_call *c, const char **body, size_t *len)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(c->req);
+	const char	*type = evhttp_find_header(
+			    evhttp_request_get_input_headers(c->req),
+			    "Content-Type");
+
+	if (type != NULL && strncmp(type, "application/json", 16) != 0) {
+		http_error(c, 415, "type de contenu non pris en charge : "
+		    "attendu Content-Type: application/json");
+		return -1;
+	}
+	*len = evbuffer_get_length(in);
+	*body = *len != 0 ? (const char *)evbuffer_pullup(in, -1) : "";
+	return 0;
+}
+
+/*
+ * A write through the API: read from JSON, checked as the record
+ * protocol checks it (intake.c), committed by the same writer; the acks
+ * go out once COMMIT has returned.
+ */
+static void
+http_write(struct http_call *c, const struct http_route *r, const char *key)
+{
+	struct request		 rq;
+	struct writer_job	*j;
+	struct http_pending	*p;
+	const char		*body;
+	char			 err[512];
+	size_t			 len;
+
+	if (http_body(c, &body, &len) == -1)
+		return;
+	if (record_json_request(body, len, r->write, key,
+	    &rq, err, sizeof(err)) == -1) {
+		http_error(c, 400, err);
+		return;
+	}
+	if (!auth_take(c->srv->auth, &c->caller, rq.nrecords ? rq.nrecords :
+	    1, c->srv->settings->rate_limit)) {
+		request_free(&rq);
+		evhttp_add_header(evhttp_request_get_output_headers(c->req),
+		    "Retry-After", "1");
+		http_error(c, 429, "trop d'enregistrements à la fois pour ce "
+		    "jeton : ralentissez et renvoyez (rien n'a été stocké)");
+		return;
+	}
+	if ((j = writer_job_new(&rq, NULL)) == NULL) {
+		request_free(&rq);
+		http_error(c, 503, "mémoire insuffisante");
+		return;
+	}
+	if (intake_check(j, c->srv->catalogue, c->allowed) == 0) {
+		http_acks(c, j);
+		writer_job_free(j);
+		return;
+	}
+	if ((p = http_pending_new(c)) == NULL) {
+		writer_job_free(j);
+		http_error(c, 503, "mémoire insuffisante");
+		return;
+	}
+	j->owner = p;
+	j->done = http_written;
+	writer_push(c->srv->writer, j);
 }
 
 void
@@ -213,26 +467,87 @@ static void
 http_metric(void *arg, const char *name, uint64_t value, const char *help)
 {
 	struct evbuffer	*b = arg;
+	const char	*type = stats_type(name);
+	const char	*total = strcmp(type, "counter") == 0 ? "_total" : "";
 
-	evbuffer_add_printf(b, "# HELP ctgd_%s %s\n# TYPE ctgd_%s %s\n"
-	    "ctgd_%s %llu\n", name, help, name, stats_type(name), name,
-	    (unsigned long long)value);
+	evbuffer_add_printf(b, "# HELP ctgd_%s%s %s\n# TYPE ctgd_%s%s %s\n"
+	    "ctgd_%s%s %llu\n", name, total, help, name, total, type, name,
+	    total, (unsigned long long)value);
 }
 
 static void
 http_metrics(struct http_call *c)
 {
 	struct evbuffer	*b = evbuffer_new();
+	size_t		 len;
 
 	if (b == NULL) {
 		http_error(c, 503, "mémoire insuffisante");
 		return;
 	}
 	stats_dump(http_metric, b);
+	len = evbuffer_get_length(b);
 	evhttp_add_header(evhttp_request_get_output_headers(c->req),
-	    "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-	evhttp_send_reply(c->req, 200, "OK", b);
+	    "Cache-Control", "no-store");
+	http_reply(c->req, 200, "text/plain; version=0.0.4; charset=utf-8",
+	    (const char *)evbuffer_pullup(b, -1), len);
 	evbuffer_free(b);
+}
+
+/* The plan a form validates against: built once, tagged once. */
+static void
+http_plan(struct http_call *c)
+{
+	struct server	*srv = c->srv;
+
+	if (srv->plan_json == NULL) {
+		if ((srv->plan_json = plan_json(srv->catalogue)) == NULL) {
+			http_error(c, 503, "mémoire insuffisante");
+			return;
+		}
+		web_etag(srv->plan_json, strlen(srv->plan_json),
+		    srv->plan_etag);
+	}
+	http_tagged(c, "application/json; charset=utf-8", srv->plan_json,
+	    strlen(srv->plan_json), srv->plan_etag);
+}
+
+/* Who the token is: its role and its structures, for a page to adapt. */
+static void
+http_session(struct http_call *c)
+{
+	static const struct {
+		int		 role;
+		const char	*name;
+	} roles[] = {
+		{ AUTH_SUBMITTER, "submitter" },
+		{ AUTH_COORDINATOR, "coordinator" },
+		{ AUTH_ADMIN, "admin" },
+	};
+	const struct catalogue	*cat = c->srv->catalogue;
+	json_object		*o = json_object_new_object(), *a;
+	const char		*text;
+	size_t			 i;
+	int			 prot = auth_protected(c->srv->auth);
+
+	json_object_object_add(o, "protected", json_object_new_boolean(prot));
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (prot ? roles[i].role == AUTH_ADMIN :
+		    c->caller.role == roles[i].role)
+			json_object_object_add(o, "role",
+			    json_object_new_string(roles[i].name));
+	a = json_object_new_array();
+	for (i = 0; i < cat->nwords[VOCAB_STRUCTURE] && i < 64; i++)
+		if (c->caller.role == AUTH_SUBMITTER && !prot &&
+		    (c->caller.structures >> i & 1))
+			json_object_array_add(a, json_object_new_string(
+			    cat->words[VOCAB_STRUCTURE][i].keyword));
+	json_object_object_add(o, "structures", a);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	http_tagged(c, "application/json; charset=utf-8", text, strlen(text),
+	    NULL);
+	json_object_put(o);
 }
 
 static void
@@ -310,22 +625,36 @@ http_bearer(struct evhttp_request *req, uint8_t *secret, size_t max)
 	return h[0] == '\0' ? n : 0;
 }
 
+/* What an operation is, in the words of a refusal. */
+static const char *const http_op_words[] = {
+	[AUTH_OP_PING] = "se connecter",
+	[AUTH_OP_WRITE] = "enregistrer des activités",
+	[AUTH_OP_EVIDENCE] = "enregistrer des éléments de preuve",
+	[AUTH_OP_READ] = "lire les indicateurs",
+	[AUTH_OP_READ_OWN] = "lire les enregistrements de sa structure",
+	[AUTH_OP_ADMIN] = "administrer",
+};
+
 /*
- * Reading needs the coordinator's or the admin's token; in protected mode
- * (no token at all) only local clients are served. 1 when allowed.
+ * May the caller do op? Its token comes in the Authorization header only
+ * (no cookie: a page of another site cannot act in a user's name). In
+ * protected mode (no token at all) only local clients are served. 1 when
+ * allowed, with c->caller and c->allowed set.
  */
 static int
-http_allowed(struct http_call *c)
+http_allowed(struct http_call *c, enum auth_op op)
 {
 	struct evhttp_connection	*ec = evhttp_request_get_connection(c->req);
-	struct auth_caller		 caller;
 	uint8_t				 secret[64];
-	char				*host = NULL;
+	char				*host = NULL, msg[256];
 	ev_uint16_t			 port;
 	size_t				 n;
 
 	evhttp_connection_get_peer(ec, &host, &port);
+	n = http_bearer(c->req, secret, sizeof(secret));
+	auth_identify(c->srv->auth, n ? secret : NULL, n, &c->caller);
 	if (auth_protected(c->srv->auth)) {
+		c->allowed = 0;
 		if (host != NULL && server_is_loopback(host))
 			return 1;
 		http_error(c, 403, "mode protégé : aucun jeton n'est configuré "
@@ -333,20 +662,50 @@ http_allowed(struct http_call *c)
 		    "acceptées");
 		return 0;
 	}
-	n = http_bearer(c->req, secret, sizeof(secret));
-	auth_identify(c->srv->auth, n ? secret : NULL, n, &caller);
-	if (auth_allows(c->srv->auth, &caller, AUTH_OP_READ))
+	c->allowed = c->caller.role == AUTH_SUBMITTER ? c->caller.structures :
+	    0;
+	if (auth_allows(c->srv->auth, &c->caller, op))
 		return 1;
-	if (caller.role == AUTH_NONE) {
+	if (c->caller.role == AUTH_NONE) {
 		server_auth_failed(c->srv, host ? host : "?");
 		evhttp_add_header(evhttp_request_get_output_headers(c->req),
 		    "WWW-Authenticate", "Bearer");
 		http_error(c, 401, n ? "accès refusé : jeton inconnu ou "
 		    "révoqué" : "accès refusé : ce serveur demande un jeton "
 		    "(en-tête Authorization: Bearer JETON)");
-	} else
-		http_error(c, 403, "accès refusé : le rôle de votre jeton ne "
-		    "permet pas de lire les indicateurs");
+	} else {
+		snprintf(msg, sizeof(msg), "accès refusé : le rôle de votre "
+		    "jeton ne permet pas de %s", http_op_words[op]);
+		http_error(c, 403, msg);
+	}
+	return 0;
+}
+
+/*
+ * A submitter reads only its own structures: the key's first word names
+ * the structure (recent), or the answer is limited to them (revisions).
+ * 1 when it may go on.
+ */
+static int
+http_own(struct http_call *c, struct query *q)
+{
+	const struct catalogue	*cat = c->srv->catalogue;
+	char			 word[128], err[512];
+	int			 w;
+
+	if (c->allowed == 0)
+		return 1;
+	if (strcmp(q->kind, "revisions") == 0) {
+		q->only = c->allowed;
+		return 1;
+	}
+	snprintf(word, sizeof(word), "%s", q->key != NULL ? q->key : "");
+	word[strcspn(word, "/")] = '\0';
+	w = lookup_word(cat, VOCAB_STRUCTURE, word, err, sizeof(err));
+	if (w >= 0 && w < 64 && (c->allowed >> w & 1))
+		return 1;
+	http_error(c, 403, "accès refusé : ce jeton ne lit que les "
+	    "enregistrements de ses propres structures");
 	return 0;
 }
 
@@ -381,30 +740,131 @@ http_text_problem(const char *what, const char *s, size_t len, char *buf,
 	return buf;
 }
 
-/* The route for path; *key is what follows its prefix (suffix cut). */
+/* 1 when r is for path; *key is what follows its prefix, less the suffix. */
+static int
+http_route_matches(const struct http_route *r, const char *path,
+    char *key, size_t keylen)
+{
+	size_t	 n = strlen(r->prefix), m, k = r->suffix ? strlen(r->suffix) : 0;
+
+	if (r->exact) {
+		key[0] = '\0';
+		return strcmp(path, r->prefix) == 0;
+	}
+	if (strncmp(path, r->prefix, n) != 0 || path[n] == '\0')
+		return 0;
+	m = strlen(path + n);
+	if (k != 0 && (m <= k || strcmp(path + n + m - k, r->suffix) != 0))
+		return 0;
+	if (k == 0 && r->kind != NULL && strcmp(r->kind, "revisions") == 0 &&
+	    strchr(path + n, '/') != NULL)
+		return 0;	/* /records/{id}/… is another route's */
+	snprintf(key, keylen, "%.*s", (int)(m - k), path + n);
+	return 1;
+}
+
+/*
+ * The route for path and method, its key in key; NULL when there is
+ * none, *allow then naming the methods the path takes (0: no route).
+ */
 static const struct http_route *
-http_route(char *path, const char **key)
+http_route(const char *path, int method, char *key, size_t keylen,
+    int *allow)
 {
 	const struct http_route	*r;
-	size_t			 i, n, m;
+	size_t			 i;
 
+	*allow = 0;
 	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
 		r = &http_routes[i];
-		n = strlen(r->prefix);
-		if (r->exact ? strcmp(path, r->prefix) != 0 :
-		    strncmp(path, r->prefix, n) != 0 || path[n] == '\0')
+		if (!http_route_matches(r, path, key, keylen))
 			continue;
-		*key = r->exact ? NULL : path + n;
-		if (r->suffix == NULL)
+		if (r->methods & method)
 			return r;
-		m = strlen(path + n);
-		if (m <= strlen(r->suffix) || strcmp(path + n + m -
-		    strlen(r->suffix), r->suffix) != 0)
-			continue;
-		path[n + m - strlen(r->suffix)] = '\0';
-		return r;
+		*allow |= r->methods;
 	}
 	return NULL;
+}
+
+static void
+http_not_allowed(struct http_call *c, int allow)
+{
+	char	 list[128] = "", msg[256];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
+		if (allow & http_methods[i].method)
+			snprintf(list + strlen(list), sizeof(list) -
+			    strlen(list), "%s%s", list[0] ? ", " : "",
+			    http_methods[i].name);
+	evhttp_add_header(evhttp_request_get_output_headers(c->req), "Allow",
+	    list);
+	snprintf(msg, sizeof(msg), "méthode non prise en charge à cette "
+	    "adresse : attendu %s", list);
+	http_error(c, 405, msg);
+}
+
+/* A file of the web app: no token needed, it holds no data. */
+static void
+http_asset(struct http_call *c, const struct web_asset *a)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(c->req);
+	const char		*held = evhttp_find_header(
+				    evhttp_request_get_input_headers(c->req),
+				    "If-None-Match");
+
+	if (!(evhttp_request_get_command(c->req) & HTTP_READ)) {
+		http_not_allowed(c, HTTP_READ);
+		return;
+	}
+	evhttp_add_header(h, "ETag", a->etag);
+	/* Checked each time it is online: a new ctgd's page is seen at once. */
+	evhttp_add_header(h, "Cache-Control", "no-cache");
+	if (strcmp(a->path, "/sw.js") == 0)
+		evhttp_add_header(h, "Service-Worker-Allowed", "/");
+	if (held != NULL && strcmp(held, a->etag) == 0) {
+		http_common_headers(c->req);
+		evhttp_send_reply(c->req, 304, "Not Modified", NULL);
+		return;
+	}
+	http_reply(c->req, 200, a->type, a->body, a->len);
+}
+
+static const char http_routes_list[] = "route inconnue : voir /api/v1/sheets, "
+    "/api/v1/sheets/{code}, /api/v1/axes/{code}, /api/v1/communes/{code}, "
+    "/api/v1/indicators/{id}/records, /api/v1/records/{id}, "
+    "/api/v1/rollups/{AAAA-MM}, /api/v1/completeness, /api/v1/plan, "
+    "/api/v1/session, /api/v1/structures/{structure}/records, "
+    "POST /api/v1/records, /metrics ; .csv pour un tableur";
+
+static void
+http_route_call(struct http_call *c, const struct http_route *r,
+    const char *key)
+{
+	struct query	 q;
+
+	switch (r->action) {
+	case HA_METRICS:
+		http_metrics(c);
+		return;
+	case HA_WRITE:
+		http_write(c, r, key[0] != '\0' ? key : NULL);
+		return;
+	case HA_PLAN:
+		http_plan(c);
+		return;
+	case HA_SESSION:
+		http_session(c);
+		return;
+	case HA_QUERY:
+		break;
+	}
+	q = (struct query){ r->kind, key[0] != '\0' ? key :
+	    evhttp_find_header(&c->params, "weeks"),
+	    evhttp_find_header(&c->params, "from"),
+	    evhttp_find_header(&c->params, "to"), 0 };
+	if (http_own(c, &q))
+		http_document(c, &q, r->csv);
 }
 
 void
@@ -413,26 +873,31 @@ http_request(struct evhttp_request *req, void *arg)
 	struct http_call		 c = { .srv = arg, .req = req };
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	const struct http_route		*r;
-	const char			*query, *key = NULL, *why = NULL;
-	struct query			 q;
+	const struct web_asset		*asset;
+	const char			*query, *why = NULL;
 	char				*path, *decoded, esc[256], msg[256];
+	char				 key[512];
 	size_t				 len;
-	int				 csv;
+	int				 csv, allow;
 
 	STATS_ADD(http_requests, 1);
 	TAILQ_INIT(&c.params);
-	if (!http_admit(&c) || !http_allowed(&c))
+	if (!http_admit(&c))
 		return;
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
-	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
-		http_error(&c, 405, "méthode non prise en charge : l'API se "
-		    "consulte en GET");
+	if (req->major == 1 && req->minor >= 1 && evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Host") == NULL) {
+		http_error(&c, 400, "en-tête Host absent : HTTP/1.1 le demande");
 		return;
 	}
 	if (uri == NULL || evhttp_uri_get_path(uri) == NULL ||
 	    (path = evhttp_uridecode(evhttp_uri_get_path(uri), 0, &len)) ==
 	    NULL) {
 		http_error(&c, 400, "adresse illisible");
+		return;
+	}
+	if ((asset = web_asset(path)) != NULL) {
+		http_asset(&c, asset);
+		free(path);
 		return;
 	}
 	why = http_text_problem("adresse", path, len, msg, sizeof(msg));
@@ -462,21 +927,15 @@ http_request(struct evhttp_request *req, void *arg)
 	log_debug("event=http_request path=%s", log_escape(esc, sizeof(esc),
 	    path));
 	csv = http_cut_csv(path);
-	if ((r = http_route(path, &key)) == NULL || (csv && r->csv == NULL))
-		http_error(&c, 404, "route inconnue : voir /api/v1/sheets, "
-		    "/api/v1/sheets/{code}, /api/v1/axes/{code}, "
-		    "/api/v1/communes/{code}, /api/v1/indicators/{id}/records, "
-		    "/api/v1/records/{id}, /api/v1/rollups/{AAAA-MM}, "
-		    "/api/v1/completeness, /metrics ; .csv pour un tableur");
-	else if (r->kind == NULL)
-		http_metrics(&c);
-	else {
+	r = http_route(path, evhttp_request_get_command(req), key, sizeof(key),
+	    &allow);
+	if (r == NULL && allow != 0)
+		http_not_allowed(&c, allow);
+	else if (r == NULL || (csv && r->csv == NULL))
+		http_error(&c, 404, http_routes_list);
+	else if (http_allowed(&c, r->op)) {
 		c.format = csv ? HTTP_CSV : HTTP_JSON;
-		q = (struct query){ r->kind, key != NULL ? key :
-		    evhttp_find_header(&c.params, "weeks"),
-		    evhttp_find_header(&c.params, "from"),
-		    evhttp_find_header(&c.params, "to") };
-		http_document(&c, &q, r->csv);
+		http_route_call(&c, r, key);
 	}
 	evhttp_clear_headers(&c.params);
 	free(path);

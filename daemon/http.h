@@ -17,5 +17,7 @@ void	http_request(struct evhttp_request *, void *arg);
  * (their connections are gone with evhttp_free).
  */
 void	http_pending_free(struct server *);
+/* Every method evhttp knows: all reach http_request, to be told in JSON. */
+int	http_all_methods(void);
 
 #endif

@@ -260,7 +260,7 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
     const char **error)
 {
 	json_object	*o, *list, *s, *m, *y;
-	struct query	 one = { "sheet", NULL, month, month };
+	struct query	 one = { "sheet", NULL, month, month, 0 };
 	const struct model *model;
 	char		 jan[8];
 	size_t		 i;
@@ -348,7 +348,7 @@ query_kind_overview(struct query_db *q, const struct query *qu,
     int64_t today, const char **error)
 {
 	return query_overview(q, &(struct query){ qu->kind,
-	    strcmp(qu->kind, "axis") == 0 ? qu->key : NULL, qu->from, qu->to },
+	    strcmp(qu->kind, "axis") == 0 ? qu->key : NULL, qu->from, qu->to, 0 },
 	    today, error);
 }
 

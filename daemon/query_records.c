@@ -70,6 +70,16 @@ query_record_json(const struct record *r, const struct store_revision *v)
 	return o;
 }
 
+/* A record's id as the UUID text. */
+static json_object *
+query_uuid(const uint8_t *id)
+{
+	char	 text[UUID_TEXT_LEN + 1];
+
+	uuid_format(id, text);
+	return json_object_new_string(text);
+}
+
 /*
  * Every revision of a record, read with the store's own reader (a
  * connection of its own, opened once) inside one read transaction.
@@ -84,7 +94,7 @@ query_revisions(struct query_db *q, const struct query *qu,
 	struct record		 r;
 	struct arena		 a = { 0 };
 	json_object		*o, *list;
-	int			 rev, found = 0;
+	int			 rev, found = 0, w;
 
 	if (qu->key == NULL || uuid_parse(qu->key, id) == -1)
 		return query_fail(q, error, QUERY_BAD,
@@ -95,13 +105,17 @@ query_revisions(struct query_db *q, const struct query *qu,
 		    "lecture impossible : %s",
 		    store_errmsg(s));
 	o = json_object_new_object();
-	json_object_object_add(o, "id", json_object_new_string(qu->key));
+	json_object_object_add(o, "id", query_uuid(id));
 	list = json_object_new_array();
 	for (rev = 1; store_get(s, id, rev, &a, &r, &v) == 1; rev++) {
 		found = 1;
 		json_object_object_add(o, "voided",
 		    json_object_new_boolean(v.voided));
 		json_object_array_add(list, query_record_json(&r, &v));
+		/* Another structure's record is not told to exist. */
+		w = catalogue_word(q->cat, VOCAB_STRUCTURE, r.structure);
+		if (qu->only != 0)
+			found = w >= 0 && w < 64 && (qu->only >> w & 1);
 		arena_free(&a);
 	}
 	arena_free(&a);
@@ -139,19 +153,9 @@ query_sheet_codes(const struct catalogue *c, const char *list)
 	return a;
 }
 
-/* A record's id as the UUID text. */
-static json_object *
-query_uuid(const uint8_t *id)
-{
-	char	 text[UUID_TEXT_LEN + 1];
-
-	uuid_format(id, text);
-	return json_object_new_string(text);
-}
 
 /* What a list shows of each record, in its order (the JSON's keys). */
 enum query_field {
-	QF_HEX_ID,	/* "id": 32 hex digits (drill-down) */
 	QF_UUID,	/* "id": the UUID text */
 	QF_DATE,
 	QF_ACTIVITY,
@@ -167,7 +171,7 @@ enum query_field {
 };
 
 static const char *const query_field_names[QF_END] = {
-	[QF_HEX_ID] = "id", [QF_UUID] = "id", [QF_DATE] = "date",
+	[QF_UUID] = "id", [QF_DATE] = "date",
 	[QF_ACTIVITY] = "activity", [QF_SHEETS] = "sheets",
 	[QF_COMMUNE] = "commune", [QF_STRUCTURE] = "structure",
 	[QF_TITLE] = "title", [QF_PARTICIPANTS] = "participants",
@@ -180,14 +184,9 @@ query_row_json(const struct catalogue *cat, const struct store_row *r,
     const enum query_field *f)
 {
 	json_object	*o = json_object_new_object(), *v;
-	char		 hex[2 * RECORD_ID_LEN + 1];
 
 	for (; *f != QF_END; f++) {
 		switch (*f) {
-		case QF_HEX_ID:
-			agg_hex(r->id, RECORD_ID_LEN, hex);
-			v = json_object_new_string(hex);
-			break;
 		case QF_UUID:
 			v = query_uuid(r->id);
 			break;
@@ -232,7 +231,7 @@ query_row_json(const struct catalogue *cat, const struct store_row *r,
 static int
 query_matching_row(void *arg, const struct store_row *r)
 {
-	static const enum query_field f[] = { QF_HEX_ID, QF_DATE, QF_ACTIVITY,
+	static const enum query_field f[] = { QF_UUID, QF_DATE, QF_ACTIVITY,
 	    QF_COMMUNE, QF_STRUCTURE, QF_TITLE, QF_PARTICIPANTS, QF_END };
 	json_object	*list = arg;
 

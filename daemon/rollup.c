@@ -205,7 +205,7 @@ rollup_copil(struct rollup *r, int year, int64_t today)
 {
 	char		 from[16], to[16], err[512];
 	const char	*error = NULL;
-	struct query	 q = { "overview", NULL, from, to };
+	struct query	 q = { "overview", NULL, from, to, 0 };
 	json_object	*doc;
 
 	snprintf(from, sizeof(from), "%04d-01", year % 10000);

@@ -253,6 +253,7 @@ server_bind_http(struct server *srv)
 	evhttp_set_max_body_size(srv->http, SERVER_HTTP_BODY_MAX);
 	evhttp_set_max_headers_size(srv->http, SERVER_HTTP_HEADERS_MAX);
 	evhttp_set_timeout(srv->http, SERVER_HTTP_TIMEOUT);
+	evhttp_set_allowed_methods(srv->http, http_all_methods());
 	evhttp_set_gencb(srv->http, http_request, srv);
 	if (srv->tls != NULL)
 		evhttp_set_bevcb(srv->http, server_http_bev, srv);
@@ -530,6 +531,7 @@ server_free(struct server *srv)
 	if (srv->drain_check != NULL)
 		event_free(srv->drain_check);
 	free(srv->http_conns);
+	free(srv->plan_json);
 	SSL_CTX_free(srv->tls);
 	free(srv);
 }

@@ -55,6 +55,8 @@ struct server {
 	struct auth_failures	 failures[SERVER_AUTH_SLOTS];
 	void			**http_conns;	/* evhttp connections seen */
 	size_t			 nhttp;
+	char			*plan_json;	/* GET /api/v1/plan, made once */
+	char			 plan_etag[24];
 	struct evconnlistener	*listener;
 	struct evhttp		*http;
 	struct event		*sig_term, *sig_int, *accept_retry, *drain_check;

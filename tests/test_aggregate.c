@@ -318,7 +318,7 @@ static void
 check_sheet(struct query_db *q, const char *sheet, const char *from,
     const char *to)
 {
-	struct query	 qu = { "sheet", sheet, from, to };
+	struct query	 qu = { "sheet", sheet, from, to, 0 };
 	struct expect	 e;
 	const char	*error = NULL;
 	json_object	*doc = query_answer(q, &qu, date_today(), &error);

@@ -224,7 +224,7 @@ test_broken_data(void **state)
 	struct data_file	 files[16];
 	struct catalogue	 c;
 	char			 err[512], *bad;
-	size_t			 i, n = catalogue_nfiles;
+	size_t			 i, n = catalogue_files_n;
 
 	(void)state;
 	memcpy(files, catalogue_files, n * sizeof(*files));

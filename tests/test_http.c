@@ -335,11 +335,11 @@ test_metrics(void **state)
 
 	assert_int_equal(a.status, 200);
 	assert_non_null(strstr(a.headers, "text/plain; version=0.0.4"));
-	assert_non_null(strstr(a.body, "# TYPE ctgd_records_accepted counter\n"
-	    "ctgd_records_accepted 2\n"));
+	assert_non_null(strstr(a.body, "# TYPE ctgd_records_accepted_total counter\n"
+	    "ctgd_records_accepted_total 2\n"));
 	assert_non_null(strstr(a.body, "# TYPE ctgd_connections_current "
 	    "gauge\n"));
-	assert_non_null(strstr(a.body, "ctgd_http_requests "));
+	assert_non_null(strstr(a.body, "ctgd_http_requests_total "));
 	free(a.headers);
 }
 

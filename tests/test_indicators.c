@@ -343,7 +343,7 @@ test_communes_and_drill_down(void **state)
 	expect_str(json_object_array_get_idx(get(doc, "records"), 0), "date",
 	    "2024-07-08");
 	expect_str(json_object_array_get_idx(get(doc, "records"), 2), "id",
-	    "01901111000070008000000000000008");
+	    "01901111-0000-7000-8000-000000000008");
 	expect_int(json_object_array_get_idx(get(doc, "records"), 0),
 	    "participants", 10);
 	json_object_put(doc);

@@ -362,7 +362,7 @@ test_communes_threads(void **state)
 	size_t			 i;
 
 	(void)state;
-	assert_int_equal(catalogue_load(&c, catalogue_files, catalogue_nfiles,
+	assert_int_equal(catalogue_load(&c, catalogue_files, catalogue_files_n,
 	    err, sizeof(err)), 0);
 	assert_null(c.names);
 	for (i = 0; i < 4; i++) {

@@ -207,7 +207,7 @@ test_catalogue_loaded(void **state)
 	struct store		*s = open_store(c);
 	struct data_file	 files[16];
 	char			 err[512] = "";
-	size_t			 n = catalogue_nfiles;
+	size_t			 n = catalogue_files_n;
 
 	if (store_load_catalogue(s, catalogue_files, n, err, sizeof(err)) != 0)
 		fail_msg("load: %s", err);
@@ -259,7 +259,7 @@ test_catalogue_change_rebuilds_aggregates(void **state)
 	char			 err[512];
 	long			 records;
 	sqlite3			*db;
-	size_t			 n = catalogue_nfiles;
+	size_t			 n = catalogue_files_n;
 
 	assert_int_equal(store_load_catalogue(s, catalogue_files, n, err,
 	    sizeof(err)), 0);
@@ -352,7 +352,7 @@ test_migration_from_schema_6(void **state)
 	tmpdir_path(ref, sizeof(ref), c->dir, "today.db");
 	assert_non_null(s = store_open(ref, &o, err, sizeof(err)));
 	assert_int_equal(store_load_catalogue(s, catalogue_files,
-	    catalogue_nfiles, err, sizeof(err)), 0);
+	    catalogue_files_n, err, sizeof(err)), 0);
 	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
 	for (i = 0; i < 6; i++)
 		assert_int_equal(sqlite3_exec(db, schema_migrations[i].sql, NULL,
@@ -376,7 +376,7 @@ test_migration_from_schema_6(void **state)
 	s = open_store(c);
 	assert_int_equal(store_version(s), (int)schema_nmigrations);
 	assert_int_equal(store_load_catalogue(s, catalogue_files,
-	    catalogue_nfiles, err, sizeof(err)), 0);
+	    catalogue_files_n, err, sizeof(err)), 0);
 	assert_true(query_int(c, "SELECT count(*) FROM agg_cell") > 0);
 	assert_int_equal(query_int(c, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name IN ('agg_records', 'revision_group')"), 0);
