@@ -155,6 +155,14 @@ plan_json(const struct catalogue *c)
 	json_object_object_add(doc, "structures", plan_words(c,
 	    VOCAB_STRUCTURE));
 	json_object_object_add(doc, "communes", plan_communes(c));
+	a = json_object_new_array();
+	for (i = 0; i < MEASURE__COUNT; i++) {
+		o = json_object_new_object();
+		plan_add(o, "name", cat_measures[i].name);
+		plan_add(o, "label", cat_measures[i].label);
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(doc, "measures", a);
 	text = strdup(json_object_to_json_string_ext(doc,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(doc);

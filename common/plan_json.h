@@ -1,7 +1,8 @@
 /*
  * plan_json.h — the plan as a data entry form needs it, in one JSON
  * document: sheets with the activities each accepts, the vocabularies
- * with their French labels, the communes with their names and codes.
+ * and the measures with their French labels, the communes with their
+ * names and codes.
  * Pure: built once from the catalogue.
  */
 #ifndef CTG_PLAN_JSON_H

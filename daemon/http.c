@@ -36,7 +36,8 @@
 
 enum http_format {
 	HTTP_JSON,
-	HTTP_CSV,
+	HTTP_CSV,	/* NAME.csv */
+	HTTP_HTML,	/* NAME.html: a page to print */
 };
 
 #define HTTP_READ	(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
@@ -49,6 +50,7 @@ enum http_action {
 	HA_WRITE,	/* records, amend, void, evidence: to the writer */
 	HA_PLAN,	/* what a form validates against */
 	HA_SESSION,	/* who the token is */
+	HA_COPIL,	/* the year's overview, as the COPIL report */
 };
 
 struct http_call {
@@ -73,6 +75,8 @@ struct http_pending {
 	enum http_format	 format;
 };
 
+static char	*http_copil_html(const struct catalogue *, json_object *);
+
 /*
  * The routes, first match wins: a path with a suffix (…/amend) before
  * the bare prefix. Routes a path matches but whose methods differ make
@@ -88,39 +92,43 @@ static const struct http_route {
 	const char		*kind;		/* HA_QUERY */
 	enum request_kind	 write;		/* HA_WRITE */
 	char			*(*csv)(json_object *);
+	char			*(*html)(const struct catalogue *,
+				    json_object *);
 } http_routes[] = {
 	{ "/api/v1/records", 1, NULL, HTTP_POST, AUTH_OP_WRITE, HA_WRITE,
-	  NULL, REQUEST_SUBMIT, NULL },
+	  NULL, REQUEST_SUBMIT, NULL, NULL },
 	{ "/api/v1/records/", 0, "/amend", HTTP_POST, AUTH_OP_WRITE,
-	  HA_WRITE, NULL, REQUEST_AMEND, NULL },
+	  HA_WRITE, NULL, REQUEST_AMEND, NULL, NULL },
 	{ "/api/v1/records/", 0, "/void", HTTP_POST, AUTH_OP_WRITE, HA_WRITE,
-	  NULL, REQUEST_VOID, NULL },
+	  NULL, REQUEST_VOID, NULL, NULL },
 	{ "/api/v1/evidence", 1, NULL, HTTP_POST, AUTH_OP_EVIDENCE, HA_WRITE,
-	  NULL, REQUEST_EVIDENCE, NULL },
+	  NULL, REQUEST_EVIDENCE, NULL, NULL },
 	{ "/api/v1/records/", 0, NULL, HTTP_READ, AUTH_OP_READ_OWN, HA_QUERY,
-	  "revisions", 0, NULL },
+	  "revisions", 0, NULL, NULL },
 	{ "/api/v1/structures/", 0, "/records", HTTP_READ, AUTH_OP_READ_OWN,
-	  HA_QUERY, "recent", 0, NULL },
+	  HA_QUERY, "recent", 0, NULL, NULL },
 	{ "/api/v1/plan", 1, NULL, HTTP_READ, AUTH_OP_READ_OWN, HA_PLAN,
-	  NULL, 0, NULL },
+	  NULL, 0, NULL, NULL },
 	{ "/api/v1/session", 1, NULL, HTTP_READ, AUTH_OP_PING, HA_SESSION,
-	  NULL, 0, NULL },
+	  NULL, 0, NULL, NULL },
 	{ "/api/v1/sheets", 1, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "overview", 0, export_overview_csv },
+	  "overview", 0, export_overview_csv, NULL },
 	{ "/api/v1/sheets/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "sheet", 0, export_sheet_csv },
+	  "sheet", 0, export_sheet_csv, NULL },
 	{ "/api/v1/axes/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "axis", 0, export_overview_csv },
+	  "axis", 0, export_overview_csv, NULL },
 	{ "/api/v1/communes/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "commune", 0, export_commune_csv },
+	  "commune", 0, export_commune_csv, NULL },
 	{ "/api/v1/indicators/", 0, "/records", HTTP_READ, AUTH_OP_READ,
-	  HA_QUERY, "records", 0, export_records_csv },
+	  HA_QUERY, "records", 0, export_records_csv, NULL },
 	{ "/api/v1/rollups/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "rollup", 0, report_csv },
+	  "rollup", 0, report_csv, report_html },
+	{ "/api/v1/copil/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_COPIL,
+	  "overview", 0, NULL, http_copil_html },
 	{ "/api/v1/completeness", 1, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "completeness", 0, export_completeness_csv },
+	  "completeness", 0, export_completeness_csv, NULL },
 	{ "/metrics", 1, NULL, HTTP_READ, AUTH_OP_READ, HA_METRICS, NULL, 0,
-	  NULL },
+	  NULL, NULL },
 };
 
 /* Every method a client may name, with its name for Allow. */
@@ -259,18 +267,30 @@ http_tagged(struct http_call *c, const char *type, const char *body,
 		http_send(c, 200, type, body);
 }
 
-/* The answer of query.c, in JSON, or in CSV made by the reader. */
+/* The answer of query.c, in JSON, or in CSV or HTML made by the reader. */
 static void
-http_answer(struct http_call *c, const char *text, int csv)
+http_answer(struct http_call *c, const char *text)
 {
-	if (!csv) {
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(c->req);
+
+	switch (c->format) {
+	case HTTP_JSON:
 		http_tagged(c, "application/json; charset=utf-8", text,
 		    strlen(text), NULL);
 		return;
+	case HTTP_CSV:
+		evhttp_add_header(h, "Content-Disposition", "attachment");
+		http_tagged(c, "text/csv; charset=utf-8", text, strlen(text),
+		    NULL);
+		return;
+	case HTTP_HTML:
+		/* A report styles itself inline, and runs nothing. */
+		evhttp_add_header(h, "Content-Security-Policy", "default-src "
+		    "'none'; style-src 'unsafe-inline'; img-src data:");
+		http_tagged(c, "text/html; charset=utf-8", text, strlen(text),
+		    NULL);
+		return;
 	}
-	evhttp_add_header(evhttp_request_get_output_headers(c->req),
-	    "Content-Disposition", "attachment");
-	http_tagged(c, "text/csv; charset=utf-8", text, strlen(text), NULL);
 }
 
 /* Keeps p until its job is done; NULL out of memory. */
@@ -304,7 +324,7 @@ http_answered(struct writer_job *j, void *arg)
 				    .format = p->format };
 
 	if (p->req != NULL && j->document != NULL)
-		http_answer(&c, j->document, j->csv != NULL);
+		http_answer(&c, j->document);
 	else if (p->req != NULL)
 		http_error(&c, j->status ? j->status : 500, j->error ?
 		    j->error : "question sans réponse");
@@ -354,7 +374,7 @@ http_strdup(struct arena *a, const char *s)
  */
 static void
 http_document(struct http_call *c, const struct query *q,
-    char *(*csv)(json_object *))
+    const struct http_route *r)
 {
 	struct request		 rq = { .kind = REQUEST_QUERY };
 	struct http_pending	*p;
@@ -377,8 +397,9 @@ http_document(struct http_call *c, const struct query *q,
 	}
 	j->owner = p;
 	j->done = http_answered;
-	/* The table is made on the reader's thread, from the document. */
-	j->csv = c->format == HTTP_CSV ? csv : NULL;
+	/* The table or page is made on the reader's thread. */
+	j->csv = c->format == HTTP_CSV ? r->csv : NULL;
+	j->html = c->format == HTTP_HTML ? r->html : NULL;
 	writer_push(c->srv->reader, j);
 }
 
@@ -627,12 +648,12 @@ http_bearer(struct evhttp_request *req, uint8_t *secret, size_t max)
 
 /* What an operation is, in the words of a refusal. */
 static const char *const http_op_words[] = {
-	[AUTH_OP_PING] = "se connecter",
-	[AUTH_OP_WRITE] = "enregistrer des activités",
-	[AUTH_OP_EVIDENCE] = "enregistrer des éléments de preuve",
-	[AUTH_OP_READ] = "lire les indicateurs",
-	[AUTH_OP_READ_OWN] = "lire les enregistrements de sa structure",
-	[AUTH_OP_ADMIN] = "administrer",
+	[AUTH_OP_PING] = "de se connecter",
+	[AUTH_OP_WRITE] = "d'enregistrer des activités",
+	[AUTH_OP_EVIDENCE] = "d'enregistrer des éléments de preuve",
+	[AUTH_OP_READ] = "de lire les indicateurs",
+	[AUTH_OP_READ_OWN] = "de lire les enregistrements de sa structure",
+	[AUTH_OP_ADMIN] = "d'administrer",
 };
 
 /*
@@ -675,7 +696,7 @@ http_allowed(struct http_call *c, enum auth_op op)
 		    "(en-tête Authorization: Bearer JETON)");
 	} else {
 		snprintf(msg, sizeof(msg), "accès refusé : le rôle de votre "
-		    "jeton ne permet pas de %s", http_op_words[op]);
+		    "jeton ne permet pas %s", http_op_words[op]);
 		http_error(c, 403, msg);
 	}
 	return 0;
@@ -709,17 +730,34 @@ http_own(struct http_call *c, struct query *q)
 	return 0;
 }
 
-/* Cuts a ".csv" ending off path; 1 when there was one. */
-static int
-http_cut_csv(char *path)
+/* Cuts a ".csv" or ".html" ending off path: the format it asks. */
+static enum http_format
+http_cut_format(char *path)
 {
-	size_t	 n = strlen(path);
+	static const struct {
+		const char		*ending;
+		enum http_format	 format;
+	} endings[] = { { ".csv", HTTP_CSV }, { ".html", HTTP_HTML } };
+	size_t	 n = strlen(path), m, i;
 
-	if (n > 4 && strcmp(path + n - 4, ".csv") == 0) {
-		path[n - 4] = '\0';
-		return 1;
+	for (i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
+		m = strlen(endings[i].ending);
+		if (n > m && strcmp(path + n - m, endings[i].ending) == 0) {
+			path[n - m] = '\0';
+			return endings[i].format;
+		}
 	}
-	return 0;
+	return HTTP_JSON;
+}
+
+/* The COPIL report of the overview of a year ("from": "YYYY-01"). */
+static char *
+http_copil_html(const struct catalogue *cat, json_object *overview)
+{
+	json_object	*from = json_object_object_get(overview, "from");
+	const char	*s = from != NULL ? json_object_get_string(from) : NULL;
+
+	return report_copil_html(cat, overview, s != NULL ? atoi(s) : 0);
 }
 
 /*
@@ -833,15 +871,18 @@ http_asset(struct http_call *c, const struct web_asset *a)
 static const char http_routes_list[] = "route inconnue : voir /api/v1/sheets, "
     "/api/v1/sheets/{code}, /api/v1/axes/{code}, /api/v1/communes/{code}, "
     "/api/v1/indicators/{id}/records, /api/v1/records/{id}, "
-    "/api/v1/rollups/{AAAA-MM}, /api/v1/completeness, /api/v1/plan, "
+    "/api/v1/rollups/{AAAA-MM}, /api/v1/copil/{AAAA}.html, "
+    "/api/v1/completeness, /api/v1/plan, "
     "/api/v1/session, /api/v1/structures/{structure}/records, "
-    "POST /api/v1/records, /metrics ; .csv pour un tableur";
+    "POST /api/v1/records, /metrics ; .csv pour un tableur, .html pour "
+    "une page à imprimer";
 
 static void
 http_route_call(struct http_call *c, const struct http_route *r,
     const char *key)
 {
 	struct query	 q;
+	char		 from[16], to[16];
 
 	switch (r->action) {
 	case HA_METRICS:
@@ -856,6 +897,18 @@ http_route_call(struct http_call *c, const struct http_route *r,
 	case HA_SESSION:
 		http_session(c);
 		return;
+	case HA_COPIL:
+		/* The year's overview: January to December of the key. */
+		if (strlen(key) != 4 || strspn(key, "0123456789") != 4) {
+			http_error(c, 400, "année invalide : attendu "
+			    "/api/v1/copil/AAAA.html");
+			return;
+		}
+		snprintf(from, sizeof(from), "%s-01", key);
+		snprintf(to, sizeof(to), "%s-12", key);
+		q = (struct query){ r->kind, NULL, from, to, 0 };
+		http_document(c, &q, r);
+		return;
 	case HA_QUERY:
 		break;
 	}
@@ -864,7 +917,7 @@ http_route_call(struct http_call *c, const struct http_route *r,
 	    evhttp_find_header(&c->params, "from"),
 	    evhttp_find_header(&c->params, "to"), 0 };
 	if (http_own(c, &q))
-		http_document(c, &q, r->csv);
+		http_document(c, &q, r);
 }
 
 void
@@ -878,7 +931,8 @@ http_request(struct evhttp_request *req, void *arg)
 	char				*path, *decoded, esc[256], msg[256];
 	char				 key[512];
 	size_t				 len;
-	int				 csv, allow;
+	enum http_format		 format;
+	int				 allow;
 
 	STATS_ADD(http_requests, 1);
 	TAILQ_INIT(&c.params);
@@ -926,15 +980,17 @@ http_request(struct evhttp_request *req, void *arg)
 	}
 	log_debug("event=http_request path=%s", log_escape(esc, sizeof(esc),
 	    path));
-	csv = http_cut_csv(path);
+	format = http_cut_format(path);
 	r = http_route(path, evhttp_request_get_command(req), key, sizeof(key),
 	    &allow);
 	if (r == NULL && allow != 0)
 		http_not_allowed(&c, allow);
-	else if (r == NULL || (csv && r->csv == NULL))
+	else if (r == NULL || (format == HTTP_CSV && r->csv == NULL) ||
+	    (format == HTTP_HTML && r->html == NULL) ||
+	    (format == HTTP_JSON && r->action == HA_COPIL))
 		http_error(&c, 404, http_routes_list);
 	else if (http_allowed(&c, r->op)) {
-		c.format = csv ? HTTP_CSV : HTTP_JSON;
+		c.format = format;
 		http_route_call(&c, r, key);
 	}
 	evhttp_clear_headers(&c.params);

@@ -418,10 +418,21 @@ server_read(struct store *s, struct writer_job *j, void *arg)
 	struct server	*srv = arg;
 	const char	*error = NULL;
 
+	json_object	*doc;
+
 	(void)s;
 	writer_hold(srv->hold_reads);
-	if ((j->document = query_answer_text(srv->query, &j->req.query,
-	    date_today(), j->csv, &error)) != NULL)
+	if (j->html != NULL) {
+		if ((doc = query_answer(srv->query, &j->req.query,
+		    date_today(), &error)) != NULL) {
+			j->document = j->html(srv->catalogue, doc);
+			json_object_put(doc);
+			if (j->document != NULL)
+				return;
+			error = "page impossible à établir : mémoire insuffisante";
+		}
+	} else if ((j->document = query_answer_text(srv->query,
+	    &j->req.query, date_today(), j->csv, &error)) != NULL)
 		return;
 	j->status = query_status(srv->query);
 	j->error = strdup(error != NULL ? error : "question sans réponse");

@@ -33,6 +33,7 @@ typedef void	(*writer_query_cb)(struct store *, struct writer_job *,
  * share transactions; a query runs alone, between them. The same thread
  * and queue serve the readers (queries only, on a read connection).
  */
+struct catalogue;
 struct json_object;
 
 struct writer_job {
@@ -42,6 +43,9 @@ struct writer_job {
 	uint8_t			(*digests)[RECORD_DIGEST_LEN];
 	char			*document;	/* query: malloc'd JSON, or CSV */
 	char			*(*csv)(struct json_object *);	/* query: CSV */
+	/* query: a printable page of the document, instead of JSON */
+	char			*(*html)(const struct catalogue *,
+				    struct json_object *);
 	char			*error;		/* query: malloc'd, or NULL */
 	int			 status;	/* query: HTTP-like, with error */
 	uint64_t		 allowed;	/* structures it may touch; 0: any */

@@ -177,25 +177,132 @@ op_recent(struct ctx *c, enum role r)
 	return as(c, r, "ctg-query", args) == 0;
 }
 
+/*
+ * An HTTP request as role r (its token in the Authorization header): the
+ * status, and the answer's body in buf. Only 200, 401, 403 and, for
+ * another structure's record, 404 are expected.
+ */
+static int
+http_as(struct ctx *c, enum role r, const char *method, const char *path,
+    const char *body, char *buf, size_t buflen)
+{
+	char	 req[2048], *end;
+	ssize_t	 n;
+	size_t	 got = 0;
+	int	 fd = raw_connect(c->d.http_port), status = 0;
+
+	snprintf(req, sizeof(req), "%s %s HTTP/1.0\r\n%s%s%s"
+	    "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+	    method, path, r == NONE ? "" : "Authorization: Bearer ",
+	    r == NONE ? "" : c->token[r], r == NONE ? "" : "\r\n",
+	    body ? strlen(body) : 0, body ? body : "");
+	raw_send(fd, req, strlen(req));
+	while (got < buflen - 1 && (n = recv(fd, buf + got, buflen - 1 - got,
+	    0)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	sscanf(buf, "HTTP/1.%*d %d", &status);
+	close(fd);
+	if (status != 200 && status != 401 && status != 403 && status != 404)
+		fail_msg("HTTP %s %s: status %d for %s: %s", method, path,
+		    status, role_names[r], buf);
+	if ((end = strstr(buf, "\r\n\r\n")) != NULL)
+		memmove(buf, end + 4, strlen(end + 4) + 1);
+	return status;
+}
+
 static int
 op_http(struct ctx *c, enum role r)
 {
-	char	 req[512], buf[512];
-	ssize_t	 n;
-	int	 fd = raw_connect(c->d.http_port), status = 0;
+	char	 buf[64 * 1024];
 
-	snprintf(req, sizeof(req), "GET /api/v1/sheets/1 HTTP/1.0\r\n%s%s%s"
-	    "\r\n", r == NONE ? "" : "Authorization: Bearer ",
-	    r == NONE ? "" : c->token[r], r == NONE ? "" : "\r\n");
-	raw_send(fd, req, strlen(req));
-	if ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
-		buf[n] = '\0';
-		sscanf(buf, "HTTP/1.%*d %d", &status);
-	}
-	close(fd);
-	if (status != 200 && status != 401 && status != 403)
-		fail_msg("HTTP status %d for %s", status, role_names[r]);
-	return status == 200;
+	return http_as(c, r, "GET", "/api/v1/sheets/1", NULL, buf,
+	    sizeof(buf)) == 200;
+}
+
+/* A write through the API: allowed when it is acked accepted. */
+static int
+op_http_write(struct ctx *c, enum role r, const char *path,
+    const char *body)
+{
+	char	 buf[8192];
+
+	return http_as(c, r, "POST", path, body, buf, sizeof(buf)) == 200 &&
+	    strstr(buf, "\"status\":\"accepted\"") != NULL;
+}
+
+static int
+op_http_submit(struct ctx *c, enum role r)
+{
+	char	 body[1024];
+
+	snprintf(body, sizeof(body), "{\"id\": \"01902222-0000-7000-8000-"
+	    "0000000002%02d\", \"sheets\": [\"I.A.1\"], \"activity\": "
+	    "\"animation\", \"date\": \"2024-05-03\", \"commune\": \"46201\", "
+	    "\"structure\": \"ripe\", \"groups\": [{\"category\": \"ama\", "
+	    "\"residence\": \"46201\", \"count\": 3}]}", ++c->seq);
+	return op_http_write(c, r, "/api/v1/records", body);
+}
+
+static int
+op_http_amend(struct ctx *c, enum role r)
+{
+	char	 body[1024];
+
+	snprintf(body, sizeof(body), "{\"activity\": \"animation\", \"date\": "
+	    "\"2024-05-02\", \"commune\": \"46201\", \"structure\": \"ripe\", "
+	    "\"groups\": [{\"category\": \"enfant\", \"count\": %d}]}",
+	    ++c->seq);
+	return op_http_write(c, r, "/api/v1/records/" RID "/amend", body);
+}
+
+static int
+op_http_evidence(struct ctx *c, enum role r)
+{
+	char	 body[1024];
+
+	snprintf(body, sizeof(body), "{\"id\": \"01903333-0000-7000-8000-"
+	    "0000000000%02d\", \"indicator\": \"I.B.6/res/2\", \"date\": "
+	    "\"2024-03-01\", \"state\": \"en cours\", \"text\": \"Étude\"}",
+	    ++c->seq);
+	return op_http_write(c, r, "/api/v1/evidence", body);
+}
+
+static int
+op_http_own(struct ctx *c, enum role r)
+{
+	char	 buf[64 * 1024];
+
+	return http_as(c, r, "GET", "/api/v1/structures/ripe/records", NULL,
+	    buf, sizeof(buf)) == 200;
+}
+
+/* One record's revisions: its structure's submitters, the readers. */
+static int
+op_http_revisions(struct ctx *c, enum role r)
+{
+	char	 buf[64 * 1024];
+
+	return http_as(c, r, "GET", "/api/v1/records/" RID, NULL, buf,
+	    sizeof(buf)) == 200;
+}
+
+static int
+op_http_session(struct ctx *c, enum role r)
+{
+	char	 buf[8192];
+
+	return http_as(c, r, "GET", "/api/v1/session", NULL, buf,
+	    sizeof(buf)) == 200;
+}
+
+static int
+op_http_plan(struct ctx *c, enum role r)
+{
+	char	 buf[256 * 1024];
+
+	return http_as(c, r, "GET", "/api/v1/plan", NULL, buf,
+	    sizeof(buf)) == 200;
 }
 
 static int
@@ -230,6 +337,13 @@ static const struct {
 	{ "query", op_query,		{ 0, 0, 0, 0, 0, 1, 1 } },
 	{ "recent (ripe)", op_recent,	{ 0, 0, 0, 1, 0, 1, 1 } },
 	{ "http", op_http,		{ 0, 0, 0, 0, 0, 1, 1 } },
+	{ "http submit (ripe)", op_http_submit, { 0, 0, 0, 1, 0, 0, 0 } },
+	{ "http amend (ripe)", op_http_amend, { 0, 0, 0, 1, 0, 0, 0 } },
+	{ "http evidence", op_http_evidence, { 0, 0, 0, 0, 0, 1, 0 } },
+	{ "http own records", op_http_own, { 0, 0, 0, 1, 0, 1, 1 } },
+	{ "http revisions", op_http_revisions, { 0, 0, 0, 1, 0, 1, 1 } },
+	{ "http session", op_http_session, { 0, 0, 0, 1, 1, 1, 1 } },
+	{ "http plan", op_http_plan,	{ 0, 0, 0, 1, 1, 1, 1 } },
 	{ "stats", op_stats,		{ 0, 0, 0, 0, 0, 0, 1 } },
 	{ "verify", op_verify,		{ 0, 0, 0, 0, 0, 0, 1 } },
 	{ "backup", op_backup,		{ 0, 0, 0, 0, 0, 0, 1 } },
@@ -289,6 +403,34 @@ test_matrix(void **state)
 	}
 	op_stats(c, COORD);
 	file_expect(c->out, "le rôle de votre jeton ne permet pas");
+	/* Over HTTP too; another structure's record is not told to exist. */
+	{
+		char	 buf[8192];
+
+		assert_int_equal(http_as(c, SUB_B, "GET", "/api/v1/records/"
+		    RID, NULL, buf, sizeof(buf)), 404);
+		assert_non_null(strstr(buf, "inconnu"));
+		assert_int_equal(http_as(c, COORD, "POST", "/api/v1/records",
+		    "{}", buf, sizeof(buf)), 403);
+		assert_non_null(strstr(buf, "le rôle de votre jeton ne permet "
+		    "pas d'enregistrer des activités"));
+		assert_int_equal(http_as(c, NONE, "POST", "/api/v1/records",
+		    "{}", buf, sizeof(buf)), 401);
+		assert_non_null(strstr(buf, "ce serveur demande un jeton"));
+		op_http_amend(c, SUB_B);
+		assert_int_equal(http_as(c, SUB_B, "POST", "/api/v1/records/"
+		    RID "/void", "{\"reason\": \"essai\"}", buf, sizeof(buf)),
+		    200);
+		assert_non_null(strstr(buf, "\"status\":\"refused\""));
+		assert_non_null(strstr(buf, "hors de votre jeton"));
+		assert_int_equal(http_as(c, SUB_B, "GET",
+		    "/api/v1/structures/ripe/records", NULL, buf, sizeof(buf)),
+		    403);
+		assert_int_equal(http_as(c, SUB_B, "GET", "/api/v1/session",
+		    NULL, buf, sizeof(buf)), 200);
+		assert_non_null(strstr(buf, "\"role\":\"submitter\""));
+		assert_non_null(strstr(buf, "\"structures\":[\"alsh-jeunes\"]"));
+	}
 	/* The secret is never stored: only its hash. */
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM token WHERE "
 	    "length(hash) = 32"), 5);
