@@ -343,6 +343,232 @@ test_metrics(void **state)
 	free(a.headers);
 }
 
+/* A POST of body to path (protected mode: no token needed locally). */
+static struct http_answer
+http_post(struct ctx *c, const char *path, const char *type, const char *body)
+{
+	char	*req = malloc(strlen(body) + 1024);
+	struct http_answer a;
+
+	assert_non_null(req);
+	sprintf(req, "POST %s HTTP/1.0\r\nHost: x\r\n%s%s%sContent-Length: "
+	    "%zu\r\n\r\n%s", path, type ? "Content-Type: " : "", type ? type :
+	    "", type ? "\r\n" : "", strlen(body), body);
+	a = http_raw(c, req, strlen(req));
+	free(req);
+	return a;
+}
+
+#define WRITE_ID	"01904444-0000-7000-8000-000000000001"
+#define WRITE_RECORD(id, count)						\
+	"{\"id\": \"" id "\", \"sheets\": [\"III.A.17\"], \"activity\": "	\
+	"\"chantier\", \"date\": \"2024-07-09\", \"commune\": \"46201\", "	\
+	"\"structure\": \"alsh-jeunes\", \"groups\": [{\"category\": "	\
+	"\"jeune\", \"residence\": \"46217\", \"count\": " count "}], "	\
+	"\"partners\": [\"Mairie\"], \"title\": \"Chantier\"}"
+
+static void
+expect_ack(struct http_answer a, const char *status, const char *words)
+{
+	json_object	*o = json_tokener_parse(a.body), *ack;
+	const char	*got, *why;
+
+	if (a.status != 200 || o == NULL)
+		fail_msg("write: %d %s", a.status, a.body);
+	ack = json_object_array_get_idx(json_object_object_get(o, "acks"), 0);
+	got = json_object_get_string(json_object_object_get(ack, "status"));
+	why = json_object_get_string(json_object_object_get(ack, "reason"));
+	if (got == NULL || strcmp(got, status) != 0 || (words != NULL &&
+	    (why == NULL || strstr(why, words) == NULL)))
+		fail_msg("ack %s (%s), expected %s with \"%s\"", got, why ? why :
+		    "", status, words ? words : "");
+	json_object_put(o);
+	free(a.headers);
+}
+
+/* Every answer of the write API: an ack per record, in order. */
+static void
+test_write_api(void **state)
+{
+	struct ctx		*c = *state;
+	struct http_answer	 a;
+	json_object		*o;
+	const char		*json = "application/json";
+
+	expect_ack(http_post(c, "/api/v1/records", json,
+	    WRITE_RECORD(WRITE_ID, "5")), "accepted", NULL);
+	expect_ack(http_post(c, "/api/v1/records", json,
+	    WRITE_RECORD(WRITE_ID, "5")), "duplicate", NULL);
+	expect_ack(http_post(c, "/api/v1/records", json,
+	    WRITE_RECORD(WRITE_ID, "6")), "conflict", NULL);
+	expect_ack(http_post(c, "/api/v1/records", json,
+	    WRITE_RECORD("01904444-0000-7000-8000-000000000002", "-1")),
+	    "refused", "effectif « -1 » hors limites");
+	expect_ack(http_post(c, "/api/v1/records", json, "{\"id\": \"0190"
+	    "4444-0000-7000-8000-000000000003\", \"commnue\": \"46201\"}"),
+	    "refused", "champ « commnue » inconnu");
+	/* One bad record in a list does not stop the others. */
+	a = http_post(c, "/api/v1/records", json, "{\"records\": ["
+	    WRITE_RECORD("01904444-0000-7000-8000-000000000004", "2") ", "
+	    "{\"id\": 7}, "
+	    WRITE_RECORD("01904444-0000-7000-8000-000000000005", "3") "]}");
+	assert_int_equal(a.status, 200);
+	assert_non_null(o = json_tokener_parse(a.body));
+	assert_string_equal(json_object_to_json_string_ext(json_object_object_get(
+	    o, "acks"), JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+	    "[{\"id\":\"01904444-0000-7000-8000-000000000004\",\"status\":"
+	    "\"accepted\"},{\"id\":null,\"status\":\"refused\",\"reason\":"
+	    "\"champ « id » invalide : attendu un UUID comme "
+	    "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b\"},{\"id\":"
+	    "\"01904444-0000-7000-8000-000000000005\",\"status\":\"accepted\"}]");
+	json_object_put(o);
+	free(a.headers);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record WHERE "
+	    "hex(id) LIKE '01904444%'"), 3);
+	/* Amend and void, the id in the path (with or without dashes). */
+	expect_ack(http_post(c, "/api/v1/records/019044440000700080000000"
+	    "00000001/amend", json, WRITE_RECORD(WRITE_ID, "8")), "accepted",
+	    NULL);
+	expect_ack(http_post(c, "/api/v1/records/" WRITE_ID "/void", json,
+	    "{\"reason\": \"saisi deux fois\"}"), "accepted", NULL);
+	expect_ack(http_post(c, "/api/v1/records/" WRITE_ID "/void", json,
+	    "{}"), "refused", "motif d'annulation absent");
+	/* Bodies that are not such JSON: 400, 415; nothing stored. */
+	a = http_post(c, "/api/v1/records", json, "{\"id\": ");
+	assert_int_equal(a.status, 400);
+	assert_non_null(strstr(a.body, "document incomplet"));
+	free(a.headers);
+	a = http_post(c, "/api/v1/records", json, "[1, 2]");
+	assert_int_equal(a.status, 400);
+	free(a.headers);
+	a = http_post(c, "/api/v1/records", "text/plain", "{}");
+	assert_int_equal(a.status, 415);
+	assert_non_null(strstr(a.body, "application/json"));
+	free(a.headers);
+	a = http_post(c, "/api/v1/records/pas-un-id/amend", json, "{}");
+	assert_int_equal(a.status, 400);
+	assert_non_null(strstr(a.body, "UUID"));
+	free(a.headers);
+	/* The ids the drill-down prints are what /records/{id} takes. */
+	a = http_get(c, "/api/v1/indicators/III.A.17/real/1/records?from=2024-07"
+	    "&to=2024-07");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.body, "\"id\":\"01904444-0000-7000-8000-"
+	    "000000000004\""));
+	free(a.headers);
+	a = http_get(c, "/api/v1/records/01904444000070008000000000000004");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.body, "\"id\":\"01904444-0000-7000-8000-"
+	    "000000000004\""));
+	free(a.headers);
+}
+
+/* HEAD, 405 with Allow, ETag and 304, Host, the app's files. */
+static void
+test_conformance(void **state)
+{
+	struct ctx		*c = *state;
+	struct http_answer	 a, b;
+	char			 req[512], etag[64] = "", *p;
+
+	a = http_raw(c, "HEAD /api/v1/sheets HTTP/1.0\r\n\r\n", 35);
+	assert_int_equal(a.status, 200);
+	b = http_get(c, "/api/v1/sheets");
+	assert_string_equal(a.body, "");
+	snprintf(req, sizeof(req), "Content-Length: %zu", strlen(b.body));
+	assert_non_null(p = strstr(a.headers, req));
+	assert_true(p[strlen(req)] == '\r' || p[strlen(req)] == '\0');
+	free(a.headers);
+	assert_non_null(p = strstr(b.headers, "ETag: "));
+	sscanf(p + 6, "%63[^\r]", etag);
+	free(b.headers);
+	snprintf(req, sizeof(req), "GET /api/v1/sheets HTTP/1.1\r\nHost: x\r\n"
+	    "If-None-Match: %s\r\nConnection: close\r\n\r\n", etag);
+	a = http_raw(c, req, strlen(req));
+	assert_int_equal(a.status, 304);
+	assert_string_equal(a.body, "");
+	free(a.headers);
+	a = http_raw(c, "GET /api/v1/sheets HTTP/1.1\r\nConnection: close\r\n"
+	    "\r\n", 55);
+	assert_int_equal(a.status, 400);
+	assert_non_null(strstr(a.body, "en-tête Host absent"));
+	free(a.headers);
+	a = http_raw(c, "PUT /api/v1/sheets HTTP/1.0\r\n\r\n", 34);
+	assert_int_equal(a.status, 405);
+	assert_non_null(strstr(a.headers, "Allow: GET, HEAD\r\n"));
+	assert_non_null(strstr(a.body, "\"statut\":405"));
+	free(a.headers);
+	a = http_raw(c, "OPTIONS /api/v1/records HTTP/1.0\r\n\r\n", 38);
+	assert_int_equal(a.status, 405);
+	assert_non_null(strstr(a.headers, "Allow: POST\r\n"));
+	free(a.headers);
+	a = http_raw(c, "PATCH /api/v1/records/x HTTP/1.0\r\n\r\n", 38);
+	assert_int_equal(a.status, 405);
+	assert_non_null(strstr(a.headers, "Allow: GET, HEAD\r\n"));
+	free(a.headers);
+	a = http_raw(c, "GET /api/v1/records/x/amend HTTP/1.0\r\n\r\n", 42);
+	assert_int_equal(a.status, 405);
+	assert_non_null(strstr(a.headers, "Allow: POST\r\n"));
+	free(a.headers);
+	/* The app: no token, its own security headers, cached by tag. */
+	a = http_get(c, "/");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.body, "<html lang=\"fr\">"));
+	assert_non_null(strstr(a.headers, "Content-Security-Policy: "
+	    "default-src 'self'"));
+	assert_non_null(strstr(a.headers, "X-Content-Type-Options: nosniff"));
+	assert_non_null(strstr(a.headers, "Cache-Control: no-cache"));
+	assert_non_null(strstr(a.headers, "ETag: \""));
+	free(a.headers);
+	a = http_get(c, "/sw.js");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.headers, "text/javascript"));
+	free(a.headers);
+	a = http_get(c, "/manifest.webmanifest");
+	assert_non_null(strstr(a.headers, "application/manifest+json"));
+	assert_non_null(strstr(a.body, "\"lang\": \"fr\""));
+	free(a.headers);
+	/* What a form checks against: sheets, words, communes by name. */
+	a = http_get(c, "/api/v1/plan");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.body, "{\"code\":\"46201\",\"name\":"
+	    "\"Montcuq-en-Quercy-Blanc\",\"cc\":true}"));
+	assert_non_null(strstr(a.body, "\"code\":\"III.A.17\""));
+	free(a.headers);
+	/* A printable bilan and COPIL report. */
+	a = http_get(c, "/api/v1/copil/2024.html");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.headers, "text/html"));
+	assert_non_null(strstr(a.body, "COPIL"));
+	free(a.headers);
+	a = http_get(c, "/api/v1/rollups/2024-07.html");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.body, "III.A.17"));
+	free(a.headers);
+}
+
+/* Prometheus's own checker finds nothing to say of /metrics. */
+static void
+test_promtool(void **state)
+{
+	struct ctx		*c = *state;
+	struct http_answer	 a = http_get(c, "/metrics");
+	char			 path[4200], cmd[8600];
+	FILE			*f;
+
+	tmpdir_path(path, sizeof(path), c->dir, "metrics.txt");
+	assert_non_null(f = fopen(path, "w"));
+	fputs(a.body, f);
+	fclose(f);
+	free(a.headers);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' > '%s.out' "
+	    "2>&1", path, path);
+	if (system(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "%s.out", path);
+		fail_msg("promtool check metrics: %s", file_read(cmd));
+	}
+}
+
 int
 main(void)
 {
@@ -352,6 +578,9 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_write_api),
+		cmocka_unit_test(test_conformance),
+		cmocka_unit_test(test_promtool),
 		cmocka_unit_test(test_http_connection_cap),
 	};
 

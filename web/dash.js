@@ -71,8 +71,8 @@ export async function overviewPage(root, ctx) {
           el('td', {}, el('a', { href: `#/fiche/${s.code}?annee=${year}` }, s.code)),
           el('td', {}, s.title, s.deadline ? el('span', { class: 'muted' }, ` (échéance ${s.deadline.replace(/\|/g, ', ').replace(/:/g, ' : ')})`) : null),
           el('td', {}, status(s.status)),
-          el('td', { class: 'num' }, frNumber(s.records)),
-          el('td', { class: 'num' }, frNumber(s.participants))))))));
+          el('td', { class: 'num', 'data-label': 'Activités' }, frNumber(s.records)),
+          el('td', { class: 'num', 'data-label': 'Participants' }, frNumber(s.participants))))))));
   }
 }
 
@@ -127,13 +127,13 @@ export async function sheetPage(root, ctx, code) {
         el('th', { scope: 'col' }, 'Valeur'), el('th', { scope: 'col' }, 'Cible'), el('th', { scope: 'col' }, 'Statut'))),
       el('tbody', {}, s.indicators.map(ind => el('tr', { 'data-id': ind.id },
         el('td', {}, ind.label, el('br'), el('span', { class: 'muted' }, measureLabel(plan, ind.measure))),
-        el('td', {}, KIND_WORDS[ind.kind] || ind.kind),
+        el('td', { 'data-label': 'Type' }, KIND_WORDS[ind.kind] || ind.kind),
         el('td', { class: 'value' }, valueText(plan, ind),
           ind.measure !== 'qualitative' ? el('div', {}, el('a', { href: `#/indicateur/${ind.id}?annee=${year}` }, 'voir les activités')) : null,
           ind.evidence && ind.evidence.length ? el('ul', { class: 'evidence' }, ind.evidence.map(e =>
             el('li', {}, `${frDate(e.date)} — ${e.state} : ${e.text}`))) : null),
-        el('td', {}, targetText(ind)),
-        el('td', {}, status(ind.status)))))),
+        el('td', { 'data-label': 'Cible' }, targetText(ind)),
+        el('td', { 'data-label': 'Statut' }, status(ind.status)))))),
   );
   root.append(el('h2', {}, 'Activités par mois'), barChart(months, { title: `Activités par mois en ${year}` }));
   root.append(el('h2', {}, 'Participants par commune de résidence'), communes.length ?
@@ -159,10 +159,10 @@ export async function indicatorPage(root, ctx, id) {
       el('tbody', {}, doc.records.map(r => el('tr', {},
         el('td', {}, frDate(r.date)),
         el('td', {}, (plan.activityBy[r.activity] || {}).label || r.activity),
-        el('td', {}, communeName(plan, r.commune)),
+        el('td', { 'data-label': 'Lieu' }, communeName(plan, r.commune)),
         el('td', {}, (plan.structureBy[r.structure] || {}).label || r.structure),
         el('td', {}, r.title || ''),
-        el('td', { class: 'num' }, frNumber(r.participants)))))) :
+        el('td', { class: 'num', 'data-label': 'Participants' }, frNumber(r.participants)))))) :
       el('p', { class: 'muted' }, 'Aucune activité sur la période.'),
     doc.truncated ? el('p', { class: 'hint' }, 'Liste tronquée : téléchargez le CSV pour tout voir.') : null);
 }

@@ -68,6 +68,14 @@ class Daemon:
                              capture_output=True, text=True, check=True)
         return out.stdout.strip().splitlines()[-1]
 
+    def submit(self, *args, token):
+        """ctg-submit, with its key file and outbox in the test's directory."""
+        env = dict(os.environ, CTG_SERVER=f'127.0.0.1:{self.listen}', CTG_TOKEN=token,
+                   CTG_KEY_FILE=os.path.join(self.dir, 'personnes.key'),
+                   CTG_OUTBOX=os.path.join(self.dir, 'outbox.db'))
+        subprocess.run([os.path.join(BIN, 'ctg-submit'), *args], env=env,
+                       capture_output=True, text=True, check=True)
+
     def query(self, *args, token):
         env = dict(os.environ, CTG_SERVER=f'127.0.0.1:{self.listen}', CTG_TOKEN=token)
         out = subprocess.run([os.path.join(BIN, 'ctg-query'), '--json', *args], env=env,

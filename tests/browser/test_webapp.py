@@ -8,6 +8,7 @@ is looked at (screenshots, not blank) and checked by axe-core.
 """
 
 import datetime
+import os
 import sys
 import time
 
@@ -203,6 +204,30 @@ def main():
         ctg.wait(d, lambda: any(r['voided'] for r in recent(daemon, admin)), 'the record voided')
         voided = [r['title'] for r in recent(daemon, admin) if r['voided']]
         assert voided == ['Atelier hors ligne 1'], voided
+        # The same person counts once, whether ctg-submit or the page
+        # recorded her: the key moves from ctg-submit's file to the page.
+        daemon.submit('add', '--action', 'I.B.5', '--activity', 'visite', '--date',
+                      datetime.date.today().isoformat(), '--commune', '46201',
+                      '--structure', 'ripe', '--person', 'ama:Léa Martin:46201', token=sub)
+        d.get(daemon.url + '/#/cle')
+        ctg.wait(d, lambda: d.find_elements(By.ID, 'keyfile'), 'the key page')
+        look(d, 'phone-key', 'clé des personnes')
+        d.find_element(By.ID, 'keyfile').send_keys(os.path.join(daemon.dir, 'personnes.key'))
+        ctg.wait(d, lambda: 'Clé importée' in d.find_element(By.TAG_NAME, 'main').text, 'the key imported')
+        d.get(daemon.url + '/#/saisie')
+        ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, 'form.record'), 'the form')
+        pick(d, d, 'Fiche(s) action', 'I.B.5', 'I.B.5 —')
+        Select(by_label(d, 'Activité')).select_by_visible_text('Visite (découverte, visite-présentation)')
+        pick(d, d, 'Lieu (commune)', 'montcuq', 'Montcuq-en-Quercy-Blanc')
+        group = d.find_elements(By.CSS_SELECTOR, '.group')[0]
+        Select(by_label(group, 'Catégorie')).select_by_visible_text(base['category'])
+        by_label(group, 'Personne (facultatif)').send_keys('  Léa Martin ')
+        by_label(group, 'Nombre').send_keys('1')
+        d.find_element(By.CSS_SELECTOR, 'form.record button[type=submit]').click()
+        ctg.wait(d, lambda: 'enregistrée par le serveur' in banner(d), 'the person\'s record stored')
+        status, sheet = daemon.get(f'/api/v1/sheets/I.B.5?from={YEAR}-01&to={YEAR}-12', admin)
+        persons = next(i for i in sheet['indicators'] if i['id'] == 'I.B.5/res/1')
+        assert sheet['records'] == 2 and persons['value'] == 1, (sheet['records'], persons)
         errs = ctg.errors(d)
         assert not errs, errs
     finally:
