@@ -361,6 +361,23 @@ http_written(struct writer_job *j, void *arg)
 	http_pending_done(p, j);
 }
 
+/* Hands j to thread w; done answers once it has run. */
+static void
+http_hand(struct http_call *c, struct writer_job *j, struct writer *w,
+    writer_done_cb done)
+{
+	struct http_pending	*p;
+
+	if ((p = http_pending_new(c)) == NULL) {
+		writer_job_free(j);
+		http_error(c, 503, "mémoire insuffisante");
+		return;
+	}
+	j->owner = p;
+	j->done = done;
+	writer_push(w, j);
+}
+
 static const char *
 http_strdup(struct arena *a, const char *s)
 {
@@ -377,7 +394,6 @@ http_document(struct http_call *c, const struct query *q,
     const struct http_route *r)
 {
 	struct request		 rq = { .kind = REQUEST_QUERY };
-	struct http_pending	*p;
 	struct writer_job	*j = NULL;
 
 	rq.query.kind = http_strdup(&rq.arena, q->kind);
@@ -390,17 +406,10 @@ http_document(struct http_call *c, const struct query *q,
 		http_error(c, 503, "mémoire insuffisante");
 		return;
 	}
-	if ((p = http_pending_new(c)) == NULL) {
-		writer_job_free(j);
-		http_error(c, 503, "mémoire insuffisante");
-		return;
-	}
-	j->owner = p;
-	j->done = http_answered;
 	/* The table or page is made on the reader's thread. */
 	j->csv = c->format == HTTP_CSV ? r->csv : NULL;
 	j->html = c->format == HTTP_HTML ? r->html : NULL;
-	writer_push(c->srv->reader, j);
+	http_hand(c, j, c->srv->reader, http_answered);
 }
 
 /* The body of a write, as bytes; -1 when refused (answered). */
@@ -432,7 +441,6 @@ http_write(struct http_call *c, const struct http_route *r, const char *key)
 {
 	struct request		 rq;
 	struct writer_job	*j;
-	struct http_pending	*p;
 	const char		*body;
 	char			 err[512];
 	size_t			 len;
@@ -463,14 +471,7 @@ http_write(struct http_call *c, const struct http_route *r, const char *key)
 		writer_job_free(j);
 		return;
 	}
-	if ((p = http_pending_new(c)) == NULL) {
-		writer_job_free(j);
-		http_error(c, 503, "mémoire insuffisante");
-		return;
-	}
-	j->owner = p;
-	j->done = http_written;
-	writer_push(c->srv->writer, j);
+	http_hand(c, j, c->srv->writer, http_written);
 }
 
 void

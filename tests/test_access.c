@@ -211,14 +211,21 @@ http_as(struct ctx *c, enum role r, const char *method, const char *path,
 	return status;
 }
 
+/* A read through the API: allowed when it answers 200. */
 static int
-op_http(struct ctx *c, enum role r)
+op_http_get(struct ctx *c, enum role r, const char *path)
 {
-	char	 buf[64 * 1024];
+	static char	 buf[256 * 1024];
 
-	return http_as(c, r, "GET", "/api/v1/sheets/1", NULL, buf,
-	    sizeof(buf)) == 200;
+	return http_as(c, r, "GET", path, NULL, buf, sizeof(buf)) == 200;
 }
+
+static int op_http(struct ctx *c, enum role r) { return op_http_get(c, r, "/api/v1/sheets/1"); }
+static int op_http_own(struct ctx *c, enum role r) { return op_http_get(c, r, "/api/v1/structures/ripe/records"); }
+/* One record's revisions: its structure's submitters, the readers. */
+static int op_http_revisions(struct ctx *c, enum role r) { return op_http_get(c, r, "/api/v1/records/" RID); }
+static int op_http_session(struct ctx *c, enum role r) { return op_http_get(c, r, "/api/v1/session"); }
+static int op_http_plan(struct ctx *c, enum role r) { return op_http_get(c, r, "/api/v1/plan"); }
 
 /* A write through the API: allowed when it is acked accepted. */
 static int
@@ -266,43 +273,6 @@ op_http_evidence(struct ctx *c, enum role r)
 	    "\"2024-03-01\", \"state\": \"en cours\", \"text\": \"Étude\"}",
 	    ++c->seq);
 	return op_http_write(c, r, "/api/v1/evidence", body);
-}
-
-static int
-op_http_own(struct ctx *c, enum role r)
-{
-	char	 buf[64 * 1024];
-
-	return http_as(c, r, "GET", "/api/v1/structures/ripe/records", NULL,
-	    buf, sizeof(buf)) == 200;
-}
-
-/* One record's revisions: its structure's submitters, the readers. */
-static int
-op_http_revisions(struct ctx *c, enum role r)
-{
-	char	 buf[64 * 1024];
-
-	return http_as(c, r, "GET", "/api/v1/records/" RID, NULL, buf,
-	    sizeof(buf)) == 200;
-}
-
-static int
-op_http_session(struct ctx *c, enum role r)
-{
-	char	 buf[8192];
-
-	return http_as(c, r, "GET", "/api/v1/session", NULL, buf,
-	    sizeof(buf)) == 200;
-}
-
-static int
-op_http_plan(struct ctx *c, enum role r)
-{
-	char	 buf[256 * 1024];
-
-	return http_as(c, r, "GET", "/api/v1/plan", NULL, buf,
-	    sizeof(buf)) == 200;
 }
 
 static int
