@@ -150,7 +150,8 @@ export async function indicatorPage(root, ctx, id) {
   const sheet = id.split('/')[0];
   clear(root).append(
     el('p', { class: 'crumbs' }, el('a', { href: `#/fiche/${sheet}?annee=${year}` }, `← Fiche ${sheet}`)),
-    el('h1', {}, `Activités derrière l'indicateur ${id}`),
+    el('h1', {}, `Activités comptées : ${doc.label}`),
+    el('p', { class: 'muted' }, `Fiche ${sheet}, de ${frDate(doc.from)} au ${frDate(doc.to)}.`),
     el('div', { class: 'toolbar' }, downloadButton('Télécharger (CSV)',
       `/api/v1/indicators/${id}/records.csv?${windowOf(year)}`, `activites-${id.replace(/\//g, '-')}-${year}.csv`)),
     doc.records.length ? el('table', { class: 'records' },
@@ -164,7 +165,7 @@ export async function indicatorPage(root, ctx, id) {
         el('td', {}, r.title || ''),
         el('td', { class: 'num', 'data-label': 'Participants' }, frNumber(r.participants)))))) :
       el('p', { class: 'muted' }, 'Aucune activité sur la période.'),
-    doc.truncated ? el('p', { class: 'hint' }, 'Liste tronquée : téléchargez le CSV pour tout voir.') : null);
+    doc.truncated ? el('p', { class: 'hint' }, 'Liste tronquée : téléchargez le CSV pour tout voir.') : '');
 }
 
 export async function completenessPage(root, ctx) {
@@ -175,9 +176,11 @@ export async function completenessPage(root, ctx) {
     doc.silent_structures.length ? el('ul', { class: 'plain' }, doc.silent_structures.map(s =>
       el('li', {}, s.label, el('span', { class: 'muted' }, s.last ? ` — dernière activité le ${frDate(s.last)}` : ' — aucune activité')))) :
       el('p', {}, 'Toutes les structures ont saisi.'));
-  if (doc.silent_sheets) {
-    root.append(el('h2', {}, 'Fiches sans activité'), el('ul', { class: 'plain' }, doc.silent_sheets.map(s =>
-      el('li', {}, el('a', { href: `#/fiche/${s.code}` }, s.code), ` — ${s.title}`))));
+  if (doc.silent_sheets && doc.silent_sheets.length) {
+    root.append(el('h2', {}, `Fiches sans activité depuis ${doc.weeks} semaines`),
+      el('ul', { class: 'plain' }, doc.silent_sheets.map(s =>
+        el('li', {}, el('a', { href: `#/fiche/${s.sheet}` }, s.sheet), ` — ${s.label}`,
+          el('span', { class: 'muted' }, s.last ? ` — dernière activité le ${frDate(s.last)}` : ' — aucune activité')))));
   }
 }
 

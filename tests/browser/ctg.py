@@ -105,13 +105,16 @@ def tokens(d):
     return admin, sub, coord
 
 
-def browser(width=360, height=740):
+def browser(width=360, height=740, downloads=None):
     o = Options()
     o.binary_location = os.environ.get('CTG_CHROMIUM', '/usr/bin/chromium')
     for a in ['--headless=new', '--no-sandbox', '--disable-gpu', '--lang=fr-FR',
               '--disable-dev-shm-usage', f'--window-size={width},{height}']:
         o.add_argument(a)
-    o.add_experimental_option('prefs', {'intl.accept_languages': 'fr-FR,fr'})
+    prefs = {'intl.accept_languages': 'fr-FR,fr'}
+    if downloads:
+        prefs.update({'download.default_directory': downloads, 'download.prompt_for_download': False})
+    o.add_experimental_option('prefs', prefs)
     o.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
     # French dates in the date fields (JJ/MM/AAAA), as on a French device.
     service = Service(os.environ.get('CTG_CHROMEDRIVER', '/usr/bin/chromedriver'),
@@ -119,6 +122,8 @@ def browser(width=360, height=740):
     d = webdriver.Chrome(service=service, options=o)
     size(d, width, height)
     d.execute_cdp_cmd('Emulation.setLocaleOverride', {'locale': 'fr-FR'})
+    if downloads:
+        d.execute_cdp_cmd('Browser.setDownloadBehavior', {'behavior': 'allow', 'downloadPath': downloads})
     return d
 
 

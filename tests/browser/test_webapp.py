@@ -83,6 +83,9 @@ def login(d, daemon, token):
 
 
 def look(d, name, page, full=False):
+    text = d.find_element(By.TAG_NAME, 'body').text
+    for word in ('null', 'undefined', 'NaN', '[object'):
+        assert word not in text, f'{page}: « {word} » printed on the page'
     ctg.screenshot(d, name, full)
     ctg.axe(d, page)
 
@@ -234,7 +237,9 @@ def main():
         d.quit()
 
     # The coordinator, on her PC, then on a phone.
-    d = ctg.browser(1280, 900)
+    downloads = os.path.join(daemon.dir, 'downloads')
+    os.makedirs(downloads)
+    d = ctg.browser(1280, 900, downloads)
     try:
         login(d, daemon, coord)
         ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, 'table.sheets'), 'the dashboard')
@@ -254,6 +259,23 @@ def main():
         assert f"{sheet['records']} activité(s), {sheet['participants']} participant(s)" in summary, summary
         assert 'Pern-Lhospitalet' in d.find_element(By.TAG_NAME, 'main').text
         look(d, 'desktop-sheet', 'fiche', full=True)
+        d.find_element(By.CSS_SELECTOR, '#indicators tr[data-id="I.A.1/res/5"] a').click()
+        ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, 'table.records tbody tr'), 'the records behind')
+        rows = d.find_elements(By.CSS_SELECTOR, 'table.records tbody tr')
+        status, behind = daemon.get(f'/api/v1/indicators/I.A.1/res/5/records?from={YEAR}-01&to={YEAR}-12', coord)
+        assert len(rows) == len(behind['records']) == 2, (len(rows), behind)
+        look(d, 'desktop-records', 'activités derrière un indicateur')
+        for route, name, ready in (('completude', 'desktop-completeness', 'ul.plain'),
+                                   ('bilans', 'desktop-reports', 'ul.plain li')):
+            d.get(f'{daemon.url}/#/{route}')
+            ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, ready), name)
+            look(d, name, route)
+        # The COPIL report, downloaded through the page (the token in a header).
+        d.find_element(By.XPATH, f"//button[.='Rapport {YEAR} (page à imprimer)']").click()
+        report = os.path.join(downloads, f'copil-{YEAR}.html')
+        ctg.wait(d, lambda: os.path.exists(report) and os.path.getsize(report) > 0, 'the COPIL report downloaded')
+        assert 'COPIL' in open(report, encoding='utf-8').read()
+        d.get(f'{daemon.url}/#/fiche/I.A.1?annee={YEAR}')
         ctg.size(d, 360, 740)
         d.refresh()
         ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, '#indicators tbody tr'), 'the sheet page')
