@@ -167,6 +167,7 @@ enum query_field {
 	QF_VOIDED,
 	QF_REV,
 	QF_RECEIVED,	/* "received_ms" */
+	QF_PARTNERS,	/* a list of texts */
 	QF_END
 };
 
@@ -176,7 +177,24 @@ static const char *const query_field_names[QF_END] = {
 	[QF_COMMUNE] = "commune", [QF_STRUCTURE] = "structure",
 	[QF_TITLE] = "title", [QF_PARTICIPANTS] = "participants",
 	[QF_VOIDED] = "voided", [QF_REV] = "rev", [QF_RECEIVED] = "received_ms",
+	[QF_PARTNERS] = "partners",
 };
+
+/* The texts of s joined by sep, as a JSON array ("" or NULL: none). */
+static json_object *
+query_split(const char *s, char sep)
+{
+	json_object	*a = json_object_new_array();
+	const char	*end;
+
+	while (s != NULL && *s != '\0') {
+		end = strchr(s, sep);
+		json_object_array_add(a, json_object_new_string_len(s,
+		    end != NULL ? (int)(end - s) : (int)strlen(s)));
+		s = end != NULL ? end + 1 : NULL;
+	}
+	return a;
+}
 
 /* A listed record as JSON: the fields, in order, up to QF_END. */
 static json_object *
@@ -217,6 +235,9 @@ query_row_json(const struct catalogue *cat, const struct store_row *r,
 			break;
 		case QF_REV:
 			v = json_object_new_int(r->rev);
+			break;
+		case QF_PARTNERS:
+			v = query_split(r->partners, '\x1f');
 			break;
 		default:
 			v = json_object_new_int64(r->received);
@@ -354,8 +375,8 @@ static int
 query_recent_row(void *arg, const struct store_row *r)
 {
 	static const enum query_field f[] = { QF_UUID, QF_DATE, QF_ACTIVITY,
-	    QF_SHEETS, QF_COMMUNE, QF_PARTICIPANTS, QF_TITLE, QF_VOIDED,
-	    QF_REV, QF_RECEIVED, QF_END };
+	    QF_SHEETS, QF_COMMUNE, QF_PARTICIPANTS, QF_TITLE, QF_PARTNERS,
+	    QF_VOIDED, QF_REV, QF_RECEIVED, QF_END };
 	struct query_recent_ctx	*c = arg;
 
 	if (++c->n > c->limit)

@@ -169,6 +169,7 @@ struct store_row {
 	const char	*commune;	/* STORE_SAME_DAY: its current commune */
 	const char	*title;		/* NULL: none */
 	const char	*sheets;	/* codes, comma-joined */
+	const char	*partners;	/* joined by the unit separator (31) */
 	int64_t		 participants, received;
 	int		 rev, voided;
 };

@@ -18,7 +18,7 @@
 #define STORE_ROW_COLUMNS(venue) \
 	"SELECT r.id, v.date, v.activity, " venue ", v.structure, v.title, " \
 	"v.participants, replace(v.sheets, char(31), ','), r.rev, r.voided, " \
-	"r.received "
+	"r.received, v.partners "
 
 static const char *const store_list_sql[STORE__LISTS] = {
 	/*
@@ -152,6 +152,7 @@ store_list(struct store *s, enum store_list which,
 			.rev = sqlite3_column_int(st, 8),
 			.voided = sqlite3_column_int(st, 9),
 			.received = sqlite3_column_int64(st, 10),
+			.partners = store_list_text(st, 11),
 		};
 		if ((stop = fn(arg, &row)) == -1)
 			break;

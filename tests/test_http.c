@@ -98,6 +98,9 @@ http_raw(struct ctx *c, const char *request, size_t len)
 	return a;
 }
 
+/* A request written out in full, its length counted by the compiler. */
+#define HTTP_RAW(c, text)	http_raw((c), (text), sizeof(text) - 1)
+
 static struct http_answer
 http_get(struct ctx *c, const char *path)
 {
@@ -230,7 +233,7 @@ test_errors(void **state)
 	    "route inconnue");
 	expect_error(c, "/api/v1/indicators/III.A.17/res/99/records", 404,
 	    "indicateur « III.A.17/res/99 » inconnu");
-	a = http_raw(c, "DELETE /api/v1/sheets HTTP/1.0\r\n\r\n", 35);
+	a = HTTP_RAW(c, "DELETE /api/v1/sheets HTTP/1.0\r\n\r\n");
 	assert_int_equal(a.status, 405);
 	free(a.headers);
 	/* Over the header limit: refused, and the daemon carries on. */
@@ -483,7 +486,7 @@ test_conformance(void **state)
 	char			 req[512], etag[64] = "", *p;
 	size_t			 i;
 
-	a = http_raw(c, "HEAD /api/v1/sheets HTTP/1.0\r\n\r\n", 35);
+	a = HTTP_RAW(c, "HEAD /api/v1/sheets HTTP/1.0\r\n\r\n");
 	assert_int_equal(a.status, 200);
 	b = http_get(c, "/api/v1/sheets");
 	assert_string_equal(a.body, "");
@@ -500,8 +503,8 @@ test_conformance(void **state)
 	assert_int_equal(a.status, 304);
 	assert_string_equal(a.body, "");
 	free(a.headers);
-	a = http_raw(c, "GET /api/v1/sheets HTTP/1.1\r\nConnection: close\r\n"
-	    "\r\n", 55);
+	a = HTTP_RAW(c, "GET /api/v1/sheets HTTP/1.1\r\nConnection: close\r\n"
+	    "\r\n");
 	assert_int_equal(a.status, 400);
 	assert_non_null(strstr(a.body, "en-tête Host absent"));
 	free(a.headers);

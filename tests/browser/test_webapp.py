@@ -134,6 +134,7 @@ def main():
         ctg.wait(d, lambda: 'enregistrée par le serveur' in banner(d), 'the record stored')
         rows = recent(daemon, admin)
         assert len(rows) == 1 and rows[0]['title'] == base['title'], rows
+        assert rows[0]['partners'] == ['PMI', 'CAF'], rows   # offered on her next forms
         first = rows[0]['id']
         rev = daemon.query('revisions', first, token=admin)['revisions'][-1]
         assert rev['sheets'] == ['I.A.1'] and rev['activity'] == 'animation', rev
