@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "auth.h"
+#include "log.h"
 #include "query.h"
 #include "utf8.h"
 
@@ -30,6 +31,8 @@ struct auth {
 	const struct catalogue	*cat;
 	struct auth_entry	*v;
 	size_t			 n;
+	int64_t			 ever;		/* tokens created, revoked too */
+	size_t			 admins;	/* valid admin tokens */
 	char			 error[256];
 };
 
@@ -120,7 +123,30 @@ auth_reload(struct auth *a)
 	free(a->v);
 	a->v = v;
 	a->n = n;
+	for (a->admins = 0; n > 0; n--)
+		a->admins += v[n - 1].role == AUTH_ADMIN;
+	if (sqlite3_prepare_v2(a->db, "SELECT count(*) FROM token", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	a->ever = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st,
+	    0) : a->ever;
+	sqlite3_finalize(st);
 	return 0;
+}
+
+/* Says, once the tokens changed, when no one can administer any more. */
+static void
+auth_warn_closed(const struct auth *a)
+{
+	if (a->ever > 0 && a->n == 0)
+		log_warn("event=closed reason=\"tous les jetons sont révoqués : "
+		    "ctgd refuse toute requête ; sur la machine du serveur, "
+		    "arrêtez ctgd et lancez ctgd --db BASE --new-admin-token "
+		    "LIBELLÉ\"");
+	else if (a->ever > 0 && a->admins == 0)
+		log_warn("event=no_admin_token reason=\"plus aucun jeton admin "
+		    "valide : jetons et sauvegardes ne se gèrent plus à distance "
+		    "(ctgd --new-admin-token sur la machine du serveur)\"");
 }
 
 struct auth *
@@ -142,6 +168,7 @@ auth_open(const char *db, const struct catalogue *cat, char *err,
 		auth_close(a);
 		return NULL;
 	}
+	auth_warn_closed(a);
 	return a;
 }
 
@@ -158,7 +185,8 @@ auth_close(struct auth *a)
 int
 auth_protected(const struct auth *a)
 {
-	return a->n == 0;
+	/* Decided by what the base has known, not by what is left valid. */
+	return a->ever == 0;
 }
 
 /* Every entry is compared, in constant time: no early exit on a match. */
@@ -385,6 +413,9 @@ auth_revoke(struct auth *a, int64_t id, const char **error)
 	if (!changed)
 		return auth_fail(a, error, "jeton inconnu ou déjà révoqué%s",
 		    "");
+	log_info("event=token_revoked id=%lld valid=%zu admins=%zu",
+	    (long long)id, a->n, a->admins);
+	auth_warn_closed(a);
 	o = json_object_new_object();
 	json_object_object_add(o, "revoked", json_object_new_int64(id));
 	return auth_json(o);

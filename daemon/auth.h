@@ -1,9 +1,10 @@
 /*
  * auth.h — who may do what. Tokens of 256 random bits, kept only as
  * SHA-256 and compared in constant time, each bound to a role and, for a
- * submitter, to structures. Deny by default; with no token at all the
- * daemon is in protected mode: local connections only, and they may do
- * everything (to create the first admin token).
+ * submitter, to structures. Deny by default; while no token has ever
+ * been created the daemon is in protected mode: local connections only,
+ * and they may do everything (to create the first admin token). Once one
+ * has existed, revoking every token leaves it closed, not open.
  */
 #ifndef CTG_AUTH_H
 #define CTG_AUTH_H
@@ -45,7 +46,7 @@ struct auth_caller {
 struct auth	*auth_open(const char *db, const struct catalogue *,
 		    char *err, size_t errlen);
 void		 auth_close(struct auth *);
-/* No valid token at all: protected mode. */
+/* No token ever created: protected mode. */
 int		 auth_protected(const struct auth *);
 /* Who presents this secret (NULL or unknown: AUTH_NONE). */
 void		 auth_identify(const struct auth *, const uint8_t *secret,

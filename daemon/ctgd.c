@@ -10,11 +10,52 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include <json-c/json.h>
+
+#include "auth.h"
 #include "catalogue.h"
 #include "log.h"
 #include "server.h"
 #include "settings.h"
 #include "store.h"
+
+/*
+ * An admin token made on the machine itself, ctgd stopped: the way back in
+ * once every token was revoked. Prints the secret; the exit status.
+ */
+static int
+ctgd_new_admin_token(const char *db, const struct catalogue *cat,
+    const char *label)
+{
+	struct token_admin	 t = { .action = "create", .role = "admin",
+				    .label = label };
+	struct auth		*a;
+	json_object		*o;
+	const char		*error = NULL;
+	char			 err[512], *json;
+
+	if ((a = auth_open(db, cat, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "ctgd : %s\n", err);
+		return 1;
+	}
+	if ((json = auth_manage(a, &t, &error)) == NULL ||
+	    (o = json_tokener_parse(json)) == NULL) {
+		fprintf(stderr, "ctgd : %s\n", error ? error : "échec");
+		free(json);
+		auth_close(a);
+		return 1;
+	}
+	log_info("event=token_created id=%lld role=admin where=local",
+	    (long long)json_object_get_int64(json_object_object_get(o, "id")));
+	printf("jeton admin %lld créé ; son secret, affiché cette fois "
+	    "seulement :\n%s\n", (long long)json_object_get_int64(
+	    json_object_object_get(o, "id")), json_object_get_string(
+	    json_object_object_get(o, "secret")));
+	json_object_put(o);
+	free(json);
+	auth_close(a);
+	return 0;
+}
 
 int
 main(int argc, char **argv)
@@ -57,6 +98,11 @@ main(int argc, char **argv)
 	if (store_load_catalogue(store, catalogue_files, catalogue_files_n, err,
 	    sizeof(err)) == -1)
 		fatalx("event=start_failed db=%s reason=\"%s\"", set.db, err);
+	if (set.new_admin_token[0] != '\0') {
+		rc = ctgd_new_admin_token(set.db, cat, set.new_admin_token);
+		store_close(store);
+		return rc;
+	}
 	if ((base = event_base_new()) == NULL)
 		fatalx("event=start_failed reason=\"event_base_new\"");
 	if ((srv = server_start(base, &set, cat, store)) == NULL)

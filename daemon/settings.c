@@ -87,6 +87,10 @@ static const struct setting settings_table[] = {
 	  "certificat (PEM) : les deux ports parlent alors TLS" },
 	{ "tls-key", 0, SETTING_STRING, S(tls_key), "", 0, 0, NULL,
 	  "clé privée (PEM) du certificat" },
+	{ "new-admin-token", 0, SETTING_STRING, S(new_admin_token), "", 0, 0,
+	  NULL, "créer dans la base un jeton admin portant ce libellé, afficher "
+	  "son secret et quitter (ctgd arrêté : pour reprendre la main quand "
+	  "tous les jetons ont été révoqués)" },
 	{ "check", 'n', SETTING_FLAG, S(check), "0", 0, 1, NULL,
 	  "vérifier la configuration, l'afficher et quitter" },
 	{ "verbose", 'v', SETTING_FLAG, S(verbose), "0", 0, 1, NULL,

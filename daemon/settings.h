@@ -31,6 +31,7 @@ struct settings {
 	long long	 rate_limit;		/* records/s per token, 0: none */
 	const char	*tls_cert;		/* PEM; both ports speak TLS */
 	const char	*tls_key;
+	const char	*new_admin_token;	/* a label: make one, exit */
 	long long	 check;			/* -n */
 	long long	 verbose;
 };

@@ -501,11 +501,58 @@ test_rate_limit(void **state)
 	close(fd);
 }
 
+/*
+ * Revoking every token leaves ctgd closed, not open: no token, the
+ * revoked admin, even a local client are refused, and the log says so.
+ * The way back is on the machine: ctgd stopped, ctgd --new-admin-token.
+ */
+static void
+test_revoke_all(void **state)
+{
+	struct ctx	*c = *state;
+	const char	*revoke[] = { "--server", c->d.server, "token", "revoke",
+			    NULL, NULL };
+	const char	*make[] = { "--db", c->d.db, "--new-admin-token",
+			    "reprise en main", NULL };
+	const char	*list[] = { "--server", NULL, "token", "list", NULL };
+	char		 id[8], line[256], buf[8192];
+	int		 i;
+
+	for (i = 4; i >= 1; i--) {	/* 5 was revoked at the start; 1, the admin, last */
+		snprintf(id, sizeof(id), "%d", i);
+		revoke[4] = id;
+		assert_int_equal(as(c, ADMIN, "ctg-admin", revoke), 0);
+	}
+	file_expect(c->d.log, "event=closed");
+	assert_false(op_stats(c, ADMIN));
+	assert_false(op_stats(c, NONE));
+	assert_false(op_ping(c, NONE));
+	assert_int_equal(http_as(c, NONE, "GET", "/metrics", NULL, buf,
+	    sizeof(buf)), 401);
+	/* A local client without a token cannot make itself admin. */
+	unsetenv("CTG_TOKEN");
+	assert_int_not_equal(tool_run(c->out, "ctg-admin", (const char *[]){
+	    "--server", c->d.server, "token", "create", "--role", "admin",
+	    NULL }), 0);
+	assert_int_equal(daemon_stop(&c->d), 0);
+	assert_int_equal(tool_run(c->out, "ctgd", make), 0);
+	file_last_line(c->out, line, sizeof(line));
+	assert_int_equal(strlen(line), 64);
+	memcpy(c->token[ADMIN], line, 65);
+	daemon_start(&c->d, c->dir, NULL);
+	list[1] = c->d.server;
+	assert_int_equal(as(c, ADMIN, "ctg-admin", list), 0);
+	file_expect(c->out, "reprise en main");
+	assert_true(op_stats(c, ADMIN));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_matrix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revoke_all, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_tokens_slowed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit, setup_limited,
