@@ -720,13 +720,14 @@ store_structure_in(struct store *s, const uint8_t *id,
     uint64_t mask)
 {
 	sqlite3_stmt	*st = s->stmt[STMT_STRUCTURE];
-	int		 rc, w, in = 1;
+	int		 rc, w, in = STORE_NONE;
 
 	sqlite3_bind_blob(st, 1, id, RECORD_ID_LEN, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		w = catalogue_word(s->cat, VOCAB_STRUCTURE,
 		    (const char *)sqlite3_column_text(st, 0));
-		in = w >= 0 && w < 64 && (mask & ((uint64_t)1 << w)) != 0;
+		in = w >= 0 && w < 64 && (mask & ((uint64_t)1 << w)) != 0 ?
+		    STORE_IN : STORE_OTHER;
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);

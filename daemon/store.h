@@ -88,9 +88,15 @@ int		 store_amend(struct store *, const struct record *,
 int		 store_void(struct store *, const uint8_t id[RECORD_ID_LEN],
 		    const char *reason, int64_t now_ms, struct agg_batch *,
 		    const char **why);
+/* Where a record stands against a set of structures. */
+enum store_owner {
+	STORE_NONE,	/* no record has the id */
+	STORE_IN,	/* its current structure is one of them */
+	STORE_OTHER,	/* another structure's */
+};
 /*
- * 1 when the record is unknown or its current structure is in mask (bits
- * of the structure vocabulary), 0 when not, -1 on a database error.
+ * The record's store_owner against mask (bits of the structure
+ * vocabulary), or -1 on a database error.
  */
 int		 store_structure_in(struct store *, const uint8_t *id,
 		    uint64_t mask);

@@ -58,8 +58,15 @@ static const char writer_conflict[] = "cet identifiant est déjà "
     "enregistré avec un autre contenu ; rien n'a été modifié (pour "
     "corriger un enregistrement, envoyez-en une révision)";
 
-static const char writer_not_yours[] = "accès refusé : cet enregistrement "
-    "appartient à une structure hors de votre jeton";
+/*
+ * What a submitter is told of an id outside its structures' records,
+ * whether no record has it or another structure's does: the same words,
+ * so that nothing is learnt of others' records.
+ */
+static const char writer_not_yours[] = "identifiant hors de vos "
+    "enregistrements : aucun enregistrement de vos structures ne porte cet "
+    "identifiant (pour un nouvel enregistrement, prenez un nouvel "
+    "identifiant)";
 
 static void
 writer_queue_init(struct writer_queue *q)
@@ -165,7 +172,7 @@ writer_store_job(struct writer *w, struct writer_job *j, int64_t now,
 		    j->req.void_id : j->req.records[0].id, j->allowed);
 		if (st == -1)
 			return -1;
-		if (st == 0) {
+		if (st != STORE_IN) {
 			a[0].status = ACK_REFUSED;
 			a[0].reason = writer_not_yours;
 			return 0;
@@ -183,6 +190,16 @@ writer_store_job(struct writer *w, struct writer_job *j, int64_t now,
 			a[i].status = (enum ack_status)st;
 			if (st == ACK_CONFLICT)
 				a[i].reason = writer_conflict;
+			/* Another structure's id: told as any id not its own. */
+			if (st == ACK_CONFLICT && j->allowed != 0) {
+				if ((st = store_structure_in(w->store,
+				    j->req.records[i].id, j->allowed)) == -1)
+					return -1;
+				if (st != STORE_IN) {
+					a[i].status = ACK_REFUSED;
+					a[i].reason = writer_not_yours;
+				}
+			}
 			(*n)++;
 		}
 		return 0;

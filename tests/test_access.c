@@ -365,11 +365,11 @@ test_matrix(void **state)
 		    "--id", RID, "--reason", "essai", NULL };
 
 		assert_int_equal(as(c, SUB_B, "ctg-submit", steal), 1);
-		file_expect(c->out, "appartient à une structure hors de "
-		    "votre jeton");
+		file_expect(c->out, "identifiant hors de vos "
+		    "enregistrements");
 		assert_int_equal(as(c, SUB_B, "ctg-submit", takeaway), 1);
-		file_expect(c->out, "appartient à une structure hors de "
-		    "votre jeton");
+		file_expect(c->out, "identifiant hors de vos "
+		    "enregistrements");
 	}
 	op_stats(c, COORD);
 	file_expect(c->out, "le rôle de votre jeton ne permet pas");
@@ -392,10 +392,48 @@ test_matrix(void **state)
 		    RID "/void", "{\"reason\": \"essai\"}", buf, sizeof(buf)),
 		    200);
 		assert_non_null(strstr(buf, "\"status\":\"refused\""));
-		assert_non_null(strstr(buf, "hors de votre jeton"));
+		assert_non_null(strstr(buf, "identifiant hors de vos "
+		    "enregistrements"));
 		assert_int_equal(http_as(c, SUB_B, "GET",
 		    "/api/v1/structures/ripe/records", NULL, buf, sizeof(buf)),
 		    403);
+		/*
+		 * No oracle: ripe's id resubmitted under alsh-jeunes, an
+		 * amend of ripe's record and one of an id no record has are
+		 * told the same words.
+		 */
+		{
+			static const char body[] = "{\"id\": \"%s\", "
+			    "\"activity\": \"chantier\", \"date\": "
+			    "\"2024-05-02\", \"commune\": \"46201\", "
+			    "\"structure\": \"alsh-jeunes\", \"groups\": "
+			    "[{\"category\": \"jeune\", \"count\": 2}]}";
+			static const char *const ids[] = { RID,
+			    "01909999-0000-7000-8000-000000000001" };
+			char	 b[1024], path[128], seen[3][8192];
+			int	 k;
+
+			snprintf(b, sizeof(b), body, RID);
+			http_as(c, SUB_B, "POST", "/api/v1/records", b,
+			    seen[0], sizeof(seen[0]));
+			for (k = 0; k < 2; k++) {
+				snprintf(path, sizeof(path),
+				    "/api/v1/records/%s/amend", ids[k]);
+				snprintf(b, sizeof(b), body, ids[k]);
+				http_as(c, SUB_B, "POST", path, b, seen[k + 1],
+				    sizeof(seen[k + 1]));
+			}
+			for (k = 0; k < 3; k++) {
+				/* The reason, without the id it names. */
+				char	*r = strstr(seen[k], "\"reason\"");
+
+				assert_non_null(r);
+				memmove(seen[k], r, strlen(r) + 1);
+				assert_non_null(strstr(seen[k], "identifiant "
+				    "hors de vos enregistrements"));
+				assert_string_equal(seen[k], seen[0]);
+			}
+		}
 		assert_int_equal(http_as(c, SUB_B, "GET", "/api/v1/session",
 		    NULL, buf, sizeof(buf)), 200);
 		assert_non_null(strstr(buf, "\"role\":\"submitter\""));
