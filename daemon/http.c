@@ -12,6 +12,7 @@
 #include <event2/http.h>
 #include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/util.h>
 #include <json-c/json.h>
 
 #include "auth.h"
@@ -692,6 +693,9 @@ http_allowed(struct http_call *c, enum auth_op op)
 		server_auth_failed(c->srv, host ? host : "?");
 		evhttp_add_header(evhttp_request_get_output_headers(c->req),
 		    "WWW-Authenticate", "Bearer");
+		/* A failed token does not keep its connection. */
+		evhttp_add_header(evhttp_request_get_output_headers(c->req),
+		    "Connection", "close");
 		http_error(c, 401, n ? "accès refusé : jeton inconnu ou "
 		    "révoqué" : "accès refusé : ce serveur demande un jeton "
 		    "(en-tête Authorization: Bearer JETON)");
@@ -921,6 +925,46 @@ http_route_call(struct http_call *c, const struct http_route *r,
 		http_document(c, &q, r);
 }
 
+/*
+ * Why the request's framing cannot be trusted (RFC 9112 §5.1, §6.1,
+ * §6.3), or NULL: evhttp would read a header name with blanks before its
+ * colon as another header, take the first of two lengths, and ignore a
+ * transfer coding it does not know, so that what follows could be run as
+ * a second request. The connection is then closed after the refusal.
+ */
+static const char *
+http_framing_problem(struct evhttp_request *req)
+{
+	struct evkeyvalq	*h = evhttp_request_get_input_headers(req);
+	struct evkeyval		*kv;
+	int			 lengths = 0, codings = 0;
+	size_t			 n;
+
+	TAILQ_FOREACH(kv, h, next) {
+		n = strlen(kv->key);
+		if (n == 0 || strcspn(kv->key, " \t") != n)
+			return "en-tête invalide : un nom d'en-tête ne contient "
+			    "ni espace ni tabulation (rien avant le « : »)";
+		if (evutil_ascii_strcasecmp(kv->key, "Content-Length") == 0)
+			lengths++;
+		if (evutil_ascii_strcasecmp(kv->key, "Transfer-Encoding") ==
+		    0) {
+			codings++;
+			if (evutil_ascii_strcasecmp(kv->value, "chunked") != 0)
+				return "Transfer-Encoding non pris en charge : "
+				    "attendu chunked, ou Content-Length";
+		}
+	}
+	if (lengths > 1)
+		return "Content-Length répété : attendu une seule longueur";
+	if (codings > 1)
+		return "Transfer-Encoding répété : attendu un seul";
+	if (codings && lengths)
+		return "Content-Length et Transfer-Encoding ensemble : attendu "
+		    "l'un ou l'autre";
+	return NULL;
+}
+
 void
 http_request(struct evhttp_request *req, void *arg)
 {
@@ -939,6 +983,12 @@ http_request(struct evhttp_request *req, void *arg)
 	TAILQ_INIT(&c.params);
 	if (!http_admit(&c))
 		return;
+	if ((why = http_framing_problem(req)) != NULL) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		http_error(&c, 400, why);
+		return;
+	}
 	if (req->major == 1 && req->minor >= 1 && evhttp_find_header(
 	    evhttp_request_get_input_headers(req), "Host") == NULL) {
 		http_error(&c, 400, "en-tête Host absent : HTTP/1.1 le demande");

@@ -553,6 +553,65 @@ test_conformance(void **state)
 	free(a.headers);
 }
 
+/* Times an answer's status line is in what came back. */
+static int
+http_answers_in(struct http_answer a)
+{
+	const char	*p;
+	int		 n = 1;
+
+	for (p = a.body; (p = strstr(p, "HTTP/1.1 ")) != NULL; p++)
+		n++;
+	return n;
+}
+
+/*
+ * Framing that evhttp would read loosely (a blank before a colon, two
+ * lengths, an unknown coding): refused, and the request hidden in the
+ * body never runs. Two honest pipelined requests get two answers.
+ */
+static void
+test_framing(void **state)
+{
+	struct ctx		*c = *state;
+	static const char	 hidden[] = "GET /metrics HTTP/1.1\r\nHost: x\r\n"
+				    "Connection: close\r\n\r\n";
+	static const struct {
+		const char	*head;
+		int		 answers;
+	} cases[] = {
+		{ "POST /api/v1/records HTTP/1.1\r\nHost: x\r\nContent-Type: "
+		  "application/json\r\nContent-Length : %zu\r\n\r\n", 1 },
+		{ "POST /api/v1/records HTTP/1.1\r\nHost: x\r\nContent-Length: "
+		  "0\r\nContent-Length: %zu\r\n\r\n", 1 },
+		{ "POST /api/v1/records HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:"
+		  " gzip\r\nContent-Length: %zu\r\n\r\n", 1 },
+		{ "GET /api/v1/session HTTP/1.1\r\nHost: x\r\nX-Length: %zu"
+		  "\r\n\r\n", 2 },
+	};
+	struct http_answer	 a;
+	char			 req[1024];
+	size_t			 i;
+	long long		 before = db_int(c->d.db,
+				    "SELECT count(*) FROM record");
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(req, sizeof(req), cases[i].head, strlen(hidden));
+		strcat(req, hidden);
+		a = http_raw(c, req, strlen(req));
+		if (http_answers_in(a) != cases[i].answers)
+			fail_msg("case %zu: %d answers, expected %d: %s %s", i,
+			    http_answers_in(a), cases[i].answers, a.headers,
+			    a.body);
+		if (cases[i].answers == 1)
+			assert_int_equal(a.status, 400);
+		free(a.headers);
+	}
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"),
+	    before);
+	assert_true(daemon_answers_ping(&c->d));
+}
+
 /* Prometheus's own checker finds nothing to say of /metrics. */
 static void
 test_promtool(void **state)
@@ -587,6 +646,7 @@ main(void)
 		cmocka_unit_test(test_write_api),
 		cmocka_unit_test(test_conformance),
 		cmocka_unit_test(test_promtool),
+		cmocka_unit_test(test_framing),
 		cmocka_unit_test(test_http_connection_cap),
 	};
 
