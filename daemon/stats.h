@@ -30,6 +30,8 @@
 	    "transaction")						\
 	X(commit_errors, counter, "transactions en échec (rien n'a été "\
 	    "acquitté)")						\
+	X(store_failing, gauge, "1 tant que les écritures échouent (disque "\
+	    "plein, erreur d'entrée-sortie), sinon 0")			\
 	X(http_requests, counter, "requêtes HTTP reçues")		\
 	X(http_errors, counter, "requêtes HTTP en erreur")
 

@@ -255,6 +255,14 @@ store_commit(struct store *s)
 }
 
 void
+store_checkpoint(struct store *s)
+{
+	/* Readers may hold it back (SQLITE_BUSY): the next call tries again. */
+	sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+	    NULL);
+}
+
+void
 store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))

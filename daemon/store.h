@@ -62,6 +62,8 @@ void		 store_read_end(struct store *);
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
+/* Checkpoints the WAL and truncates it, when no reader holds it back. */
+void		 store_checkpoint(struct store *);
 
 /*
  * The operations below run inside a transaction; each adds what it changes

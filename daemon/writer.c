@@ -9,6 +9,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/time.h>
 #include <time.h>
@@ -48,6 +49,10 @@ struct writer {
 	void			*done_arg;
 	const char		*hold;		/* $CTG_HOLD_COMMITS, for tests */
 	_Atomic(const char *)	 refusal;	/* set: every write refused */
+	/* A run of failed commits (a full disk, an I/O error), told twice. */
+	uint64_t		 failed_commits, failed_records;
+	int64_t			 failing_since;	/* s, 0: none */
+	char			 failure[256];	/* why the last commit failed */
 };
 
 static const char writer_storage_failed[] =
@@ -274,7 +279,7 @@ writer_store_batch(struct writer *w, struct writer_job *batch, size_t *n)
 	*n = 0;
 	agg_batch_clear(w->agg);
 	if (store_begin(w->store) == -1)
-		return -1;
+		goto fail;
 	for (j = batch; j != NULL; j = j->next)
 		if (writer_store_job(w, j, now, n) == -1)
 			goto fail;
@@ -289,6 +294,8 @@ writer_store_batch(struct writer *w, struct writer_job *batch, size_t *n)
 	writer_publish(w, batch);
 	return 0;
 fail:
+	/* SQLite's words, before the rollback replaces them. */
+	snprintf(w->failure, sizeof(w->failure), "%s", store_errmsg(w->store));
 	store_rollback(w->store);
 	return -1;
 }
@@ -338,6 +345,48 @@ writer_take(struct writer *w)
 	return batch;
 }
 
+/*
+ * A commit failed: said once when a run of failures begins (SQLite's
+ * words), counted meanwhile. What the failed transaction left in the WAL
+ * is given back at once, so that freed space serves records again.
+ */
+static void
+writer_failed(struct writer *w, const struct writer_job *batch)
+{
+	const struct writer_job	*j;
+	struct timeval		 tv;
+
+	for (j = batch; j != NULL; j = j->next)
+		w->failed_records += j->req.nrecords ? j->req.nrecords : 1;
+	if (w->failed_commits++ == 0) {
+		gettimeofday(&tv, NULL);
+		w->failing_since = tv.tv_sec;
+		STATS_ADD(store_failing, 1);
+		log_warn("event=store_error state=begin reason=\"%s\"",
+		    w->failure);
+	}
+	store_checkpoint(w->store);
+}
+
+/* A commit went through after failures: said once, with the counts. */
+static void
+writer_recovered(struct writer *w)
+{
+	struct timeval	 tv;
+
+	if (w->failed_commits == 0)
+		return;
+	gettimeofday(&tv, NULL);
+	log_info("event=store_error state=end failed_commits=%llu "
+	    "refused_records=%llu seconds=%lld",
+	    (unsigned long long)w->failed_commits,
+	    (unsigned long long)w->failed_records,
+	    (long long)(tv.tv_sec - w->failing_since));
+	STATS_SUB(store_failing, 1);
+	w->failed_commits = w->failed_records = 0;
+	w->failing_since = 0;
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -369,10 +418,12 @@ writer_main(void *arg)
 			writer_refuse_batch(batch, refusal);
 		else if (writer_store_batch(w, batch, &n) == -1) {
 			STATS_ADD(commit_errors, 1);
+			writer_failed(w, batch);
 			writer_refuse_batch(batch, writer_storage_failed);
 		} else {
 			STATS_ADD(commits, 1);
 			STATS_ADD(commit_records, n);
+			writer_recovered(w);
 		}
 
 		pthread_mutex_lock(&w->lock);

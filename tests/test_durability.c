@@ -211,6 +211,19 @@ test_kill9_rounds(void **state)
  * be written are refused, none acknowledged falsely; when space returns
  * (the limit lifted) ctgd carries on.
  */
+/* How many lines of the log hold words. */
+static int
+log_count(const char *log, const char *words)
+{
+	char	*text = file_read(log), *p;
+	int	 n = 0;
+
+	for (p = text; p != NULL && (p = strstr(p, words)) != NULL; p++)
+		n++;
+	free(text);
+	return n;
+}
+
 static void
 test_disk_full(void **state)
 {
@@ -218,9 +231,10 @@ test_disk_full(void **state)
 	const char	*imp[] = { "--server", NULL, "--batch", "50", "import",
 			    c->csv, NULL };
 	const char	*verify[] = { "--server", NULL, "verify", NULL };
+	const char	*stats[] = { "--server", NULL, "stats", NULL };
 	struct rlimit	 lift = { RLIM_INFINITY, RLIM_INFINITY };
 	struct stat	 st;
-	char		 size[32], line[256], *out, *p;
+	char		 size[32], line[256], wal[4300], *out, *p;
 	long		 acc = -1, dup = -1, conf = -1, ref = -1, acked = 0;
 	long long	 before;
 
@@ -238,6 +252,7 @@ test_disk_full(void **state)
 
 	csv_write_records(c->csv, 5000, 32);
 	imp[1] = c->d.server;
+	stats[1] = c->d.server;
 	assert_int_equal(tool_run(c->out, "ctg-submit", imp), 1);
 	file_last_line(c->out, line, sizeof(line));
 	assert_int_equal(sscanf(line, "accepted=%ld duplicate=%ld "
@@ -255,11 +270,27 @@ test_disk_full(void **state)
 	    before, acc);
 	assert_true(acked >= acc);
 
+	/* Seen: said once as it began, and still failing in the counters. */
+	assert_int_equal(log_count(c->d.log, "event=store_error state=begin"),
+	    1);
+	assert_int_equal(log_count(c->d.log, "event=store_error state=end"), 0);
+	assert_int_equal(tool_run(c->out, "ctg-admin", stats), 0);
+	file_expect(c->out, "store_failing");
+	file_expect(c->out, "1");
+	/* What the failed transactions wrote to the WAL was given back. */
+	snprintf(wal, sizeof(wal), "%s-wal", c->d.db);
+	print_message("disk full: WAL %lld bytes after the failures\n",
+	    stat(wal, &st) == 0 ? (long long)st.st_size : -1LL);
+
 	/* Space returns: the same import completes. */
 	assert_int_equal(prlimit(c->d.pid, RLIMIT_FSIZE, &lift, NULL), 0);
 	assert_int_equal(tool_run(c->out, "ctg-submit", imp), 0);
 	file_last_line(c->out, line, sizeof(line));
 	assert_non_null(strstr(line, "conflict=0 refused=0"));
+	assert_int_equal(log_count(c->d.log, "event=store_error state=end "
+	    "failed_commits="), 1);
+	assert_int_equal(log_count(c->d.log, "event=store_error state=begin"),
+	    1);
 	/* Rows whose content matched one of the first 200 were duplicates. */
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record") -
 	    before, 5000 - dup);
