@@ -6,6 +6,7 @@
  */
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -584,12 +585,51 @@ test_revoke_all(void **state)
 	assert_true(op_stats(c, ADMIN));
 }
 
+/*
+ * Keep-alive connections without a token, each answered 401, do not hold
+ * the HTTP connection cap: a 401 closes its connection, and a token then
+ * gets in at once.
+ */
+static void
+test_http_401_closes(void **state)
+{
+	struct ctx	*c = *state;
+	static const char req[] = "GET /api/v1/sheets HTTP/1.1\r\nHost: x\r\n"
+			    "\r\n";
+	int		 fd[64], i, closed = 0;
+	char		 buf[4096];
+
+	for (i = 0; i < 64; i++) {	/* the default cap */
+		fd[i] = raw_connect(c->d.http_port);
+		raw_send(fd[i], req, sizeof(req) - 1);
+	}
+	for (i = 0; i < 64; i++) {
+		/* The 401, then the end of the connection. */
+		struct pollfd	 p = { .fd = fd[i], .events = POLLIN };
+		size_t		 got = 0;
+		ssize_t		 n = 1;
+
+		while (n > 0 && poll(&p, 1, 5000) == 1 && (n = recv(fd[i],
+		    buf + got, sizeof(buf) - 1 - got, 0)) > 0)
+			got += (size_t)n;
+		buf[got] = '\0';
+		assert_non_null(strstr(buf, "HTTP/1.1 401"));
+		closed += n == 0;
+		close(fd[i]);
+	}
+	assert_int_equal(closed, 64);
+	assert_int_equal(http_as(c, ADMIN, "GET", "/api/v1/sheets", NULL, buf,
+	    sizeof(buf)), 200);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_matrix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoke_all, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_http_401_closes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_tokens_slowed, setup,
 		    teardown),
