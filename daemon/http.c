@@ -162,8 +162,10 @@ http_common_headers(struct evhttp_request *req)
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "Content-Security-Policy", "default-src 'self'; "
-	    "frame-ancestors 'none'");
+	/* A printed report brings its own (inline styles, nothing else). */
+	if (evhttp_find_header(h, "Content-Security-Policy") == NULL)
+		evhttp_add_header(h, "Content-Security-Policy", "default-src "
+		    "'self'; frame-ancestors 'none'");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
 }
 

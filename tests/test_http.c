@@ -550,6 +550,10 @@ test_conformance(void **state)
 	a = http_get(c, "/api/v1/rollups/2024-07.html");
 	assert_int_equal(a.status, 200);
 	assert_non_null(strstr(a.body, "III.A.17"));
+	/* One policy, the report's: its inline styles apply. */
+	assert_non_null(p = strstr(a.headers, "Content-Security-Policy: "
+	    "default-src 'none'; style-src 'unsafe-inline'"));
+	assert_null(strstr(p + 1, "Content-Security-Policy"));
 	free(a.headers);
 }
 
