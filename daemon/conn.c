@@ -54,6 +54,7 @@ struct conn {
 	int			 closing;	/* reading stopped, flushing */
 	struct event		*deadline;	/* to complete the started frame */
 	struct event		*penalty;	/* bad tokens: reading resumes */
+	int			 authed;	/* has done what a token allows */
 	char			 peer[64];
 };
 
@@ -295,9 +296,25 @@ conn_penalty_over(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* Holds c's reading for ms: an address that failed tokens waits. */
+static void
+conn_hold(struct conn *c, int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (ms <= 0 || c->bev == NULL || (c->penalty == NULL && (c->penalty =
+	    evtimer_new(c->srv->base, conn_penalty_over, c)) == NULL))
+		return;
+	bufferevent_disable(c->bev, EV_READ);
+	evtimer_add(c->penalty, &tv);
+}
+
 /*
- * Refused by the policy: said in French, the connection kept; repeated
- * bad tokens from one address slow its connections down.
+ * Refused by the policy: said in French. A missing or bad token closes
+ * the connection once the refusal is out, and counts against its
+ * address, whose next connections then wait longer and longer before
+ * they are read (a fresh connection per try gains nothing); a valid
+ * token whose role does not allow the request keeps its connection.
  */
 static void
 conn_deny(struct conn *c, struct request *req,
@@ -305,28 +322,50 @@ conn_deny(struct conn *c, struct request *req,
 {
 	struct reply	 rep = { .seq = req->seq, .kind = REPLY_ERROR,
 			    .error_code = "forbidden" };
-	struct timeval	 tv;
-	int		 ms = 0;
+	int		 bad = !caller->presented || caller->role == AUTH_NONE;
 
-	if (!caller->presented || caller->role == AUTH_NONE) {
+	if (bad) {
 		rep.error_message = caller->presented ? "accès refusé : jeton "
 		    "inconnu ou révoqué" : "accès refusé : ce serveur demande "
 		    "un jeton (--token ou $CTG_TOKEN)";
-		ms = server_auth_failed(c->srv, c->peer);
+		server_auth_failed(c->srv, c->peer);
 	} else
 		rep.error_message = "accès refusé : le rôle de votre jeton ne "
 		    "permet pas cette opération";
 	request_free(req);
 	conn_send(c, &rep);
-	if (ms == 0 || c->bev == NULL)
+	if (!bad || c->bev == NULL)
 		return;
-	if (c->penalty == NULL && (c->penalty = evtimer_new(c->srv->base,
-	    conn_penalty_over, c)) == NULL)
-		return;
+	c->closing = 1;
 	bufferevent_disable(c->bev, EV_READ);
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(c->penalty, &tv);
+	conn_finish_if_done(c, "auth_failed");
+}
+
+/* The first request a valid token allows: the usual idle time from now. */
+static void
+conn_authed(struct conn *c)
+{
+	const struct settings	*set = c->srv->settings;
+	struct timeval		 rt = { set->idle_timeout, 0 };
+	struct timeval		 wt = { set->write_timeout, 0 };
+
+	if (c->authed || c->bev == NULL)
+		return;
+	c->authed = 1;
+	bufferevent_set_timeouts(c->bev, &rt, &wt);
+}
+
+int
+conn_evict_unauthenticated(struct server *srv)
+{
+	struct conn	*c;
+
+	TAILQ_FOREACH(c, &srv->conns, entry)
+		if (!c->authed && c->inflight == 0) {
+			conn_close(c, "evicted_unauthenticated");
+			return 1;
+		}
+	return 0;
 }
 
 static void
@@ -349,6 +388,7 @@ conn_frame(struct conn *c, const uint8_t *buf, size_t len)
 		conn_deny(c, &req, &caller);
 		return;
 	}
+	conn_authed(c);
 	if (!auth_take(c->srv->auth, &caller, req.nrecords ? req.nrecords : 1,
 	    c->srv->settings->rate_limit)) {
 		struct reply	 slow = { .seq = req.seq, .kind = REPLY_ERROR,
@@ -553,10 +593,14 @@ conn_accept(struct server *srv, evutil_socket_t fd,
     const struct sockaddr *sa, socklen_t salen)
 {
 	const struct settings	*set = srv->settings;
-	struct timeval		 rt = { set->idle_timeout, 0 };
+	/* Until a valid token is seen, seconds only (--auth-timeout). */
+	struct timeval		 rt = { set->auth_timeout < set->idle_timeout ?
+				    set->auth_timeout : set->idle_timeout, 0 };
 	struct timeval		 wt = { set->write_timeout, 0 };
 	char			 host[INET6_ADDRSTRLEN], serv[8];
-	struct conn		*c;
+	char			 addr[48], other[48];
+	struct conn		*c, *o;
+	long long		 same = 0;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		evutil_closesocket(fd);
@@ -596,10 +640,28 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 	STATS_ADD(connections_accepted, 1);
 	STATS_ADD(connections_current, 1);
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
+	/* One address takes at most its share of the table. */
+	server_peer_address(c->peer, addr, sizeof(addr));
+	TAILQ_FOREACH(o, &srv->conns, entry) {
+		server_peer_address(o->peer, other, sizeof(other));
+		same += strcmp(addr, other) == 0;
+	}
+	if (same > set->max_per_address) {
+		bufferevent_enable(c->bev, EV_WRITE);
+		conn_fail(c, "too_many_connections", "trop de connexions "
+		    "ouvertes depuis votre adresse : fermez-en, ou réessayez "
+		    "dans un moment");
+		return;
+	}
+	c->authed = auth_protected(srv->auth);	/* local: nothing to show */
+	if (c->authed)
+		rt.tv_sec = set->idle_timeout;
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    (size_t)set->max_frame + FRAME_HEADER);
 	bufferevent_set_timeouts(c->bev, &rt, &wt);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	/* An address that failed tokens waits before it is read. */
+	conn_hold(c, server_auth_penalty(srv, c->peer));
 	log_info("event=conn_open conn=%llu peer=%s", (unsigned long long)c->id,
 	    c->peer);
 }

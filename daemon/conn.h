@@ -21,6 +21,11 @@ void	conn_job_done(struct writer_job *, void *srv);
 void	conn_stop_reading_all(struct server *);
 /* Shutdown: 1 when no connection has replies left to write. */
 int	conn_all_flushed(struct server *);
+/*
+ * The table is full: closes the oldest connection that has not yet done
+ * anything a valid token allows (and waits for nothing). 1 when one was.
+ */
+int	conn_evict_unauthenticated(struct server *);
 /* Closes every connection (end of shutdown). */
 void	conn_close_all(struct server *);
 

@@ -92,7 +92,9 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	if (srv->nconns >= (size_t)srv->settings->max_connections) {
+	/* Full: a connection that never showed a valid token makes room. */
+	if (srv->nconns >= (size_t)srv->settings->max_connections &&
+	    !conn_evict_unauthenticated(srv)) {
 		log_info("event=conn_refused reason=too_many_connections "
 		    "open=%zu", srv->nconns);
 		server_refuse(fd);
@@ -294,18 +296,34 @@ server_is_loopback(const char *peer)
 	    strncmp(peer, "::ffff:127.", 11) == 0;
 }
 
+/* "192.0.2.7:50412" or "[::1]:50412" -> the address alone. */
+void
+server_peer_address(const char *peer, char *addr, size_t len)
+{
+	const char	*colon = strrchr(peer, ':');
+	size_t		 n;
+
+	n = colon != NULL && strchr(peer, ':') == colon ?
+	    (size_t)(colon - peer) : strlen(peer);
+	snprintf(addr, len, "%.*s", (int)n, peer);
+}
+
+/* ms after count failures: nothing at first, then more and more, 3 s at most. */
+static int
+server_auth_delay(unsigned count)
+{
+	return count <= 3 ? 0 : (int)(count < 33 ? (count - 3) * 100 : 3000);
+}
+
 int
 server_auth_failed(struct server *srv, const char *peer)
 {
 	struct auth_failures	*f = NULL, *oldest = &srv->failures[0];
 	long long		 now = (long long)time(NULL);
 	char			 addr[48];
-	const char		*colon = strrchr(peer, ':');
-	size_t			 i, n;
+	size_t			 i;
 
-	n = colon != NULL && strchr(peer, ':') == colon ?
-	    (size_t)(colon - peer) : strlen(peer);
-	snprintf(addr, sizeof(addr), "%.*s", (int)n, peer);
+	server_peer_address(peer, addr, sizeof(addr));
 	for (i = 0; i < SERVER_AUTH_SLOTS; i++) {
 		if (strcmp(srv->failures[i].addr, addr) == 0) {
 			f = &srv->failures[i];
@@ -334,9 +352,21 @@ server_auth_failed(struct server *srv, const char *peer)
 		    "absent, inconnu ou révoqué\"", f->addr);
 		f->logged = 1;
 	}
-	/* ms: nothing at first, then more and more, at most 3 s. */
-	return f->count <= 3 ? 0 : (int)(f->count < 33 ? (f->count - 3) * 100 :
-	    3000);
+	return server_auth_delay(f->count);
+}
+
+int
+server_auth_penalty(struct server *srv, const char *peer)
+{
+	char	 addr[48];
+	size_t	 i;
+
+	server_peer_address(peer, addr, sizeof(addr));
+	for (i = 0; i < SERVER_AUTH_SLOTS; i++)
+		if (strcmp(srv->failures[i].addr, addr) == 0)
+			return (long long)time(NULL) - srv->failures[i].since >=
+			    60 ? 0 : server_auth_delay(srv->failures[i].count);
+	return 0;
 }
 
 /* The start's integrity check, asked by the server itself. */

@@ -80,6 +80,10 @@ struct server	*server_start(struct event_base *, const struct settings *,
  * address. Returns how long the caller should be slowed down, in ms.
  */
 int		 server_auth_failed(struct server *, const char *addr);
+/* The address of a peer "HOST:PORT" (the port cut). */
+void		 server_peer_address(const char *peer, char *addr, size_t len);
+/* How long a new connection from addr waits before it is read, in ms. */
+int		 server_auth_penalty(struct server *, const char *addr);
 /* 1 when a peer "host:port" or "host" is on the loopback. */
 int		 server_is_loopback(const char *peer);
 

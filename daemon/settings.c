@@ -45,6 +45,12 @@ static const struct setting settings_table[] = {
 	{ "http-max-connections", 0, SETTING_INT, S(http_max_connections),
 	  "64", 1, 100000, NULL, "nombre maximal de connexions HTTP "
 	  "simultanées" },
+	{ "max-connections-per-address", 0, SETTING_INT, S(max_per_address),
+	  "256", 1, 1000000, NULL, "nombre maximal de connexions simultanées "
+	  "depuis une même adresse (port d'enregistrement)" },
+	{ "auth-timeout", 0, SETTING_INT, S(auth_timeout), "10", 1, 3600, NULL,
+	  "fermeture d'une connexion qui n'a encore rien fait d'autorisé "
+	  "(aucun jeton valide) après ce délai sans requête, en secondes" },
 	{ "idle-timeout", 0, SETTING_INT, S(idle_timeout), "300", 1, 86400,
 	  NULL, "fermeture d'une connexion muette après ce délai, en secondes" },
 	{ "frame-timeout", 0, SETTING_INT, S(frame_timeout), "10", 1, 3600,

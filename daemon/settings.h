@@ -15,6 +15,8 @@ struct settings {
 	long long	 max_frame;		/* bytes */
 	long long	 max_connections;
 	long long	 http_max_connections;
+	long long	 max_per_address;	/* record port, one address */
+	long long	 auth_timeout;		/* s to present a valid token */
 	long long	 idle_timeout;		/* s */
 	long long	 write_timeout;		/* s */
 	long long	 frame_timeout;		/* s to complete a started frame */

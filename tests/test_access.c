@@ -455,23 +455,27 @@ test_bad_tokens_slowed(void **state)
 	struct timeval	 t0, t1;
 	uint8_t		 wrong[32];
 	char		*log, *p;
-	int		 fd = raw_connect(c->d.port), i, lines = 0;
+	int		 fd, i, lines = 0;
 
 	memset(wrong, 0x42, sizeof(wrong));
 	req.token = wrong;
 	req.token_len = sizeof(wrong);
 	gettimeofday(&t0, NULL);
+	/* A fresh connection per try, as a brute-forcer would. */
 	for (i = 0; i < 8; i++) {
+		fd = raw_connect(c->d.port);
 		req.seq = (uint64_t)i + 1;
 		raw_send_request(fd, &req);
 		assert_int_equal(raw_recv(fd, &rep, 10000), 0);
 		assert_int_equal(rep.kind, REPLY_ERROR);
 		assert_string_equal(rep.error_code, "forbidden");
 		reply_free(&rep);
+		/* Answered, then closed: it holds no slot. */
+		assert_true(raw_wait_eof(fd, 5000));
+		close(fd);
 	}
 	gettimeofday(&t1, NULL);
-	close(fd);
-	/* After the third: 100, 200, 300, 400 ms before reading again. */
+	/* After the fourth: 100, 200, 300, 400 ms before the next is read. */
 	assert_true((t1.tv_sec - t0.tv_sec) * 1000 +
 	    (t1.tv_usec - t0.tv_usec) / 1000 >= 900);
 	log = file_read(c->d.log);
@@ -622,6 +626,105 @@ test_http_401_closes(void **state)
 	    sizeof(buf)), 200);
 }
 
+static int
+setup_small(void **state)
+{
+	static const char *const extra[] = { "--max-connections", "100",
+	    "--max-connections-per-address", "1000", "--auth-timeout", "2",
+	    NULL };
+
+	return start(state, extra);
+}
+
+static int
+setup_per_address(void **state)
+{
+	static const char *const extra[] = { "--max-connections-per-address",
+	    "5", NULL };
+
+	return start(state, extra);
+}
+
+/*
+ * Abuse without a token never keeps a valid token out: the table full
+ * of idle connections (the oldest unauthenticated one makes room), a
+ * flood of wrong tokens (each answered and closed), and idle connections
+ * that never show a token closed after --auth-timeout.
+ */
+static void
+test_floods(void **state)
+{
+	struct ctx	*c = *state;
+	struct request	 req = { .kind = REQUEST_PING, .seq = 1 };
+	struct reply	 rep;
+	uint8_t		 wrong[32];
+	int		 idle[150], fd, i;
+
+	for (i = 0; i < 150; i++)	/* the table holds 100 */
+		idle[i] = raw_connect(c->d.port);
+	assert_true(daemon_answers_ping_as(&c->d, c->token[ADMIN]));
+	memset(wrong, 0x17, sizeof(wrong));
+	req.token = wrong;
+	req.token_len = sizeof(wrong);
+	for (i = 0; i < 300; i++) {
+		fd = raw_connect(c->d.port);
+		raw_send_request(fd, &req);
+		close(fd);
+	}
+	assert_true(daemon_answers_ping_as(&c->d, c->token[ADMIN]));
+	/* Unauthenticated and idle: gone after 2 s, seconds, not minutes. */
+	fd = raw_connect(c->d.port);
+	assert_true(raw_wait_eof(fd, 6000));
+	close(fd);
+	for (i = 0; i < 150; i++)
+		close(idle[i]);
+	/* A valid token keeps its connection past --auth-timeout. */
+	fd = raw_connect(c->d.port);
+	{
+		uint8_t		 secret[32];
+		unsigned	 byte;
+
+		for (i = 0; i < 32; i++) {
+			sscanf(c->token[ADMIN] + 2 * i, "%2x", &byte);
+			secret[i] = (uint8_t)byte;
+		}
+		req.token = secret;
+		raw_send_request(fd, &req);
+		assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+		assert_int_equal(rep.kind, REPLY_PONG);
+		reply_free(&rep);
+		assert_false(raw_wait_eof(fd, 3000));
+		req.seq = 2;
+		raw_send_request(fd, &req);
+		assert_int_equal(raw_recv(fd, &rep, 5000), 0);
+		assert_int_equal(rep.kind, REPLY_PONG);
+		reply_free(&rep);
+	}
+	close(fd);
+	file_expect(c->d.log, "reason=evicted_unauthenticated");
+}
+
+/* --max-connections-per-address 5: the sixth from one address is told. */
+static void
+test_per_address(void **state)
+{
+	struct ctx	*c = *state;
+	struct reply	 rep;
+	int		 fd[6], i;
+
+	for (i = 0; i < 5; i++)
+		fd[i] = raw_connect(c->d.port);
+	assert_true(daemon_answers_ping_as(&c->d, c->token[ADMIN]) == 0);
+	fd[5] = raw_connect(c->d.port);
+	assert_int_equal(raw_recv(fd[5], &rep, 5000), 0);
+	assert_int_equal(rep.kind, REPLY_ERROR);
+	assert_string_equal(rep.error_code, "too_many_connections");
+	assert_non_null(strstr(rep.error_message, "depuis votre adresse"));
+	reply_free(&rep);
+	for (i = 0; i < 6; i++)
+		close(fd[i]);
+}
+
 int
 main(void)
 {
@@ -635,6 +738,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit, setup_limited,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_floods, setup_small,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_per_address,
+		    setup_per_address, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

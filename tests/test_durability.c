@@ -235,6 +235,7 @@ test_disk_full(void **state)
 	struct rlimit	 lift = { RLIM_INFINITY, RLIM_INFINITY };
 	struct stat	 st;
 	char		 size[32], line[256], wal[4300], *out, *p;
+	int		 begins;
 	long		 acc = -1, dup = -1, conf = -1, ref = -1, acked = 0;
 	long long	 before;
 
@@ -270,10 +271,17 @@ test_disk_full(void **state)
 	    before, acc);
 	assert_true(acked >= acc);
 
-	/* Seen: said once as it began, and still failing in the counters. */
-	assert_int_equal(log_count(c->d.log, "event=store_error state=begin"),
-	    1);
-	assert_int_equal(log_count(c->d.log, "event=store_error state=end"), 0);
+	/*
+	 * Seen: said as it began, not once per failed commit (near the
+	 * limit a small commit may still go through between two failures,
+	 * ending one run and starting the next), and still failing in the
+	 * counters.
+	 */
+	begins = log_count(c->d.log, "event=store_error state=begin");
+	print_message("disk full: %d runs of failures logged\n", begins);
+	assert_true(begins >= 1 && begins <= 10);
+	assert_int_equal(log_count(c->d.log, "event=store_error state=end"),
+	    begins - 1);
 	assert_int_equal(tool_run(c->out, "ctg-admin", stats), 0);
 	file_expect(c->out, "store_failing");
 	file_expect(c->out, "1");
@@ -288,9 +296,9 @@ test_disk_full(void **state)
 	file_last_line(c->out, line, sizeof(line));
 	assert_non_null(strstr(line, "conflict=0 refused=0"));
 	assert_int_equal(log_count(c->d.log, "event=store_error state=end "
-	    "failed_commits="), 1);
+	    "failed_commits="), begins);
 	assert_int_equal(log_count(c->d.log, "event=store_error state=begin"),
-	    1);
+	    begins);
 	/* Rows whose content matched one of the first 200 were duplicates. */
 	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record") -
 	    before, 5000 - dup);
