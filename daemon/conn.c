@@ -55,6 +55,7 @@ struct conn {
 	struct event		*deadline;	/* to complete the started frame */
 	struct event		*penalty;	/* bad tokens: reading resumes */
 	int			 authed;	/* has done what a token allows */
+	int			 held;		/* frames wait for the penalty */
 	char			 peer[64];
 };
 
@@ -290,13 +291,16 @@ conn_penalty_over(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (c->bev != NULL && !c->closing) {
-		bufferevent_enable(c->bev, EV_READ);
+	c->held = 0;
+	if (c->bev != NULL && !c->closing)
 		conn_process(c);
-	}
 }
 
-/* Holds c's reading for ms: an address that failed tokens waits. */
+/*
+ * Holds c's frames for ms: an address that failed tokens waits. The
+ * socket is still read, so that a peer that gives up is seen at once and
+ * its slot freed.
+ */
 static void
 conn_hold(struct conn *c, int ms)
 {
@@ -305,7 +309,7 @@ conn_hold(struct conn *c, int ms)
 	if (ms <= 0 || c->bev == NULL || (c->penalty == NULL && (c->penalty =
 	    evtimer_new(c->srv->base, conn_penalty_over, c)) == NULL))
 		return;
-	bufferevent_disable(c->bev, EV_READ);
+	c->held = 1;
 	evtimer_add(c->penalty, &tv);
 }
 
@@ -495,7 +499,7 @@ conn_process(struct conn *c)
 	char		 msg[160];
 
 	c->refs++;	/* conn_fail may close it under us */
-	while (c->bev != NULL && !c->closing &&
+	while (c->bev != NULL && !c->closing && !c->held &&
 	    c->inflight < c->srv->settings->max_inflight) {
 		in = bufferevent_get_input(c->bev);
 		out = bufferevent_get_output(c->bev);
