@@ -605,6 +605,7 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 	char			 addr[48], other[48];
 	struct conn		*c, *o;
 	long long		 same = 0;
+	int			 hold;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		evutil_closesocket(fd);
@@ -660,12 +661,14 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 	c->authed = auth_protected(srv->auth);	/* local: nothing to show */
 	if (c->authed)
 		rt.tv_sec = set->idle_timeout;
+	/* An address that failed tokens waits; its time to show one, after. */
+	hold = server_auth_penalty(srv, c->peer);
+	rt.tv_sec += (hold + 999) / 1000;
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    (size_t)set->max_frame + FRAME_HEADER);
 	bufferevent_set_timeouts(c->bev, &rt, &wt);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	/* An address that failed tokens waits before it is read. */
-	conn_hold(c, server_auth_penalty(srv, c->peer));
+	conn_hold(c, hold);
 	log_info("event=conn_open conn=%llu peer=%s", (unsigned long long)c->id,
 	    c->peer);
 }
