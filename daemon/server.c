@@ -110,19 +110,48 @@ server_accept_retry(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (srv->listener != NULL && !srv->draining)
+	if (srv->draining)
+		return;
+	if (srv->listener != NULL)
 		evconnlistener_enable(srv->listener);
+	if (srv->http_listener != NULL)
+		evconnlistener_enable(srv->http_listener);
+}
+
+/*
+ * accept() failed, on either port. Out of descriptors or memory, the port
+ * rests a second rather than failing again at once; the log says it at
+ * most once a second, with how many failed since.
+ */
+/*
+ * evhttp's listener calls back with evhttp's own argument, not ours: its
+ * error callback finds the server here (one server per process).
+ */
+static struct server	*server_http_owner;
+
+static struct evconnlistener *
+server_http_owner_listener(void)
+{
+	return server_http_owner != NULL ? server_http_owner->http_listener :
+	    NULL;
 }
 
 static void
 server_accept_error(struct evconnlistener *l, void *arg)
 {
-	struct server	*srv = arg;
+	struct server	*srv = l == server_http_owner_listener() ?
+			    server_http_owner : arg;
 	struct timeval	 tv = { 1, 0 };
 	int		 err = EVUTIL_SOCKET_ERROR();
+	long long	 now = (long long)time(NULL);
 
-	log_warn("event=accept_error errno=%d reason=\"%s\"", err,
-	    evutil_socket_error_to_string(err));
+	srv->accept_errors++;
+	if (now != srv->accept_logged) {
+		log_warn("event=accept_error errno=%d count=%llu reason=\"%s\"",
+		    err, srv->accept_errors, evutil_socket_error_to_string(err));
+		srv->accept_logged = now;
+		srv->accept_errors = 0;
+	}
 	if (err == EMFILE || err == ENFILE || err == ENOBUFS ||
 	    err == ENOMEM) {
 		evconnlistener_disable(l);
@@ -266,6 +295,10 @@ server_bind_http(struct server *srv)
 		return -1;
 	}
 	srv->http_port = server_bound_port(evhttp_bound_socket_get_fd(bs));
+	/* evhttp's own listener would retry a failing accept() at once. */
+	srv->http_listener = evhttp_bound_socket_get_listener(bs);
+	server_http_owner = srv;
+	evconnlistener_set_error_cb(srv->http_listener, server_accept_error);
 	return 0;
 }
 
@@ -553,6 +586,8 @@ server_free(struct server *srv)
 		evconnlistener_free(srv->listener);
 	if (srv->http != NULL)
 		evhttp_free(srv->http);
+	if (server_http_owner == srv)
+		server_http_owner = NULL;
 	rollup_stop(srv->rollup);
 	writer_stop(srv->reader);
 	http_pending_free(srv);

@@ -59,6 +59,9 @@ struct server {
 	char			 plan_etag[24];
 	struct evconnlistener	*listener;
 	struct evhttp		*http;
+	struct evconnlistener	*http_listener;	/* evhttp's, not ours */
+	unsigned long long	 accept_errors;	/* since the last log line */
+	long long		 accept_logged;	/* s of the last log line */
 	struct event		*sig_term, *sig_int, *accept_retry, *drain_check;
 	struct conn_list	 conns;
 	size_t			 nconns;

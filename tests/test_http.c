@@ -3,7 +3,9 @@
  * dialect, errors in JSON with fitting statuses, limits, /metrics, and
  * the same answers as ctg-query.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -616,6 +618,62 @@ test_framing(void **state)
 	assert_true(daemon_answers_ping(&c->d));
 }
 
+/* Descriptors ctgd holds open. */
+static int
+open_fds(pid_t pid)
+{
+	char		 path[64];
+	DIR		*d;
+	int		 n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n - 2;
+}
+
+/*
+ * Out of descriptors: accept() fails on the HTTP port; the port rests a
+ * second between tries and the log says it at most once a second with a
+ * count (libevent alone retried at once and logged every failure), and
+ * ctgd serves again as soon as descriptors are free.
+ */
+static void
+test_out_of_descriptors(void **state)
+{
+	struct ctx		*c = *state;
+	struct rlimit		 low, old;
+	struct http_answer	 a;
+	char			*log, *p;
+	int			 fd[64], i, lines = 0;
+
+	assert_int_equal(prlimit(c->d.pid, RLIMIT_NOFILE, NULL, &old), 0);
+	low.rlim_cur = (rlim_t)open_fds(c->d.pid) + 8;
+	low.rlim_max = old.rlim_max;
+	assert_int_equal(prlimit(c->d.pid, RLIMIT_NOFILE, &low, NULL), 0);
+	for (i = 0; i < 64; i++)
+		fd[i] = raw_connect(c->d.http_port);
+	sleep(3);
+	log = file_read(c->d.log);
+	for (p = log; (p = strstr(p, "event=accept_error")) != NULL; p++)
+		lines++;
+	assert_null(strstr(log, "Error from accept"));
+	free(log);
+	print_message("out of descriptors: %d log lines in 3 s\n", lines);
+	assert_true(lines >= 1 && lines <= 5);
+	for (i = 0; i < 64; i++)
+		close(fd[i]);
+	assert_int_equal(prlimit(c->d.pid, RLIMIT_NOFILE, &old, NULL), 0);
+	sleep(2);	/* the port's rest */
+	a = http_get(c, "/api/v1/session");
+	assert_int_equal(a.status, 200);
+	free(a.headers);
+	assert_true(daemon_answers_ping(&c->d));
+}
+
 /* Prometheus's own checker finds nothing to say of /metrics. */
 static void
 test_promtool(void **state)
@@ -651,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_conformance),
 		cmocka_unit_test(test_promtool),
 		cmocka_unit_test(test_framing),
+		cmocka_unit_test(test_out_of_descriptors),
 		cmocka_unit_test(test_http_connection_cap),
 	};
 
