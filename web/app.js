@@ -16,7 +16,7 @@ const nav = document.getElementById('nav');
 const net = document.getElementById('net');
 const ctx = { plan: null, session: null, recent: [], params: new URLSearchParams() };
 
-const WRITERS = ['submitter', 'admin'];
+const WRITERS = ['submitter', 'admin'];  // admin: protected mode only (role())
 const READERS = ['coordinator', 'admin'];
 
 // The pages: the address, who sees it in the menu, what draws it.
@@ -30,6 +30,13 @@ const PAGES = [
   { path: 'indicateur', roles: READERS, draw: arg => indicatorPage(main, ctx, arg) },
   { path: 'cle', title: 'Clé des personnes', roles: WRITERS, draw: () => keyPage() },
 ];
+
+// The pages a token opens. An admin token reads but does not record,
+// except on a server in protected mode (no token yet), where all is open.
+function role() {
+  const s = ctx.session;
+  return s.role === 'admin' && !s.protected ? 'coordinator' : s.role;
+}
 
 function showNet() {
   const waiting = outbox.entries().filter(e => e.state === 'pending').length;
@@ -46,7 +53,7 @@ function drawNav() {
   if (!ctx.session) return;
   const here = location.hash.slice(2).split(/[/?]/)[0];
   const ul = el('ul', {});
-  for (const p of PAGES.filter(p => p.title && p.roles.includes(ctx.session.role))) {
+  for (const p of PAGES.filter(p => p.title && p.roles.includes(role()))) {
     ul.append(el('li', {}, el('a', { href: `#/${p.path}`, 'aria-current': p.path === here ? 'page' : null }, p.title)));
   }
   ul.append(el('li', {}, el('button', { type: 'button', class: 'link', onclick: logout }, 'Se déconnecter')));
@@ -82,7 +89,7 @@ function loginPage(message) {
       input.focus();
       return;
     }
-    location.hash = ctx.session.role === 'coordinator' ? '#/tableau' : '#/saisie';
+    location.hash = role() === 'coordinator' ? '#/tableau' : '#/saisie';
     route();
   });
   clear(main).append(el('h1', {}, 'Connexion'), form);
@@ -125,13 +132,13 @@ async function route() {
   ctx.params = new URLSearchParams(query || '');
   const [name, ...rest] = path.split('/');
   const arg = decodeURIComponent(rest.join('/'));
-  const allowed = PAGES.filter(p => p.roles.includes(ctx.session.role));
+  const allowed = PAGES.filter(p => p.roles.includes(role()));
   const page = allowed.find(p => p.path === name) || allowed[0];
   if (!page) { clear(main).append(el('h1', {}, 'Aucune page pour ce jeton')); return; }
   if (page.path !== name) { history.replaceState(null, '', `#/${page.path}`); }
   drawNav();
   document.title = `${page.title || arg} — CTG Quercy Blanc`;
-  if (WRITERS.includes(ctx.session.role) && !ctx.recent.length) {
+  if (WRITERS.includes(role()) && !ctx.recent.length) {
     recentRecords(ctx.session).then(r => { ctx.recent = r.list; }).catch(() => {});
   }
   try {

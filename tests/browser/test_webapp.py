@@ -291,6 +291,15 @@ def main():
         assert not errs, errs
     finally:
         d.quit()
+    # An admin token reads, and is offered no form it could not send.
+    d = ctg.browser(1280, 900)
+    try:
+        login(d, daemon, admin)
+        ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, 'table.sheets'), 'the dashboard for an admin')
+        menu = d.find_element(By.ID, 'nav').text
+        assert 'Tableau de bord' in menu and 'Nouvelle activité' not in menu, menu
+    finally:
+        d.quit()
     daemon.stop()
     daemon.cleanup()
     print('webapp: every step passed')
