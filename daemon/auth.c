@@ -55,6 +55,17 @@ static const struct {
 	{ "admin", AUTH_ADMIN },
 };
 
+const char *
+auth_role_name(int role)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(auth_roles) / sizeof(auth_roles[0]); i++)
+		if (auth_roles[i].role == role)
+			return auth_roles[i].name;
+	return NULL;
+}
+
 static int
 auth_role_of(const char *name)
 {

@@ -46,6 +46,8 @@ struct auth_caller {
 struct auth	*auth_open(const char *db, const struct catalogue *,
 		    char *err, size_t errlen);
 void		 auth_close(struct auth *);
+/* A role's name as tokens are created with it ("submitter"), or NULL. */
+const char	*auth_role_name(int role);
 /* No token ever created: protected mode. */
 int		 auth_protected(const struct auth *);
 /* Who presents this secret (NULL or unknown: AUTH_NONE). */

@@ -32,9 +32,7 @@
 #include "framing.h"
 #include "intake.h"
 #include "log.h"
-#include "lookup.h"
 #include "query.h"
-#include "record.h"
 #include "server.h"
 #include "settings.h"
 #include "stats.h"
@@ -56,7 +54,8 @@ struct conn {
 	struct event		*penalty;	/* bad tokens: reading resumes */
 	int			 authed;	/* has done what a token allows */
 	int			 held;		/* frames wait for the penalty */
-	char			 peer[64];
+	char			 peer[64];	/* HOST:PORT */
+	char			 addr[48];	/* HOST: what per-address counts */
 };
 
 static void	conn_process(struct conn *);
@@ -202,23 +201,6 @@ conn_push(struct conn *c, struct writer *w, struct writer_job *j,
 	c->inflight++;
 	c->refs++;
 	writer_push(w, j);
-}
-
-static const char conn_not_yours_read[] = "accès refusé : ce jeton ne lit "
-    "que les enregistrements de ses propres structures";
-
-/* The structure a question about its own records names (key "ripe/20"). */
-static int
-conn_own_structure(struct conn *c, const struct query *qu, uint64_t allowed)
-{
-	char	 word[128], err[512];
-	int	 w;
-
-	snprintf(word, sizeof(word), "%s", qu->key != NULL ? qu->key : "");
-	word[strcspn(word, "/")] = '\0';
-	w = lookup_word(c->srv->catalogue, VOCAB_STRUCTURE, word, err,
-	    sizeof(err));
-	return w >= 0 && w < 64 && (allowed & ((uint64_t)1 << w)) != 0;
 }
 
 /*
@@ -430,8 +412,10 @@ conn_frame(struct conn *c, const uint8_t *buf, size_t len)
 			return;
 		/* A submitter reads only its own structures' records. */
 		if (caller.role == AUTH_SUBMITTER && !auth_protected(c->srv->auth) &&
-		    !conn_own_structure(c, &req.query, caller.structures)) {
-			conn_reply_document(c, req.seq, NULL, conn_not_yours_read);
+		    !intake_reads_own(c->srv->catalogue, &req.query,
+		    caller.structures)) {
+			conn_reply_document(c, req.seq, NULL,
+			    intake_not_yours_read);
 			request_free(&req);
 			return;
 		}
@@ -602,7 +586,6 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 				    set->auth_timeout : set->idle_timeout, 0 };
 	struct timeval		 wt = { set->write_timeout, 0 };
 	char			 host[INET6_ADDRSTRLEN], serv[8];
-	char			 addr[48], other[48];
 	struct conn		*c, *o;
 	long long		 same = 0;
 	int			 hold;
@@ -630,6 +613,7 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 		snprintf(c->peer, sizeof(c->peer), "%s:%s", host, serv);
 	else
 		strcpy(c->peer, "?");
+	server_peer_address(c->peer, c->addr, sizeof(c->addr));
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns++;
 	if (auth_protected(srv->auth) && !server_is_loopback(c->peer)) {
@@ -646,11 +630,8 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 	STATS_ADD(connections_current, 1);
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	/* One address takes at most its share of the table. */
-	server_peer_address(c->peer, addr, sizeof(addr));
-	TAILQ_FOREACH(o, &srv->conns, entry) {
-		server_peer_address(o->peer, other, sizeof(other));
-		same += strcmp(addr, other) == 0;
-	}
+	TAILQ_FOREACH(o, &srv->conns, entry)
+		same += strcmp(c->addr, o->addr) == 0;
 	if (same > set->max_per_address) {
 		bufferevent_enable(c->bev, EV_WRITE);
 		conn_fail(c, "too_many_connections", "trop de connexions "

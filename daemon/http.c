@@ -21,7 +21,6 @@
 #include "intake.h"
 #include "http.h"
 #include "log.h"
-#include "lookup.h"
 #include "plan_json.h"
 #include "query.h"
 #include "report.h"
@@ -541,26 +540,16 @@ http_plan(struct http_call *c)
 static void
 http_session(struct http_call *c)
 {
-	static const struct {
-		int		 role;
-		const char	*name;
-	} roles[] = {
-		{ AUTH_SUBMITTER, "submitter" },
-		{ AUTH_COORDINATOR, "coordinator" },
-		{ AUTH_ADMIN, "admin" },
-	};
 	const struct catalogue	*cat = c->srv->catalogue;
 	json_object		*o = json_object_new_object(), *a;
-	const char		*text;
+	const char		*text, *role;
 	size_t			 i;
 	int			 prot = auth_protected(c->srv->auth);
 
 	json_object_object_add(o, "protected", json_object_new_boolean(prot));
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (prot ? roles[i].role == AUTH_ADMIN :
-		    c->caller.role == roles[i].role)
-			json_object_object_add(o, "role",
-			    json_object_new_string(roles[i].name));
+	/* In protected mode a local client may do everything. */
+	if ((role = auth_role_name(prot ? AUTH_ADMIN : c->caller.role)) != NULL)
+		json_object_object_add(o, "role", json_object_new_string(role));
 	a = json_object_new_array();
 	for (i = 0; i < cat->nwords[VOCAB_STRUCTURE] && i < 64; i++)
 		if (c->caller.role == AUTH_SUBMITTER && !prot &&
@@ -717,23 +706,15 @@ http_allowed(struct http_call *c, enum auth_op op)
 static int
 http_own(struct http_call *c, struct query *q)
 {
-	const struct catalogue	*cat = c->srv->catalogue;
-	char			 word[128], err[512];
-	int			 w;
-
 	if (c->allowed == 0)
 		return 1;
 	if (strcmp(q->kind, "revisions") == 0) {
 		q->only = c->allowed;
 		return 1;
 	}
-	snprintf(word, sizeof(word), "%s", q->key != NULL ? q->key : "");
-	word[strcspn(word, "/")] = '\0';
-	w = lookup_word(cat, VOCAB_STRUCTURE, word, err, sizeof(err));
-	if (w >= 0 && w < 64 && (c->allowed >> w & 1))
+	if (intake_reads_own(c->srv->catalogue, q, c->allowed))
 		return 1;
-	http_error(c, 403, "accès refusé : ce jeton ne lit que les "
-	    "enregistrements de ses propres structures");
+	http_error(c, 403, intake_not_yours_read);
 	return 0;
 }
 

@@ -1,8 +1,10 @@
 /* intake.c — the checks every write goes through before the writer. */
+#include <stdio.h>
 #include <string.h>
 
 #include "catalogue.h"
 #include "intake.h"
+#include "lookup.h"
 #include "record.h"
 #include "stats.h"
 #include "validate.h"
@@ -18,6 +20,22 @@ intake_ack_id(struct ack *a, const uint8_t *id, size_t len)
 		memcpy(a->id, id, RECORD_ID_LEN);
 		a->has_id = 1;
 	}
+}
+
+const char intake_not_yours_read[] = "accès refusé : ce jeton ne lit que "
+    "les enregistrements de ses propres structures";
+
+int
+intake_reads_own(const struct catalogue *cat, const struct query *qu,
+    uint64_t allowed)
+{
+	char	 word[128], err[512];
+	int	 w;
+
+	snprintf(word, sizeof(word), "%s", qu->key != NULL ? qu->key : "");
+	word[strcspn(word, "/")] = '\0';
+	w = lookup_word(cat, VOCAB_STRUCTURE, word, err, sizeof(err));
+	return w >= 0 && w < 64 && (allowed >> w & 1);
 }
 
 /* A submitter writes only for its structures (allowed 0: any). */

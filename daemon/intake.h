@@ -21,6 +21,16 @@ struct writer_job;
 size_t	intake_check(struct writer_job *, const struct catalogue *,
 	    uint64_t allowed);
 
+/*
+ * 1 when a question about one structure's own records (its key's first
+ * word, "ripe/20", as a person writes it) names one of allowed's.
+ */
+struct query;
+int	intake_reads_own(const struct catalogue *, const struct query *,
+	    uint64_t allowed);
+/* What a submitter asking of another structure's records is told. */
+extern const char intake_not_yours_read[];
+
 /* Counts the acks by status (stats.h), as they go out. */
 struct ack;
 void	intake_count(const struct ack *, size_t n);

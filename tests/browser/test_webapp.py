@@ -176,6 +176,7 @@ def main():
         res = by_label(group, 'Commune de résidence')
         why = d.find_element(By.ID, res.get_attribute('id') + '-err').text
         assert '46999' in why and 'inconnue' in why, why
+        look(d, 'phone-refused', 'saisie refusée')
         assert len(recent(daemon, admin)) == 3
         d.get(daemon.url + '/#/saisies')
         card = ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, '.card.refused'), 'the refused record kept')
