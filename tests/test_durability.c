@@ -141,6 +141,21 @@ acked(const char *out, uint8_t (*ids)[16], size_t n, size_t max)
 	return n;
 }
 
+/* Waits (at most secs seconds) until the file at path holds something. */
+static void
+file_wait_nonempty(const char *path, int secs)
+{
+	struct timespec	 ms = { 0, 10000000L };
+	struct stat	 st;
+	int		 i;
+
+	for (i = 0; i < secs * 100; i++) {
+		if (stat(path, &st) == 0 && st.st_size > 0)
+			return;
+		nanosleep(&ms, NULL);
+	}
+}
+
 /*
  * kill -9 at random moments of a loaded import, $CTG_KILL_ROUNDS times (10
  * by default; scripts/soak runs 100): nothing acknowledged is ever lost,
@@ -166,8 +181,17 @@ test_kill9_rounds(void **state)
 		const char *imp[] = { "--server", c->d.server, "--batch", "20",
 		    "--window", "2", "import", c->csv, NULL };
 		struct timespec ts = { 0, (long)(20 + rand() % 400) * 1000000L };
-		pid_t client = tool_spawn(c->out, "ctg-submit", imp);
+		pid_t client;
 
+		(void)unlink(c->out);	/* the wait below sees this run's only */
+		client = tool_spawn(c->out, "ctg-submit", imp);
+
+		/*
+		 * The kill falls a random while after the first answers, not
+		 * after the start: on a slow build (ASan, valgrind) the
+		 * client may need longer than the whole range to connect.
+		 */
+		file_wait_nonempty(c->out, 30);
 		nanosleep(&ts, NULL);
 		daemon_kill9(&c->d);
 		tool_wait(client);
@@ -201,6 +225,7 @@ test_kill9_rounds(void **state)
 	assert_int_equal(tool_run(c->out, "ctg-admin", verify), 0);
 	file_expect(c->out, "vérification : 8000 enregistrements, 0 écart(s)");
 	k = (int)n;
+	assert_true(k > 0);	/* the rounds checked something */
 	print_message("%d rounds of kill -9, %d acknowledged ids checked\n",
 	    rounds, k);
 	free(ids);
@@ -235,7 +260,7 @@ test_disk_full(void **state)
 	struct rlimit	 lift = { RLIM_INFINITY, RLIM_INFINITY };
 	struct stat	 st;
 	char		 size[32], line[256], wal[4300], *out, *p;
-	int		 begins;
+	int		 begins, ends;
 	long		 acc = -1, dup = -1, conf = -1, ref = -1, acked = 0;
 	long long	 before;
 
@@ -272,19 +297,26 @@ test_disk_full(void **state)
 	assert_true(acked >= acc);
 
 	/*
-	 * Seen: said as it began, not once per failed commit (near the
-	 * limit a small commit may still go through between two failures,
-	 * ending one run and starting the next), and still failing in the
-	 * counters.
+	 * Seen: said as it began, not once per failed commit. Near the limit
+	 * a small commit may still go through between two failures (each
+	 * failure gives the WAL's space back), ending one run and starting
+	 * the next; the import's last commit may be such a one. The gauge
+	 * says whether the last run is still going: 1 exactly when it has
+	 * not ended.
 	 */
 	begins = log_count(c->d.log, "event=store_error state=begin");
-	print_message("disk full: %d runs of failures logged\n", begins);
+	ends = log_count(c->d.log, "event=store_error state=end");
+	print_message("disk full: %d runs of failures logged, %d ended\n",
+	    begins, ends);
 	assert_true(begins >= 1 && begins <= 10);
-	assert_int_equal(log_count(c->d.log, "event=store_error state=end"),
-	    begins - 1);
+	assert_true(ends == begins - 1 || ends == begins);
 	assert_int_equal(tool_run(c->out, "ctg-admin", stats), 0);
-	file_expect(c->out, "store_failing");
-	file_expect(c->out, "1");
+	out = file_read(c->out);
+	p = strstr(out, "\nstore_failing ");
+	assert_non_null(p);
+	assert_int_equal(strtol(p + strlen("\nstore_failing "), NULL, 10),
+	    begins - ends);
+	free(out);
 	/* What the failed transactions wrote to the WAL was given back. */
 	snprintf(wal, sizeof(wal), "%s-wal", c->d.db);
 	print_message("disk full: WAL %lld bytes after the failures\n",
