@@ -250,6 +250,19 @@ file_expect(const char *path, const char *needle)
 	free(text);
 }
 
+void
+file_wait_nonempty(const char *path, int secs)
+{
+	struct stat	 st;
+	int		 i;
+
+	for (i = 0; i < secs * 100; i++) {
+		if (stat(path, &st) == 0 && st.st_size > 0)
+			return;
+		sleep_ms(10);
+	}
+}
+
 const char *
 file_last_line(const char *path, char *buf, size_t len)
 {

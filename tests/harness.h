@@ -60,6 +60,8 @@ char	*file_read(const char *path);
 void	 file_expect(const char *path, const char *needle);
 /* The last non-empty line of a file, in buf. */
 const char *file_last_line(const char *path, char *buf, size_t len);
+/* Waits, at most secs seconds, until the file exists and holds something. */
+void	 file_wait_nonempty(const char *path, int secs);
 
 /* One integer from a SQL query on the database file (read-only). */
 long long db_int(const char *db, const char *sql);

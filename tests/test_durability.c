@@ -141,21 +141,6 @@ acked(const char *out, uint8_t (*ids)[16], size_t n, size_t max)
 	return n;
 }
 
-/* Waits (at most secs seconds) until the file at path holds something. */
-static void
-file_wait_nonempty(const char *path, int secs)
-{
-	struct timespec	 ms = { 0, 10000000L };
-	struct stat	 st;
-	int		 i;
-
-	for (i = 0; i < secs * 100; i++) {
-		if (stat(path, &st) == 0 && st.st_size > 0)
-			return;
-		nanosleep(&ms, NULL);
-	}
-}
-
 /*
  * kill -9 at random moments of a loaded import, $CTG_KILL_ROUNDS times (10
  * by default; scripts/soak runs 100): nothing acknowledged is ever lost,
