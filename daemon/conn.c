@@ -13,17 +13,13 @@
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
-#include <arpa/inet.h>
-#include <netdb.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/ssl.h>
-
 #include <event2/buffer.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
@@ -56,10 +52,12 @@ struct conn {
 	int			 held;		/* frames wait for the penalty */
 	char			 peer[64];	/* HOST:PORT */
 	char			 addr[48];	/* HOST: what per-address counts */
+	struct server_holder	 hold;		/* its input, in the budget */
 };
 
 static void	conn_process(struct conn *);
 static void	conn_close(struct conn *, const char *);
+static void	conn_shed(struct server_holder *);
 
 /* A closing connection goes once its replies are written and none is due. */
 static void
@@ -97,6 +95,7 @@ conn_close(struct conn *c, const char *reason)
 	}
 	bufferevent_free(c->bev);
 	c->bev = NULL;
+	server_holder_remove(srv, &c->hold);
 	TAILQ_REMOVE(&srv->conns, c, entry);
 	srv->nconns--;
 	STATS_SUB(connections_current, 1);
@@ -314,7 +313,7 @@ conn_deny(struct conn *c, struct request *req,
 		rep.error_message = caller->presented ? "accès refusé : jeton "
 		    "inconnu ou révoqué" : "accès refusé : ce serveur demande "
 		    "un jeton (--token ou $CTG_TOKEN)";
-		server_auth_failed(c->srv, c->peer);
+		server_auth_failed(c->srv, c->addr);
 	} else
 		rep.error_message = "accès refusé : le rôle de votre jeton ne "
 		    "permet pas cette opération";
@@ -528,6 +527,7 @@ out:
 		evbuffer_copyout(in, hdr, sizeof(hdr));
 		conn_watch_frame(c, avail > 0 && framing_scan(hdr, avail,
 		    (size_t)max, &len) == FRAMING_NEED_MORE);
+		server_holder_set(c->srv, &c->hold, avail);
 	}
 	conn_unref(c);
 }
@@ -585,7 +585,6 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 	struct timeval		 rt = { set->auth_timeout < set->idle_timeout ?
 				    set->auth_timeout : set->idle_timeout, 0 };
 	struct timeval		 wt = { set->write_timeout, 0 };
-	char			 host[INET6_ADDRSTRLEN], serv[8];
 	struct conn		*c, *o;
 	long long		 same = 0;
 	int			 hold;
@@ -594,13 +593,7 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	c->bev = srv->tls == NULL ?
-	    bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE) :
-	    bufferevent_openssl_socket_new(srv->base, fd, SSL_new(srv->tls),
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev != NULL && srv->tls != NULL)
-		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
-	if (c->bev == NULL) {
+	if ((c->bev = server_bufferevent(srv, fd)) == NULL) {
 		evutil_closesocket(fd);
 		free(c);
 		return;
@@ -608,13 +601,10 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 	c->srv = srv;
 	c->id = ++srv->next_conn_id;
 	c->refs = 1;
-	if (getnameinfo(sa, salen, host, sizeof(host), serv, sizeof(serv),
-	    NI_NUMERICHOST | NI_NUMERICSERV) == 0)
-		snprintf(c->peer, sizeof(c->peer), "%s:%s", host, serv);
-	else
-		strcpy(c->peer, "?");
-	server_peer_address(c->peer, c->addr, sizeof(c->addr));
+	server_peer_name(sa, salen, c->peer, sizeof(c->peer), c->addr,
+	    sizeof(c->addr));
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	server_holder_add(srv, &c->hold, conn_shed);
 	srv->nconns++;
 	if (auth_protected(srv->auth) && !server_is_loopback(c->peer)) {
 		STATS_ADD(connections_accepted, 1);
@@ -643,7 +633,7 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 	if (c->authed)
 		rt.tv_sec = set->idle_timeout;
 	/* An address that failed tokens waits; its time to show one, after. */
-	hold = server_auth_penalty(srv, c->peer);
+	hold = server_auth_penalty(srv, c->addr);
 	rt.tv_sec += (hold + 999) / 1000;
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    (size_t)set->max_frame + FRAME_HEADER);
@@ -652,6 +642,19 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 	conn_hold(c, hold);
 	log_info("event=conn_open conn=%llu peer=%s", (unsigned long long)c->id,
 	    c->peer);
+}
+
+/* The memory budget is spent: what c held goes, and c with it. */
+static void
+conn_shed(struct server_holder *h)
+{
+	struct conn	*c = (struct conn *)((char *)h -
+			    offsetof(struct conn, hold));
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+	conn_fail(c, "server_busy", "serveur saturé : trop de trames "
+	    "partielles en mémoire ; renvoyez dans un moment");
 }
 
 void

@@ -6,6 +6,7 @@
 #define CTG_CONN_H
 
 #include <sys/socket.h>
+#include <stddef.h>
 
 #include <event2/util.h>
 

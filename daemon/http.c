@@ -9,10 +9,8 @@
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/http.h>
-#include <event2/http_struct.h>
+#include <event2/http.h>		/* its URI and query helpers only */
 #include <event2/keyvalq_struct.h>
-#include <event2/util.h>
 #include <json-c/json.h>
 
 #include "auth.h"
@@ -20,6 +18,8 @@
 #include "export.h"
 #include "intake.h"
 #include "http.h"
+#include "http_parse.h"
+#include "httpd.h"
 #include "log.h"
 #include "plan_json.h"
 #include "query.h"
@@ -40,8 +40,7 @@ enum http_format {
 	HTTP_HTML,	/* NAME.html: a page to print */
 };
 
-#define HTTP_READ	(EVHTTP_REQ_GET | EVHTTP_REQ_HEAD)
-#define HTTP_POST	EVHTTP_REQ_POST
+#define HTTP_READ	(HTTP_GET | HTTP_HEAD)
 
 /* What a route does. */
 enum http_action {
@@ -55,7 +54,7 @@ enum http_action {
 
 struct http_call {
 	struct server		*srv;
-	struct evhttp_request	*req;
+	struct httpd_req	*req;
 	enum http_format	 format;
 	struct evkeyvalq	 params;
 	struct auth_caller	 caller;
@@ -63,15 +62,14 @@ struct http_call {
 };
 
 /*
- * A question handed to the reader, or writes to the writer; req is NULL
- * once its connection went away (http_closed), and the answer is then
- * dropped.
+ * A question handed to the reader, or writes to the writer. Its request
+ * stays valid until answered, even when its connection went away
+ * (httpd_send then only frees it).
  */
 struct http_pending {
 	TAILQ_ENTRY(http_pending) entry;
 	struct server		*srv;
-	struct evhttp_request	*req;
-	struct evhttp_connection *ec;
+	struct httpd_req	*req;
 	enum http_format	 format;
 };
 
@@ -131,70 +129,26 @@ static const struct http_route {
 	  NULL, NULL },
 };
 
-/* Every method a client may name, with its name for Allow. */
-static const struct {
-	int		 method;
-	const char	*name;
-} http_methods[] = {
-	{ EVHTTP_REQ_GET, "GET" }, { EVHTTP_REQ_HEAD, "HEAD" },
-	{ EVHTTP_REQ_POST, "POST" }, { EVHTTP_REQ_PUT, "PUT" },
-	{ EVHTTP_REQ_DELETE, "DELETE" }, { EVHTTP_REQ_OPTIONS, "OPTIONS" },
-	{ EVHTTP_REQ_TRACE, "TRACE" }, { EVHTTP_REQ_CONNECT, "CONNECT" },
-	{ EVHTTP_REQ_PATCH, "PATCH" },
-};
-
-int
-http_all_methods(void)
-{
-	size_t	 i;
-	int	 all = 0;
-
-	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
-		all |= http_methods[i].method;
-	return all;
-}
-
 /* The headers every answer carries. */
 static void
-http_common_headers(struct evhttp_request *req)
+http_common_headers(struct httpd_req *req)
 {
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	httpd_add_header(req, "X-Content-Type-Options", "nosniff");
 	/* A printed report brings its own (inline styles, nothing else). */
-	if (evhttp_find_header(h, "Content-Security-Policy") == NULL)
-		evhttp_add_header(h, "Content-Security-Policy", "default-src "
-		    "'self'; frame-ancestors 'none'");
-	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	httpd_add_header(req, "Content-Security-Policy", "default-src 'self'; "
+	    "frame-ancestors 'none'");
+	httpd_add_header(req, "Referrer-Policy", "no-referrer");
 }
 
-/*
- * Sends len bytes of body with status. evhttp leaves a HEAD answer's body
- * out but would then say Content-Length: 0; the length is the GET's.
- */
+/* Sends len bytes of body with status (a HEAD's length is the GET's). */
 static void
-http_reply(struct evhttp_request *req, int status, const char *type,
+http_reply(struct httpd_req *req, int status, const char *type,
     const char *body, size_t len)
 {
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*b = evbuffer_new();
-	char			 n[32];
-
-	if (b == NULL) {
-		evhttp_send_error(req, 503, NULL);
-		return;
-	}
 	http_common_headers(req);
 	if (type != NULL)
-		evhttp_add_header(h, "Content-Type", type);
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
-		snprintf(n, sizeof(n), "%zu", len);
-		evhttp_add_header(h, "Content-Length", n);
-	} else
-		evbuffer_add(b, body, len);
-	evhttp_send_reply(req, status, status < 300 ? "OK" : status == 304 ?
-	    "Not Modified" : "Erreur", b);
-	evbuffer_free(b);
+		httpd_add_header(req, "Content-Type", type);
+	httpd_send(req, status, body, len);
 }
 
 /*
@@ -229,8 +183,7 @@ http_error(struct http_call *c, int status, const char *message)
 	STATS_ADD(http_errors, 1);
 	json_object_object_add(o, "erreur", json_object_new_string(message));
 	json_object_object_add(o, "statut", json_object_new_int(status));
-	evhttp_add_header(evhttp_request_get_output_headers(c->req),
-	    "Cache-Control", "no-store");
+	httpd_add_header(c->req, "Cache-Control", "no-store");
 	http_send(c, status, "application/json; charset=utf-8",
 	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -245,22 +198,18 @@ static void
 http_tagged(struct http_call *c, const char *type, const char *body,
     size_t len, const char *etag)
 {
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(c->req);
-	const char		*held = evhttp_find_header(
-				    evhttp_request_get_input_headers(c->req),
-				    "If-None-Match");
-	char			 tag[WEB_ETAG_LEN];
+	const char	*held = httpd_header(c->req, "If-None-Match");
+	char		 tag[WEB_ETAG_LEN];
 
 	if (etag == NULL) {
 		web_etag(body, len, tag);
 		etag = tag;
 	}
-	evhttp_add_header(h, "ETag", etag);
-	evhttp_add_header(h, "Cache-Control", "private, no-cache");
+	httpd_add_header(c->req, "ETag", etag);
+	httpd_add_header(c->req, "Cache-Control", "private, no-cache");
 	if (held != NULL && (strcmp(held, etag) == 0 || strcmp(held, "*") ==
 	    0)) {
-		http_common_headers(c->req);
-		evhttp_send_reply(c->req, 304, "Not Modified", NULL);
+		http_reply(c->req, 304, NULL, NULL, 0);
 		return;
 	}
 	if (utf8_valid(body, len))
@@ -273,22 +222,21 @@ http_tagged(struct http_call *c, const char *type, const char *body,
 static void
 http_answer(struct http_call *c, const char *text)
 {
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(c->req);
-
 	switch (c->format) {
 	case HTTP_JSON:
 		http_tagged(c, "application/json; charset=utf-8", text,
 		    strlen(text), NULL);
 		return;
 	case HTTP_CSV:
-		evhttp_add_header(h, "Content-Disposition", "attachment");
+		httpd_add_header(c->req, "Content-Disposition", "attachment");
 		http_tagged(c, "text/csv; charset=utf-8", text, strlen(text),
 		    NULL);
 		return;
 	case HTTP_HTML:
 		/* A report styles itself inline, and runs nothing. */
-		evhttp_add_header(h, "Content-Security-Policy", "default-src "
-		    "'none'; style-src 'unsafe-inline'; img-src data:");
+		httpd_add_header(c->req, "Content-Security-Policy",
+		    "default-src 'none'; style-src 'unsafe-inline'; img-src "
+		    "data:");
 		http_tagged(c, "text/html; charset=utf-8", text, strlen(text),
 		    NULL);
 		return;
@@ -304,7 +252,7 @@ http_pending_new(struct http_call *c)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	*p = (struct http_pending){ .srv = c->srv, .req = c->req,
-	    .ec = evhttp_request_get_connection(c->req), .format = c->format };
+	    .format = c->format };
 	TAILQ_INSERT_TAIL(&c->srv->http_pending, p, entry);
 	return p;
 }
@@ -325,9 +273,9 @@ http_answered(struct writer_job *j, void *arg)
 	struct http_call	 c = { .srv = arg, .req = p->req,
 				    .format = p->format };
 
-	if (p->req != NULL && j->document != NULL)
+	if (j->document != NULL)
 		http_answer(&c, j->document);
-	else if (p->req != NULL)
+	else
 		http_error(&c, j->status ? j->status : 500, j->error ?
 		    j->error : "question sans réponse");
 	http_pending_done(p, j);
@@ -345,8 +293,7 @@ http_acks(struct http_call *c, struct writer_job *j)
 		http_error(c, 503, "mémoire insuffisante");
 		return;
 	}
-	evhttp_add_header(evhttp_request_get_output_headers(c->req),
-	    "Cache-Control", "no-store");
+	httpd_add_header(c->req, "Cache-Control", "no-store");
 	http_send(c, 200, "application/json; charset=utf-8", text);
 	free(text);
 }
@@ -358,8 +305,7 @@ http_written(struct writer_job *j, void *arg)
 	struct http_pending	*p = j->owner;
 	struct http_call	 c = { .srv = arg, .req = p->req };
 
-	if (p->req != NULL)
-		http_acks(&c, j);
+	http_acks(&c, j);
 	http_pending_done(p, j);
 }
 
@@ -418,18 +364,14 @@ http_document(struct http_call *c, const struct query *q,
 static int
 http_body(struct http_call *c, const char **body, size_t *len)
 {
-	struct evbuffer	*in = evhttp_request_get_input_buffer(c->req);
-	const char	*type = evhttp_find_header(
-			    evhttp_request_get_input_headers(c->req),
-			    "Content-Type");
+	const char	*type = httpd_header(c->req, "Content-Type");
 
 	if (type != NULL && strncmp(type, "application/json", 16) != 0) {
 		http_error(c, 415, "type de contenu non pris en charge : "
 		    "attendu Content-Type: application/json");
 		return -1;
 	}
-	*len = evbuffer_get_length(in);
-	*body = *len != 0 ? (const char *)evbuffer_pullup(in, -1) : "";
+	*body = httpd_body(c->req, len);
 	return 0;
 }
 
@@ -457,8 +399,7 @@ http_write(struct http_call *c, const struct http_route *r, const char *key)
 	if (!auth_take(c->srv->auth, &c->caller, rq.nrecords ? rq.nrecords :
 	    1, c->srv->settings->rate_limit)) {
 		request_free(&rq);
-		evhttp_add_header(evhttp_request_get_output_headers(c->req),
-		    "Retry-After", "1");
+		httpd_add_header(c->req, "Retry-After", "1");
 		http_error(c, 429, "trop d'enregistrements à la fois pour ce "
 		    "jeton : ralentissez et renvoyez (rien n'a été stocké)");
 		return;
@@ -483,6 +424,7 @@ http_pending_free(struct server *srv)
 
 	while ((p = TAILQ_FIRST(&srv->http_pending)) != NULL) {
 		TAILQ_REMOVE(&srv->http_pending, p, entry);
+		httpd_abandon(p->req);
 		free(p);
 	}
 }
@@ -511,8 +453,7 @@ http_metrics(struct http_call *c)
 	}
 	stats_dump(http_metric, b);
 	len = evbuffer_get_length(b);
-	evhttp_add_header(evhttp_request_get_output_headers(c->req),
-	    "Cache-Control", "no-store");
+	httpd_add_header(c->req, "Cache-Control", "no-store");
 	http_reply(c->req, 200, "text/plain; version=0.0.4; charset=utf-8",
 	    (const char *)evbuffer_pullup(b, -1), len);
 	evbuffer_free(b);
@@ -564,68 +505,11 @@ http_session(struct http_call *c)
 	json_object_put(o);
 }
 
-static void
-http_closed(struct evhttp_connection *ec, void *arg)
-{
-	struct server		*srv = arg;
-	struct http_pending	*p;
-	size_t			 i;
-
-	/* Its requests go with it: their answers will have nowhere to go. */
-	TAILQ_FOREACH(p, &srv->http_pending, entry)
-		if (p->ec == ec)
-			p->req = NULL;
-	for (i = 0; i < srv->nhttp; i++)
-		if (srv->http_conns[i] == ec) {
-			srv->http_conns[i] = srv->http_conns[--srv->nhttp];
-			return;
-		}
-}
-
-/*
- * evhttp in libevent 2.1 has no connection cap: connections are counted
- * from their first request to their close, and one over the cap is told
- * so and closed. 1 when the request may go on.
- */
-static int
-http_admit(struct http_call *c)
-{
-	struct evhttp_connection	*ec = evhttp_request_get_connection(c->req);
-	struct server			*srv = c->srv;
-	size_t				 i;
-
-	for (i = 0; i < srv->nhttp; i++)
-		if (srv->http_conns[i] == ec)
-			return 1;
-	if (srv->nhttp >= (size_t)srv->settings->http_max_connections) {
-		evhttp_add_header(evhttp_request_get_output_headers(c->req),
-		    "Connection", "close");
-		http_error(c, 503, "trop de connexions HTTP ouvertes : "
-		    "réessayez dans un moment");
-		return 0;
-	}
-	if (srv->nhttp % 64 == 0) {
-		void **v = realloc(srv->http_conns, (srv->nhttp + 64) *
-		    sizeof(*v));
-
-		if (v == NULL) {
-			http_error(c, 503, "mémoire insuffisante");
-			return 0;
-		}
-		srv->http_conns = v;
-	}
-	srv->http_conns[srv->nhttp++] = ec;
-	evhttp_connection_set_closecb(ec, http_closed, srv);
-	return 1;
-}
-
 /* "Authorization: Bearer HEX" into a secret; its length, or 0. */
 static size_t
-http_bearer(struct evhttp_request *req, uint8_t *secret, size_t max)
+http_bearer(struct httpd_req *req, uint8_t *secret, size_t max)
 {
-	const char	*h = evhttp_find_header(
-			    evhttp_request_get_input_headers(req),
-			    "Authorization");
+	const char	*h = httpd_header(req, "Authorization");
 	size_t		 n = 0;
 	unsigned	 byte;
 
@@ -658,18 +542,16 @@ static const char *const http_op_words[] = {
 static int
 http_allowed(struct http_call *c, enum auth_op op)
 {
-	struct evhttp_connection	*ec = evhttp_request_get_connection(c->req);
-	uint8_t				 secret[64];
-	char				*host = NULL, msg[256];
-	ev_uint16_t			 port;
-	size_t				 n;
+	const char	*host = httpd_peer(c->req);
+	uint8_t		 secret[64];
+	char		 msg[256];
+	size_t		 n;
 
-	evhttp_connection_get_peer(ec, &host, &port);
 	n = http_bearer(c->req, secret, sizeof(secret));
 	auth_identify(c->srv->auth, n ? secret : NULL, n, &c->caller);
 	if (auth_protected(c->srv->auth)) {
 		c->allowed = 0;
-		if (host != NULL && server_is_loopback(host))
+		if (server_is_loopback(host))
 			return 1;
 		http_error(c, 403, "mode protégé : aucun jeton n'est configuré "
 		    "sur ce serveur, seules les connexions locales sont "
@@ -678,15 +560,15 @@ http_allowed(struct http_call *c, enum auth_op op)
 	}
 	c->allowed = c->caller.role == AUTH_SUBMITTER ? c->caller.structures :
 	    0;
+	if (c->caller.role != AUTH_NONE)
+		httpd_authenticated(c->req);
 	if (auth_allows(c->srv->auth, &c->caller, op))
 		return 1;
 	if (c->caller.role == AUTH_NONE) {
-		server_auth_failed(c->srv, host ? host : "?");
-		evhttp_add_header(evhttp_request_get_output_headers(c->req),
-		    "WWW-Authenticate", "Bearer");
+		server_auth_failed(c->srv, host);
+		httpd_add_header(c->req, "WWW-Authenticate", "Bearer");
 		/* A failed token does not keep its connection. */
-		evhttp_add_header(evhttp_request_get_output_headers(c->req),
-		    "Connection", "close");
+		httpd_add_header(c->req, "Connection", "close");
 		http_error(c, 401, n ? "accès refusé : jeton inconnu ou "
 		    "révoqué" : "accès refusé : ce serveur demande un jeton "
 		    "(en-tête Authorization: Bearer JETON)");
@@ -818,13 +700,12 @@ http_not_allowed(struct http_call *c, int allow)
 	char	 list[128] = "", msg[256];
 	size_t	 i;
 
-	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
-		if (allow & http_methods[i].method)
+	for (i = 0; i < 16; i++)
+		if (allow & 1 << i)
 			snprintf(list + strlen(list), sizeof(list) -
 			    strlen(list), "%s%s", list[0] ? ", " : "",
-			    http_methods[i].name);
-	evhttp_add_header(evhttp_request_get_output_headers(c->req), "Allow",
-	    list);
+			    http_method_name(1 << i));
+	httpd_add_header(c->req, "Allow", list);
 	snprintf(msg, sizeof(msg), "méthode non prise en charge à cette "
 	    "adresse : attendu %s", list);
 	http_error(c, 405, msg);
@@ -834,23 +715,19 @@ http_not_allowed(struct http_call *c, int allow)
 static void
 http_asset(struct http_call *c, const struct web_asset *a)
 {
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(c->req);
-	const char		*held = evhttp_find_header(
-				    evhttp_request_get_input_headers(c->req),
-				    "If-None-Match");
+	const char	*held = httpd_header(c->req, "If-None-Match");
 
-	if (!(evhttp_request_get_command(c->req) & HTTP_READ)) {
+	if (!(httpd_method(c->req) & HTTP_READ)) {
 		http_not_allowed(c, HTTP_READ);
 		return;
 	}
-	evhttp_add_header(h, "ETag", a->etag);
+	httpd_add_header(c->req, "ETag", a->etag);
 	/* Checked each time it is online: a new ctgd's page is seen at once. */
-	evhttp_add_header(h, "Cache-Control", "no-cache");
+	httpd_add_header(c->req, "Cache-Control", "no-cache");
 	if (strcmp(a->path, "/sw.js") == 0)
-		evhttp_add_header(h, "Service-Worker-Allowed", "/");
+		httpd_add_header(c->req, "Service-Worker-Allowed", "/");
 	if (held != NULL && strcmp(held, a->etag) == 0) {
-		http_common_headers(c->req);
-		evhttp_send_reply(c->req, 304, "Not Modified", NULL);
+		http_reply(c->req, 304, NULL, NULL, 0);
 		return;
 	}
 	http_reply(c->req, 200, a->type, a->body, a->len);
@@ -908,124 +785,89 @@ http_route_call(struct http_call *c, const struct http_route *r,
 		http_document(c, &q, r);
 }
 
-/*
- * Why the request's framing cannot be trusted (RFC 9112 §5.1, §6.1,
- * §6.3), or NULL: evhttp would read a header name with blanks before its
- * colon as another header, take the first of two lengths, and ignore a
- * transfer coding it does not know, so that what follows could be run as
- * a second request. The connection is then closed after the refusal.
- */
-static const char *
-http_framing_problem(struct evhttp_request *req)
+void
+http_refused(struct server *srv, struct httpd_req *req, int status,
+    const char *why)
 {
-	struct evkeyvalq	*h = evhttp_request_get_input_headers(req);
-	struct evkeyval		*kv;
-	int			 lengths = 0, codings = 0;
-	size_t			 n;
+	struct http_call	 c = { .srv = srv, .req = req };
 
-	TAILQ_FOREACH(kv, h, next) {
-		n = strlen(kv->key);
-		if (n == 0 || strcspn(kv->key, " \t") != n)
-			return "en-tête invalide : un nom d'en-tête ne contient "
-			    "ni espace ni tabulation (rien avant le « : »)";
-		if (evutil_ascii_strcasecmp(kv->key, "Content-Length") == 0)
-			lengths++;
-		if (evutil_ascii_strcasecmp(kv->key, "Transfer-Encoding") ==
-		    0) {
-			codings++;
-			if (evutil_ascii_strcasecmp(kv->value, "chunked") != 0)
-				return "Transfer-Encoding non pris en charge : "
-				    "attendu chunked, ou Content-Length";
-		}
-	}
-	if (lengths > 1)
-		return "Content-Length répété : attendu une seule longueur";
-	if (codings > 1)
-		return "Transfer-Encoding répété : attendu un seul";
-	if (codings && lengths)
-		return "Content-Length et Transfer-Encoding ensemble : attendu "
-		    "l'un ou l'autre";
-	return NULL;
+	http_error(&c, status, why);
 }
 
-void
-http_request(struct evhttp_request *req, void *arg)
+const char *
+http_target_read(const char *target, char **path, struct evkeyvalq *params,
+    char *buf, size_t buflen)
 {
-	struct http_call		 c = { .srv = arg, .req = req };
-	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
-	const struct http_route		*r;
-	const struct web_asset		*asset;
-	const char			*query, *why = NULL;
-	char				*path, *decoded, esc[256], msg[256];
-	char				 key[512];
-	size_t				 len;
-	enum http_format		 format;
-	int				 allow;
+	struct evhttp_uri	*uri = evhttp_uri_parse_with_flags(target, 0);
+	const char		*query, *why = NULL;
+	char			*decoded;
+	size_t			 len;
 
-	STATS_ADD(http_requests, 1);
-	TAILQ_INIT(&c.params);
-	if (!http_admit(&c))
-		return;
-	if ((why = http_framing_problem(req)) != NULL) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Connection", "close");
-		http_error(&c, 400, why);
-		return;
-	}
-	if (req->major == 1 && req->minor >= 1 && evhttp_find_header(
-	    evhttp_request_get_input_headers(req), "Host") == NULL) {
-		http_error(&c, 400, "en-tête Host absent : HTTP/1.1 le demande");
-		return;
-	}
+	*path = NULL;
 	if (uri == NULL || evhttp_uri_get_path(uri) == NULL ||
-	    (path = evhttp_uridecode(evhttp_uri_get_path(uri), 0, &len)) ==
+	    (*path = evhttp_uridecode(evhttp_uri_get_path(uri), 0, &len)) ==
 	    NULL) {
-		http_error(&c, 400, "adresse illisible");
-		return;
+		why = "adresse illisible";
+		goto out;
 	}
-	if ((asset = web_asset(path)) != NULL) {
-		http_asset(&c, asset);
-		free(path);
-		return;
-	}
-	why = http_text_problem("adresse", path, len, msg, sizeof(msg));
+	why = http_text_problem("adresse", *path, len, buf, buflen);
 	query = evhttp_uri_get_query(uri);
 	if (why == NULL && query != NULL) {
 		/* Decoding is byte by byte: the whole holds every value. */
 		if ((decoded = evhttp_uridecode(query, 1, &len)) == NULL) {
-			free(path);
-			http_error(&c, 503, "mémoire insuffisante");
-			return;
+			why = "paramètres illisibles";
+			goto out;
 		}
-		why = http_text_problem("paramètres", decoded, len, msg,
-		    sizeof(msg));
+		why = http_text_problem("paramètres", decoded, len, buf,
+		    buflen);
 		free(decoded);
 	}
+	if (why == NULL && query != NULL &&
+	    evhttp_parse_query_str(query, params) == -1)
+		why = "paramètres illisibles : attendu ?from=AAAA-MM&to=AAAA-MM";
+out:
+	if (uri != NULL)
+		evhttp_uri_free(uri);
 	if (why != NULL) {
+		free(*path);
+		*path = NULL;
+	}
+	return why;
+}
+
+void
+http_request(struct server *srv, struct httpd_req *req)
+{
+	struct http_call	 c = { .srv = srv, .req = req };
+	const struct http_route	*r;
+	const struct web_asset	*asset;
+	const char		*why;
+	char			*path = NULL, esc[256], key[512], msg[256];
+	enum http_format	 format;
+	int			 allow;
+
+	TAILQ_INIT(&c.params);
+	if ((why = http_target_read(httpd_target(req), &path, &c.params, msg,
+	    sizeof(msg))) != NULL)
 		http_error(&c, 400, why);
-		free(path);
-		return;
-	}
-	if (query != NULL && evhttp_parse_query_str(query, &c.params) == -1) {
-		http_error(&c, 400, "paramètres illisibles : attendu "
-		    "?from=AAAA-MM&to=AAAA-MM");
-		free(path);
-		return;
-	}
-	log_debug("event=http_request path=%s", log_escape(esc, sizeof(esc),
-	    path));
-	format = http_cut_format(path);
-	r = http_route(path, evhttp_request_get_command(req), key, sizeof(key),
-	    &allow);
-	if (r == NULL && allow != 0)
-		http_not_allowed(&c, allow);
-	else if (r == NULL || (format == HTTP_CSV && r->csv == NULL) ||
-	    (format == HTTP_HTML && r->html == NULL) ||
-	    (format == HTTP_JSON && r->action == HA_COPIL))
-		http_error(&c, 404, http_routes_list);
-	else if (http_allowed(&c, r->op)) {
-		c.format = format;
-		http_route_call(&c, r, key);
+	else if ((asset = web_asset(path)) != NULL)
+		http_asset(&c, asset);
+	else {
+		log_debug("event=http_request path=%s", log_escape(esc,
+		    sizeof(esc), path));
+		format = http_cut_format(path);
+		r = http_route(path, httpd_method(req), key, sizeof(key),
+		    &allow);
+		if (r == NULL && allow != 0)
+			http_not_allowed(&c, allow);
+		else if (r == NULL || (format == HTTP_CSV && r->csv == NULL) ||
+		    (format == HTTP_HTML && r->html == NULL) ||
+		    (format == HTTP_JSON && r->action == HA_COPIL))
+			http_error(&c, 404, http_routes_list);
+		else if (http_allowed(&c, r->op)) {
+			c.format = format;
+			http_route_call(&c, r, key);
+		}
 	}
 	evhttp_clear_headers(&c.params);
 	free(path);

@@ -8,7 +8,9 @@
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,13 +25,13 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <event2/http.h>
 #include <event2/listener.h>
 
 #include "addr.h"
 #include "auth.h"
 #include "conn.h"
 #include "http.h"
+#include "httpd.h"
 #include "log.h"
 #include "query.h"
 #include "record.h"
@@ -43,9 +45,9 @@
 #include "writer.h"
 
 #define SERVER_DRAIN_TICK	50	/* ms between shutdown checks */
-#define SERVER_HTTP_BODY_MAX	(1024 * 1024)	/* bytes */
-#define SERVER_HTTP_HEADERS_MAX	(16 * 1024)	/* bytes */
-#define SERVER_HTTP_TIMEOUT	30	/* s */
+#define SERVER_TRIM_PEAK	(4 * 1024 * 1024)	/* bytes: a burst */
+#define SERVER_TRIM_LOW		(64 * 1024)	/* bytes: the burst is over */
+#define SERVER_TRIM_DELAY	100	/* ms */
 
 static int
 server_bound_port(evutil_socket_t fd)
@@ -104,6 +106,14 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 }
 
 static void
+server_http_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	(void)l;
+	httpd_accept(arg, fd, sa, (socklen_t)salen);
+}
+
+static void
 server_accept_retry(evutil_socket_t fd, short what, void *arg)
 {
 	struct server	*srv = arg;
@@ -123,24 +133,10 @@ server_accept_retry(evutil_socket_t fd, short what, void *arg)
  * rests a second rather than failing again at once; the log says it at
  * most once a second, with how many failed since.
  */
-/*
- * evhttp's listener calls back with evhttp's own argument, not ours: its
- * error callback finds the server here (one server per process).
- */
-static struct server	*server_http_owner;
-
-static struct evconnlistener *
-server_http_owner_listener(void)
-{
-	return server_http_owner != NULL ? server_http_owner->http_listener :
-	    NULL;
-}
-
 static void
 server_accept_error(struct evconnlistener *l, void *arg)
 {
-	struct server	*srv = l == server_http_owner_listener() ?
-			    server_http_owner : arg;
+	struct server	*srv = arg;
 	struct timeval	 tv = { 1, 0 };
 	int		 err = EVUTIL_SOCKET_ERROR();
 	long long	 now = (long long)time(NULL);
@@ -169,7 +165,8 @@ server_drain_check(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (writer_pending(srv->writer) == 0 &&
 	    writer_pending(srv->verifier) == 0 &&
-	    writer_pending(srv->reader) == 0 && conn_all_flushed(srv)) {
+	    writer_pending(srv->reader) == 0 && conn_all_flushed(srv) &&
+	    httpd_all_flushed(srv)) {
 		log_info("event=shutdown_done records_accepted=%llu",
 		    (unsigned long long)stats.records_accepted);
 		event_base_loopexit(srv->base, NULL);
@@ -196,40 +193,48 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 		evconnlistener_free(srv->listener);
 		srv->listener = NULL;
 	}
+	if (srv->http_listener != NULL) {
+		evconnlistener_free(srv->http_listener);
+		srv->http_listener = NULL;
+	}
 	conn_stop_reading_all(srv);
+	httpd_stop_reading_all(srv);
 	server_drain_check(-1, 0, srv);
 }
 
+/*
+ * Binds addr ("HOST:PORT") for cb: the listener, its port in *port; 0, or
+ * -1 after logging.
+ */
 static int
-server_bind_listener(struct server *srv)
+server_bind(struct server *srv, const char *addr, evconnlistener_cb cb,
+    struct evconnlistener **l, int *port)
 {
 	struct evutil_addrinfo	 hints, *ai = NULL;
-	char			 host[256], port[16];
+	char			 host[256], serv[16];
 	int			 err;
 
-	addr_split(srv->settings->listen, host, sizeof(host), port,
-	    sizeof(port));
+	addr_split(addr, host, sizeof(host), serv, sizeof(serv));
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = EVUTIL_AI_PASSIVE;
-	if ((err = evutil_getaddrinfo(host, port, &hints, &ai)) != 0) {
-		log_warn("event=bind_failed addr=%s reason=\"%s\"",
-		    srv->settings->listen, evutil_gai_strerror(err));
+	if ((err = evutil_getaddrinfo(host, serv, &hints, &ai)) != 0) {
+		log_warn("event=bind_failed addr=%s reason=\"%s\"", addr,
+		    evutil_gai_strerror(err));
 		return -1;
 	}
-	srv->listener = evconnlistener_new_bind(srv->base, server_accept, srv,
+	*l = evconnlistener_new_bind(srv->base, cb, srv,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024, ai->ai_addr,
 	    (int)ai->ai_addrlen);
 	evutil_freeaddrinfo(ai);
-	if (srv->listener == NULL) {
-		log_warn("event=bind_failed addr=%s reason=\"%s\"",
-		    srv->settings->listen, strerror(errno));
+	if (*l == NULL) {
+		log_warn("event=bind_failed addr=%s reason=\"%s\"", addr,
+		    strerror(errno));
 		return -1;
 	}
-	evconnlistener_set_error_cb(srv->listener, server_accept_error);
-	srv->listen_port = server_bound_port(
-	    evconnlistener_get_fd(srv->listener));
+	evconnlistener_set_error_cb(*l, server_accept_error);
+	*port = server_bound_port(evconnlistener_get_fd(*l));
 	return 0;
 }
 
@@ -257,49 +262,128 @@ server_tls(struct server *srv)
 	return 0;
 }
 
-/* evhttp asks for each connection's bufferevent: a TLS one. */
-static struct bufferevent *
-server_http_bev(struct event_base *base, void *arg)
+struct bufferevent *
+server_bufferevent(struct server *srv, int fd)
 {
-	struct server	*srv = arg;
-	struct bufferevent *bev = bufferevent_openssl_socket_new(base, -1,
-	    SSL_new(srv->tls), BUFFEREVENT_SSL_ACCEPTING,
-	    BEV_OPT_CLOSE_ON_FREE);
+	struct bufferevent	*bev;
+	SSL			*ssl;
 
-	if (bev != NULL)
-		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	if (srv->tls == NULL)
+		return bufferevent_socket_new(srv->base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
+	if ((ssl = SSL_new(srv->tls)) == NULL)
+		return NULL;
+	if ((bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	return bev;
 }
 
-static int
-server_bind_http(struct server *srv)
+void
+server_peer_name(const struct sockaddr *sa, unsigned salen, char *peer,
+    size_t peerlen, char *addr, size_t addrlen)
 {
-	struct evhttp_bound_socket	*bs;
-	char				 host[256], port[16];
+	char	 host[INET6_ADDRSTRLEN], serv[8];
 
-	addr_split(srv->settings->http, host, sizeof(host), port,
-	    sizeof(port));
-	if ((srv->http = evhttp_new(srv->base)) == NULL)
-		return -1;
-	evhttp_set_max_body_size(srv->http, SERVER_HTTP_BODY_MAX);
-	evhttp_set_max_headers_size(srv->http, SERVER_HTTP_HEADERS_MAX);
-	evhttp_set_timeout(srv->http, SERVER_HTTP_TIMEOUT);
-	evhttp_set_allowed_methods(srv->http, http_all_methods());
-	evhttp_set_gencb(srv->http, http_request, srv);
-	if (srv->tls != NULL)
-		evhttp_set_bevcb(srv->http, server_http_bev, srv);
-	if ((bs = evhttp_bind_socket_with_handle(srv->http, host,
-	    (ev_uint16_t)atoi(port))) == NULL) {
-		log_warn("event=bind_failed addr=%s reason=\"%s\"",
-		    srv->settings->http, strerror(errno));
-		return -1;
+	if (getnameinfo(sa, salen, host, sizeof(host), serv, sizeof(serv),
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(peer, peerlen, "?");
+		snprintf(addr, addrlen, "?");
+		return;
 	}
-	srv->http_port = server_bound_port(evhttp_bound_socket_get_fd(bs));
-	/* evhttp's own listener would retry a failing accept() at once. */
-	srv->http_listener = evhttp_bound_socket_get_listener(bs);
-	server_http_owner = srv;
-	evconnlistener_set_error_cb(srv->http_listener, server_accept_error);
-	return 0;
+	snprintf(peer, peerlen, strchr(host, ':') != NULL ? "[%s]:%s" :
+	    "%s:%s", host, serv);
+	snprintf(addr, addrlen, "%s", host);
+}
+
+int
+server_protected(struct server *srv)
+{
+	return auth_protected(srv->auth);
+}
+
+static void
+server_trim(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)fd;
+	(void)what;
+	malloc_trim(0);
+	log_info("event=memory_trimmed peak=%zu held=%zu", srv->held_peak,
+	    srv->held);
+	srv->held_peak = srv->held;
+}
+
+void
+server_holder_add(struct server *srv, struct server_holder *h,
+    void (*shed)(struct server_holder *))
+{
+	h->held = 0;
+	h->shed = shed;
+	TAILQ_INSERT_TAIL(&srv->holders, h, entry);
+}
+
+void
+server_holder_remove(struct server *srv, struct server_holder *h)
+{
+	server_holder_set(srv, h, 0);
+	TAILQ_REMOVE(&srv->holders, h, entry);
+}
+
+/* The connection holding the most, or NULL when none holds anything. */
+static struct server_holder *
+server_largest_holder(struct server *srv)
+{
+	struct server_holder	*h, *big = NULL;
+
+	TAILQ_FOREACH(h, &srv->holders, entry)
+		if (h->held > 0 && (big == NULL || h->held > big->held))
+			big = h;
+	return big;
+}
+
+void
+server_holder_set(struct server *srv, struct server_holder *h, size_t bytes)
+{
+	struct server_holder	*big;
+	int			 n;
+
+	srv->held = srv->held - h->held + bytes;
+	h->held = bytes;
+	STATS_SET(memory_held, srv->held);
+	if (srv->held > srv->held_peak)
+		srv->held_peak = srv->held;
+	/* Over the budget: the largest holders go, whichever port. */
+	for (n = 0; !srv->shedding && n < 1024 && srv->held >
+	    (size_t)srv->settings->memory_budget << 20 &&
+	    (big = server_largest_holder(srv)) != NULL; n++) {
+		log_warn("event=memory_budget held=%zu budget_mb=%lld "
+		    "shed_bytes=%zu", srv->held, srv->settings->memory_budget,
+		    big->held);
+		STATS_ADD(memory_sheds, 1);
+		srv->shedding = 1;
+		/* Its bytes are gone once it is told: counted out now. */
+		srv->held -= big->held;
+		big->held = 0;
+		big->shed(big);
+		srv->shedding = 0;
+	}
+	STATS_SET(memory_held, srv->held);
+	/*
+	 * After a burst, what was freed goes back to the system: on the
+	 * next turn of the loop, once libevent has freed the closed
+	 * connections' buffers.
+	 */
+	if (srv->held_peak > SERVER_TRIM_PEAK && srv->held < SERVER_TRIM_LOW &&
+	    srv->trim != NULL && !evtimer_pending(srv->trim, NULL)) {
+		struct timeval	 tv = { 0, SERVER_TRIM_DELAY * 1000 };
+
+		evtimer_add(srv->trim, &tv);
+	}
 }
 
 /* Written whole then renamed, so that a reader never sees half a file. */
@@ -329,18 +413,6 @@ server_is_loopback(const char *peer)
 	    strncmp(peer, "::ffff:127.", 11) == 0;
 }
 
-/* "192.0.2.7:50412" or "[::1]:50412" -> the address alone. */
-void
-server_peer_address(const char *peer, char *addr, size_t len)
-{
-	const char	*colon = strrchr(peer, ':');
-	size_t		 n;
-
-	n = colon != NULL && strchr(peer, ':') == colon ?
-	    (size_t)(colon - peer) : strlen(peer);
-	snprintf(addr, len, "%.*s", (int)n, peer);
-}
-
 /* ms after count failures: nothing at first, then more and more, 3 s at most. */
 static int
 server_auth_delay(unsigned count)
@@ -349,14 +421,12 @@ server_auth_delay(unsigned count)
 }
 
 int
-server_auth_failed(struct server *srv, const char *peer)
+server_auth_failed(struct server *srv, const char *addr)
 {
 	struct auth_failures	*f = NULL, *oldest = &srv->failures[0];
 	long long		 now = (long long)time(NULL);
-	char			 addr[48];
 	size_t			 i;
 
-	server_peer_address(peer, addr, sizeof(addr));
 	for (i = 0; i < SERVER_AUTH_SLOTS; i++) {
 		if (strcmp(srv->failures[i].addr, addr) == 0) {
 			f = &srv->failures[i];
@@ -389,12 +459,10 @@ server_auth_failed(struct server *srv, const char *peer)
 }
 
 int
-server_auth_penalty(struct server *srv, const char *peer)
+server_auth_penalty(struct server *srv, const char *addr)
 {
-	char	 addr[48];
 	size_t	 i;
 
-	server_peer_address(peer, addr, sizeof(addr));
 	for (i = 0; i < SERVER_AUTH_SLOTS; i++)
 		if (strcmp(srv->failures[i].addr, addr) == 0)
 			return (long long)time(NULL) - srv->failures[i].since >=
@@ -459,8 +527,7 @@ static int
 server_check_integrity(struct server *srv)
 {
 	struct request		 rq = { .kind = REQUEST_QUERY,
-				    .query = { server_integrity, NULL, NULL,
-				    NULL } };
+				    .query = { .kind = server_integrity } };
 	struct writer_job	*j;
 
 	if ((j = writer_job_new(&rq, srv)) == NULL)
@@ -514,6 +581,8 @@ server_start(struct event_base *base, const struct settings *set,
 	srv->settings = set;
 	srv->catalogue = cat;
 	TAILQ_INIT(&srv->conns);
+	TAILQ_INIT(&srv->http_conns);
+	TAILQ_INIT(&srv->holders);
 	TAILQ_INIT(&srv->http_pending);
 	srv->hold_reads = getenv("CTG_HOLD_READS");
 	struct store_options so = { set->synchronous[0] == 'f', cat, 0, 0, 0,
@@ -541,6 +610,7 @@ server_start(struct event_base *base, const struct settings *set,
 	srv->sig_int = evsignal_new(base, SIGINT, server_signal, srv);
 	srv->accept_retry = evtimer_new(base, server_accept_retry, srv);
 	srv->drain_check = evtimer_new(base, server_drain_check, srv);
+	srv->trim = evtimer_new(base, server_trim, srv);
 	if ((srv->auth = auth_open(set->db, cat, err, sizeof(err))) == NULL)
 		log_warn("event=start_failed reason=\"%s\"", err);
 	else if (auth_protected(srv->auth))
@@ -552,7 +622,7 @@ server_start(struct event_base *base, const struct settings *set,
 	    srv->rollup == NULL ||
 	    srv->sig_term == NULL ||
 	    srv->sig_int == NULL || srv->accept_retry == NULL ||
-	    srv->drain_check == NULL)
+	    srv->drain_check == NULL || srv->trim == NULL)
 		goto fail;
 	/*
 	 * Stopping is handled before anyone can know the ports: a SIGTERM
@@ -561,8 +631,10 @@ server_start(struct event_base *base, const struct settings *set,
 	 */
 	evsignal_add(srv->sig_term, NULL);
 	evsignal_add(srv->sig_int, NULL);
-	if (server_tls(srv) == -1 || server_bind_listener(srv) == -1 ||
-	    server_bind_http(srv) == -1)
+	if (server_tls(srv) == -1 || server_bind(srv, set->listen,
+	    server_accept, &srv->listener, &srv->listen_port) == -1 ||
+	    server_bind(srv, set->http, server_http_accept,
+	    &srv->http_listener, &srv->http_port) == -1)
 		goto fail;
 	if (server_write_port_file(srv) == -1) {
 		log_warn("event=port_file_failed path=%s reason=\"%s\"",
@@ -584,10 +656,8 @@ server_free(struct server *srv)
 		return;
 	if (srv->listener != NULL)
 		evconnlistener_free(srv->listener);
-	if (srv->http != NULL)
-		evhttp_free(srv->http);
-	if (server_http_owner == srv)
-		server_http_owner = NULL;
+	if (srv->http_listener != NULL)
+		evconnlistener_free(srv->http_listener);
 	rollup_stop(srv->rollup);
 	writer_stop(srv->reader);
 	http_pending_free(srv);
@@ -595,6 +665,7 @@ server_free(struct server *srv)
 	store_close(srv->verify_store);
 	writer_stop(srv->writer);
 	conn_close_all(srv);
+	httpd_close_all(srv);
 	query_close(srv->query);
 	view_free(srv->view);
 	auth_close(srv->auth);
@@ -606,7 +677,8 @@ server_free(struct server *srv)
 		event_free(srv->accept_retry);
 	if (srv->drain_check != NULL)
 		event_free(srv->drain_check);
-	free(srv->http_conns);
+	if (srv->trim != NULL)
+		event_free(srv->trim);
 	free(srv->plan_json);
 	SSL_CTX_free(srv->tls);
 	free(srv);

@@ -27,13 +27,28 @@ struct auth_failures {
 };
 struct event;
 struct event_base;
+struct bufferevent;
 struct evconnlistener;
-struct evhttp;
 struct settings;
+struct sockaddr;
 struct store;
 struct writer;
 
 TAILQ_HEAD(conn_list, conn);
+
+/*
+ * A connection's share of the memory budget: the bytes it holds in a
+ * frame or request still arriving. Embedded in struct conn and struct
+ * httpd_conn; shed closes the connection, telling its peer why.
+ */
+struct server_holder {
+	TAILQ_ENTRY(server_holder) entry;
+	size_t		 held;
+	void		(*shed)(struct server_holder *);
+};
+TAILQ_HEAD(server_holders, server_holder);
+struct httpd_conn;
+TAILQ_HEAD(httpd_list, httpd_conn);
 struct http_pending;
 TAILQ_HEAD(http_pending_list, http_pending);
 
@@ -53,16 +68,20 @@ struct server {
 	struct auth		*auth;
 	struct ssl_ctx_st	*tls;		/* NULL: plain TCP */
 	struct auth_failures	 failures[SERVER_AUTH_SLOTS];
-	void			**http_conns;	/* evhttp connections seen */
+	struct httpd_list	 http_conns;	/* oldest first */
 	size_t			 nhttp;
+	struct server_holders	 holders;	/* every connection's share */
+	size_t			 held;		/* their sum, in bytes */
+	size_t			 held_peak;	/* since memory was last trimmed */
+	int			 shedding;	/* inside the shedding loop */
 	char			*plan_json;	/* GET /api/v1/plan, made once */
 	char			 plan_etag[24];
 	struct evconnlistener	*listener;
-	struct evhttp		*http;
-	struct evconnlistener	*http_listener;	/* evhttp's, not ours */
+	struct evconnlistener	*http_listener;
 	unsigned long long	 accept_errors;	/* since the last log line */
 	long long		 accept_logged;	/* s of the last log line */
 	struct event		*sig_term, *sig_int, *accept_retry, *drain_check;
+	struct event		*trim;		/* memory back after a burst */
 	struct conn_list	 conns;
 	size_t			 nconns;
 	uint64_t		 next_conn_id;
@@ -83,12 +102,33 @@ struct server	*server_start(struct event_base *, const struct settings *,
  * address. Returns how long the caller should be slowed down, in ms.
  */
 int		 server_auth_failed(struct server *, const char *addr);
-/* The address of a peer "HOST:PORT" (the port cut). */
-void		 server_peer_address(const char *peer, char *addr, size_t len);
 /* How long a new connection from addr waits before it is read, in ms. */
 int		 server_auth_penalty(struct server *, const char *addr);
 /* 1 when a peer "host:port" or "host" is on the loopback. */
 int		 server_is_loopback(const char *peer);
+
+/* 1 in protected mode (no token was ever made): local clients only. */
+int		 server_protected(struct server *);
+/*
+ * A connection's bufferevent on fd, TLS when the server has a
+ * certificate; NULL (fd left open) on failure.
+ */
+struct bufferevent *server_bufferevent(struct server *, int fd);
+/* "HOST:PORT" ("[::1]:PORT" for IPv6) and the address alone. */
+void		 server_peer_name(const struct sockaddr *, unsigned salen,
+		    char *peer, size_t peerlen, char *addr, size_t addrlen);
+/* A new connection's share (0 bytes); shed closes it, telling why. */
+void		 server_holder_add(struct server *, struct server_holder *,
+		    void (*shed)(struct server_holder *));
+/* A closed connection's share, given back. */
+void		 server_holder_remove(struct server *, struct server_holder *);
+/*
+ * A connection now holds bytes. Past the memory budget the connections
+ * holding the most are shed (this one may be among them); after a burst
+ * the memory is given back to the system.
+ */
+void		 server_holder_set(struct server *, struct server_holder *,
+		    size_t bytes);
 
 /* After the loop has ended: stops the writer and frees everything. */
 void		 server_free(struct server *);

@@ -43,8 +43,21 @@ static const struct setting settings_table[] = {
 	{ "max-connections", 0, SETTING_INT, S(max_connections), "4096", 1,
 	  1000000, NULL, "nombre maximal de connexions simultanées" },
 	{ "http-max-connections", 0, SETTING_INT, S(http_max_connections),
-	  "64", 1, 100000, NULL, "nombre maximal de connexions HTTP "
-	  "simultanées" },
+	  "256", 1, 100000, NULL, "nombre maximal de connexions HTTP "
+	  "simultanées (plein : la plus ancienne connexion sans jeton valide "
+	  "fait place)" },
+	{ "http-max-connections-per-address", 0, SETTING_INT,
+	  S(http_max_per_address), "32", 1, 100000, NULL, "nombre maximal de "
+	  "connexions HTTP simultanées depuis une même adresse" },
+	{ "http-idle-timeout", 0, SETTING_INT, S(http_idle_timeout), "30", 1,
+	  3600, NULL, "fermeture d'une connexion HTTP sans requête après ce "
+	  "délai, en secondes, une fois un jeton valide montré (avant : "
+	  "--auth-timeout)" },
+	{ "memory-budget", 0, SETTING_INT, S(memory_budget), "128", 1,
+	  1024 * 1024, NULL, "mémoire au plus pour les trames et les requêtes "
+	  "HTTP en cours de réception, toutes connexions confondues, en Mio "
+	  "(au-delà, les connexions qui en tiennent le plus sont fermées avec "
+	  "une erreur)" },
 	{ "max-connections-per-address", 0, SETTING_INT, S(max_per_address),
 	  "256", 1, 1000000, NULL, "nombre maximal de connexions simultanées "
 	  "depuis une même adresse (port d'enregistrement)" },
@@ -54,7 +67,8 @@ static const struct setting settings_table[] = {
 	{ "idle-timeout", 0, SETTING_INT, S(idle_timeout), "300", 1, 86400,
 	  NULL, "fermeture d'une connexion muette après ce délai, en secondes" },
 	{ "frame-timeout", 0, SETTING_INT, S(frame_timeout), "10", 1, 3600,
-	  NULL, "délai pour recevoir une trame commencée, en secondes "
+	  NULL, "délai pour recevoir une trame ou une requête HTTP commencée "
+	  "(en-têtes et corps), en secondes, compté dès son premier octet "
 	  "(les envois trop lents sont coupés)" },
 	{ "write-timeout", 0, SETTING_INT, S(write_timeout), "30", 1, 86400,
 	  NULL, "fermeture d'un client qui ne lit pas ses réponses après ce "

@@ -16,6 +16,9 @@ struct settings {
 	long long	 max_connections;
 	long long	 http_max_connections;
 	long long	 max_per_address;	/* record port, one address */
+	long long	 http_max_per_address;	/* HTTP port, one address */
+	long long	 http_idle_timeout;	/* s between two requests */
+	long long	 memory_budget;		/* MiB of partial input */
 	long long	 auth_timeout;		/* s to present a valid token */
 	long long	 idle_timeout;		/* s */
 	long long	 write_timeout;		/* s */

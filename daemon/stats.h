@@ -33,7 +33,14 @@
 	X(store_failing, gauge, "1 tant que les écritures échouent (disque "\
 	    "plein, erreur d'entrée-sortie), sinon 0")			\
 	X(http_requests, counter, "requêtes HTTP reçues")		\
-	X(http_errors, counter, "requêtes HTTP en erreur")
+	X(http_errors, counter, "requêtes HTTP en erreur")		\
+	X(http_connections_accepted, counter, "connexions HTTP "	\
+	    "acceptées")						\
+	X(http_connections_current, gauge, "connexions HTTP ouvertes")	\
+	X(memory_held, gauge, "octets de trames et de requêtes "	\
+	    "partielles en mémoire")					\
+	X(memory_sheds, counter, "connexions fermées pour tenir le "	\
+	    "budget de mémoire")
 
 struct stats {
 #define STATS_FIELD(name, type, help) _Atomic uint64_t name;
@@ -45,6 +52,8 @@ extern struct stats stats;
 
 #define STATS_ADD(name, n)						\
 	atomic_fetch_add_explicit(&stats.name, (n), memory_order_relaxed)
+#define STATS_SET(name, n)						\
+	atomic_store_explicit(&stats.name, (n), memory_order_relaxed)
 #define STATS_SUB(name, n)						\
 	atomic_fetch_sub_explicit(&stats.name, (n), memory_order_relaxed)
 

@@ -215,6 +215,21 @@ daemon_finish(struct daemon *d, const char *dir)
 	return rc;
 }
 
+void
+token_create(const struct daemon *d, const char *out, const char *role,
+    const char *structure, char token[65])
+{
+	const char	*args[] = { "--server", d->server, "token", "create",
+			    "--role", role, structure ? "--structure" : NULL,
+			    structure, NULL };
+	char		 line[256];
+
+	assert_int_equal(tool_run(out, "ctg-admin", args), 0);
+	file_last_line(out, line, sizeof(line));
+	assert_int_equal(strlen(line), 64);
+	memcpy(token, line, 65);
+}
+
 int
 mkdir_p(const char *path)
 {

@@ -52,6 +52,13 @@ pid_t	 tool_spawn(const char *out, const char *tool, const char *const *args);
 /* Waits for a spawned tool; returns its exit status. */
 int	 tool_wait(pid_t);
 
+/*
+ * ctg-admin token create --role role [--structure structure] on d, as
+ * $CTG_TOKEN; the new secret (64 hex digits) into token.
+ */
+void	 token_create(const struct daemon *, const char *out, const char *role,
+	    const char *structure, char token[65]);
+
 /* mkdir, 0 or -1 (the directory may exist). */
 int	 mkdir_p(const char *);
 /* The whole file, NUL-terminated, malloc'd (fails the test if unreadable). */

@@ -1,6 +1,6 @@
 /*
  * test_fuzz_replay.c — every input of the committed fuzz corpus
- * (fuzz/corpus/) through the fuzz target, under the build's sanitizers:
+ * (fuzz/corpus/TARGET/) through its fuzz target, under the build's sanitizers:
  * what the fuzzer once found stays fixed.
  */
 #include <sys/stat.h>
@@ -35,7 +35,7 @@ test_corpus(void **state)
 	(void)state;
 	files = corpus_each(CTG_CORPUS_DIR, replay, NULL);
 	print_message("%zu corpus inputs replayed\n", files);
-	assert_true(files >= 20);
+	assert_true(files >= 8);
 }
 
 int

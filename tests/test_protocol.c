@@ -614,10 +614,9 @@ test_replies_parse_in_pure_python(void **state)
 	int		 rc;
 
 	tmpdir_path(out, sizeof(out), c->dir, "strict_client.txt");
-	/* The source tree, from the corpus directory we are given. */
-	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s/../../tests/"
-	    "strict_client.py' '%s/../../proto' %d %d >'%s' 2>&1",
-	    CTG_CORPUS_DIR, CTG_CORPUS_DIR, c->d.port, c->d.http_port, out);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s/tests/"
+	    "strict_client.py' '%s/proto' %d %d >'%s' 2>&1",
+	    CTG_SOURCE_DIR, CTG_SOURCE_DIR, c->d.port, c->d.http_port, out);
 	rc = system(cmd);
 	if (rc != 0) {
 		char *text = file_read(out);
