@@ -532,6 +532,26 @@ test_conformance(void **state)
 	assert_int_equal(a.status, 200);
 	assert_non_null(strstr(a.headers, "text/javascript"));
 	free(a.headers);
+	/* Every file of the app is kept by the service worker for offline use. */
+	{
+		DIR		*dir = opendir(CTG_SOURCE_DIR "/web");
+		struct dirent	*e;
+		char		 quoted[300];
+
+		assert_non_null(dir);
+		a = http_get(c, "/sw.js");
+		while ((e = readdir(dir)) != NULL) {
+			if (e->d_name[0] == '.' || strcmp(e->d_name, "sw.js") == 0 ||
+			    strcmp(e->d_name, "index.html") == 0)
+				continue;
+			snprintf(quoted, sizeof(quoted), "'/%s'", e->d_name);
+			if (strstr(a.body, quoted) == NULL)
+				fail_msg("web/%s is not in sw.js's SHELL: the app "
+				    "would not open offline", e->d_name);
+		}
+		closedir(dir);
+		free(a.headers);
+	}
 	a = http_get(c, "/manifest.webmanifest");
 	assert_non_null(strstr(a.headers, "application/manifest+json"));
 	assert_non_null(strstr(a.body, "\"lang\": \"fr\""));

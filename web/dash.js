@@ -5,6 +5,7 @@
 import { el, clear, frDate, frMonth, shortMonth, frNumber, frTime } from './util.js';
 import { call, token, communeName } from './api.js';
 import { barChart } from './chart.js';
+import { evidenceForm } from './evidence.js';
 
 const KIND_WORDS = { real: 'réalisation', res: 'résultat', imp: 'impact' };
 const STATUS_CLASS = { 'atteint': 'st-ok', 'en bonne voie': 'st-good', 'en retard': 'st-late',
@@ -131,10 +132,11 @@ export async function sheetPage(root, ctx, code) {
         el('td', { class: 'value' }, valueText(plan, ind),
           ind.measure !== 'qualitative' ? el('div', {}, el('a', { href: `#/indicateur/${ind.id}?annee=${year}` }, 'voir les activités')) : null,
           ind.evidence && ind.evidence.length ? el('ul', { class: 'evidence' }, ind.evidence.map(e =>
-            el('li', {}, `${frDate(e.date)} — ${e.state} : ${e.text}`))) : null),
+            el('li', {}, `${frDate(e.date)} — ${e.state} : ${e.text}${e.reference ? ` (réf. ${e.reference})` : ''}`))) : null),
         el('td', { 'data-label': 'Cible' }, targetText(ind)),
         el('td', { 'data-label': 'Statut' }, status(ind.status)))))),
   );
+  root.append(evidenceForm(s, () => sheetPage(root, ctx, code)));
   root.append(el('h2', {}, 'Activités par mois'), barChart(months, { title: `Activités par mois en ${year}` }));
   root.append(el('h2', {}, 'Participants par commune de résidence'), communes.length ?
     barChart(communes, { title: 'Participants par commune de résidence', small }) : el('p', { class: 'muted' }, 'Aucun participant.'));

@@ -5,7 +5,7 @@
 // here: the page's outbox keeps them.
 
 const CACHE = 'ctg-app-1';
-const SHELL = ['/', '/app.js', '/api.js', '/chart.js', '/dash.js', '/form.js', '/mine.js',
+const SHELL = ['/', '/app.js', '/api.js', '/chart.js', '/dash.js', '/evidence.js', '/form.js', '/mine.js',
   '/outbox.js', '/person.js', '/util.js', '/widgets.js', '/style.css', '/manifest.webmanifest',
   '/icon.svg'];
 // Answers kept for offline use: the plan and who the token is.

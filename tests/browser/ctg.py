@@ -215,7 +215,9 @@ def screenshot(d, name, full=False):
     pixels differ from the page's background."""
     os.makedirs(SHOTS, exist_ok=True)
     path = os.path.join(SHOTS, f'{name}.png')
-    if full:
+    if full and not hasattr(d, 'execute_cdp_cmd'):
+        d.save_screenshot(path, full=True)      # Firefox: the whole page itself
+    elif full:
         w, h = d.execute_script('return [innerWidth, innerHeight]')
         tall = d.execute_script('return document.documentElement.scrollHeight')
         size(d, w, min(tall, 6000))

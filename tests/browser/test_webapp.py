@@ -41,14 +41,20 @@ def pick(d, scope, label, typed, option):
     item.click()
 
 
+def choose(select, text):
+    """Picks the option of a <select> that reads text, as a click would."""
+    quoted = f'"{text}"' if '"' not in text else f"'{text}'"
+    select.find_element(By.XPATH, f'.//option[normalize-space(.)={quoted}]').click()
+
+
 def fill(d, rec):
     """The form, as a person fills it: sheet, activity, venue, groups, partners, title."""
     ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, 'form.record'), 'the form')
     pick(d, d, 'Fiche(s) action', rec['sheet_typed'], rec['sheet'])
-    Select(by_label(d, 'Activité')).select_by_visible_text(rec['activity'])
+    choose(by_label(d, 'Activité'), rec['activity'])
     pick(d, d, 'Lieu (commune)', rec['venue_typed'], rec['venue'])
     group = d.find_elements(By.CSS_SELECTOR, '.group')[0]
-    Select(by_label(group, 'Catégorie')).select_by_visible_text(rec['category'])
+    choose(by_label(group, 'Catégorie'), rec['category'])
     if rec.get('residence_code'):
         res = by_label(group, 'Commune de résidence')
         res.clear()
@@ -260,6 +266,24 @@ def main():
         summary = d.find_element(By.CSS_SELECTOR, 'main .summary').text
         assert f"{sheet['records']} activité(s), {sheet['participants']} participant(s)" in summary, summary
         assert 'Pern-Lhospitalet' in d.find_element(By.TAG_NAME, 'main').text
+        # Evidence for a qualitative indicator: told what is missing
+        # before sending, then stored, shown under it, and in the API.
+        form = d.find_element(By.ID, 'evidence-form')
+        Select(by_label(d, 'Indicateur')).select_by_value('I.A.1/res/1')
+        form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+        assert 'texte vide' in field_error(d, 'Ce qui a été fait'), field_error(d, 'Ce qui a été fait')
+        by_label(d, 'Ce qui a été fait').send_keys('Dépliant du RIPE diffusé dans les 9 mairies')
+        by_label(d, 'Référence (facultatif)').send_keys('CR du 12 mars')
+        form.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
+        shown = '#indicators tr[data-id="I.A.1/res/1"] ul.evidence li'
+        ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, shown), 'the evidence under its indicator')
+        status, sheet = daemon.get(f'/api/v1/sheets/I.A.1?from={YEAR}-01&to={YEAR}-12', coord)
+        ev = next(i for i in sheet['indicators'] if i['id'] == 'I.A.1/res/1')['evidence']
+        assert len(ev) == 1 and ev[0]['text'] == 'Dépliant du RIPE diffusé dans les 9 mairies' and \
+            ev[0]['state'] == 'réalisé' and ev[0]['reference'] == 'CR du 12 mars', ev
+        text = d.find_element(By.CSS_SELECTOR, shown).text
+        assert 'réalisé : Dépliant du RIPE' in text and 'CR du 12 mars' in text, text
+        assert datetime.date.today().strftime('%d/%m/%Y') in text, text
         look(d, 'desktop-sheet', 'fiche', full=True)
         d.find_element(By.CSS_SELECTOR, '#indicators tr[data-id="I.A.1/res/5"] a').click()
         ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, 'table.records tbody tr'), 'the records behind')
