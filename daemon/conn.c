@@ -341,12 +341,14 @@ conn_authed(struct conn *c)
 }
 
 int
-conn_evict_unauthenticated(struct server *srv)
+conn_evict_unauthenticated(struct server *srv, const char *addr,
+    const struct conn *except)
 {
 	struct conn	*c;
 
 	TAILQ_FOREACH(c, &srv->conns, entry)
-		if (!c->authed && c->inflight == 0) {
+		if (!c->authed && c->inflight == 0 && c != except &&
+		    (addr == NULL || strcmp(c->addr, addr) == 0)) {
 			conn_close(c, "evicted_unauthenticated");
 			return 1;
 		}
@@ -619,10 +621,15 @@ conn_accept(struct server *srv, evutil_socket_t fd,
 	STATS_ADD(connections_accepted, 1);
 	STATS_ADD(connections_current, 1);
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
-	/* One address takes at most its share of the table. */
+	/*
+	 * One address takes at most its share of the table; there too the
+	 * oldest connection that showed no token makes room, so that a
+	 * token holder behind the same address (an office's router) gets in.
+	 */
 	TAILQ_FOREACH(o, &srv->conns, entry)
 		same += strcmp(c->addr, o->addr) == 0;
-	if (same > set->max_per_address) {
+	if (same > set->max_per_address &&
+	    !conn_evict_unauthenticated(srv, c->addr, c)) {
 		bufferevent_enable(c->bev, EV_WRITE);
 		conn_fail(c, "too_many_connections", "trop de connexions "
 		    "ouvertes depuis votre adresse : fermez-en, ou réessayez "

@@ -10,6 +10,7 @@
 
 #include <event2/util.h>
 
+struct conn;
 struct server;
 struct writer_job;
 
@@ -23,10 +24,12 @@ void	conn_stop_reading_all(struct server *);
 /* Shutdown: 1 when no connection has replies left to write. */
 int	conn_all_flushed(struct server *);
 /*
- * The table is full: closes the oldest connection that has not yet done
- * anything a valid token allows (and waits for nothing). 1 when one was.
+ * The table is full: closes the oldest connection from addr (NULL: from
+ * anyone), other than except, that has not yet done anything a valid
+ * token allows (and waits for nothing). 1 when one was.
  */
-int	conn_evict_unauthenticated(struct server *);
+int	conn_evict_unauthenticated(struct server *, const char *addr,
+	    const struct conn *except);
 /* Closes every connection (end of shutdown). */
 void	conn_close_all(struct server *);
 

@@ -290,11 +290,11 @@ httpd_read_body(struct httpd_conn *c, struct evbuffer *in)
 			used = n;
 		if (r->body.cap == 0) {
 			/* One allocation of the announced size. */
-			buf_add(&r->body, "", 0);
-			if ((r->body.p = realloc(r->body.p,
-			    (size_t)r->head.length + 1)) != NULL)
+			if ((r->body.p = malloc((size_t)r->head.length + 1)) !=
+			    NULL) {
 				r->body.cap = (size_t)r->head.length + 1;
-			else
+				r->body.p[0] = '\0';
+			} else
 				r->body.failed = 1;
 		}
 		p = (const char *)evbuffer_pullup(in, (ssize_t)used);
@@ -538,6 +538,21 @@ httpd_authenticated(struct httpd_req *r)
 		r->conn->authed = 1;
 }
 
+/* RFC 9110 §5.6.7's date, in English whatever the process's locale. */
+static void
+httpd_date(const struct tm *tm, char *buf, size_t len)
+{
+	static const char	 days[][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+				    "Fri", "Sat" };
+	static const char	 months[][4] = { "Jan", "Feb", "Mar", "Apr",
+				    "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+				    "Nov", "Dec" };
+
+	snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+	    days[tm->tm_wday % 7], tm->tm_mday, months[tm->tm_mon % 12],
+	    tm->tm_year + 1900, tm->tm_hour, tm->tm_min, tm->tm_sec);
+}
+
 void
 httpd_send(struct httpd_req *r, int status, const char *body, size_t len)
 {
@@ -557,7 +572,7 @@ httpd_send(struct httpd_req *r, int status, const char *body, size_t len)
 		c->closing = 1;		/* http.c says close: it says nothing else */
 	out = bufferevent_get_output(c->bev);
 	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	httpd_date(&tm, date, sizeof(date));
 	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\n", status,
 	    http_status_phrase(status), date);
 	if (status != 304)

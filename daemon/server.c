@@ -96,7 +96,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	/* Full: a connection that never showed a valid token makes room. */
 	if (srv->nconns >= (size_t)srv->settings->max_connections &&
-	    !conn_evict_unauthenticated(srv)) {
+	    !conn_evict_unauthenticated(srv, NULL, NULL)) {
 		log_info("event=conn_refused reason=too_many_connections "
 		    "open=%zu", srv->nconns);
 		server_refuse(fd);

@@ -18,6 +18,7 @@ static const struct {
 	{ ".js", "text/javascript; charset=utf-8" },
 	{ ".css", "text/css; charset=utf-8" },
 	{ ".svg", "image/svg+xml" },
+	{ ".png", "image/png" },
 	{ ".webmanifest", "application/manifest+json" },
 };
 

@@ -697,7 +697,36 @@ test_floods(void **state)
 	file_expect(c->d.log, "reason=evicted_unauthenticated");
 }
 
-/* --max-connections-per-address 5: the sixth from one address is told. */
+/* A ping on fd with the token (64 hex digits); 1 when answered. */
+static int
+ping_on(int fd, const char *token, uint64_t seq)
+{
+	struct request	 req = { .kind = REQUEST_PING, .seq = seq };
+	struct reply	 rep;
+	uint8_t		 secret[32];
+	unsigned	 byte;
+	int		 i, ok;
+
+	for (i = 0; i < 32; i++) {
+		sscanf(token + 2 * i, "%2x", &byte);
+		secret[i] = (uint8_t)byte;
+	}
+	req.token = secret;
+	req.token_len = sizeof(secret);
+	raw_send_request(fd, &req);
+	if (raw_recv(fd, &rep, 5000) != 0)
+		return 0;
+	ok = rep.kind == REPLY_PONG;
+	reply_free(&rep);
+	return ok;
+}
+
+/*
+ * --max-connections-per-address 5. Idle connections without a token
+ * from one address never keep a token holder behind that address out:
+ * the oldest of them makes room. Five connections that showed a token
+ * hold the address's share: the sixth is told, whatever it carries.
+ */
 static void
 test_per_address(void **state)
 {
@@ -707,13 +736,21 @@ test_per_address(void **state)
 
 	for (i = 0; i < 5; i++)
 		fd[i] = raw_connect(c->d.port);
-	assert_true(daemon_answers_ping_as(&c->d, c->token[ADMIN]) == 0);
+	assert_true(daemon_answers_ping_as(&c->d, c->token[ADMIN]));
+	assert_true(raw_wait_eof(fd[0], 2000));	/* the oldest made room */
+	for (i = 0; i < 5; i++) {
+		close(fd[i]);
+		fd[i] = raw_connect(c->d.port);
+		assert_true(ping_on(fd[i], c->token[ADMIN], (uint64_t)i + 1));
+	}
 	fd[5] = raw_connect(c->d.port);
 	assert_int_equal(raw_recv(fd[5], &rep, 5000), 0);
 	assert_int_equal(rep.kind, REPLY_ERROR);
 	assert_string_equal(rep.error_code, "too_many_connections");
 	assert_non_null(strstr(rep.error_message, "depuis votre adresse"));
 	reply_free(&rep);
+	for (i = 0; i < 5; i++)
+		assert_true(ping_on(fd[i], c->token[ADMIN], 10));
 	for (i = 0; i < 6; i++)
 		close(fd[i]);
 }

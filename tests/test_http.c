@@ -552,6 +552,12 @@ test_conformance(void **state)
 		closedir(dir);
 		free(a.headers);
 	}
+	/* The home-screen icons: PNG, as phones want them. */
+	a = http_get(c, "/icon-512.png");
+	assert_int_equal(a.status, 200);
+	assert_non_null(strstr(a.headers, "Content-Type: image/png"));
+	assert_memory_equal(a.body, "\x89PNG", 4);
+	free(a.headers);
 	a = http_get(c, "/manifest.webmanifest");
 	assert_non_null(strstr(a.headers, "application/manifest+json"));
 	assert_non_null(strstr(a.body, "\"lang\": \"fr\""));

@@ -7,7 +7,7 @@
 const CACHE = 'ctg-app-1';
 const SHELL = ['/', '/app.js', '/api.js', '/chart.js', '/dash.js', '/evidence.js', '/form.js', '/mine.js',
   '/outbox.js', '/person.js', '/util.js', '/widgets.js', '/style.css', '/manifest.webmanifest',
-  '/icon.svg'];
+  '/icon.svg', '/icon-192.png', '/icon-512.png'];
 // Answers kept for offline use: the plan and who the token is.
 const KEPT = ['/api/v1/plan', '/api/v1/session'];
 

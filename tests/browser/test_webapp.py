@@ -127,6 +127,11 @@ def main():
         d.find_element(By.CSS_SELECTOR, 'form.login button').click()
         ctg.wait(d, lambda: d.find_elements(By.CSS_SELECTOR, 'form.record'), 'the form after login')
         look(d, 'phone-form', 'saisie')
+        # Installable on the home screen: Chromium finds nothing missing.
+        ctg.wait(d, lambda: d.execute_script('return !!navigator.serviceWorker.controller'),
+                 'the service worker in control')
+        missing = d.execute_cdp_cmd('Page.getInstallabilityErrors', {})['installabilityErrors']
+        assert missing == [], missing
 
         # A mistake is told beside its field, before anything is sent.
         d.find_element(By.CSS_SELECTOR, 'form.record button[type=submit]').click()
