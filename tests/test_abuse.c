@@ -184,6 +184,43 @@ expect_served(struct ctx *c, int ms)
 		fail_msg("a valid token waited %lld ms (bound %d)", took, ms);
 }
 
+/*
+ * n records of alsh-jeunes imported by ctg-submit as the submitter, while
+ * the abuse goes on: every one acknowledged, and stored.
+ */
+static void
+expect_import(struct ctx *c, int n, int first)
+{
+	const char	*args[] = { "--server", c->d.server, "import", NULL,
+			    NULL };
+	char		 path[4200], line[512], want[64];
+	long long	 before = db_int(c->d.db, "SELECT count(*) FROM record");
+	FILE		*f;
+	int		 i;
+
+	tmpdir_path(path, sizeof(path), c->dir, "pendant.csv");
+	assert_non_null(f = fopen(path, "w"));
+	fputs("record_id;action;activity;date;commune;structure;category;"
+	    "residence;count;partners;title\n", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, ";III.A.17;chantier;2024-07-%02d;46201;alsh-jeunes;"
+		    "jeune;46217;%d;;chantier n° %d\n", 1 + i % 28, 1 + i % 7,
+		    first + i);
+	fclose(f);
+	args[3] = path;
+	setenv("CTG_TOKEN", c->submitter, 1);
+	assert_int_equal(tool_run(c->out, "ctg-submit", args), 0);
+	unsetenv("CTG_TOKEN");
+	file_last_line(c->out, line, sizeof(line));
+	snprintf(want, sizeof(want), "accepted=%d duplicate=0 conflict=0 "
+	    "refused=0", n);
+	if (strstr(line, want) == NULL)
+		fail_msg("import during the abuse: « %s », expected « %s »",
+		    line, want);
+	assert_int_equal(db_int(c->d.db, "SELECT count(*) FROM record"),
+	    before + n);
+}
+
 /* The body is JSON whose "erreur" holds words, and "statut" is status. */
 static void
 expect_json_error(const char *body, int status, const char *words)
@@ -270,7 +307,8 @@ test_transport_errors(void **state)
  * Slowloris: connections trickling a request one byte at a time are cut
  * at --frame-timeout from their first byte (408 in JSON), since no byte
  * restarts the clock; past the per-address cap the oldest make room; a
- * token holder is served within a bound all along.
+ * token holder is served within a bound all along, and an import made
+ * meanwhile is acknowledged and stored whole.
  */
 static void
 test_slowloris(void **state)
@@ -294,6 +332,8 @@ test_slowloris(void **state)
 				    1);
 		usleep(100 * 1000);
 		t = now_ms();
+		if (step == 3)
+			expect_import(c, 50, 0);
 		if (step % 10 == 5) {
 			expect_served(c, 1000);
 			if (now_ms() - t > worst)
@@ -382,8 +422,8 @@ rss_kib(pid_t pid)
  * Partial frames of 1 MiB on the record port and partial bodies of 1 MiB
  * on the HTTP port, from many connections: the bytes held stay within
  * --memory-budget (16 MiB here), the largest holders are closed with a
- * reason, a valid client is served meanwhile, and the memory is given
- * back once they are gone.
+ * reason, a valid client is served meanwhile and an import acknowledged
+ * and stored whole, and the memory is given back once they are gone.
  */
 static void
 test_memory_budget(void **state)
@@ -416,6 +456,7 @@ test_memory_budget(void **state)
 	sleep(1);
 	expect_served(c, 1000);
 	assert_true(daemon_answers_ping_as(&c->d, c->admin));
+	expect_import(c, 200, 1000);
 	held = metric(c, "memory_held");
 	during = rss_kib(c->d.pid);
 	print_message("memory budget 16 MiB: %d partial 1 MiB frames and %d "
