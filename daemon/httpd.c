@@ -111,8 +111,14 @@ httpd_close(struct httpd_conn *c, const char *reason)
 {
 	struct server	*srv = c->srv;
 
-	log_info("event=http_close conn=%llu peer=%s reason=%s",
-	    (unsigned long long)c->id, c->peer, reason);
+	/* A browser's every page opens and closes some: only -v tells those. */
+	if (strcmp(reason, "eof") == 0 ||
+	    strcmp(reason, "closed_after_answer") == 0)
+		log_debug("event=http_close conn=%llu peer=%s reason=%s",
+		    (unsigned long long)c->id, c->peer, reason);
+	else
+		log_info("event=http_close conn=%llu peer=%s reason=%s",
+		    (unsigned long long)c->id, c->peer, reason);
 	if (c->timer != NULL)
 		event_free(c->timer);
 	bufferevent_free(c->bev);
