@@ -48,6 +48,16 @@ ebuf_number(char *out, size_t len, double d)
 	}
 }
 
+/* A count as a cell; with small > 0, 1 to small - 1 as "< small". */
+static void
+ebuf_count(char *out, size_t len, long long n, int small)
+{
+	if (small > 0 && n >= 1 && n < small)
+		snprintf(out, len, "< %d", small);
+	else
+		snprintf(out, len, "%lld", n);
+}
+
 /*
  * Any JSON value as one cell. With small > 0, counts of a commune between
  * 1 and small - 1 are published as "< small" (statistical secrecy).
@@ -75,7 +85,8 @@ ebuf_value(char *out, size_t len, json_object *v, int small)
 			double	 d = json_object_get_double(x);
 
 			if (small > 0 && d >= 1 && d < small)
-				snprintf(num, sizeof(num), "< %d", small);
+				ebuf_count(num, sizeof(num), (long long)d,
+				    small);
 			else
 				ebuf_number(num, sizeof(num), d);
 			o += (size_t)snprintf(out + o, o < len ? len - o : 0,
@@ -262,6 +273,8 @@ export_commune_csv(json_object *doc)
 	struct buf	 b = { 0 };
 	json_object	*side, *by;
 	size_t		 i, k;
+	int		 small = export_small_cells(doc);
+	char		 cell[64];
 
 	buf_str(&b, EXPORT_BOM "Commune;Nom;Côté;Par;Clé;Valeur\r\n");
 	for (i = 0; i < 2; i++) {
@@ -275,7 +288,10 @@ export_commune_csv(json_object *doc)
 				ebuf_field(&b, sides[i][1], 0);
 				ebuf_field(&b, dims[k][1], 0);
 				ebuf_field(&b, key, 0);
-				ebuf_field(&b, json_object_get_string(v), 1);
+				/* Residents are persons: few of them, « < 5 ». */
+				ebuf_count(cell, sizeof(cell),
+				    json_object_get_int64(v), i == 1 ? small : 0);
+				ebuf_field(&b, cell, 1);
 			}
 		}
 	}

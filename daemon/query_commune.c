@@ -72,6 +72,9 @@ query_commune(struct query_db *q, const struct query *qu, int64_t today,
 	json_object_object_add(o, "name", json_object_new_string(cur->name));
 	json_object_object_add(o, "population",
 	    json_object_new_int(cur->population));
+	/* The exports' secrecy threshold; this JSON keeps exact counts. */
+	json_object_object_add(o, "small_cells",
+	    json_object_new_int(q->small_cells));
 	if ((m = query_model(q, error)) == NULL) {
 		json_object_put(o);
 		return NULL;

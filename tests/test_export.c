@@ -39,11 +39,43 @@ test_sheet_rows(void **state)
 	json_object_put(o);
 }
 
+/*
+ * A commune's residents are persons: a published count of 1 to 4 reads
+ * « < 5 » (0 and 5 as they are); activities hosted are no persons.
+ */
+static void
+test_commune_secrecy(void **state)
+{
+	json_object	*o = json_tokener_parse("{\"code\":\"46201\",\"name\":"
+	    "\"Montcuq-en-Quercy-Blanc\",\"small_cells\":5,\"hosted\":{"
+	    "\"records\":3,\"by_activity\":{\"atelier\":3}},\"residents\":{"
+	    "\"participants\":9,\"by_category\":{\"ama\":4,\"enfant\":5,"
+	    "\"jeune\":0}}}");
+	char		*csv;
+
+	(void)state;
+	assert_non_null(o);
+	assert_non_null(csv = export_commune_csv(o));
+	assert_string_equal(csv, "\xef\xbb\xbf"
+	    "Commune;Nom;Côté;Par;Clé;Valeur\r\n"
+	    "46201;Montcuq-en-Quercy-Blanc;activités accueillies;activité;"
+	    "atelier;3\r\n"
+	    "46201;Montcuq-en-Quercy-Blanc;participants résidents;catégorie;"
+	    "ama;< 5\r\n"
+	    "46201;Montcuq-en-Quercy-Blanc;participants résidents;catégorie;"
+	    "enfant;5\r\n"
+	    "46201;Montcuq-en-Quercy-Blanc;participants résidents;catégorie;"
+	    "jeune;0\r\n");
+	free(csv);
+	json_object_put(o);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sheet_rows),
+		cmocka_unit_test(test_commune_secrecy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
