@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 import zlib
 import struct
+import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -93,6 +94,17 @@ class Daemon:
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def run(main, name):
+    """Runs a browser test's main: its last line says it passed, or why
+    not (status 1)."""
+    try:
+        main()
+    except AssertionError as e:
+        print(f'{name}: FAILED: {e}', file=sys.stderr)
+        sys.exit(1)
+    print(f'{name}: every step passed')
 
 
 def tokens(d):

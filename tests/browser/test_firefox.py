@@ -9,7 +9,6 @@ and checked by axe-core, as in test_webapp.py (Chromium).
     CTG_BIN_DIR=build/bin CTG_AXE=.../axe.min.js tests/browser/test_firefox.py
 """
 
-import sys
 
 from selenium.webdriver.common.by import By
 
@@ -75,12 +74,7 @@ def main():
         d.quit()
     daemon.stop()
     daemon.cleanup()
-    print('firefox: every step passed')
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except AssertionError as e:
-        print(f'firefox: FAILED: {e}', file=sys.stderr)
-        sys.exit(1)
+    ctg.run(main, 'firefox')

@@ -9,7 +9,6 @@ is looked at (screenshots, not blank) and checked by axe-core.
 
 import datetime
 import os
-import sys
 import time
 
 from selenium.webdriver.common.by import By
@@ -332,12 +331,7 @@ def main():
         d.quit()
     daemon.stop()
     daemon.cleanup()
-    print('webapp: every step passed')
 
 
 if __name__ == '__main__':
-    try:
-        main()
-    except AssertionError as e:
-        print(f'webapp: FAILED: {e}', file=sys.stderr)
-        sys.exit(1)
+    ctg.run(main, 'webapp')
