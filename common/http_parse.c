@@ -8,6 +8,7 @@
  * French words that say what was expected.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -42,26 +43,16 @@ static const struct {
 	{ 505, "HTTP Version Not Supported" },
 };
 
-const char *
-http_method_name(int method)
+void
+http_methods_list(int methods, char *buf, size_t len)
 {
-	size_t	 i;
+	size_t	 i, n = 0;
 
-	for (i = 0; i < HTTP_NMETHODS; i++)
-		if (http_method_names[i].method == method)
-			return http_method_names[i].name;
-	return NULL;
-}
-
-int
-http_methods_all(void)
-{
-	size_t	 i;
-	int	 all = 0;
-
-	for (i = 0; i < HTTP_NMETHODS; i++)
-		all |= http_method_names[i].method;
-	return all;
+	buf[0] = '\0';
+	for (i = 0; i < HTTP_NMETHODS && n < len; i++)
+		if (methods & http_method_names[i].method)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    n ? ", " : "", http_method_names[i].name);
 }
 
 const char *

@@ -65,10 +65,8 @@ enum http_parse	 http_parse_head(char *buf, size_t len, size_t max,
 		    struct http_head *h, size_t *used, struct http_refusal *r);
 /* A field's value (the name without regard to case), or NULL. */
 const char	*http_field(const struct http_head *, const char *name);
-/* The method's name ("GET"), or NULL for a bit that is none. */
-const char	*http_method_name(int method);
-/* Every method bit ORed together. */
-int		 http_methods_all(void);
+/* The names of the methods set in methods, ", " between ("GET, HEAD"). */
+void		 http_methods_list(int methods, char *buf, size_t len);
 /* The reason phrase of a status ("Not Found"); "Error" if unknown. */
 const char	*http_status_phrase(int status);
 

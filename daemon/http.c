@@ -697,14 +697,9 @@ http_route(const char *path, int method, char *key, size_t keylen,
 static void
 http_not_allowed(struct http_call *c, int allow)
 {
-	char	 list[128] = "", msg[256];
-	size_t	 i;
+	char	 list[128], msg[256];
 
-	for (i = 0; i < 16; i++)
-		if (allow & 1 << i)
-			snprintf(list + strlen(list), sizeof(list) -
-			    strlen(list), "%s%s", list[0] ? ", " : "",
-			    http_method_name(1 << i));
+	http_methods_list(allow, list, sizeof(list));
 	httpd_add_header(c->req, "Allow", list);
 	snprintf(msg, sizeof(msg), "méthode non prise en charge à cette "
 	    "adresse : attendu %s", list);

@@ -26,6 +26,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "http.h"
 #include "http_parse.h"
@@ -70,7 +71,6 @@ struct httpd_req {
 	struct http_chunked	 chunked;
 	struct buf		 body;
 	struct buf		 out;		/* "Name: value\r\n" lines */
-	char			 addr[48];
 };
 
 static void	httpd_process(struct httpd_conn *);
@@ -161,7 +161,6 @@ httpd_req_new(struct httpd_conn *c)
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->conn = c;
-	memcpy(r->addr, c->addr, sizeof(r->addr));
 	return r;
 }
 
@@ -481,7 +480,7 @@ httpd_accept(struct server *srv, evutil_socket_t fd,
 		return;
 	}
 	/* In protected mode a local client has nothing to show. */
-	c->authed = server_is_loopback(c->addr) && server_protected(srv);
+	c->authed = server_is_loopback(c->addr) && auth_protected(srv->auth);
 	httpd_idle(c);
 	log_debug("event=http_open conn=%llu peer=%s",
 	    (unsigned long long)c->id, c->peer);
@@ -515,7 +514,7 @@ httpd_body(const struct httpd_req *r, size_t *len)
 const char *
 httpd_peer(const struct httpd_req *r)
 {
-	return r->addr;
+	return r->conn != NULL ? r->conn->addr : "?";
 }
 
 int

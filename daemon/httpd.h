@@ -25,7 +25,10 @@ const char	*httpd_target(const struct httpd_req *);
 const char	*httpd_header(const struct httpd_req *, const char *name);
 /* The body, NUL-terminated after its len bytes. */
 const char	*httpd_body(const struct httpd_req *, size_t *len);
-/* The peer's address without its port ("192.0.2.7", "::1"). */
+/*
+ * The peer's address without its port ("192.0.2.7", "::1"); "?" once
+ * the connection went away.
+ */
 const char	*httpd_peer(const struct httpd_req *);
 
 /* A header field of the answer; one whose name is already set is kept. */

@@ -299,12 +299,6 @@ server_peer_name(const struct sockaddr *sa, unsigned salen, char *peer,
 	snprintf(addr, addrlen, "%s", host);
 }
 
-int
-server_protected(struct server *srv)
-{
-	return auth_protected(srv->auth);
-}
-
 static void
 server_trim(evutil_socket_t fd, short what, void *arg)
 {
@@ -354,7 +348,6 @@ server_holder_set(struct server *srv, struct server_holder *h, size_t bytes)
 
 	srv->held = srv->held - h->held + bytes;
 	h->held = bytes;
-	STATS_SET(memory_held, srv->held);
 	if (srv->held > srv->held_peak)
 		srv->held_peak = srv->held;
 	/* Over the budget: the largest holders go, whichever port. */

@@ -107,8 +107,6 @@ int		 server_auth_penalty(struct server *, const char *addr);
 /* 1 when a peer "host:port" or "host" is on the loopback. */
 int		 server_is_loopback(const char *peer);
 
-/* 1 in protected mode (no token was ever made): local clients only. */
-int		 server_protected(struct server *);
 /*
  * A connection's bufferevent on fd, TLS when the server has a
  * certificate; NULL (fd left open) on failure.
