@@ -195,15 +195,16 @@ probe_sheet(struct query_db *qd, const char *sheet, const char *from,
     const char *to, long n, double *t)
 {
 	struct query	 q = { "sheet", sheet, from, to, 0 };
-	const char	*error;
+	const char	*error = "mémoire insuffisante";
+	json_object	*doc;
 	char		*json;
 	double		 t0;
 	long		 i;
 
 	for (i = 0; i < n; i++) {
 		t0 = client_clock();
-		if ((json = query_answer_text(qd, &q, date_today(), NULL,
-		    &error)) == NULL) {
+		if ((doc = query_answer(qd, &q, date_today(), &error)) ==
+		    NULL || (json = query_json(doc)) == NULL) {
 			fprintf(stderr, "ctg-probe : %s : %s\n", sheet, error);
 			return -1;
 		}

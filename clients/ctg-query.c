@@ -373,8 +373,8 @@ ask(const struct opts *o, const char *kind, const char *key)
 
 /* --json or --csv output of a document; frees it. */
 static int
-print_doc(const struct opts *o, json_object *doc,
-    char *(*csv)(json_object *))
+print_doc(const struct catalogue *c, const struct opts *o, json_object *doc,
+    export_fn *csv)
 {
 	char	*text;
 
@@ -385,7 +385,7 @@ print_doc(const struct opts *o, json_object *doc,
 		print_json(doc);
 		return 0;
 	}
-	text = csv(doc);
+	text = export_csv(csv, c, doc);
 	json_object_put(doc);
 	if (text == NULL)
 		return fail("export CSV impossible (mémoire insuffisante)");
@@ -465,7 +465,7 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 	if ((doc = ask(o, "sheet", s->code)) == NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, export_sheet_csv);
+		return print_doc(c, o, doc, export_sheet);
 	printf("Fiche %s — %s\n", jstr(doc, "code"), jstr(doc, "title"));
 	printf("Période de %s à %s — état : %s (échéance %s)\n\n",
 	    jstr(doc, "from"), jstr(doc, "to"), jstr(doc, "status"),
@@ -534,7 +534,7 @@ cmd_overview(const struct catalogue *c, const struct opts *o,
 	    NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, export_overview_csv);
+		return print_doc(c, o, doc, export_overview);
 	printf("Où en est chaque fiche, de %s à %s\n", jstr(doc, "from"),
 	    jstr(doc, "to"));
 	json_object_object_get_ex(doc, "axes", &axes);
@@ -573,7 +573,7 @@ cmd_commune(const struct catalogue *c, const struct opts *o,
 	if ((doc = ask(o, "commune", m->code)) == NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, export_commune_csv);
+		return print_doc(c, o, doc, export_commune);
 	printf("Commune %s — %s (%s habitants)\n", jstr(doc, "code"),
 	    jstr(doc, "name"), jstr(doc, "population"));
 	for (i = 0; i < 2; i++) {
@@ -598,7 +598,7 @@ cmd_records(const struct catalogue *c, const struct opts *o, const char *id)
 	if ((doc = ask(o, "records", id)) == NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, export_records_csv);
+		return print_doc(c, o, doc, export_records);
 	printf("%s — %s\nenregistrements du %s au %s :\n", jstr(doc,
 	    "indicator"), jstr(doc, "label"), jstr(doc, "from"),
 	    jstr(doc, "to"));
@@ -627,7 +627,7 @@ cmd_completeness(const struct catalogue *c, const struct opts *o,
 	if ((doc = ask(o, "completeness", weeks)) == NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, export_completeness_csv);
+		return print_doc(c, o, doc, export_completeness);
 	printf("Structures sans enregistrement depuis %s semaines ou plus :\n",
 	    jstr(doc, "weeks"));
 	list = json_object_object_get(doc, "silent_structures");
@@ -821,7 +821,7 @@ cmd_recent(const struct catalogue *c, const struct opts *o,
 	if ((doc = ask(o, "recent", key)) == NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, NULL);
+		return print_doc(c, o, doc, NULL);
 	list = json_object_object_get(doc, "records");
 	n = json_object_array_length(list);
 	printf("Derniers enregistrements de %s (%s)", jstr(doc, "label"),
@@ -880,7 +880,7 @@ cmd_duplicates(const struct catalogue *c, const struct opts *o,
 	if ((doc = ask(o, "duplicates", NULL)) == NULL)
 		return 2;
 	if (o->json || o->csv)
-		return print_doc(o, doc, NULL);
+		return print_doc(c, o, doc, NULL);
 	groups = json_object_object_get(doc, "groups");
 	n = json_object_array_length(groups);
 	printf("Doublons probables du %s au %s : %zu groupe%s\n", show_date(

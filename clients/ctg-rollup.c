@@ -45,7 +45,6 @@ main(int argc, char **argv)
 	const struct catalogue	*cat;
 	const char		*server = NULL, *month = NULL, *out = NULL;
 	const char		*year = NULL;
-	char			 from[16], to[16];
 	struct request		 req = { .kind = REQUEST_QUERY };
 	struct client		 cl;
 	struct reply		 rep;
@@ -81,19 +80,9 @@ main(int argc, char **argv)
 		return fail("--year attend une année comme 2024");
 	if ((cat = catalogue_builtin(err, sizeof(err))) == NULL)
 		return fail(err);
-	if (year != NULL) {
-		time_t		 now = time(NULL);
-		struct tm	 tm;
-
-		localtime_r(&now, &tm);
-		snprintf(from, sizeof(from), "%.4s-01", year);
-		if (atoi(year) == tm.tm_year + 1900)
-			snprintf(to, sizeof(to), "%04d-%02d",
-			    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100);
-		else
-			snprintf(to, sizeof(to), "%.4s-12", year);
-		req.query = (struct query){ "overview", NULL, from, to, 0 };
-	} else
+	if (year != NULL)
+		req.query = (struct query){ "copil", year, NULL, NULL, 0 };
+	else
 		req.query = (struct query){ "rollup", month, NULL, NULL, 0 };
 	if (client_connect(&cl, client_server(server), err, sizeof(err)) ==
 	    -1 || client_send(&cl, &req, err, sizeof(err)) == -1 ||
@@ -111,7 +100,7 @@ main(int argc, char **argv)
 		return fail(err);
 	}
 	reply_free(&rep);
-	rc = year != NULL ? report_write_copil(cat, doc, atoi(year), out, err,
+	rc = year != NULL ? report_write_copil(cat, doc, out, err,
 	    sizeof(err)) : report_write_files(cat, doc, out, 0, err,
 	    sizeof(err));
 	json_object_put(doc);

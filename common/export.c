@@ -1,341 +1,610 @@
-/* export.c — the daemon's JSON documents as French CSV. */
+/* export.c — the daemon's JSON documents as typed tables (export.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "export.h"
+#include "fr.h"
 
-#define EXPORT_BOM	"\xef\xbb\xbf"	/* UTF-8, for Excel */
+#define NCOLS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* A field, quoted when it holds ';', '"' or a line break. */
-static void
-ebuf_field(struct buf *b, const char *s, int last)
+static json_object *
+eget(json_object *o, const char *key)
 {
-	const char	*p;
+	json_object	*v = NULL;
 
-	if (s == NULL)
-		s = "";
-	if (strpbrk(s, ";\"\r\n") == NULL)
-		buf_str(b, s);
-	else {
-		buf_str(b, "\"");
-		for (p = s; *p != '\0'; p++) {
-			if (*p == '"')
-				buf_str(b, "\"\"");
-			else
-				buf_add(b, p, 1);
-		}
-		buf_str(b, "\"");
-	}
-	buf_str(b, last ? "\r\n" : ";");
-}
-
-/* 12.5 -> "12,5"; integers stay integers. */
-static void
-ebuf_number(char *out, size_t len, double d)
-{
-	char	*dot;
-
-	if (d == (double)(long long)d)
-		snprintf(out, len, "%lld", (long long)d);
-	else {
-		snprintf(out, len, "%.3f", d);
-		while (strlen(out) > 0 && out[strlen(out) - 1] == '0')
-			out[strlen(out) - 1] = '\0';
-		if ((dot = strchr(out, '.')) != NULL)
-			*dot = ',';
-	}
-}
-
-/* A count as a cell; with small > 0, 1 to small - 1 as "< small". */
-static void
-ebuf_count(char *out, size_t len, long long n, int small)
-{
-	if (small > 0 && n >= 1 && n < small)
-		snprintf(out, len, "< %d", small);
-	else
-		snprintf(out, len, "%lld", n);
-}
-
-/*
- * Any JSON value as one cell. With small > 0, counts of a commune between
- * 1 and small - 1 are published as "< small" (statistical secrecy).
- */
-static void
-ebuf_value(char *out, size_t len, json_object *v, int small)
-{
-	size_t	 o = 0, i, n;
-
-	out[0] = '\0';
-	if (v == NULL)
-		return;
-	switch (json_object_get_type(v)) {
-	case json_type_int:
-	case json_type_double:
-		ebuf_number(out, len, json_object_get_double(v));
-		return;
-	case json_type_boolean:
-		snprintf(out, len, "%s", json_object_get_boolean(v) ? "oui" :
-		    "non");
-		return;
-	case json_type_object: {
-		json_object_object_foreach(v, k, x) {
-			char	 num[64];
-			double	 d = json_object_get_double(x);
-
-			if (small > 0 && d >= 1 && d < small)
-				ebuf_count(num, sizeof(num), (long long)d,
-				    small);
-			else
-				ebuf_number(num, sizeof(num), d);
-			o += (size_t)snprintf(out + o, o < len ? len - o : 0,
-			    "%s%s : %s", o ? " | " : "", k, num);
-		}
-		return;
-	}
-	case json_type_array:
-		n = json_object_array_length(v);
-		for (i = 0; i < n; i++)
-			o += (size_t)snprintf(out + o, o < len ? len - o : 0,
-			    "%s%s", i ? ", " : "", json_object_get_string(
-			    json_object_array_get_idx(v, i)));
-		return;
-	default:
-		snprintf(out, len, "%s", json_object_get_string(v));
-	}
+	if (o != NULL)
+		json_object_object_get_ex(o, key, &v);
+	return v;
 }
 
 static const char *
-jget(json_object *o, const char *key)
+estr(json_object *o, const char *key)
 {
-	json_object	*v;
+	json_object	*v = eget(o, key);
 
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return "";
-	return json_object_get_string(v);
+	return v != NULL ? json_object_get_string(v) : "";
 }
 
-/* The first and last days of YYYY-MM, as JJ/MM/AAAA. */
-static void
-ebuf_month(char *out, size_t len, const char *ym, int last)
+/* The length of an array; 0 for anything else, NULL included. */
+static size_t
+elen(json_object *a)
 {
-	static const int	 days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
-				    31, 30, 31 };
-	int			 y = atoi(ym), m = atoi(ym + 5), d = 1;
-
-	if (last && m >= 1 && m <= 12)
-		d = days[m - 1] - (m == 2 && !(y % 4 == 0 && (y % 100 != 0 ||
-		    y % 400 == 0)));
-	snprintf(out, len, "%02d/%02d/%04d", d, m % 100, y % 10000);
+	return json_object_is_type(a, json_type_array) ?
+	    json_object_array_length(a) : 0;
 }
 
-static const char *const kinds[][2] = {
-	{ "real", "réalisation" }, { "res", "résultat" }, { "imp", "impact" },
-};
-
-/* The secrecy threshold a document carries (small_cells), 0 when none. */
 int
 export_small_cells(json_object *doc)
 {
-	json_object	*v;
-
-	return json_object_object_get_ex(doc, "small_cells", &v) ?
-	    json_object_get_int(v) : 0;
+	return json_object_get_int(eget(doc, "small_cells"));
 }
 
-char *
-export_sheet_csv(json_object *sheet)
+/* A JSON number as a typed cell; null or absent as an empty cell. */
+static void
+export_json_number(struct book *b, struct table *t, json_object *v)
 {
-	struct buf	 b = { 0 };
-	json_object	*inds, *io;
-	char		 cell[4096], from[16], to[16];
-	size_t		 i, k;
+	if (v == NULL || (!json_object_is_type(v, json_type_int) &&
+	    !json_object_is_type(v, json_type_double)))
+		table_none(b, t);
+	else
+		table_number(b, t, json_object_get_double(v));
+}
 
-	buf_str(&b, EXPORT_BOM);
-	buf_str(&b, "Fiche;Du;Au;Indicateur;Type;Libellé;Calcul;Valeur;"
-	    "Cible;Par;Référence;État\r\n");
-	ebuf_month(from, sizeof(from), jget(sheet, "from"), 0);
-	ebuf_month(to, sizeof(to), jget(sheet, "to"), 1);
-	if (!json_object_object_get_ex(sheet, "indicators", &inds))
-		return b.p;
-	for (i = 0; i < json_object_array_length(inds); i++) {
-		io = json_object_array_get_idx(inds, i);
-		ebuf_field(&b, jget(sheet, "code"), 0);
-		ebuf_field(&b, from, 0);
-		ebuf_field(&b, to, 0);
-		ebuf_field(&b, jget(io, "id"), 0);
-		for (k = 0; k < 3 && strcmp(kinds[k][0], jget(io, "kind")); k++)
-			;
-		ebuf_field(&b, k < 3 ? kinds[k][1] : jget(io, "kind"), 0);
-		ebuf_field(&b, jget(io, "label"), 0);
-		ebuf_field(&b, jget(io, "measure"), 0);
-		ebuf_value(cell, sizeof(cell), json_object_object_get(io,
-		    "value"), strcmp(jget(io, "measure"), "by_residence") == 0 ?
-		    export_small_cells(sheet) : 0);
-		ebuf_field(&b, cell, 0);
-		ebuf_value(cell, sizeof(cell), json_object_object_get(io,
-		    "target"), 0);
-		ebuf_field(&b, cell, 0);
-		ebuf_field(&b, strcmp(jget(io, "target_per"), "an") == 0 ?
-		    "an" : strcmp(jget(io, "target_per"), "convention") == 0 ?
-		    "convention" : "", 0);
-		ebuf_value(cell, sizeof(cell), json_object_object_get(io,
-		    "baseline"), 0);
-		ebuf_field(&b, cell, 0);
-		ebuf_field(&b, jget(io, "status"), 1);
+/*
+ * The lines an indicator's value makes, one value each: the figure
+ * itself, then one per key of a breakdown or element of a list, and for
+ * a trend the year before and the change. A line is known by its tag and
+ * key, so that a month's line is found beside the year's.
+ */
+enum export_tag { EL_MAIN, EL_KEY, EL_ITEM, EL_PREVIOUS, EL_CHANGE,
+	EL_EVIDENCE };
+
+struct export_line {
+	enum export_tag	 tag;
+	const char	*key;		/* EL_KEY, EL_ITEM, EL_EVIDENCE */
+	const char	*detail;	/* in words */
+	const char	*insee;
+	enum cell_kind	 kind;
+	double		 n;
+	int		 secret;	/* a count of persons by commune */
+};
+
+#define EXPORT_LINES	256
+
+static size_t
+export_push(struct export_line *l, size_t n, enum export_tag tag,
+    const char *key, const char *detail, enum cell_kind kind, double v)
+{
+	if (n == EXPORT_LINES)
+		return n;
+	memset(&l[n], 0, sizeof(l[n]));
+	l[n].tag = tag;
+	l[n].key = key;
+	l[n].detail = detail;
+	l[n].insee = "";
+	l[n].kind = kind;
+	l[n].n = v;
+	return n + 1;
+}
+
+static size_t
+export_lines(const struct catalogue *cat, json_object *io,
+    struct export_line *l)
+{
+	const char	*measure = estr(io, "measure");
+	enum fr_keys	 keys = fr_measure_keys(measure);
+	json_object	*v = eget(io, "value"), *list, *x;
+	size_t		 n = 0, i;
+
+	if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, c) {
+			n = export_push(l, n, EL_KEY, k, fr_key(cat, keys, k),
+			    CELL_INT, (double)json_object_get_int64(c));
+			l[n - 1].insee = keys == FR_COMMUNE ? fr_insee(k) : "";
+			l[n - 1].secret = keys == FR_COMMUNE &&
+			    strcmp(measure, "by_residence") == 0;
+		}
+		return n;
 	}
-	return buf_done(&b);
+	n = export_push(l, n, EL_MAIN, NULL, "", v != NULL ? CELL_INT :
+	    CELL_NONE, json_object_get_double(v));
+	if (json_object_is_type(v, json_type_double))
+		l[0].kind = CELL_NUM;
+	if ((x = eget(io, "previous")) != NULL) {
+		n = export_push(l, n, EL_PREVIOUS, NULL, "un an plus tôt",
+		    CELL_INT, json_object_get_double(x));
+		x = eget(io, "ratio");
+		n = export_push(l, n, EL_CHANGE, NULL, "évolution sur un an",
+		    x != NULL ? CELL_PCT : CELL_NONE,
+		    json_object_get_double(x) - 1);
+	}
+	list = eget(io, "list") != NULL ? eget(io, "list") : eget(io,
+	    "covered");
+	for (i = 0; i < elen(list); i++) {
+		const char *k = json_object_get_string(
+		    json_object_array_get_idx(list, i));
+
+		n = export_push(l, n, EL_ITEM, k, fr_key(cat, keys, k),
+		    CELL_NONE, 0);
+		l[n - 1].insee = keys == FR_COMMUNE ? fr_insee(k) : "";
+	}
+	list = eget(io, "evidence");
+	for (i = 0; i < elen(list); i++) {
+		json_object *e = json_object_array_get_idx(list, i);
+
+		n = export_push(l, n, EL_EVIDENCE, estr(e, "id"),
+		    estr(e, "text"), CELL_TEXT, 0);
+		l[n - 1].insee = estr(e, "state");
+	}
+	return n;
 }
 
-char *
-export_overview_csv(json_object *overview)
+/* A line's value as a cell; a secret count as "< n". */
+static void
+export_line_cell(struct book *b, struct table *t,
+    const struct export_line *l, int small)
 {
-	struct buf	 b = { 0 };
-	json_object	*axes, *ax, *sheets, *s;
-	char		 cell[64], from[16], to[16];
-	size_t		 i, j;
+	switch (l == NULL ? CELL_NONE : l->kind) {
+	case CELL_INT:
+		table_count(b, t, (long long)l->n, l->secret ? small : 0);
+		break;
+	case CELL_NUM:
+		table_num(b, t, l->n);
+		break;
+	case CELL_PCT:
+		table_pct(b, t, l->n);
+		break;
+	case CELL_TEXT:		/* evidence: its state */
+		table_text(b, t, l->insee);
+		break;
+	default:
+		table_none(b, t);
+	}
+}
 
-	buf_str(&b, EXPORT_BOM);
-	buf_str(&b, "Axe;Fiche;Titre;Échéance;Du;Au;Activités;Participants;"
-	    "État\r\n");
-	ebuf_month(from, sizeof(from), jget(overview, "from"), 0);
-	ebuf_month(to, sizeof(to), jget(overview, "to"), 1);
-	if (!json_object_object_get_ex(overview, "axes", &axes))
-		return b.p;
-	for (i = 0; i < json_object_array_length(axes); i++) {
-		ax = json_object_array_get_idx(axes, i);
-		sheets = json_object_object_get(ax, "sheets");
-		for (j = 0; j < json_object_array_length(sheets); j++) {
-			s = json_object_array_get_idx(sheets, j);
-			ebuf_field(&b, jget(ax, "code"), 0);
-			ebuf_field(&b, jget(s, "code"), 0);
-			ebuf_field(&b, jget(s, "title"), 0);
-			ebuf_field(&b, jget(s, "deadline"), 0);
-			ebuf_field(&b, from, 0);
-			ebuf_field(&b, to, 0);
-			ebuf_value(cell, sizeof(cell),
-			    json_object_object_get(s, "records"), 0);
-			ebuf_field(&b, cell, 0);
-			ebuf_value(cell, sizeof(cell),
-			    json_object_object_get(s, "participants"), 0);
-			ebuf_field(&b, cell, 0);
-			ebuf_field(&b, jget(s, "status"), 1);
+static const struct export_line *
+export_find(const struct export_line *l, size_t n,
+    const struct export_line *want)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (l[i].tag == want->tag && (want->key == NULL ||
+		    (l[i].key != NULL && strcmp(l[i].key, want->key) == 0)))
+			return &l[i];
+	return NULL;
+}
+
+/* The unit a line's value counts, in words. */
+static const char *
+export_unit(const char *measure, const struct export_line *l)
+{
+	static char	 unit[64];
+	char		 s[96], *sp;
+
+	if (l->tag == EL_CHANGE)
+		return "%";
+	if (l->tag == EL_ITEM || l->tag == EL_EVIDENCE)
+		return "";
+	fr_count(measure, 2, 0, s, sizeof(s));
+	sp = strchr(s, ' ');
+	snprintf(unit, sizeof(unit), "%s", sp != NULL ? sp + 1 : "");
+	return unit;
+}
+
+static const struct table_col sheet_cols[] = {
+	{ "Fiche", 9 }, { "Du", 11 }, { "Au", 11 }, { "Indicateur", 15 },
+	{ "Type", 11 }, { "Libellé", 60 }, { "Mesure", 30 },
+	{ "Détail", 28 }, { "Code INSEE", 10 }, { "Valeur", 10 },
+	{ "Unité", 12 }, { "Cible", 8 }, { "Cible par", 12 },
+	{ "Référence", 10 }, { "Année de référence", 10 }, { "État", 14 },
+};
+
+/* "an" -> "an", "convention" -> "convention", else empty. */
+static const char *
+export_per(json_object *io)
+{
+	const char	*per = estr(io, "target_per");
+
+	return strcmp(per, "an") == 0 ? "an" : strcmp(per, "convention") ==
+	    0 ? "convention" : "";
+}
+
+void
+export_sheet(const struct catalogue *cat, json_object *sheet, struct book *b)
+{
+	struct table		*t = book_table(b, "Indicateurs", sheet_cols,
+				    NCOLS(sheet_cols));
+	json_object		*inds = eget(sheet, "indicators"), *io;
+	struct export_line	*l = malloc(EXPORT_LINES * sizeof(*l));
+	int			 small = export_small_cells(sheet);
+	size_t			 i, k, n;
+
+	if (l == NULL) {
+		b->failed = 1;
+		return;
+	}
+	for (i = 0; i < elen(inds); i++) {
+		io = json_object_array_get_idx(inds, i);
+		n = export_lines(cat, io, l);
+		for (k = 0; k < n; k++) {
+			table_text(b, t, estr(sheet, "code"));
+			table_date(b, t, estr(sheet, "from"), 0);
+			table_date(b, t, estr(sheet, "to"), 1);
+			table_text(b, t, estr(io, "id"));
+			table_text(b, t, fr_kind(estr(io, "kind")));
+			table_text(b, t, estr(io, "label"));
+			table_text(b, t, fr_measure(estr(io, "measure")));
+			table_text(b, t, l[k].detail);
+			table_text(b, t, l[k].insee);
+			export_line_cell(b, t, &l[k], small);
+			table_text(b, t, export_unit(estr(io, "measure"),
+			    &l[k]));
+			export_json_number(b, t, eget(io, "target"));
+			table_text(b, t, export_per(io));
+			export_json_number(b, t, eget(io, "baseline"));
+			table_text(b, t, estr(io, "baseline_year"));
+			table_text(b, t, l[k].tag == EL_MAIN ? estr(io,
+			    "status") : "");
 		}
 	}
-	return buf_done(&b);
+	free(l);
 }
 
-/* YYYY-MM-DD as JJ/MM/AAAA; anything else unchanged. */
-static void
-ebuf_date(char *out, size_t len, const char *s)
+static const struct table_col overview_cols[] = {
+	{ "Axe", 5 }, { "Fiche", 9 }, { "Intitulé", 60 }, { "Échéance", 24 },
+	{ "Du", 11 }, { "Au", 11 }, { "Activités", 10 },
+	{ "Participants", 12 }, { "État", 14 },
+};
+
+void
+export_overview(const struct catalogue *cat, json_object *overview,
+    struct book *b)
 {
-	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-')
-		snprintf(out, len, "%.2s/%.2s/%.4s", s + 8, s + 5, s);
-	else
-		snprintf(out, len, "%s", s);
+	struct table	*t = book_table(b, "Fiches", overview_cols,
+			    NCOLS(overview_cols));
+	json_object	*axes = eget(overview, "axes"), *ax, *sheets, *s;
+	char		 dl[256];
+	size_t		 i, j;
+
+	(void)cat;
+	for (i = 0; i < elen(axes); i++) {
+		ax = json_object_array_get_idx(axes, i);
+		sheets = eget(ax, "sheets");
+		for (j = 0; j < elen(sheets); j++) {
+			s = json_object_array_get_idx(sheets, j);
+			table_text(b, t, estr(ax, "code"));
+			table_text(b, t, estr(s, "code"));
+			table_text(b, t, estr(s, "title"));
+			fr_deadline(estr(s, "deadline"), dl, sizeof(dl));
+			table_text(b, t, dl);
+			table_date(b, t, estr(overview, "from"), 0);
+			table_date(b, t, estr(overview, "to"), 1);
+			export_json_number(b, t, eget(s, "records"));
+			export_json_number(b, t, eget(s, "participants"));
+			table_text(b, t, estr(s, "status"));
+		}
+	}
 }
 
-char *
-export_records_csv(json_object *doc)
+static const struct table_col records_cols[] = {
+	{ "Indicateur", 15 }, { "Identifiant", 38 }, { "Date", 11 },
+	{ "Activité", 24 }, { "Commune", 24 }, { "Code INSEE", 10 },
+	{ "Structure", 24 }, { "Intitulé", 40 }, { "Participants", 12 },
+};
+
+void
+export_records(const struct catalogue *cat, json_object *doc, struct book *b)
 {
-	struct buf	 b = { 0 };
-	json_object	*list = json_object_object_get(doc, "records"), *r;
-	char		 date[32];
+	struct table	*t = book_table(b, "Enregistrements", records_cols,
+			    NCOLS(records_cols));
+	json_object	*list = eget(doc, "records"), *r;
 	size_t		 i;
 
-	buf_str(&b, EXPORT_BOM "Indicateur;Identifiant;Date;Activité;"
-	    "Commune;Structure;Intitulé;Participants\r\n");
-	for (i = 0; i < json_object_array_length(list); i++) {
+	for (i = 0; i < elen(list); i++) {
 		r = json_object_array_get_idx(list, i);
-		ebuf_field(&b, jget(doc, "indicator"), 0);
-		ebuf_field(&b, jget(r, "id"), 0);
-		ebuf_date(date, sizeof(date), jget(r, "date"));
-		ebuf_field(&b, date, 0);
-		ebuf_field(&b, jget(r, "activity"), 0);
-		ebuf_field(&b, jget(r, "commune"), 0);
-		ebuf_field(&b, jget(r, "structure"), 0);
-		ebuf_field(&b, jget(r, "title"), 0);
-		ebuf_field(&b, jget(r, "participants"), 1);
+		table_text(b, t, estr(doc, "indicator"));
+		table_text(b, t, estr(r, "id"));
+		table_date(b, t, estr(r, "date"), 0);
+		table_text(b, t, fr_key(cat, FR_ACTIVITY, estr(r, "activity")));
+		table_text(b, t, fr_key(cat, FR_COMMUNE, estr(r, "commune")));
+		table_text(b, t, fr_insee(estr(r, "commune")));
+		table_text(b, t, fr_key(cat, FR_STRUCTURE, estr(r,
+		    "structure")));
+		table_text(b, t, estr(r, "title"));
+		export_json_number(b, t, eget(r, "participants"));
 	}
-	return buf_done(&b);
 }
 
-char *
-export_commune_csv(json_object *doc)
+static const struct table_col commune_cols[] = {
+	{ "Commune", 24 }, { "Code INSEE", 10 }, { "Côté", 22 },
+	{ "Par", 12 }, { "Clé", 40 }, { "Valeur", 10 },
+};
+
+void
+export_commune(const struct catalogue *cat, json_object *doc, struct book *b)
 {
-	static const char *const sides[][2] = {
+	static const struct { const char *key, *label; } sides[] = {
 		{ "hosted", "activités accueillies" },
 		{ "residents", "participants résidents" } };
-	static const char *const dims[][2] = {
-		{ "by_sheet", "fiche" }, { "by_activity", "activité" },
-		{ "by_structure", "structure" }, { "by_category", "catégorie" } };
-	struct buf	 b = { 0 };
+	static const struct { const char *key, *label; enum fr_keys keys; }
+	    dims[] = {
+		{ "by_sheet", "fiche", FR_SHEET },
+		{ "by_activity", "activité", FR_ACTIVITY },
+		{ "by_structure", "structure", FR_STRUCTURE },
+		{ "by_category", "catégorie", FR_CATEGORY } };
+	struct table	*t = book_table(b, "Commune", commune_cols,
+			    NCOLS(commune_cols));
 	json_object	*side, *by;
 	size_t		 i, k;
 	int		 small = export_small_cells(doc);
-	char		 cell[64];
 
-	buf_str(&b, EXPORT_BOM "Commune;Nom;Côté;Par;Clé;Valeur\r\n");
-	for (i = 0; i < 2; i++) {
-		side = json_object_object_get(doc, sides[i][0]);
-		for (k = 0; k < 4; k++) {
-			if (!json_object_object_get_ex(side, dims[k][0], &by))
+	for (i = 0; i < NCOLS(sides); i++) {
+		side = eget(doc, sides[i].key);
+		for (k = 0; k < NCOLS(dims); k++) {
+			if ((by = eget(side, dims[k].key)) == NULL)
 				continue;
 			json_object_object_foreach(by, key, v) {
-				ebuf_field(&b, jget(doc, "code"), 0);
-				ebuf_field(&b, jget(doc, "name"), 0);
-				ebuf_field(&b, sides[i][1], 0);
-				ebuf_field(&b, dims[k][1], 0);
-				ebuf_field(&b, key, 0);
+				table_text(b, t, estr(doc, "name"));
+				table_text(b, t, estr(doc, "code"));
+				table_text(b, t, sides[i].label);
+				table_text(b, t, dims[k].label);
+				table_text(b, t, fr_key(cat, dims[k].keys,
+				    key));
 				/* Residents are persons: few of them, « < 5 ». */
-				ebuf_count(cell, sizeof(cell),
-				    json_object_get_int64(v), i == 1 ? small : 0);
-				ebuf_field(&b, cell, 1);
+				table_count(b, t, json_object_get_int64(v),
+				    i == 1 ? small : 0);
 			}
 		}
 	}
-	return buf_done(&b);
+}
+
+static const struct table_col completeness_cols[] = {
+	{ "Type", 20 }, { "Clé", 12 }, { "Libellé", 50 },
+	{ "Dernier enregistrement", 14 }, { "Semaines sans enregistrement", 14 },
+};
+
+void
+export_completeness(const struct catalogue *cat, json_object *doc,
+    struct book *b)
+{
+	static const struct { const char *key, *label, *id; } lists[] = {
+		{ "silent_structures", "structure muette", "structure" },
+		{ "silent_sheets", "fiche muette", "sheet" } };
+	struct table	*t = book_table(b, "Complétude", completeness_cols,
+			    NCOLS(completeness_cols));
+	json_object	*list, *e;
+	const struct cat_sheet *s;
+	size_t		 i, k;
+
+	for (k = 0; k < NCOLS(lists); k++) {
+		list = eget(doc, lists[k].key);
+		for (i = 0; i < elen(list); i++) {
+			e = json_object_array_get_idx(list, i);
+			table_text(b, t, lists[k].label);
+			table_text(b, t, estr(e, lists[k].id));
+			table_text(b, t, estr(e, "label"));
+			table_date(b, t, estr(e, "last"), 0);
+			export_json_number(b, t, eget(e, "silent_weeks"));
+		}
+	}
+	list = eget(doc, "sheets_without_activity");
+	for (i = 0; i < elen(list); i++) {
+		const char *code = json_object_get_string(
+		    json_object_array_get_idx(list, i));
+
+		s = cat != NULL ? catalogue_sheet(cat, code) : NULL;
+		table_text(b, t, "fiche sans activité");
+		table_text(b, t, code);
+		table_text(b, t, s != NULL ? s->title : "");
+		table_none(b, t);
+		table_none(b, t);
+	}
+}
+
+static const struct table_col rollup_sheet_cols[] = {
+	{ "Axe", 5 }, { "Fiche", 9 }, { "Intitulé", 60 }, { "Mois", 11 },
+	{ "Activités du mois", 10 }, { "Participants du mois", 12 },
+	{ "Activités depuis janvier", 12 },
+	{ "Participants depuis janvier", 12 }, { "État depuis janvier", 14 },
+	{ "Échéance", 24 },
+};
+
+static const struct table_col rollup_ind_cols[] = {
+	{ "Fiche", 9 }, { "Mois", 11 }, { "Indicateur", 15 }, { "Type", 11 },
+	{ "Libellé", 60 }, { "Mesure", 30 }, { "Détail", 28 },
+	{ "Code INSEE", 10 }, { "Valeur du mois", 10 },
+	{ "Valeur depuis janvier", 12 }, { "Unité", 12 }, { "Cible", 8 },
+	{ "Cible par", 12 }, { "État depuis janvier", 14 },
+};
+
+static const struct table_col rollup_change_cols[] = {
+	{ "Changement", 100 },
+};
+
+/* Every indicator of one sheet, the month's value beside the year's. */
+static void
+export_rollup_sheet(const struct catalogue *cat, json_object *s,
+    const char *month, int small, struct book *b, struct table *t,
+    struct export_line *ml, struct export_line *yl)
+{
+	json_object	*m = eget(s, "month"), *y = eget(s, "year_to_date");
+	json_object	*mi = eget(m, "indicators"), *yi = eget(y, "indicators");
+	size_t		 i, k, mn, yn;
+
+	for (i = 0; i < elen(yi); i++) {
+		json_object *yo = json_object_array_get_idx(yi, i);
+
+		yn = export_lines(cat, yo, yl);
+		mn = export_lines(cat, json_object_array_get_idx(mi, i), ml);
+		for (k = 0; k < yn; k++) {
+			table_text(b, t, estr(s, "code"));
+			table_date(b, t, month, 0);
+			table_text(b, t, estr(yo, "id"));
+			table_text(b, t, fr_kind(estr(yo, "kind")));
+			table_text(b, t, estr(yo, "label"));
+			table_text(b, t, fr_measure(estr(yo, "measure")));
+			table_text(b, t, yl[k].detail);
+			table_text(b, t, yl[k].tag == EL_EVIDENCE ? "" :
+			    yl[k].insee);
+			export_line_cell(b, t, export_find(ml, mn, &yl[k]),
+			    small);
+			export_line_cell(b, t, &yl[k], small);
+			table_text(b, t, export_unit(estr(yo, "measure"),
+			    &yl[k]));
+			export_json_number(b, t, eget(yo, "target"));
+			table_text(b, t, export_per(yo));
+			table_text(b, t, yl[k].tag == EL_MAIN ? estr(yo,
+			    "status") : "");
+		}
+	}
+}
+
+void
+export_rollup(const struct catalogue *cat, json_object *doc, struct book *b)
+{
+	struct table		*ti, *ts, *tc;
+	json_object		*sheets = eget(doc, "sheets"), *s, *m, *y;
+	struct export_line	*l = malloc(2 * EXPORT_LINES * sizeof(*l));
+	const char		*month = estr(doc, "month");
+	int			 small = export_small_cells(doc);
+	char			 dl[256];
+	size_t			 i;
+
+	/* The CSV is the first table: every indicator, the fullest. */
+	ti = book_table(b, "Indicateurs", rollup_ind_cols,
+	    NCOLS(rollup_ind_cols));
+	ts = book_table(b, "Fiches", rollup_sheet_cols,
+	    NCOLS(rollup_sheet_cols));
+	tc = book_table(b, "Changements", rollup_change_cols,
+	    NCOLS(rollup_change_cols));
+	if (l == NULL) {
+		b->failed = 1;
+		return;
+	}
+	for (i = 0; i < elen(sheets); i++) {
+		s = json_object_array_get_idx(sheets, i);
+		m = eget(s, "month");
+		y = eget(s, "year_to_date");
+		export_rollup_sheet(cat, s, month, small, b, ti, l,
+		    l + EXPORT_LINES);
+		table_text(b, ts, estr(m, "axis"));
+		table_text(b, ts, estr(s, "code"));
+		table_text(b, ts, estr(m, "title"));
+		table_date(b, ts, month, 0);
+		export_json_number(b, ts, eget(m, "records"));
+		export_json_number(b, ts, eget(m, "participants"));
+		export_json_number(b, ts, eget(y, "records"));
+		export_json_number(b, ts, eget(y, "participants"));
+		table_text(b, ts, estr(y, "status"));
+		fr_deadline(estr(m, "deadline"), dl, sizeof(dl));
+		table_text(b, ts, dl);
+	}
+	for (i = 0; i < elen(eget(doc, "changes")); i++)
+		table_text(b, tc, estr(json_object_array_get_idx(eget(doc,
+		    "changes"), i), "text"));
+	free(l);
+}
+
+static const struct table_col copil_cols[] = {
+	{ "Axe", 5 }, { "Fiche", 9 }, { "Indicateur", 15 }, { "Type", 11 },
+	{ "Libellé", 60 }, { "Mesure", 30 }, { "Année", 7 }, { "Valeur", 10 },
+	{ "Unité", 12 }, { "Cible", 8 }, { "Cible par", 12 },
+	{ "Référence", 10 }, { "Année de référence", 10 }, { "État", 14 },
+};
+
+static const struct table_col copil_sheet_cols[] = {
+	{ "Axe", 5 }, { "Fiche", 9 }, { "Intitulé", 60 }, { "Échéance", 24 },
+	{ "Année", 7 }, { "Activités", 10 }, { "Participants", 12 },
+	{ "État", 14 },
+};
+
+void
+export_copil(const struct catalogue *cat, json_object *doc, struct book *b)
+{
+	struct table	*ti = book_table(b, "Indicateurs", copil_cols,
+			    NCOLS(copil_cols));
+	struct table	*ts = book_table(b, "Fiches", copil_sheet_cols,
+			    NCOLS(copil_sheet_cols));
+	json_object	*years = eget(doc, "years"), *sheets = eget(doc,
+			    "sheets"), *s, *io, *per;
+	struct export_line one;
+	char		 dl[256];
+	size_t		 i, j, k, ny = elen(years);
+
+	(void)cat;
+	for (i = 0; i < elen(sheets); i++) {
+		s = json_object_array_get_idx(sheets, i);
+		fr_deadline(estr(s, "deadline"), dl, sizeof(dl));
+		per = eget(s, "per_year");
+		for (k = 0; k < ny; k++) {
+			json_object *py = json_object_array_get_idx(per, k);
+
+			table_text(b, ts, estr(s, "axis"));
+			table_text(b, ts, estr(s, "code"));
+			table_text(b, ts, estr(s, "title"));
+			table_text(b, ts, dl);
+			table_int(b, ts, json_object_get_int(
+			    json_object_array_get_idx(years, k)));
+			export_json_number(b, ts, eget(py, "records"));
+			export_json_number(b, ts, eget(py, "participants"));
+			table_text(b, ts, estr(py, "status"));
+		}
+		for (j = 0; j < elen(eget(s,
+		    "indicators")); j++) {
+			io = json_object_array_get_idx(eget(s, "indicators"),
+			    j);
+			memset(&one, 0, sizeof(one));
+			for (k = 0; k < ny; k++) {
+				json_object *v = json_object_array_get_idx(
+				    eget(io, "values"), k);
+
+				table_text(b, ti, estr(s, "axis"));
+				table_text(b, ti, estr(s, "code"));
+				table_text(b, ti, estr(io, "id"));
+				table_text(b, ti, fr_kind(estr(io, "kind")));
+				table_text(b, ti, estr(io, "label"));
+				table_text(b, ti, fr_measure(estr(io,
+				    "measure")));
+				table_int(b, ti, json_object_get_int(
+				    json_object_array_get_idx(years, k)));
+				export_json_number(b, ti, v);
+				table_text(b, ti, v != NULL ? export_unit(
+				    estr(io, "measure"), &one) : "");
+				export_json_number(b, ti, eget(io, "target"));
+				table_text(b, ti, export_per(io));
+				export_json_number(b, ti, eget(io, "baseline"));
+				table_text(b, ti, estr(io, "baseline_year"));
+				table_text(b, ti, json_object_get_string(
+				    json_object_array_get_idx(eget(io,
+				    "statuses"), k)));
+			}
+		}
+	}
 }
 
 char *
-export_completeness_csv(json_object *doc)
+export_csv(export_fn *fn, const struct catalogue *cat, json_object *doc)
 {
-	struct buf	 b = { 0 };
-	json_object	*list, *e;
-	char		 date[32];
-	size_t		 i;
+	struct book	 b = { 0 };
+	char		*csv;
 
-	buf_str(&b, EXPORT_BOM "Type;Clé;Libellé;Dernier enregistrement;"
-	    "Semaines sans enregistrement\r\n");
-	list = json_object_object_get(doc, "silent_structures");
-	for (i = 0; i < json_object_array_length(list); i++) {
-		e = json_object_array_get_idx(list, i);
-		ebuf_field(&b, "structure muette", 0);
-		ebuf_field(&b, jget(e, "structure"), 0);
-		ebuf_field(&b, jget(e, "label"), 0);
-		ebuf_date(date, sizeof(date), jget(e, "last"));
-		ebuf_field(&b, date, 0);
-		ebuf_field(&b, jget(e, "silent_weeks"), 1);
-	}
-	list = json_object_object_get(doc, "silent_sheets");
-	for (i = 0; i < json_object_array_length(list); i++) {
-		e = json_object_array_get_idx(list, i);
-		ebuf_field(&b, "fiche muette", 0);
-		ebuf_field(&b, jget(e, "sheet"), 0);
-		ebuf_field(&b, jget(e, "label"), 0);
-		ebuf_date(date, sizeof(date), jget(e, "last"));
-		ebuf_field(&b, date, 0);
-		ebuf_field(&b, jget(e, "silent_weeks"), 1);
-	}
-	list = json_object_object_get(doc, "sheets_without_activity");
-	for (i = 0; i < json_object_array_length(list); i++) {
-		ebuf_field(&b, "fiche sans activité", 0);
-		ebuf_field(&b, json_object_get_string(
-		    json_object_array_get_idx(list, i)), 0);
-		ebuf_field(&b, "", 0);
-		ebuf_field(&b, "", 0);
-		ebuf_field(&b, "", 1);
-	}
-	return buf_done(&b);
+	fn(cat, doc, &b);
+	csv = book_csv(&b, 0);
+	book_free(&b);
+	return csv;
+}
+
+int
+export_xlsx(export_fn *fn, const struct catalogue *cat, json_object *doc,
+    char **out, size_t *len, char *err, size_t errlen)
+{
+	struct book	 b = { 0 };
+	int		 rc;
+
+	fn(cat, doc, &b);
+	rc = book_xlsx(&b, out, len, err, errlen);
+	book_free(&b);
+	return rc;
 }

@@ -1,8 +1,11 @@
 /*
- * report.h — the monthly report (bilan) from a rollup document: a printable
- * HTML page per axis with a section per sheet (activity over the months,
- * participants by commune, target progress as inline SVG, the indicators
- * in a table), and the same figures as French CSV. Pure.
+ * report.h — the reports a person prints: the month's bilan from a rollup
+ * document (a summary page, then the sheets with activity, the silent
+ * ones in one table, the revision's changes), and the year's COPIL report
+ * from a COPIL document (a page per axis, the years side by side against
+ * the plan's baselines, targets as progress). HTML that stands alone:
+ * styles inline, charts as titled SVG, A4 pages. Their tables go out
+ * through export.h. Pure.
  */
 #ifndef CTG_REPORT_H
 #define CTG_REPORT_H
@@ -15,23 +18,21 @@
 
 /* malloc'd HTML, or NULL when out of memory. */
 char	*report_html(const struct catalogue *, json_object *rollup);
-/* malloc'd CSV (export.h's dialect), or NULL. */
-char	*report_csv(json_object *rollup);
-
+char	*report_copil_html(const struct catalogue *, json_object *copil);
 /*
- * The yearly COPIL report from an overview over the year: every axis with
- * its sheets, their deadlines placed on the 2022-2024 schedule, their
- * activity and status. malloc'd HTML, or NULL.
+ * A revision's changes in French sentences: what differs between the
+ * rollup documents old and new, as an array of objects (sheet, what,
+ * window, before, after, text); at most max.
  */
-char	*report_copil_html(const struct catalogue *, json_object *overview,
-	    int year);
-/* Writes DIR/copil-YYYY.{html,csv,json}; 0, or -1 with err. */
-int	report_write_copil(const struct catalogue *, json_object *overview,
-	    int year, const char *dir, char *err, size_t errlen);
+json_object *report_changes(const struct catalogue *, json_object *old,
+	    json_object *new, size_t max);
+/* Writes DIR/copil-YYYY.{html,csv,xlsx,json}; 0, or -1 with err. */
+int	report_write_copil(const struct catalogue *, json_object *copil,
+	    const char *dir, char *err, size_t errlen);
 /*
- * Writes DIR/bilan-YYYY-MM.{html,csv,json} (and, with rev > 0, the same
- * files named bilan-YYYY-MM-rN.* for the history), each whole then renamed.
- * DIR is created when missing. 0, or -1 with a French message in err.
+ * Writes DIR/bilan-YYYY-MM.{html,csv,xlsx,json} (and, with rev > 0, the
+ * same files named bilan-YYYY-MM-rN.* for the history), each whole then
+ * renamed. DIR is created when missing. 0, or -1 with a French message.
  */
 int	report_write_files(const struct catalogue *, json_object *rollup,
 	    const char *dir, int rev, char *err, size_t errlen);

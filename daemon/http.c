@@ -37,6 +37,7 @@
 enum http_format {
 	HTTP_JSON,
 	HTTP_CSV,	/* NAME.csv */
+	HTTP_XLSX,	/* NAME.xlsx: a workbook */
 	HTTP_HTML,	/* NAME.html: a page to print */
 };
 
@@ -49,7 +50,6 @@ enum http_action {
 	HA_WRITE,	/* records, amend, void, evidence: to the writer */
 	HA_PLAN,	/* what a form validates against */
 	HA_SESSION,	/* who the token is */
-	HA_COPIL,	/* the year's overview, as the COPIL report */
 };
 
 struct http_call {
@@ -73,12 +73,12 @@ struct http_pending {
 	enum http_format	 format;
 };
 
-static char	*http_copil_html(const struct catalogue *, json_object *);
-
 /*
  * The routes, first match wins: a path with a suffix (…/amend) before
  * the bare prefix. Routes a path matches but whose methods differ make
- * the 405's Allow. Where csv is set, "NAME.csv" answers in CSV.
+ * the 405's Allow. Where book is set, "NAME.csv" answers its first table
+ * in CSV and "NAME.xlsx" all its tables as a workbook; where html is,
+ * "NAME.html" a page to print.
  */
 static const struct http_route {
 	const char		*prefix;
@@ -89,7 +89,7 @@ static const struct http_route {
 	enum http_action	 action;
 	const char		*kind;		/* HA_QUERY */
 	enum request_kind	 write;		/* HA_WRITE */
-	char			*(*csv)(json_object *);
+	export_fn		*book;
 	char			*(*html)(const struct catalogue *,
 				    json_object *);
 } http_routes[] = {
@@ -110,21 +110,21 @@ static const struct http_route {
 	{ "/api/v1/session", 1, NULL, HTTP_READ, AUTH_OP_PING, HA_SESSION,
 	  NULL, 0, NULL, NULL },
 	{ "/api/v1/sheets", 1, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "overview", 0, export_overview_csv, NULL },
+	  "overview", 0, export_overview, NULL },
 	{ "/api/v1/sheets/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "sheet", 0, export_sheet_csv, NULL },
+	  "sheet", 0, export_sheet, NULL },
 	{ "/api/v1/axes/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "axis", 0, export_overview_csv, NULL },
+	  "axis", 0, export_overview, NULL },
 	{ "/api/v1/communes/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "commune", 0, export_commune_csv, NULL },
+	  "commune", 0, export_commune, NULL },
 	{ "/api/v1/indicators/", 0, "/records", HTTP_READ, AUTH_OP_READ,
-	  HA_QUERY, "records", 0, export_records_csv, NULL },
+	  HA_QUERY, "records", 0, export_records, NULL },
 	{ "/api/v1/rollups/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "rollup", 0, report_csv, report_html },
-	{ "/api/v1/copil/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_COPIL,
-	  "overview", 0, NULL, http_copil_html },
+	  "rollup", 0, export_rollup, report_html },
+	{ "/api/v1/copil/", 0, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
+	  "copil", 0, export_copil, report_copil_html },
 	{ "/api/v1/completeness", 1, NULL, HTTP_READ, AUTH_OP_READ, HA_QUERY,
-	  "completeness", 0, export_completeness_csv, NULL },
+	  "completeness", 0, export_completeness, NULL },
 	{ "/metrics", 1, NULL, HTTP_READ, AUTH_OP_READ, HA_METRICS, NULL, 0,
 	  NULL, NULL },
 };
@@ -218,27 +218,30 @@ http_tagged(struct http_call *c, const char *type, const char *body,
 		http_send(c, 200, type, body);
 }
 
-/* The answer of query.c, in JSON, or in CSV or HTML made by the reader. */
+/* The answer of query.c, in JSON, or as a file or page the reader made. */
 static void
-http_answer(struct http_call *c, const char *text)
+http_answer(struct http_call *c, const char *text, size_t len)
 {
 	switch (c->format) {
 	case HTTP_JSON:
-		http_tagged(c, "application/json; charset=utf-8", text,
-		    strlen(text), NULL);
+		http_tagged(c, "application/json; charset=utf-8", text, len,
+		    NULL);
 		return;
 	case HTTP_CSV:
 		httpd_add_header(c->req, "Content-Disposition", "attachment");
-		http_tagged(c, "text/csv; charset=utf-8", text, strlen(text),
-		    NULL);
+		http_tagged(c, "text/csv; charset=utf-8", text, len, NULL);
+		return;
+	case HTTP_XLSX:
+		httpd_add_header(c->req, "Content-Disposition", "attachment");
+		http_tagged(c, "application/vnd.openxmlformats-officedocument."
+		    "spreadsheetml.sheet", text, len, NULL);
 		return;
 	case HTTP_HTML:
 		/* A report styles itself inline, and runs nothing. */
 		httpd_add_header(c->req, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'unsafe-inline'; img-src "
 		    "data:");
-		http_tagged(c, "text/html; charset=utf-8", text, strlen(text),
-		    NULL);
+		http_tagged(c, "text/html; charset=utf-8", text, len, NULL);
 		return;
 	}
 }
@@ -274,7 +277,7 @@ http_answered(struct writer_job *j, void *arg)
 				    .format = p->format };
 
 	if (j->document != NULL)
-		http_answer(&c, j->document);
+		http_answer(&c, j->document, j->document_len);
 	else
 		http_error(&c, j->status ? j->status : 500, j->error ?
 		    j->error : "question sans réponse");
@@ -355,7 +358,9 @@ http_document(struct http_call *c, const struct query *q,
 		return;
 	}
 	/* The table or page is made on the reader's thread. */
-	j->csv = c->format == HTTP_CSV ? r->csv : NULL;
+	j->book = c->format == HTTP_CSV || c->format == HTTP_XLSX ? r->book :
+	    NULL;
+	j->xlsx = c->format == HTTP_XLSX;
 	j->html = c->format == HTTP_HTML ? r->html : NULL;
 	http_hand(c, j, c->srv->reader, http_answered);
 }
@@ -600,14 +605,15 @@ http_own(struct http_call *c, struct query *q)
 	return 0;
 }
 
-/* Cuts a ".csv" or ".html" ending off path: the format it asks. */
+/* Cuts a ".csv", ".xlsx" or ".html" ending off path: the format it asks. */
 static enum http_format
 http_cut_format(char *path)
 {
 	static const struct {
 		const char		*ending;
 		enum http_format	 format;
-	} endings[] = { { ".csv", HTTP_CSV }, { ".html", HTTP_HTML } };
+	} endings[] = { { ".csv", HTTP_CSV }, { ".xlsx", HTTP_XLSX },
+	    { ".html", HTTP_HTML } };
 	size_t	 n = strlen(path), m, i;
 
 	for (i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
@@ -618,16 +624,6 @@ http_cut_format(char *path)
 		}
 	}
 	return HTTP_JSON;
-}
-
-/* The COPIL report of the overview of a year ("from": "YYYY-01"). */
-static char *
-http_copil_html(const struct catalogue *cat, json_object *overview)
-{
-	json_object	*from = json_object_object_get(overview, "from");
-	const char	*s = from != NULL ? json_object_get_string(from) : NULL;
-
-	return report_copil_html(cat, overview, s != NULL ? atoi(s) : 0);
 }
 
 /*
@@ -731,10 +727,11 @@ http_asset(struct http_call *c, const struct web_asset *a)
 static const char http_routes_list[] = "route inconnue : voir /api/v1/sheets, "
     "/api/v1/sheets/{code}, /api/v1/axes/{code}, /api/v1/communes/{code}, "
     "/api/v1/indicators/{id}/records, /api/v1/records/{id}, "
-    "/api/v1/rollups/{AAAA-MM}, /api/v1/copil/{AAAA}.html, "
+    "/api/v1/rollups/{AAAA-MM}, /api/v1/copil/{AAAA}, "
     "/api/v1/completeness, /api/v1/plan, "
     "/api/v1/session, /api/v1/structures/{structure}/records, "
-    "POST /api/v1/records, /metrics ; .csv pour un tableur, .html pour "
+    "POST /api/v1/records, /metrics ; .csv ou .xlsx pour un tableur, "
+    ".html pour "
     "une page à imprimer";
 
 static void
@@ -742,8 +739,6 @@ http_route_call(struct http_call *c, const struct http_route *r,
     const char *key)
 {
 	struct query	 q;
-	char		 from[16], to[16];
-
 	switch (r->action) {
 	case HA_METRICS:
 		http_metrics(c);
@@ -756,18 +751,6 @@ http_route_call(struct http_call *c, const struct http_route *r,
 		return;
 	case HA_SESSION:
 		http_session(c);
-		return;
-	case HA_COPIL:
-		/* The year's overview: January to December of the key. */
-		if (strlen(key) != 4 || strspn(key, "0123456789") != 4) {
-			http_error(c, 400, "année invalide : attendu "
-			    "/api/v1/copil/AAAA.html");
-			return;
-		}
-		snprintf(from, sizeof(from), "%s-01", key);
-		snprintf(to, sizeof(to), "%s-12", key);
-		q = (struct query){ r->kind, NULL, from, to, 0 };
-		http_document(c, &q, r);
 		return;
 	case HA_QUERY:
 		break;
@@ -855,9 +838,9 @@ http_request(struct server *srv, struct httpd_req *req)
 		    &allow);
 		if (r == NULL && allow != 0)
 			http_not_allowed(&c, allow);
-		else if (r == NULL || (format == HTTP_CSV && r->csv == NULL) ||
-		    (format == HTTP_HTML && r->html == NULL) ||
-		    (format == HTTP_JSON && r->action == HA_COPIL))
+		else if (r == NULL || ((format == HTTP_CSV ||
+		    format == HTTP_XLSX) && r->book == NULL) ||
+		    (format == HTTP_HTML && r->html == NULL))
 			http_error(&c, 404, http_routes_list);
 		else if (http_allowed(&c, r->op)) {
 			c.format = format;

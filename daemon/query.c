@@ -255,21 +255,84 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 	return o;
 }
 
+static json_object *
+query_get(json_object *o, const char *key)
+{
+	json_object	*v = NULL;
+
+	if (o != NULL)
+		json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+static const char *
+query_str(json_object *o, const char *key)
+{
+	json_object	*v = query_get(o, key);
+
+	return v != NULL ? json_object_get_string(v) : NULL;
+}
+
+/* One status that moved: the sheet's (io NULL) or an indicator's. */
+static void
+query_status_change(json_object *list, json_object *sheet, json_object *io,
+    const char *before, const char *after)
+{
+	json_object	*c;
+
+	if (before == NULL || after == NULL || strcmp(before, after) == 0)
+		return;
+	c = json_object_new_object();
+	json_object_object_add(c, "sheet", json_object_new_string(
+	    query_str(sheet, "code")));
+	json_object_object_add(c, "indicator", io != NULL ?
+	    json_object_new_string(query_str(io, "id")) : NULL);
+	json_object_object_add(c, "label", json_object_new_string(
+	    query_str(io != NULL ? io : sheet, io != NULL ? "label" :
+	    "title")));
+	json_object_object_add(c, "before", json_object_new_string(before));
+	json_object_object_add(c, "after", json_object_new_string(after));
+	json_object_array_add(list, c);
+}
+
+/* The statuses the month moved: year to date before it, and after. */
+static void
+query_status_changes(json_object *list, json_object *before,
+    json_object *after)
+{
+	json_object	*bi = query_get(before, "indicators");
+	json_object	*ai = query_get(after, "indicators");
+	size_t		 i;
+
+	query_status_change(list, after, NULL, query_str(before, "status"),
+	    query_str(after, "status"));
+	for (i = 0; i < json_object_array_length(ai); i++) {
+		json_object *a = json_object_array_get_idx(ai, i);
+
+		query_status_change(list, after, a, query_str(
+		    json_object_array_get_idx(bi, i), "status"),
+		    query_str(a, "status"));
+	}
+}
+
 json_object *
 query_rollup_doc(struct query_db *q, const char *month, int64_t today,
     const char **error)
 {
-	json_object	*o, *list, *s, *m, *y;
+	json_object	*o, *list, *s, *m, *y, *p, *moved;
 	struct query	 one = { "sheet", NULL, month, month, 0 };
 	const struct model *model;
-	char		 jan[8];
+	char		 jan[8], prev[24];
 	size_t		 i;
+	int		 mm = atoi(month + 5);
 
 	if (ind_month_parse(month) < 0)
 		return query_fail(q, error, QUERY_BAD,
 		    "mois « %s » invalide : attendu "
 		    "AAAA-MM", month);
 	snprintf(jan, sizeof(jan), "%.4s-01", month);
+	snprintf(prev, sizeof(prev), "%.4s-%02d", month, (mm > 1 && mm <= 12 ?
+	    mm - 1 : 1));
 	if ((model = query_model(q, error)) == NULL)
 		return NULL;
 	o = json_object_new_object();
@@ -277,6 +340,9 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 	json_object_object_add(o, "small_cells",
 	    json_object_new_int(q->small_cells));
 	json_object_object_add(o, "sheets", list = json_object_new_array());
+	/* January starts a year: nothing to compare with. */
+	json_object_object_add(o, "status_changes", moved =
+	    json_object_new_array());
 	for (i = 0; i < q->cat->nsheets; i++) {
 		one.key = q->cat->sheets[i].code;
 		one.from = month;
@@ -294,12 +360,162 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 			json_object_put(o);
 			return NULL;
 		}
+		if (mm > 1) {
+			one.to = prev;
+			p = query_sheet_json(q, model, &one, today, 0, error);
+			one.to = month;
+			if (p == NULL) {
+				query_model_done(q);
+				json_object_put(m);
+				json_object_put(y);
+				json_object_put(o);
+				return NULL;
+			}
+			query_status_changes(moved, p, y);
+			json_object_put(p);
+		}
 		s = json_object_new_object();
 		json_object_object_add(s, "code", json_object_new_string(
 		    q->cat->sheets[i].code));
 		json_object_object_add(s, "month", m);
 		json_object_object_add(s, "year_to_date", y);
 		json_object_array_add(list, s);
+	}
+	query_model_done(q);
+	return o;
+}
+
+#define QUERY_COPIL_YEARS	6	/* a convention and the year before */
+
+/* An indicator's figure for a year: a number, or null for breakdowns. */
+static json_object *
+query_copil_value(json_object *io)
+{
+	json_object	*v = query_get(io, "value");
+
+	return json_object_is_type(v, json_type_int) ||
+	    json_object_is_type(v, json_type_double) ? json_object_get(v) :
+	    NULL;
+}
+
+/* A new sheet of the COPIL document: what the plan says of it. */
+static json_object *
+query_copil_sheet(json_object *sy)
+{
+	static const char *const keep[] = { "code", "axis", "title",
+	    "deadline" };
+	static const char *const ikeep[] = { "id", "kind", "label", "measure",
+	    "target", "target_per", "baseline", "baseline_year" };
+	json_object	*s = json_object_new_object(), *inds, *io, *c;
+	size_t		 i, k;
+
+	for (k = 0; k < sizeof(keep) / sizeof(keep[0]); k++)
+		json_object_object_add(s, keep[k], json_object_get(
+		    query_get(sy, keep[k])));
+	json_object_object_add(s, "per_year", json_object_new_array());
+	json_object_object_add(s, "indicators", inds = json_object_new_array());
+	for (i = 0; i < json_object_array_length(query_get(sy,
+	    "indicators")); i++) {
+		io = json_object_array_get_idx(query_get(sy, "indicators"), i);
+		c = json_object_new_object();
+		for (k = 0; k < sizeof(ikeep) / sizeof(ikeep[0]); k++)
+			json_object_object_add(c, ikeep[k], json_object_get(
+			    query_get(io, ikeep[k])));
+		json_object_object_add(c, "values", json_object_new_array());
+		json_object_object_add(c, "statuses", json_object_new_array());
+		json_object_array_add(inds, c);
+	}
+	return s;
+}
+
+/* One year's figures added to a COPIL sheet. */
+static void
+query_copil_year(json_object *s, json_object *sy)
+{
+	json_object	*py = json_object_new_object(), *inds, *io, *c;
+	size_t		 i;
+
+	json_object_object_add(py, "records", json_object_get(query_get(sy,
+	    "records")));
+	json_object_object_add(py, "participants", json_object_get(
+	    query_get(sy, "participants")));
+	json_object_object_add(py, "status", json_object_get(query_get(sy,
+	    "status")));
+	json_object_array_add(query_get(s, "per_year"), py);
+	json_object_object_add(s, "status", json_object_get(query_get(sy,
+	    "status")));
+	inds = query_get(sy, "indicators");
+	for (i = 0; i < json_object_array_length(inds); i++) {
+		io = json_object_array_get_idx(inds, i);
+		c = json_object_array_get_idx(query_get(s, "indicators"), i);
+		json_object_array_add(query_get(c, "values"),
+		    query_copil_value(io));
+		json_object_array_add(query_get(c, "statuses"),
+		    json_object_get(query_get(io, "status")));
+		json_object_object_add(c, "status", json_object_get(
+		    query_get(io, "status")));
+	}
+}
+
+/*
+ * The COPIL document of a year: every sheet and indicator year by year,
+ * from the first year with a record (at most QUERY_COPIL_YEARS back), the
+ * plan's baselines and targets beside them.
+ */
+static json_object *
+query_copil(struct query_db *q, const struct query *qu, int64_t today,
+    const char **error)
+{
+	const struct model	*model;
+	json_object		*o, *sheets, *years, *sy, *all;
+	struct query		 one = { "sheet", NULL, NULL, NULL, 0 };
+	char			 from[8], to[8];
+	int			 year, y, any;
+	size_t			 i;
+
+	if (qu->key == NULL || strlen(qu->key) != 4 ||
+	    strspn(qu->key, "0123456789") != 4 || (year = atoi(qu->key)) < 2000)
+		return query_fail(q, error, QUERY_BAD, "année « %s » invalide : "
+		    "attendu AAAA, comme 2024", qu->key ? qu->key : "");
+	if ((model = query_model(q, error)) == NULL)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "year", json_object_new_int(year));
+	json_object_object_add(o, "small_cells",
+	    json_object_new_int(q->small_cells));
+	json_object_object_add(o, "years", years = json_object_new_array());
+	json_object_object_add(o, "sheets", sheets = json_object_new_array());
+	one.from = from;
+	one.to = to;
+	for (y = year - QUERY_COPIL_YEARS + 1; y <= year; y++) {
+		snprintf(from, sizeof(from), "%04d-01", y % 10000);
+		snprintf(to, sizeof(to), "%04d-12", y % 10000);
+		all = json_object_new_array();
+		for (i = any = 0; i < q->cat->nsheets; i++) {
+			one.key = q->cat->sheets[i].code;
+			if ((sy = query_sheet_json(q, model, &one, today, 0,
+			    error)) == NULL) {
+				query_model_done(q);
+				json_object_put(all);
+				json_object_put(o);
+				return NULL;
+			}
+			any |= json_object_get_int(query_get(sy, "records")) > 0;
+			json_object_array_add(all, sy);
+		}
+		/* Years before the first record are left out. */
+		if (any || y == year || json_object_array_length(years) > 0) {
+			json_object_array_add(years, json_object_new_int(y));
+			for (i = 0; i < q->cat->nsheets; i++) {
+				sy = json_object_array_get_idx(all, i);
+				if (json_object_array_length(sheets) <= i)
+					json_object_array_add(sheets,
+					    query_copil_sheet(sy));
+				query_copil_year(json_object_array_get_idx(
+				    sheets, i), sy);
+			}
+		}
+		json_object_put(all);
 	}
 	query_model_done(q);
 	return o;
@@ -373,6 +589,7 @@ static const struct {
 	{ "recent", query_recent, 1, 0 },
 	{ "duplicates", query_duplicates, 0, 0 },
 	{ "rollup", query_rollup, 0, 0 },
+	{ "copil", query_copil, 0, 1 },
 	{ "completeness", query_completeness, 0, 1 },
 	{ "revisions", query_kind_revisions, 0, 0 },
 };
@@ -446,25 +663,7 @@ query_answer(struct query_db *q, const struct query *qu, int64_t today,
 	return query_fail(q, error, QUERY_UNKNOWN,
 	    "question « %s » inconnue : attendu "
 	    "sheet, overview, axis, commune, records, recent, duplicates, "
-	    "rollup, completeness, revisions ou verify", qu->kind);
-}
-
-char *
-query_answer_text(struct query_db *q, const struct query *qu, int64_t today,
-    char *(*csv)(json_object *), const char **error)
-{
-	json_object	*o = query_answer(q, qu, today, error);
-	char		*text;
-
-	if (o == NULL)
-		return NULL;
-	if (csv == NULL)
-		return query_json(o);
-	if ((text = csv(o)) == NULL)
-		query_fail(q, error, QUERY_BROKEN, "export CSV impossible%s",
-		    "");
-	json_object_put(o);
-	return text;
+	    "rollup, copil, completeness, revisions ou verify", qu->kind);
 }
 
 struct query_diffs {

@@ -33,13 +33,8 @@ void		 query_close(struct query_db *);
  */
 json_object	*query_answer(struct query_db *, const struct query *,
 		    int64_t today, const char **error);
-/*
- * The answer as text (malloc'd): compact JSON, or the table csv makes of
- * it when csv is not NULL. NULL with *error.
- */
-char		*query_answer_text(struct query_db *, const struct query *,
-		    int64_t today, char *(*csv)(json_object *),
-		    const char **error);
+/* A document as compact JSON (malloc'd, or NULL); o is put. */
+char		*query_json(json_object *o);
 /*
  * A month's rollup figures: every sheet over the month and over the year
  * to date. NULL with *error. The caller owns the object.

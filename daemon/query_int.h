@@ -51,7 +51,6 @@ enum query_error {
 void		*query_fail(struct query_db *, const char **error,
 		    enum query_error, const char *fmt, const char *v);
 /* The object as compact JSON text (malloc'd); frees the object. */
-char		*query_json(json_object *);
 /*
  * The model to answer from, read-locked until query_model_done; NULL with
  * *error when it was lost.

@@ -99,6 +99,19 @@ rollup_close_time(const struct settings *set, int m)
 	return mktime(&tm);
 }
 
+/* Local time with its offset: 2026-12-02T06:54:19+01:00. */
+static void
+rollup_stamp(const struct tm *tm, char *out, size_t len)
+{
+	char	 z[8];
+
+	strftime(out, len, "%Y-%m-%dT%H:%M:%S", tm);
+	strftime(z, sizeof(z), "%z", tm);
+	if (strlen(z) == 5)
+		snprintf(out + strlen(out), len - strlen(out), "%.3s:%s", z,
+		    z + 3);
+}
+
 /* One text or integer from the rollup connection. */
 static int
 rollup_int(sqlite3 *db, const char *sql, const char *arg, int *out)
@@ -131,91 +144,22 @@ rollup_digest(json_object *doc, uint8_t out[32])
 	EVP_Digest(s, strlen(s), out, NULL, EVP_sha256(), NULL);
 }
 
-static void
-rollup_change(json_object *list, const char *what, json_object *a,
-    json_object *b)
-{
-	const char	*x = a ? json_object_to_json_string_ext(a,
-			    JSON_C_TO_STRING_PLAIN |
-			    JSON_C_TO_STRING_NOSLASHESCAPE) : "—";
-	const char	*y = b ? json_object_to_json_string_ext(b,
-			    JSON_C_TO_STRING_PLAIN |
-			    JSON_C_TO_STRING_NOSLASHESCAPE) : "—";
-	json_object	*c;
-
-	if (strcmp(x, y) == 0 ||
-	    json_object_array_length(list) >= ROLLUP_MAX_CHANGES)
-		return;
-	c = json_object_new_object();
-	json_object_object_add(c, "what", json_object_new_string(what));
-	json_object_object_add(c, "before", json_object_new_string(x));
-	json_object_object_add(c, "after", json_object_new_string(y));
-	json_object_array_add(list, c);
-}
-
-/* What changed between two revisions: per sheet, window and figure. */
-static json_object *
-rollup_changes(json_object *old, json_object *new)
-{
-	static const char *const windows[][2] = {
-		{ "month", "mois" }, { "year_to_date", "depuis janvier" } };
-	static const char *const figures[] = { "records", "participants",
-	    "status" };
-	json_object	*list = json_object_new_array(), *os, *ns;
-	json_object	*oi, *ni, *ow, *nw;
-	char		 what[256];
-	size_t		 i, w, f, k;
-
-	os = json_object_object_get(old, "sheets");
-	ns = json_object_object_get(new, "sheets");
-	for (i = 0; i < json_object_array_length(ns); i++)
-		for (w = 0; w < 2; w++) {
-			ow = json_object_object_get(json_object_array_get_idx(
-			    os, i), windows[w][0]);
-			nw = json_object_object_get(json_object_array_get_idx(
-			    ns, i), windows[w][0]);
-			for (f = 0; f < 3; f++) {
-				snprintf(what, sizeof(what), "%s %s (%s)",
-				    json_object_get_string(json_object_object_get(
-				    nw, "code")), figures[f], windows[w][1]);
-				rollup_change(list, what, json_object_object_get(
-				    ow, figures[f]), json_object_object_get(nw,
-				    figures[f]));
-			}
-			oi = json_object_object_get(ow, "indicators");
-			ni = json_object_object_get(nw, "indicators");
-			for (k = 0; k < json_object_array_length(ni); k++) {
-				json_object *n1 = json_object_array_get_idx(ni,
-				    k), *o1 = json_object_array_get_idx(oi, k);
-
-				snprintf(what, sizeof(what), "%s (%s)",
-				    json_object_get_string(json_object_object_get(
-				    n1, "id")), windows[w][1]);
-				rollup_change(list, what, json_object_object_get(
-				    o1, "value"), json_object_object_get(n1,
-				    "value"));
-			}
-		}
-	return list;
-}
-
 /* The year's COPIL report, when its December closes (or is revised). */
 static void
 rollup_copil(struct rollup *r, int year, int64_t today)
 {
-	char		 from[16], to[16], err[512];
+	char		 key[16], err[512];
 	const char	*error = NULL;
-	struct query	 q = { "overview", NULL, from, to, 0 };
+	struct query	 q = { "copil", key, NULL, NULL, 0 };
 	json_object	*doc;
 
-	snprintf(from, sizeof(from), "%04d-01", year % 10000);
-	snprintf(to, sizeof(to), "%04d-12", year % 10000);
+	snprintf(key, sizeof(key), "%04d", year % 10000);
 	if ((doc = query_answer(r->q, &q, today, &error)) == NULL) {
 		log_warn("event=copil_failed year=%d reason=\"%s\"", year,
 		    error ? error : "?");
 		return;
 	}
-	if (report_write_copil(r->cat, doc, year, r->set->reports, err,
+	if (report_write_copil(r->cat, doc, r->set->reports, err,
 	    sizeof(err)) == -1)
 		log_warn("event=copil_failed year=%d reason=\"%s\"", year, err);
 	json_object_put(doc);
@@ -237,7 +181,7 @@ rollup_close(struct rollup *r, int m, time_t now)
 	rollup_month_text(m, month);
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	rollup_stamp(&tm, stamp, sizeof(stamp));
 	date_parse(today, &day);
 	/* Changes from now on mark the month again. */
 	if (sqlite3_prepare_v2(r->db, "DELETE FROM rollup_dirty WHERE month = "
@@ -277,7 +221,8 @@ rollup_close(struct rollup *r, int m, time_t now)
 	json_object_object_add(doc, "generated", json_object_new_string(stamp));
 	json_object_object_add(doc, "revised", json_object_new_boolean(rev > 1));
 	json_object_object_add(doc, "changes", old != NULL ?
-	    rollup_changes(old, doc) : json_object_new_array());
+	    report_changes(r->cat, old, doc, ROLLUP_MAX_CHANGES) :
+	    json_object_new_array());
 	if (sqlite3_prepare_v2(r->db, "INSERT INTO rollup (month, rev, created, "
 	    "digest, json) VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL) !=
 	    SQLITE_OK)
@@ -348,14 +293,23 @@ rollup_tick(struct rollup *r)
 	    "month <= ?1 ORDER BY month", -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_text(st, 1, lim, -1, SQLITE_STATIC);
-	for (n = 0; sqlite3_step(st) == SQLITE_ROW; n++) {
-		int *d = realloc(dirty, (size_t)(n + 1) * sizeof(*d));
+	/*
+	 * A change to a month changes the year to date of each closed month
+	 * after it in the same year: they are revised too, in order.
+	 */
+	for (n = 0; sqlite3_step(st) == SQLITE_ROW; ) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
+		int	 d = atoi(t) * 100 + atoi(t + 5), *more;
 
-		if (d == NULL)
-			break;
-		dirty = d;
-		dirty[n] = atoi(t) * 100 + atoi(t + 5);
+		if (n > 0 && d <= dirty[n - 1])
+			continue;	/* within the last one's cascade */
+		for (; d <= closable && d / 100 == atoi(t); d = rollup_next(d)) {
+			if ((more = realloc(dirty, (size_t)(n + 1) *
+			    sizeof(*more))) == NULL)
+				break;
+			dirty = more;
+			dirty[n++] = d;
+		}
 	}
 	sqlite3_finalize(st);
 	for (m = 0; m < n && !rollup_stopping(r); m++)

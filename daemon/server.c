@@ -542,23 +542,37 @@ server_read(struct store *s, struct writer_job *j, void *arg)
 	const char	*error = NULL;
 
 	json_object	*doc;
+	char		 err[256];
 
 	(void)s;
 	writer_hold(srv->hold_reads);
-	if (j->html != NULL) {
-		if ((doc = query_answer(srv->query, &j->req.query,
-		    date_today(), &error)) != NULL) {
-			j->document = j->html(srv->catalogue, doc);
-			json_object_put(doc);
-			if (j->document != NULL)
-				return;
-			error = "page impossible à établir : mémoire insuffisante";
-		}
-	} else if ((j->document = query_answer_text(srv->query,
-	    &j->req.query, date_today(), j->csv, &error)) != NULL)
+	if ((doc = query_answer(srv->query, &j->req.query, date_today(),
+	    &error)) == NULL) {
+		j->status = query_status(srv->query);
+		j->error = strdup(error != NULL ? error :
+		    "question sans réponse");
 		return;
-	j->status = query_status(srv->query);
-	j->error = strdup(error != NULL ? error : "question sans réponse");
+	}
+	if (j->html != NULL)
+		j->document = j->html(srv->catalogue, doc);
+	else if (j->book != NULL && j->xlsx) {
+		if (export_xlsx(j->book, srv->catalogue, doc, &j->document,
+		    &j->document_len, err, sizeof(err)) == -1)
+			log_warn("event=xlsx_failed reason=\"%s\"", err);
+	} else if (j->book != NULL)
+		j->document = export_csv(j->book, srv->catalogue, doc);
+	else {
+		j->document = query_json(doc);
+		doc = NULL;
+	}
+	json_object_put(doc);
+	if (j->document != NULL && !j->xlsx)
+		j->document_len = strlen(j->document);
+	if (j->document == NULL) {
+		j->status = 500;
+		j->error = strdup("document impossible à établir (mémoire "
+		    "ou disque insuffisant)");
+	}
 }
 
 struct server *

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "export.h"
 #include "msg.h"
 #include "record.h"
 
@@ -41,8 +42,11 @@ struct writer_job {
 	struct request		 req;	/* owns the records and everything below */
 	struct ack		*acks;	/* max(1, nrecords); decided: a status */
 	uint8_t			(*digests)[RECORD_DIGEST_LEN];
-	char			*document;	/* query: malloc'd JSON, or CSV */
-	char			*(*csv)(struct json_object *);	/* query: CSV */
+	char			*document;	/* query: malloc'd answer */
+	size_t			 document_len;
+	/* query: its tables (export.c) as CSV, or as xlsx with xlsx set */
+	export_fn		*book;
+	int			 xlsx;
 	/* query: a printable page of the document, instead of JSON */
 	char			*(*html)(const struct catalogue *,
 				    struct json_object *);

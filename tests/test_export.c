@@ -1,13 +1,21 @@
-/* test_export.c — the French CSV dialect of exported tables. */
+/*
+ * test_export.c — the tables a file leaves with: the French CSV dialect,
+ * names where a person reads (communes, categories, measures), one value
+ * per cell, and small counts of persons kept secret.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "catalogue.h"
 #include "export.h"
+
+static const struct catalogue *cat;
 
 static void
 test_sheet_rows(void **state)
@@ -19,22 +27,27 @@ test_sheet_rows(void **state)
 	    "\"records\",\"value\":3,\"target\":4,\"target_per\":\"an\","
 	    "\"baseline\":12.5,\"status\":\"en bonne voie\"},"
 	    "{\"id\":\"V.B.41/res/1\",\"kind\":\"imp\",\"label\":\"x\","
-	    "\"measure\":\"by_residence\",\"value\":{\"46201\":2,\"hors\":1},"
-	    "\"target\":null,\"status\":null}]}");
+	    "\"measure\":\"by_residence\",\"value\":{\"46201\":2,\"hors\":7},"
+	    "\"target\":null,\"status\":null}],\"small_cells\":5}");
 	char		*csv;
 
 	(void)state;
 	assert_non_null(o);
-	csv = export_sheet_csv(o);
+	csv = export_csv(export_sheet, cat, o);
 	assert_non_null(csv);
 	assert_string_equal(csv, "\xef\xbb\xbf"
-	    "Fiche;Du;Au;Indicateur;Type;Libellé;Calcul;Valeur;Cible;Par;"
-	    "Référence;État\r\n"
+	    "Fiche;Du;Au;Indicateur;Type;Libellé;Mesure;Détail;Code INSEE;"
+	    "Valeur;Unité;Cible;Cible par;Référence;Année de référence;État\r\n"
 	    "V.B.41;01/02/2024;29/02/2024;V.B.41/res/2;résultat;"
-	    "\"Organisation de 4 « Pti'Déj »; dit \"\"petit\"\"\";records;3;4;"
-	    "an;12,5;en bonne voie\r\n"
-	    "V.B.41;01/02/2024;29/02/2024;V.B.41/res/1;impact;x;by_residence;"
-	    "46201 : 2 | hors : 1;;;;\r\n");
+	    "\"Organisation de 4 « Pti'Déj »; dit \"\"petit\"\"\";"
+	    "nombre d'activités enregistrées;;;3;activités;4;an;12,5;;"
+	    "en bonne voie\r\n"
+	    "V.B.41;01/02/2024;29/02/2024;V.B.41/res/1;impact;x;"
+	    "participants par commune de résidence;Montcuq-en-Quercy-Blanc;"
+	    "46201;< 5;participants;;;;;\r\n"
+	    "V.B.41;01/02/2024;29/02/2024;V.B.41/res/1;impact;x;"
+	    "participants par commune de résidence;hors CC;;7;participants;;;;;"
+	    "\r\n");
 	free(csv);
 	json_object_put(o);
 }
@@ -55,17 +68,17 @@ test_commune_secrecy(void **state)
 
 	(void)state;
 	assert_non_null(o);
-	assert_non_null(csv = export_commune_csv(o));
+	assert_non_null(csv = export_csv(export_commune, cat, o));
 	assert_string_equal(csv, "\xef\xbb\xbf"
-	    "Commune;Nom;Côté;Par;Clé;Valeur\r\n"
-	    "46201;Montcuq-en-Quercy-Blanc;activités accueillies;activité;"
-	    "atelier;3\r\n"
-	    "46201;Montcuq-en-Quercy-Blanc;participants résidents;catégorie;"
-	    "ama;< 5\r\n"
-	    "46201;Montcuq-en-Quercy-Blanc;participants résidents;catégorie;"
-	    "enfant;5\r\n"
-	    "46201;Montcuq-en-Quercy-Blanc;participants résidents;catégorie;"
-	    "jeune;0\r\n");
+	    "Commune;Code INSEE;Côté;Par;Clé;Valeur\r\n"
+	    "Montcuq-en-Quercy-Blanc;46201;activités accueillies;activité;"
+	    "Atelier (café parentalité, atelier numérique, cuisine);3\r\n"
+	    "Montcuq-en-Quercy-Blanc;46201;participants résidents;catégorie;"
+	    "Assistantes maternelles agréées (AMA);< 5\r\n"
+	    "Montcuq-en-Quercy-Blanc;46201;participants résidents;catégorie;"
+	    "Enfants;5\r\n"
+	    "Montcuq-en-Quercy-Blanc;46201;participants résidents;catégorie;"
+	    "Jeunes;0\r\n");
 	free(csv);
 	json_object_put(o);
 }
@@ -73,6 +86,12 @@ test_commune_secrecy(void **state)
 int
 main(void)
 {
+	char	 err[256];
+
+	if ((cat = catalogue_builtin(err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sheet_rows),
 		cmocka_unit_test(test_commune_secrecy),

@@ -190,10 +190,15 @@ test_csv_dialect(void **state)
 	assert_int_equal(a.status, 200);
 	assert_non_null(strstr(a.headers, "text/csv; charset=utf-8"));
 	assert_memory_equal(a.body, "\xef\xbb\xbf" "Fiche;Du;Au;", 15);
+	/* A measure in words, its unit; a covered commune by name, a row. */
 	assert_non_null(strstr(a.body, "\r\nIII.A.17;01/02/2024;31/12/2024;"
 	    "III.A.17/real/1;réalisation;Des chantiers jeunes organisés sur "
-	    "l'ensemble des communes du territoire;coverage;1;9;convention;;"
-	    "en retard\r\n"));
+	    "l'ensemble des communes du territoire;communes de la CC ayant "
+	    "accueilli une activité;;;1;communes;9;convention;;;en retard\r\n"
+	    "III.A.17;01/02/2024;31/12/2024;III.A.17/real/1;réalisation;"
+	    "Des chantiers jeunes organisés sur l'ensemble des communes du "
+	    "territoire;communes de la CC ayant accueilli une activité;"
+	    "Montcuq-en-Quercy-Blanc;46201;;;9;convention;;;\r\n"));
 	free(a.headers);
 	/* The overview: one row per sheet, 46 rows and a header. */
 	a = http_get(c, "/api/v1/sheets.csv?from=2024-01&to=2024-12");
@@ -293,8 +298,9 @@ test_views(void **state)
 	a = http_get(c, "/api/v1/indicators/III.A.17/res/2/records.csv"
 	    "?from=2024-01&to=2024-12");
 	assert_int_equal(a.status, 200);
-	assert_non_null(strstr(a.body, ";08/07/2024;chantier;46201;"
-	    "alsh-jeunes;\"Lavoir \"\"du bas\"\"; côté sud\";4\r\n"));
+	assert_non_null(strstr(a.body, ";08/07/2024;Chantier jeunes;"
+	    "Montcuq-en-Quercy-Blanc;46201;ALSH Jeunes;\"Lavoir \"\"du bas\"\"; "
+	    "côté sud\";4\r\n"));
 	free(a.headers);
 }
 

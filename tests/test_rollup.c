@@ -222,14 +222,34 @@ test_catch_up(void **state)
 	assert_false(exists(c, "bilan-2024-06.json"));
 }
 
-/* A record that arrives late for February: revision 2, « révisé ». */
+/* The change of a revision whose sentence is text, or NULL. */
+static json_object *
+change_said(json_object *doc, const char *text)
+{
+	json_object	*ch = json_object_object_get(doc, "changes");
+	size_t		 i;
+
+	for (i = 0; i < json_object_array_length(ch); i++)
+		if (strcmp(json_object_get_string(json_object_object_get(
+		    json_object_array_get_idx(ch, i), "text")), text) == 0)
+			return json_object_array_get_idx(ch, i);
+	return NULL;
+}
+
+/*
+ * A record that arrives late for February (clock in June): February is
+ * revised, and so is every closed month after it in 2024, their year to
+ * date having changed; each revision says what changed in French.
+ */
 static void
 test_late_record_revises(void **state)
 {
 	struct ctx	*c = *state;
-	json_object	*o, *ch;
+	static const char *const later[] = { "2024-03", "2024-04", "2024-05" };
+	json_object	*o;
 	char		*html;
-	char		 path[4400];
+	char		 path[4400], name[64], want[256];
+	size_t		 i;
 
 	import(c, ";17;chantier;2024-02-20;46201;alsh-jeunes;jeune;46172;3;;\n");
 	wait_file(c, "bilan-2024-02-r2.json");
@@ -238,18 +258,44 @@ test_late_record_revises(void **state)
 	    "revision")), 2);
 	assert_true(json_object_get_boolean(json_object_object_get(o,
 	    "revised")));
-	ch = json_object_object_get(o, "changes");
-	assert_true(json_object_array_length(ch) > 0);
-	assert_string_equal(json_object_get_string(json_object_object_get(
-	    json_object_array_get_idx(ch, 0), "what")),
-	    "III.A.17 records (mois)");
+	assert_non_null(change_said(o, "III.A.17 — activités (février 2024) : "
+	    "1 → 2"));
+	assert_non_null(change_said(o, "III.A.17 — participants (février "
+	    "2024) : 2 → 5"));
+	/* A commune's count of persons stays secret in the sentence too. */
+	assert_non_null(change_said(o, "III.A.17 — « Origine géographique des "
+	    "jeunes », Pern-Lhospitalet (février 2024) : 0 → < 5"));
+	/* Stamped with its offset. */
+	assert_non_null(strstr(json_object_get_string(json_object_object_get(
+	    o, "generated")), "+02:00"));
 	json_object_put(o);
+	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+		snprintf(name, sizeof(name), "bilan-%s-r2.json", later[i]);
+		wait_file(c, name);
+		snprintf(name, sizeof(name), "bilan-%s.json", later[i]);
+		o = read_json(c, name);
+		assert_int_equal(json_object_get_int(json_object_object_get(o,
+		    "revision")), 2);
+		snprintf(want, sizeof(want), "III.A.17 — activités (janvier à "
+		    "%s 2024) : %d → %d", (const char *[]){ "mars", "avril",
+		    "mai" }[i], 3, 4);
+		if (change_said(o, want) == NULL)
+			fail_msg("%s: no change « %s »: %s", name, want,
+			    json_object_to_json_string(json_object_object_get(o,
+			    "changes")));
+		json_object_put(o);
+	}
+	/* June is not closed: nothing to revise. */
+	assert_false(exists(c, "bilan-2024-06.json"));
 	snprintf(path, sizeof(path), "%s/bilan-2024-02.html", c->reports);
 	html = file_read(path);
-	assert_non_null(strstr(html, "Révisé"));
-	assert_non_null(strstr(html, "Bilan de février 2024, révision 2"));
+	assert_non_null(strstr(html, "Bilan révisé"));
+	assert_non_null(strstr(html, "Révision 2, établie le 3 juin 2024 à"));
+	assert_non_null(strstr(html, "III.A.17 — activités (février 2024) : "
+	    "1 → 2"));
 	/* Small cells: 3 participants from Pern-Lhospitalet show as < 5. */
-	assert_non_null(strstr(html, "46172 : &lt; 5"));
+	assert_non_null(strstr(html, "Pern-Lhospitalet &lt; 5"));
+	assert_null(strstr(html, "46172"));
 	free(html);
 	/* The first revision stays. */
 	assert_true(exists(c, "bilan-2024-02-r1.json"));
@@ -268,6 +314,8 @@ test_ctg_rollup_same_files(void **state)
 
 	snprintf(dir, sizeof(dir), "%s/ondemand", c->dir);
 	assert_int_equal(tool_run(c->out, "ctg-rollup", args), 0);
+	snprintf(a, sizeof(a), "%s/bilan-2024-02.xlsx", dir);
+	assert_true(access(a, R_OK) == 0);
 	for (i = 0; i < 3; i++) {
 		snprintf(a, sizeof(a), "%s/bilan-2024-02.%s", dir, ext[i]);
 		snprintf(b, sizeof(b), "%s/bilan-2024-02.%s", c->reports,
@@ -294,9 +342,11 @@ test_copil(void **state)
 	assert_int_equal(tool_run(c->out, "ctg-rollup", args), 0);
 	snprintf(path, sizeof(path), "%s/copil-2024.html", dir);
 	html = file_read(path);
-	assert_non_null(strstr(html, "COPIL 2024"));
+	assert_non_null(strstr(html, "Comité de pilotage 2024"));
 	assert_non_null(strstr(html, "<td>III.A.17</td>"));
-	assert_non_null(strstr(html, "● échéance"));
+	/* The years side by side, and a chart per indicator with a target. */
+	assert_non_null(strstr(html, "<th class=\"n\">Activités 2024</th>"));
+	assert_non_null(strstr(html, "<svg"));
 	free(html);
 	snprintf(path, sizeof(path), "%s/copil-2024.csv", dir);
 	html = file_read(path);
