@@ -105,7 +105,9 @@ export_lines(const struct catalogue *cat, json_object *io,
 			l[n - 1].secret = keys == FR_COMMUNE &&
 			    strcmp(measure, "by_residence") == 0;
 		}
-		return n;
+		/* An empty breakdown still has its row: nobody, 0. */
+		return n > 0 ? n : export_push(l, 0, EL_MAIN, NULL, "",
+		    CELL_INT, 0);
 	}
 	n = export_push(l, n, EL_MAIN, NULL, "", v != NULL ? CELL_INT :
 	    CELL_NONE, json_object_get_double(v));

@@ -78,6 +78,9 @@ static const char report_style[] =
     "tr{break-inside:avoid}"
     "td,th{border:1px solid #cbd5e0;padding:1.5pt 3pt;text-align:left;"
     "vertical-align:top}th{background:#edf2f7}td.n,th.n{text-align:right}"
+    "th.groupe{background:#f7fafc;font-weight:normal;font-style:italic}"
+    "table.ind{table-layout:fixed}"
+    "ul.cols{columns:3;font-size:8.5pt;padding-left:12pt;margin:3pt 0}"
     ".atteint{color:#276749}.en-retard{color:#c53030}"
     ".en-bonne-voie{color:#975a16}.non-commence{color:#4a5568}"
     ".revise{background:#fefcbf;padding:4pt;border:1px solid #d69e2e}"
@@ -130,7 +133,7 @@ report_bars(struct buf *b, const char *id, const char *title,
 {
 	long long	 max = 1;
 	size_t		 i;
-	int		 lw = 150, bw = 170, row = 13;
+	int		 lw = 140, bw = 120, row = 12;
 
 	for (i = 0; i < n; i++)
 		if (values[i] > max && !(small > 0 && values[i] < small))
@@ -154,7 +157,7 @@ report_bars(struct buf *b, const char *id, const char *title,
 		    "text-anchor=\"end\">", lw - 4, y + 9);
 		rb_text(b, labels[i]);
 		buf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" "
-		    "height=\"9\" ", lw, y + 1, w > 0 ? w : 0);
+		    "height=\"8\" ", lw, y + 1, w > 0 ? w : 0);
 		if (secret)
 			buf_printf(b, "fill=\"url(#h-%s)\" stroke=\"#718096\"/>",
 			    id);
@@ -166,6 +169,39 @@ report_bars(struct buf *b, const char *id, const char *title,
 			buf_printf(b, "&lt; %d", small);
 		else
 			buf_printf(b, "%lld", values[i]);
+		buf_str(b, "</text>");
+	}
+	buf_str(b, "</svg></figure>\n");
+}
+
+/* Columns, one per month, titled for screen readers. */
+static void
+report_columns(struct buf *b, const char *id, const char *title,
+    const char *const *labels, const long long *values, size_t n)
+{
+	long long	 max = 1;
+	size_t		 i;
+	int		 w = 300, h = 60, cw = n > 0 ? w / (int)n : w;
+
+	for (i = 0; i < n; i++)
+		max = values[i] > max ? values[i] : max;
+	buf_printf(b, "<figure><figcaption id=\"%s\">", id);
+	rb_text(b, title);
+	buf_printf(b, "</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" "
+	    "width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"%s\">"
+	    "<title>", w, h + 24, id);
+	rb_text(b, title);
+	buf_str(b, "</title>");
+	for (i = 0; i < n; i++) {
+		int	 bh = (int)(values[i] * h / max), x = (int)i * cw;
+
+		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\""
+		    " fill=\"#2b6cb0\"/><text x=\"%d\" y=\"%d\" font-size=\"8\" "
+		    "text-anchor=\"middle\">%lld</text><text x=\"%d\" y=\"%d\" "
+		    "font-size=\"8\" text-anchor=\"middle\">", x + 2, 10 + h - bh,
+		    cw > 6 ? cw - 4 : 2, bh, x + cw / 2, 8 + h - bh, values[i],
+		    x + cw / 2, h + 20);
+		rb_text(b, labels[i]);
 		buf_str(b, "</text>");
 	}
 	buf_str(b, "</svg></figure>\n");
@@ -197,7 +233,10 @@ report_bars_object(struct buf *b, const struct catalogue *c, const char *id,
 	}
 	if (total == 0)
 		return;
-	report_bars(b, id, title, labels, values, n, small);
+	if (keys == FR_TEXT)
+		report_columns(b, id, title, labels, values, n);
+	else
+		report_bars(b, id, title, labels, values, n, small);
 }
 
 /* An indicator's value in words, for a cell. */
@@ -221,10 +260,19 @@ report_value(struct buf *b, const struct catalogue *c, json_object *io,
 
 		n = (size_t)json_object_object_length(v);
 		json_object_object_foreach(v, key, x) {
+			const char *name = fr_key(c, keys, key);
+			const char *paren = strstr(name, " (");
+
 			if (k == REPORT_KEYS)
 				break;
 			buf_str(b, k++ ? ", " : "");
-			rb_text(b, fr_key(c, keys, key));
+			/* "Animation (matinée d'éveil, …)": its first words. */
+			if (paren != NULL && paren > name) {
+				snprintf(s, sizeof(s), "%.*s", (int)(paren -
+				    name), name);
+				rb_text(b, s);
+			} else
+				rb_text(b, name);
 			if (sm > 0 && json_object_get_int64(x) >= 1 &&
 			    json_object_get_int64(x) < sm)
 				buf_printf(b, " &lt; %d", sm);
@@ -271,7 +319,10 @@ report_target(struct buf *b, json_object *io)
 	}
 	if (strcmp(rj(io, "measure"), "trend") == 0) {
 		fr_change(json_object_get_double(t), s, sizeof(s));
-		buf_printf(b, "%s sur un an", s);
+		if (strcmp(s, "0 %") == 0)
+			buf_str(b, "au moins autant qu'un an plus tôt");
+		else
+			buf_printf(b, "%s sur un an", s);
 		return;
 	}
 	fr_number(json_object_get_double(t), s, sizeof(s));
@@ -292,14 +343,12 @@ report_progress(struct buf *b, json_object *io)
 
 	if (rget(io, "target") == NULL || strcmp(rj(io, "measure"),
 	    "trend") == 0 || strcmp(rj(io, "measure"), "cadence") == 0 ||
-	    json_object_is_type(rget(io, "value"), json_type_object)) {
-		buf_str(b, "—");
+	    json_object_is_type(rget(io, "value"), json_type_object))
 		return;
-	}
 	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" "
 	    "height=\"9\" role=\"img\"><title>%d %% de la cible</title>"
 	    "<rect width=\"100\" height=\"9\" fill=\"#e2e8f0\"/><rect width=\""
-	    "%d\" height=\"9\" fill=\"%s\"/></svg> %d %%", pct, w,
+	    "%d\" height=\"9\" fill=\"%s\"/></svg> %d&#160;%%", pct, w,
 	    strcmp(st, "atteint") == 0 ? "#2f855a" : strcmp(st, "en retard") ==
 	    0 ? "#c53030" : "#d69e2e", pct);
 }
@@ -311,8 +360,9 @@ report_sheet(struct buf *b, const struct catalogue *c, json_object *s,
 {
 	json_object	*m = rget(s, "month"), *y = rget(s, "year_to_date");
 	json_object	*mi = rget(m, "indicators"), *yi = rget(y, "indicators");
+	const struct cat_sheet *cs = catalogue_sheet(c, rj(s, "code"));
 	char		 dl[256], id[64], a[64], p[64], ya[64], yp[64];
-	size_t		 i;
+	size_t		 i, all = 0;
 
 	fr_deadline(rj(m, "deadline"), dl, sizeof(dl));
 	fr_count("records", rn(m, "records"), 0, a, sizeof(a));
@@ -328,36 +378,58 @@ report_sheet(struct buf *b, const struct catalogue *c, json_object *s,
 	buf_str(b, "</strong>");
 	if (*dl)
 		buf_printf(b, " — échéance %s", dl);
-	buf_printf(b, ". En %s : %s, %s ; depuis janvier : %s, %s.</p></div>\n",
-	    month_words, a, p, ya, yp);
+	buf_printf(b, ". Activités de la fiche en %s : %s, %s ; depuis janvier "
+	    ": %s, %s.</p></div>\n", month_words, a, p, ya, yp);
 	snprintf(id, sizeof(id), "m-%s", rj(s, "code"));
 	report_bars_object(b, c, id, "Activités par mois depuis janvier",
 	    rget(y, "by_month"), FR_TEXT, 0);
 	snprintf(id, sizeof(id), "r-%s", rj(s, "code"));
 	report_bars_object(b, c, id, "Participants par commune de résidence "
 	    "depuis janvier", rget(y, "by_residence"), FR_COMMUNE, small);
-	buf_printf(b, "<table><thead><tr><th>Type</th><th>Indicateur</th>"
-	    "<th>En %s</th><th>Depuis janvier</th><th>Cible</th>"
-	    "<th>Progression</th><th>État</th></tr></thead><tbody>\n",
-	    month_words);
+	buf_printf(b, "<table class=\"ind\"><colgroup><col style=\"width:38%%\">"
+	    "<col style=\"width:19%%\"><col style=\"width:23%%\"><col style=\""
+	    "width:20%%\"></colgroup><thead><tr><th>Indicateur</th><th>En %s"
+	    "</th><th>Depuis janvier</th><th>Cible et état</th></tr></thead>"
+	    "<tbody>\n", month_words);
 	for (i = 0; i < rlen(yi); i++) {
 		json_object	*yo = json_object_array_get_idx(yi, i);
 
-		buf_printf(b, "<tr><td>%s</td><td>", fr_kind(rj(yo, "kind")));
+		/* The plan lists réalisation, résultat, impact in turn. */
+		if (i == 0 || strcmp(rj(yo, "kind"), rj(
+		    json_object_array_get_idx(yi, i - 1), "kind")) != 0)
+			buf_printf(b, "<tr><th colspan=\"4\" class=\"groupe\">"
+			    "Indicateurs de %s</th></tr>\n",
+			    fr_kind(rj(yo, "kind")));
+		buf_str(b, "<tr><td>");
 		rb_text(b, rj(yo, "label"));
+		if (cs != NULL && i < cs->count && c->indicators[cs->first +
+		    i].all) {
+			buf_str(b, "&#160;*");
+			all++;
+		}
 		buf_str(b, "</td><td>");
 		report_value(b, c, json_object_array_get_idx(mi, i), small);
 		buf_str(b, "</td><td>");
 		report_value(b, c, yo, small);
 		buf_str(b, "</td><td>");
-		report_target(b, yo);
-		buf_str(b, "</td><td>");
-		report_progress(b, yo);
-		buf_str(b, "</td><td>");
-		report_status(b, rj(yo, "status"));
+		if (rget(yo, "target") != NULL) {
+			report_target(b, yo);
+			buf_str(b, "<br>");
+			report_progress(b, yo);
+			buf_str(b, rget(yo, "status") != NULL ? " " : "");
+		}
+		if (rget(yo, "status") != NULL)
+			report_status(b, rj(yo, "status"));
+		else if (rget(yo, "target") == NULL)
+			buf_str(b, "—");
 		buf_str(b, "</td></tr>\n");
 	}
-	buf_str(b, "</tbody></table></article>\n");
+	buf_str(b, "</tbody></table>");
+	if (all > 0)
+		buf_str(b, "<p class=\"note\">* compte les activités de toutes "
+		    "les fiches qui répondent à sa définition, pas seulement "
+		    "celles de cette fiche.</p>");
+	buf_str(b, "</article>\n");
 }
 
 static int
@@ -374,7 +446,7 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 	json_object	*moved = rget(rollup, "status_changes");
 	json_object	*changes = rget(rollup, "changes");
 	long long	 t[3][2] = { { 0 } };
-	size_t		 i, n, late = 0, shown;
+	size_t		 i, n, late = 0;
 
 	for (i = 0; i < rlen(sheets); i++) {
 		s = json_object_array_get_idx(sheets, i);
@@ -403,23 +475,23 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 	if (t[2][0] == 0)
 		buf_str(b, "<p>Aucune activité enregistrée ce mois.</p>");
 	else {
-		buf_str(b, "<table><thead><tr><th>Fiche</th><th>Intitulé</th>"
-		    "<th class=\"n\">Activités</th><th class=\"n\">Participants"
-		    "</th></tr></thead><tbody>");
+		/* Codes and figures: the titles are in the sheets' pages. */
+		buf_str(b, "<ul class=\"cols\">");
 		for (i = 0; i < rlen(sheets); i++) {
+			char	 a[64], p[64];
+
 			s = json_object_array_get_idx(sheets, i);
 			m = rget(s, "month");
 			if (rn(m, "records") == 0)
 				continue;
-			buf_str(b, "<tr><td>");
+			fr_count("records", rn(m, "records"), 0, a, sizeof(a));
+			fr_count("participants", rn(m, "participants"), 0, p,
+			    sizeof(p));
+			buf_str(b, "<li><strong>");
 			rb_text(b, rj(s, "code"));
-			buf_str(b, "</td><td>");
-			rb_text(b, rj(m, "title"));
-			buf_printf(b, "</td><td class=\"n\">%lld</td><td class="
-			    "\"n\">%lld</td></tr>", rn(m, "records"),
-			    rn(m, "participants"));
+			buf_printf(b, "</strong> : %s, %s</li>", a, p);
 		}
-		buf_str(b, "</tbody></table>\n");
+		buf_str(b, "</ul>\n");
 	}
 
 	n = rlen(moved);
@@ -452,23 +524,21 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 	}
 
 	buf_str(b, "<h3>Fiches en retard</h3>");
-	for (i = shown = 0; i < rlen(sheets); i++) {
+	for (i = 0; i < rlen(sheets); i++) {
 		char	 dl[256];
 
 		s = json_object_array_get_idx(sheets, i);
 		if (strcmp(rj(rget(s, "year_to_date"), "status"),
 		    "en retard") != 0)
 			continue;
-		buf_str(b, late++ ? "" : "<ul>");
-		buf_str(b, "<li>");
+		buf_str(b, late++ ? "" : "<ul class=\"cols\">");
+		buf_str(b, "<li><strong>");
 		rb_text(b, rj(s, "code"));
-		buf_str(b, " — ");
-		rb_text(b, rj(rget(s, "month"), "title"));
+		buf_str(b, "</strong>");
 		fr_deadline(rj(rget(s, "month"), "deadline"), dl, sizeof(dl));
 		if (*dl)
-			buf_printf(b, " (échéance %s)", dl);
+			buf_printf(b, ", échéance %s", dl);
 		buf_str(b, "</li>");
-		shown++;
 	}
 	buf_str(b, late ? "</ul>\n" : "<p>Aucune fiche en retard.</p>\n");
 
@@ -709,9 +779,8 @@ report_changes(const struct catalogue *c, json_object *old, json_object *new,
 
 /* Bars per year, and the plan's baseline as a dashed line. */
 static void
-report_years_chart(struct buf *b, const char *id, const char *title,
-    json_object *years, json_object *values, json_object *baseline,
-    const char *baseline_year)
+report_years_chart(struct buf *b, const char *title, json_object *years,
+    json_object *values, json_object *baseline)
 {
 	size_t	 n = rlen(years), i;
 	double	 max = 1, base = baseline != NULL ?
@@ -725,8 +794,7 @@ report_years_chart(struct buf *b, const char *id, const char *title,
 			    values, i));
 	max = base > max ? base : max;
 	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%d\" role=\"img\" aria-labelledby=\"%s\"><title id=\"%s\">",
-	    w, h + 26, id, id);
+	    "height=\"%d\" role=\"img\"><title>", w, h + 26);
 	rb_text(b, title);
 	buf_str(b, "</title>");
 	for (i = 0; i < n; i++) {
@@ -749,7 +817,6 @@ report_years_chart(struct buf *b, const char *id, const char *title,
 
 		buf_printf(b, "<line x1=\"4\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
 		    "stroke=\"#c05621\" stroke-dasharray=\"4 2\"/>", w - 4, y, y);
-		(void)baseline_year;
 	}
 	buf_str(b, "</svg>");
 }
@@ -765,7 +832,7 @@ report_copil_html(const struct catalogue *c, json_object *copil)
 			    "sheets"), *s, *io;
 	int		 year = (int)rn(copil, "year");
 	size_t		 ny = rlen(years), a, i, j, k;
-	char		 title[96], dl[256], id[64], num[32];
+	char		 title[96], dl[256], num[32];
 	long long	 counts[64][4];
 
 	snprintf(title, sizeof(title), "CTG Quercy Blanc — COPIL %d", year);
@@ -802,8 +869,32 @@ report_copil_html(const struct catalogue *c, json_object *copil)
 		buf_str(&b, "</tr>");
 	}
 	buf_str(&b, "</tbody></table><p class=\"note\">Nombre de fiches "
-	    "actions de chaque axe selon leur état sur l'année.</p>"
-	    "</section>\n");
+	    "actions de chaque axe selon leur état sur l'année.</p>");
+	/* Each axis's activities, year over year. */
+	buf_str(&b, "<h3>Activités enregistrées, année par année</h3>");
+	for (a = 0; a < c->naxes; a++) {
+		json_object	*tot = json_object_new_array();
+
+		for (k = 0; k < ny; k++) {
+			long long	 sum = 0;
+
+			for (i = 0; i < rlen(sheets); i++) {
+				s = json_object_array_get_idx(sheets, i);
+				if (strcmp(rj(s, "axis"), c->axes[a].code) == 0)
+					sum += rn(json_object_array_get_idx(
+					    rget(s, "per_year"), k), "records");
+			}
+			json_object_array_add(tot, json_object_new_int64(sum));
+		}
+		snprintf(title, sizeof(title), "Axe %s : activités par année",
+		    c->axes[a].code);
+		buf_printf(&b, "<figure><figcaption>Axe %s</figcaption>",
+		    c->axes[a].code);
+		report_years_chart(&b, title, years, tot, NULL);
+		buf_str(&b, "</figure>");
+		json_object_put(tot);
+	}
+	buf_str(&b, "</section>\n");
 	for (a = 0; a < c->naxes; a++) {
 		buf_printf(&b, "<section><h2>Axe %s : ", c->axes[a].code);
 		rb_text(&b, c->axes[a].title);
@@ -857,20 +948,15 @@ report_copil_html(const struct catalogue *c, json_object *copil)
 				buf_str(&b, "</td><td>");
 				rb_text(&b, rj(io, "label"));
 				buf_str(&b, "</td><td>");
-				snprintf(id, sizeof(id), "y-%s", rj(io, "id"));
-				for (k = 0; id[k] != '\0'; k++)
-					if (id[k] == '/' || id[k] == '.')
-						id[k] = '-';
 				snprintf(title, sizeof(title), "Valeur par "
 				    "année, %s", rj(io, "id"));
-				report_years_chart(&b, id, title, years, vals,
-				    rget(io, "baseline"), rj(io,
-				    "baseline_year"));
+				report_years_chart(&b, title, years, vals,
+				    rget(io, "baseline"));
 				buf_str(&b, "</td><td>");
 				if (rget(io, "baseline") != NULL) {
 					fr_number(json_object_get_double(rget(
 					    io, "baseline")), num, sizeof(num));
-					buf_printf(&b, "%s%s%s (tirets)", num,
+					buf_printf(&b, "%s%s%s (ligne en tirets)", num,
 					    *rj(io, "baseline_year") ? " en " :
 					    "", rj(io, "baseline_year"));
 				} else

@@ -190,6 +190,13 @@ http_error(struct http_call *c, int status, const char *message)
 	json_object_put(o);
 }
 
+static int
+http_is_text(const char *type)
+{
+	return strncmp(type, "text/", 5) == 0 ||
+	    strncmp(type, "application/json", 16) == 0;
+}
+
 /*
  * A read's answer with its entity tag: 304 and no body when the client
  * holds it already. Private: a cache between must not keep it.
@@ -212,7 +219,8 @@ http_tagged(struct http_call *c, const char *type, const char *body,
 		http_reply(c->req, 304, NULL, NULL, 0);
 		return;
 	}
-	if (utf8_valid(body, len))
+	/* Text is checked to be UTF-8; a workbook is bytes. */
+	if (!http_is_text(type) || utf8_valid(body, len))
 		http_reply(c->req, 200, type, body, len);
 	else
 		http_send(c, 200, type, body);
