@@ -17,6 +17,7 @@
 #include "catalogue.h"
 #include "client.h"
 #include "export.h"
+#include "fr.h"
 #include "indicator.h"
 #include "lookup.h"
 #include "show.h"
@@ -404,9 +405,9 @@ jstr(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-/* A value as one line: a number, "k v, k v", or "a, b". */
+/* A value as one line: a number, "k v, k v", or "a, b"; keys named. */
 static void
-print_value(json_object *v)
+print_value(const struct catalogue *c, enum fr_keys keys, json_object *v)
 {
 	size_t	 i, n;
 	int	 first = 1;
@@ -417,7 +418,7 @@ print_value(json_object *v)
 	}
 	if (json_object_is_type(v, json_type_object)) {
 		json_object_object_foreach(v, k, x) {
-			printf("%s%s %s", first ? "" : ", ", k,
+			printf("%s%s %s", first ? "" : ", ", fr_key(c, keys, k),
 			    json_object_get_string(x));
 			first = 0;
 		}
@@ -428,8 +429,9 @@ print_value(json_object *v)
 	if (json_object_is_type(v, json_type_array)) {
 		n = json_object_array_length(v);
 		for (i = 0; i < n; i++)
-			printf("%s%s", i ? ", " : "", json_object_get_string(
-			    json_object_array_get_idx(v, i)));
+			printf("%s%s", i ? ", " : "", fr_key(c, keys,
+			    json_object_get_string(json_object_array_get_idx(v,
+			    i))));
 		if (n == 0)
 			printf("—");
 		return;
@@ -438,7 +440,8 @@ print_value(json_object *v)
 }
 
 static void
-print_measure(const char *label, json_object *doc, const char *key)
+print_measure(const struct catalogue *c, const char *label, json_object *doc,
+    const char *key, enum fr_keys keys)
 {
 	json_object	*v = NULL;
 	size_t		 i, width = 0;
@@ -447,7 +450,7 @@ print_measure(const char *label, json_object *doc, const char *key)
 	for (i = 0; label[i] != '\0'; i++)
 		width += ((unsigned char)label[i] & 0xc0) != 0x80;
 	printf("%s%*s ", label, width < 26 ? (int)(26 - width) : 0, "");
-	print_value(v);
+	print_value(c, keys, v);
 	printf("\n");
 }
 
@@ -456,7 +459,7 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 {
 	const struct cat_sheet	*s;
 	json_object		*doc, *inds, *io, *v;
-	char			 err[512];
+	char			 err[512], from[64], to[64], dl[256];
 	size_t			 i, k;
 	int			 n, m;
 
@@ -467,17 +470,23 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 	if (o->json || o->csv)
 		return print_doc(c, o, doc, export_sheet);
 	printf("Fiche %s — %s\n", jstr(doc, "code"), jstr(doc, "title"));
-	printf("Période de %s à %s — état : %s (échéance %s)\n\n",
-	    jstr(doc, "from"), jstr(doc, "to"), jstr(doc, "status"),
-	    jstr(doc, "deadline"));
-	print_measure("Activités", doc, "records");
-	print_measure("Participants", doc, "participants");
-	print_measure("Personnes distinctes", doc, "distinct_participants");
-	print_measure("Par catégorie", doc, "by_category");
-	print_measure("Par commune de résidence", doc, "by_residence");
-	print_measure("Par type d'activité", doc, "by_activity");
-	print_measure("Communes d'accueil", doc, "communes_hosting");
-	print_measure("Partenaires", doc, "partners");
+	fr_month(jstr(doc, "from"), from, sizeof(from));
+	fr_month(jstr(doc, "to"), to, sizeof(to));
+	fr_deadline(jstr(doc, "deadline"), dl, sizeof(dl));
+	printf("Période de %s à %s — état : %s (échéance %s)\n\n", from, to,
+	    jstr(doc, "status"), dl);
+	print_measure(c, "Activités", doc, "records", FR_TEXT);
+	print_measure(c, "Participants", doc, "participants", FR_TEXT);
+	print_measure(c, "Personnes distinctes", doc, "distinct_participants",
+	    FR_TEXT);
+	print_measure(c, "Par catégorie", doc, "by_category", FR_CATEGORY);
+	print_measure(c, "Par commune de résidence", doc, "by_residence",
+	    FR_COMMUNE);
+	print_measure(c, "Par type d'activité", doc, "by_activity",
+	    FR_ACTIVITY);
+	print_measure(c, "Communes d'accueil", doc, "communes_hosting",
+	    FR_COMMUNE);
+	print_measure(c, "Partenaires", doc, "partners", FR_TEXT);
 	json_object_object_get_ex(doc, "indicators", &inds);
 	for (k = 0; k < NITEMS(kind_labels); k++) {
 		n = 0;
@@ -492,7 +501,7 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 			    m >= 0 ? cat_measures[m].label : jstr(io, "measure"));
 			v = NULL;
 			json_object_object_get_ex(io, "value", &v);
-			print_value(v);
+			print_value(c, fr_measure_keys(jstr(io, "measure")), v);
 			if (*jstr(io, "target"))
 				printf(" — cible %s%s", jstr(io, "target"),
 				    strcmp(jstr(io, "target_per"), "an") == 0 ?
@@ -503,12 +512,13 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 			if (json_object_object_get_ex(io, "longest_gap_from",
 			    &v))
 				printf("      plus long écart : du %s au %s\n",
-				    jstr(io, "longest_gap_from"),
-				    jstr(io, "longest_gap_to"));
+				    fr_date(jstr(io, "longest_gap_from"), from,
+				    sizeof(from)), fr_date(jstr(io,
+				    "longest_gap_to"), to, sizeof(to)));
 			if (json_object_object_get_ex(io, "missing", &v) &&
 			    json_object_array_length(v) > 0) {
 				printf("      pas encore : ");
-				print_value(v);
+				print_value(c, FR_COMMUNE, v);
 				printf("\n");
 			}
 		}
@@ -579,10 +589,12 @@ cmd_commune(const struct catalogue *c, const struct opts *o,
 	for (i = 0; i < 2; i++) {
 		side = json_object_object_get(doc, sides[i][0]);
 		printf("\n%s : %s\n", sides[i][1], jstr(side, sides[i][2]));
-		print_measure("  par fiche", side, "by_sheet");
-		print_measure("  par type d'activité", side, "by_activity");
-		print_measure(i == 0 ? "  par structure" : "  par catégorie",
-		    side, i == 0 ? "by_structure" : "by_category");
+		print_measure(c, "  par fiche", side, "by_sheet", FR_SHEET);
+		print_measure(c, "  par type d'activité", side, "by_activity",
+		    FR_ACTIVITY);
+		print_measure(c, i == 0 ? "  par structure" : "  par catégorie",
+		    side, i == 0 ? "by_structure" : "by_category", i == 0 ?
+		    FR_STRUCTURE : FR_CATEGORY);
 	}
 	json_object_put(doc);
 	return 0;
@@ -644,7 +656,8 @@ cmd_completeness(const struct catalogue *c, const struct opts *o,
 	printf("Fiches sans enregistrement depuis %s semaines ou plus : %zu\n",
 	    jstr(doc, "weeks"), json_object_array_length(list));
 	printf("Fiches sans activité sur la période : ");
-	print_value(json_object_object_get(doc, "sheets_without_activity"));
+	print_value(c, FR_SHEET, json_object_object_get(doc,
+	    "sheets_without_activity"));
 	printf("\n");
 	json_object_put(doc);
 	return 0;
@@ -667,7 +680,7 @@ print_groups(const struct catalogue *c, json_object *groups)
 		printf("%s%s %s", i ? ", " : "", jstr(g, "count"),
 		    show_category(c, jstr(g, "category"), cat, sizeof(cat)));
 		if (*res)
-			printf(" de %s", show_commune(c, res));
+			printf(" de %s", fr_key(c, FR_COMMUNE, res));
 		else
 			printf(" (commune de résidence inconnue)");
 		if (*jstr(g, "person"))
@@ -730,16 +743,15 @@ cmd_revisions(const struct catalogue *c, const struct opts *o,
 		    jstr(r, "rev"), revision_kind(jstr(r, "kind")),
 		    show_time(json_object_get_int64(json_object_object_get(r,
 		    "received_ms")), t));
-		print_line("  Date", show_date(jstr(r, "date"), d));
+		print_line("  Date", fr_date(jstr(r, "date"), d, sizeof(d)));
 		snprintf(buf, sizeof(buf), "%s (%s)", show_word(c,
 		    VOCAB_ACTIVITY, jstr(r, "activity"), lab, sizeof(lab)),
 		    jstr(r, "activity"));
 		print_line("  Activité", buf);
 		printf("  Fiches                 ");
-		print_value(json_object_object_get(r, "sheets"));
+		print_value(c, FR_SHEET, json_object_object_get(r, "sheets"));
 		printf("\n");
-		snprintf(buf, sizeof(buf), "%s (%s)", show_commune(c,
-		    jstr(r, "commune")), jstr(r, "commune"));
+		snprintf(buf, sizeof(buf), "%s (%s)", fr_key(c, FR_COMMUNE, jstr(r, "commune")), jstr(r, "commune"));
 		print_line("  Lieu", buf);
 		snprintf(buf, sizeof(buf), "%s (%s)", show_word(c,
 		    VOCAB_STRUCTURE, jstr(r, "structure"), lab, sizeof(lab)),
@@ -750,7 +762,7 @@ cmd_revisions(const struct catalogue *c, const struct opts *o,
 		printf("  Participants           ");
 		print_groups(c, json_object_object_get(r, "groups"));
 		printf("\n  Partenaires            ");
-		print_value(json_object_object_get(r, "partners"));
+		print_value(c, FR_TEXT, json_object_object_get(r, "partners"));
 		printf("\n");
 		if (*jstr(r, "reason"))
 			print_line("  Motif", jstr(r, "reason"));
@@ -827,9 +839,9 @@ cmd_recent(const struct catalogue *c, const struct opts *o,
 	printf("Derniers enregistrements de %s (%s)", jstr(doc, "label"),
 	    jstr(doc, "structure"));
 	if (*jstr(doc, "from"))
-		printf(", du %s", show_date(jstr(doc, "from"), d));
+		printf(", du %s", fr_date(jstr(doc, "from"), d, sizeof(d)));
 	if (*jstr(doc, "to"))
-		printf(" au %s", show_date(jstr(doc, "to"), d));
+		printf(" au %s", fr_date(jstr(doc, "to"), d, sizeof(d)));
 	printf(" : %zu, les plus récents d'abord\n\n", n);
 	if (n == 0) {
 		printf("  aucun\n");
@@ -843,12 +855,12 @@ cmd_recent(const struct catalogue *c, const struct opts *o,
 	printf("%5s  %s\n", "part.", "titre");
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(list, i);
-		printf("  %-10s  ", show_date(jstr(r, "date"), d));
+		printf("  %-10s  ", fr_date(jstr(r, "date"), d, sizeof(d)));
 		print_cell(show_word(c, VOCAB_ACTIVITY, jstr(r, "activity"),
 		    act, sizeof(act)), 22);
 		print_cell(sheets_text(json_object_object_get(r, "sheets"), sh,
 		    sizeof(sh)), 18);
-		print_cell(show_commune(c, jstr(r, "commune")), 24);
+		print_cell(fr_key(c, FR_COMMUNE, jstr(r, "commune")), 24);
 		printf("%5s  %s\n", jstr(r, "participants"),
 		    *jstr(r, "title") ? jstr(r, "title") : "—");
 		printf("  %-10s  id %s%s\n", "", jstr(r, "id"),
@@ -883,8 +895,7 @@ cmd_duplicates(const struct catalogue *c, const struct opts *o,
 		return print_doc(c, o, doc, NULL);
 	groups = json_object_object_get(doc, "groups");
 	n = json_object_array_length(groups);
-	printf("Doublons probables du %s au %s : %zu groupe%s\n", show_date(
-	    jstr(doc, "from"), f), show_date(jstr(doc, "to"), d), n,
+	printf("Doublons probables du %s au %s : %zu groupe%s\n", fr_date(jstr(doc, "from"), f, sizeof(f)), fr_date(jstr(doc, "to"), d, sizeof(d)), n,
 	    n > 1 ? "s" : "");
 	printf("(enregistrements non annulés de même structure, date, commune "
 	    "d'accueil, activité et fiches)\n");
@@ -894,10 +905,10 @@ cmd_duplicates(const struct catalogue *c, const struct opts *o,
 		k = json_object_array_length(recs);
 		printf("\n%zu. %s, %s, %s, %s, %s\n", i + 1, show_word(c,
 		    VOCAB_STRUCTURE, jstr(g, "structure"), str, sizeof(str)),
-		    show_date(jstr(g, "date"), d), show_word(c, VOCAB_ACTIVITY,
+		    fr_date(jstr(g, "date"), d, sizeof(d)), show_word(c, VOCAB_ACTIVITY,
 		    jstr(g, "activity"), act, sizeof(act)), sheets_text(
 		    json_object_object_get(g, "sheets"), sh, sizeof(sh)),
-		    show_commune(c, jstr(g, "commune")));
+		    fr_key(c, FR_COMMUNE, jstr(g, "commune")));
 		for (j = 0; j < k; j++) {
 			r = json_object_array_get_idx(recs, j);
 			printf("   %-7s %s %5s part.  %s\n", j ? "doublon" :

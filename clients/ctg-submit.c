@@ -12,6 +12,7 @@
 #include "catalogue.h"
 #include "client.h"
 #include "csv.h"
+#include "fr.h"
 #include "draft.h"
 #include "import.h"
 #include "outbox.h"
@@ -312,8 +313,8 @@ record_where(const struct record *r, char *buf, size_t len)
 {
 	char	 d[16], act[128];
 
-	snprintf(buf, len, "enregistrement du %s (%s)", show_date(r->date, d),
-	    r->activity ? show_word(builtin(), VOCAB_ACTIVITY, r->activity,
+	snprintf(buf, len, "enregistrement du %s (%s)", fr_date(r->date, d,
+	    sizeof(d)), r->activity ? show_word(builtin(), VOCAB_ACTIVITY, r->activity,
 	    act, sizeof(act)) : "?");
 }
 

@@ -3,18 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fr.h"
 #include "show.h"
-
-/* YYYY-MM-DD as JJ/MM/AAAA. */
-const char *
-show_date(const char *iso, char out[16])
-{
-	if (iso == NULL || strlen(iso) != 10)
-		snprintf(out, 16, "%s", iso ? iso : "");
-	else
-		snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-	return out;
-}
 
 /* ms since 1970 as JJ/MM/AAAA HH:MM, local time. */
 const char *
@@ -30,33 +20,18 @@ show_time(int64_t ms, char out[32])
 	return out;
 }
 
-/* A commune's name from its code; a former code by its current commune. */
-const char *
-show_commune(const struct catalogue *c, const char *code)
-{
-	const struct cat_commune	*m = catalogue_commune(c, code);
-
-	if (m != NULL && (m->name == NULL || m->name[0] == '\0'))
-		m = catalogue_commune(c, m->current);
-	return m != NULL && m->name != NULL && m->name[0] != '\0' ? m->name :
-	    code;
-}
-
 /* A word's label as a short name: before « ( », else the keyword. */
 const char *
 show_word(const struct catalogue *c, enum cat_vocab v, const char *kw,
     char *buf, size_t len)
 {
-	const char	*label, *open;
+	const char	*label;
 	int		 w = catalogue_word(c, v, kw);
 
 	if (w == -1 || (label = c->words[v][w].label) == NULL ||
 	    label[0] == '\0')
 		return kw;
-	open = strstr(label, " (");
-	snprintf(buf, len, "%.*s", open ? (int)(open - label) :
-	    (int)strlen(label), label);
-	return buf;
+	return fr_short(label, buf, len);
 }
 
 /*
@@ -98,9 +73,11 @@ show_record(const struct catalogue *c, const struct record *r, char *buf,
 {
 	char	 d[16], act[128], str[128];
 
-	snprintf(buf, len, "%s, %s à %s (%s)", show_date(r->date, d),
+	fr_date(r->date, d, sizeof(d));
+	snprintf(buf, len, "%s, %s à %s (%s)", d,
 	    r->activity ? show_word(c, VOCAB_ACTIVITY, r->activity, act,
-	    sizeof(act)) : "?", r->commune ? show_commune(c, r->commune) : "?",
+	    sizeof(act)) : "?", r->commune ? fr_key(c, FR_COMMUNE, r->commune) :
+	    "?",
 	    r->structure ? show_word(c, VOCAB_STRUCTURE, r->structure, str,
 	    sizeof(str)) : "?");
 	return buf;

@@ -1,7 +1,7 @@
 /*
- * show.h — records and words as a person reads them, in French: dates
- * JJ/MM/AAAA, commune names rather than INSEE codes, the plan's labels
- * rather than keywords. Pure, over the catalogue.
+ * show.h — records and words as the command-line tools show them, in
+ * French, over fr.h (dates JJ/MM/AAAA, commune names): times, short
+ * labels, categories after a number, a record in one phrase. Pure.
  */
 #ifndef CTG_SHOW_H
 #define CTG_SHOW_H
@@ -12,12 +12,8 @@
 #include "catalogue.h"
 #include "msg.h"
 
-/* YYYY-MM-DD as JJ/MM/AAAA (other text as it is). */
-const char	*show_date(const char *iso, char out[16]);
 /* ms since 1970 as JJ/MM/AAAA HH:MM, local time; « — » for none. */
 const char	*show_time(int64_t ms, char out[32]);
-/* A commune's name from its code; a former code by its current commune. */
-const char	*show_commune(const struct catalogue *, const char *code);
 /* A word's label as a short name: before « ( », else the keyword. */
 const char	*show_word(const struct catalogue *, enum cat_vocab,
 		    const char *kw, char *buf, size_t len);

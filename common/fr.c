@@ -54,7 +54,7 @@ fr_month(const char *ym, char *out, size_t len)
 	snprintf(out, len, "%s %.4s", fr_months[m - 1], ym);
 }
 
-void
+const char *
 fr_date(const char *iso, char *out, size_t len)
 {
 	size_t	 n = iso != NULL ? strlen(iso) : 0;
@@ -67,6 +67,7 @@ fr_date(const char *iso, char *out, size_t len)
 		snprintf(out, len, "01/%.2s/%.4s", iso + 5, iso);
 	else
 		snprintf(out, len, "%s", iso != NULL ? iso : "");
+	return out;
 }
 
 void
@@ -153,7 +154,7 @@ fr_key(const struct catalogue *c, enum fr_keys keys, const char *key)
 	static const enum cat_vocab vocab[] = {
 		[FR_CATEGORY] = VOCAB_CATEGORY, [FR_ACTIVITY] = VOCAB_ACTIVITY,
 		[FR_STRUCTURE] = VOCAB_STRUCTURE };
-	const struct cat_commune *m;
+	const struct cat_commune *m = NULL;
 	int			 w;
 
 	if (key == NULL)
@@ -164,7 +165,11 @@ fr_key(const struct catalogue *c, enum fr_keys keys, const char *key)
 			return "hors CC";
 		if (strcmp(key, "inconnue") == 0)
 			return "commune inconnue";
-		return c != NULL && (m = catalogue_commune(c, key)) != NULL ?
+		/* A former code without a name reads as its current commune. */
+		if (c != NULL && (m = catalogue_commune(c, key)) != NULL &&
+		    (m->name == NULL || *m->name == '\0'))
+			m = catalogue_commune(c, m->current);
+		return m != NULL && m->name != NULL && *m->name != '\0' ?
 		    m->name : key;
 	case FR_CATEGORY:
 	case FR_ACTIVITY:
@@ -174,6 +179,16 @@ fr_key(const struct catalogue *c, enum fr_keys keys, const char *key)
 	default:
 		return key;
 	}
+}
+
+const char *
+fr_short(const char *label, char *buf, size_t len)
+{
+	const char	*open = label != NULL ? strstr(label, " (") : NULL;
+
+	snprintf(buf, len, "%.*s", open != NULL ? (int)(open - label) :
+	    (int)strlen(label != NULL ? label : ""), label != NULL ? label : "");
+	return buf;
 }
 
 const char *

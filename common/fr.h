@@ -14,8 +14,8 @@
 
 /* "2026-07" -> "juillet 2026"; anything else copied. */
 void		 fr_month(const char *ym, char *out, size_t len);
-/* "2026-07-14" (or "2026-07") -> "14/07/2026" ("01/07/2026"). */
-void		 fr_date(const char *iso, char *out, size_t len);
+/* "2026-07-14" (or "2026-07") -> "14/07/2026" ("01/07/2026"); out. */
+const char	*fr_date(const char *iso, char *out, size_t len);
 /* "2026-12-02T06:54:19+01:00" -> "2 décembre 2026 à 6 h 54". */
 void		 fr_stamp(const char *iso, char *out, size_t len);
 /* "2022:0-6 ans|2023:7-18 ans" -> "2022 (0–6 ans), 2023 (7–18 ans)". */
@@ -41,6 +41,8 @@ enum fr_keys	 fr_measure_keys(const char *measure);
  * code; the key itself when unknown. Points into the catalogue or at key.
  */
 const char	*fr_key(const struct catalogue *, enum fr_keys, const char *key);
+/* A label's first words, before « ( »: "Animation (matinée…)" -> "Animation". */
+const char	*fr_short(const char *label, char *buf, size_t len);
 /* The INSEE code a commune key stands for, or "" (hors, inconnue). */
 const char	*fr_insee(const char *key);
 

@@ -260,19 +260,11 @@ report_value(struct buf *b, const struct catalogue *c, json_object *io,
 
 		n = (size_t)json_object_object_length(v);
 		json_object_object_foreach(v, key, x) {
-			const char *name = fr_key(c, keys, key);
-			const char *paren = strstr(name, " (");
-
 			if (k == REPORT_KEYS)
 				break;
 			buf_str(b, k++ ? ", " : "");
 			/* "Animation (matinée d'éveil, …)": its first words. */
-			if (paren != NULL && paren > name) {
-				snprintf(s, sizeof(s), "%.*s", (int)(paren -
-				    name), name);
-				rb_text(b, s);
-			} else
-				rb_text(b, name);
+			rb_text(b, fr_short(fr_key(c, keys, key), s, sizeof(s)));
 			if (sm > 0 && json_object_get_int64(x) >= 1 &&
 			    json_object_get_int64(x) < sm)
 				buf_printf(b, " &lt; %d", sm);

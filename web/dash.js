@@ -2,7 +2,7 @@
 // indicators and charts, the records behind an indicator, who has not
 // reported, the bilans; every table downloadable.
 
-import { el, clear, frDate, frMonth, shortMonth, frNumber, frTime } from './util.js';
+import { el, clear, frDate, frDeadline, frMonth, shortMonth, frNumber, frTime } from './util.js';
 import { call, token, communeName } from './api.js';
 import { barChart } from './chart.js';
 import { evidenceForm } from './evidence.js';
@@ -43,6 +43,14 @@ function downloadButton(label, path, name) {
   return el('button', { type: 'button', class: 'secondary small', onclick: () => download(path, name) }, label);
 }
 
+// A table as a workbook (opens right in Excel or LibreOffice) and as CSV:
+// base is the route without its suffix, query its window.
+function tableButtons(what, base, query, name) {
+  const q = query ? `?${query}` : '';
+  return [downloadButton(`${what} (Excel, LibreOffice)`, `${base}.xlsx${q}`, `${name}.xlsx`), ' ',
+    downloadButton('CSV', `${base}.csv${q}`, `${name}.csv`)];
+}
+
 function yearPicker(ctx, route) {
   const year = yearOf(ctx);
   const sel = el('select', { id: 'year', onchange: () => { location.hash = `${route}?annee=${sel.value}`; } });
@@ -54,8 +62,8 @@ export async function overviewPage(root, ctx) {
   const year = yearOf(ctx);
   const doc = await call(`/api/v1/sheets?${windowOf(year)}`);
   clear(root).append(el('h1', {}, `Tableau de bord ${year}`), yearPicker(ctx, '#/tableau'),
-    el('div', { class: 'toolbar' }, downloadButton('Télécharger le tableau (CSV)', `/api/v1/sheets.csv?${windowOf(year)}`,
-      `fiches-${year}.csv`)));
+    el('div', { class: 'toolbar' }, ...tableButtons('Télécharger le tableau', '/api/v1/sheets', windowOf(year),
+      `fiches-${year}`)));
   const counts = {};
   for (const a of doc.axes) for (const s of a.sheets) counts[s.status] = (counts[s.status] || 0) + 1;
   root.append(el('p', { class: 'summary' }, Object.entries(counts).map(([k, n]) =>
@@ -70,7 +78,7 @@ export async function overviewPage(root, ctx) {
           el('th', { scope: 'col', class: 'num' }, 'Participants'))),
         el('tbody', {}, axis.sheets.map(s => el('tr', {},
           el('td', {}, el('a', { href: `#/fiche/${s.code}?annee=${year}` }, s.code)),
-          el('td', {}, s.title, s.deadline ? el('span', { class: 'muted' }, ` (échéance ${s.deadline.replace(/\|/g, ', ').replace(/:/g, ' : ')})`) : null),
+          el('td', {}, s.title, s.deadline ? el('span', { class: 'muted' }, ` (échéance ${frDeadline(s.deadline)})`) : null),
           el('td', {}, status(s.status)),
           el('td', { class: 'num', 'data-label': 'Activités' }, frNumber(s.records)),
           el('td', { class: 'num', 'data-label': 'Participants' }, frNumber(s.participants))))))));
@@ -119,9 +127,9 @@ export async function sheetPage(root, ctx, code) {
     yearPicker(ctx, `#/fiche/${s.code}`),
     el('p', { class: 'summary' }, status(s.status),
       ` ${frNumber(s.records)} activité(s), ${frNumber(s.participants)} participant(s) en ${year}`,
-      s.deadline ? ` — échéance ${s.deadline.replace(/\|/g, ', ').replace(/:/g, ' : ')}` : ''),
-    el('div', { class: 'toolbar' }, downloadButton('Télécharger les indicateurs (CSV)',
-      `/api/v1/sheets/${s.code}.csv?${windowOf(year)}`, `fiche-${s.code}-${year}.csv`)),
+      s.deadline ? ` — échéance ${frDeadline(s.deadline)}` : ''),
+    el('div', { class: 'toolbar' }, ...tableButtons('Télécharger les indicateurs',
+      `/api/v1/sheets/${s.code}`, windowOf(year), `fiche-${s.code}-${year}`)),
     el('h2', {}, 'Indicateurs'),
     el('table', { class: 'indicators', id: 'indicators' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Indicateur'), el('th', { scope: 'col' }, 'Type'),
@@ -154,8 +162,8 @@ export async function indicatorPage(root, ctx, id) {
     el('p', { class: 'crumbs' }, el('a', { href: `#/fiche/${sheet}?annee=${year}` }, `← Fiche ${sheet}`)),
     el('h1', {}, `Activités comptées : ${doc.label}`),
     el('p', { class: 'muted' }, `Fiche ${sheet}, de ${frDate(doc.from)} au ${frDate(doc.to)}.`),
-    el('div', { class: 'toolbar' }, downloadButton('Télécharger (CSV)',
-      `/api/v1/indicators/${id}/records.csv?${windowOf(year)}`, `activites-${id.replace(/\//g, '-')}-${year}.csv`)),
+    el('div', { class: 'toolbar' }, ...tableButtons('Télécharger',
+      `/api/v1/indicators/${id}/records`, windowOf(year), `activites-${id.replace(/\//g, '-')}-${year}`)),
     doc.records.length ? el('table', { class: 'records' },
       el('thead', {}, el('tr', {}, ['Date', 'Activité', 'Lieu', 'Structure', 'Titre', 'Participants'].map(h =>
         el('th', { scope: 'col' }, h)))),
@@ -174,7 +182,7 @@ export async function completenessPage(root, ctx) {
   const doc = await call('/api/v1/completeness');
   clear(root).append(el('h1', {}, 'Qui n\'a pas saisi ?'),
     el('p', {}, `Structures sans activité enregistrée depuis ${doc.weeks} semaines :`),
-    el('div', { class: 'toolbar' }, downloadButton('Télécharger (CSV)', '/api/v1/completeness.csv', 'completude.csv')),
+    el('div', { class: 'toolbar' }, ...tableButtons('Télécharger', '/api/v1/completeness', '', 'completude')),
     doc.silent_structures.length ? el('ul', { class: 'plain' }, doc.silent_structures.map(s =>
       el('li', {}, s.label, el('span', { class: 'muted' }, s.last ? ` — dernière activité le ${frDate(s.last)}` : ' — aucune activité')))) :
       el('p', {}, 'Toutes les structures ont saisi.'));
@@ -195,12 +203,13 @@ export async function reportsPage(root, ctx) {
     if (year === now.getFullYear() && m > now.getMonth() + 1) break;
     list.append(el('li', {}, `Bilan de ${frMonth(ym)} `,
       downloadButton('page à imprimer', `/api/v1/rollups/${ym}.html`, `bilan-${ym}.html`), ' ',
-      downloadButton('tableur (CSV)', `/api/v1/rollups/${ym}.csv`, `bilan-${ym}.csv`)));
+      ...tableButtons('tableur', `/api/v1/rollups/${ym}`, '', `bilan-${ym}`)));
   }
   clear(root).append(el('h1', {}, `Bilans ${year}`), yearPicker(ctx, '#/bilans'),
     el('p', { class: 'hint' }, 'Les bilans mensuels sont établis chaque mois par le serveur ; la page téléchargée s\'ouvre dans le navigateur et s\'imprime.'),
     list,
     el('h2', {}, 'Rapport du COPIL'),
-    el('p', {}, downloadButton(`Rapport ${year} (page à imprimer)`, `/api/v1/copil/${year}.html`, `copil-${year}.html`)),
+    el('p', {}, downloadButton(`Rapport ${year} (page à imprimer)`, `/api/v1/copil/${year}.html`, `copil-${year}.html`), ' ',
+      ...tableButtons('tableur', `/api/v1/copil/${year}`, '', `copil-${year}`)),
     el('p', { class: 'muted' }, `Mis à jour ${frTime(Date.now())}.`));
 }

@@ -32,6 +32,14 @@ export function frDate(iso) {
   return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 }
 
+// "2022:0-6 ans|2023:7-18 ans" -> "2022 (0–6 ans), 2023 (7–18 ans)", as the reports say it
+export function frDeadline(d) {
+  return (d || '').split('|').filter(Boolean).map(p => {
+    const i = p.indexOf(':');
+    return i < 0 ? p : `${p.slice(0, i)} (${p.slice(i + 1).replace(/-/g, '–')})`;
+  }).join(', ');
+}
+
 // "2026-07" -> "juillet 2026"
 export function frMonth(ym) {
   const m = /^(\d{4})-(\d{2})$/.exec(ym || '');

@@ -304,7 +304,14 @@ def main():
         d.find_element(By.XPATH, f"//button[.='Rapport {YEAR} (page à imprimer)']").click()
         report = os.path.join(downloads, f'copil-{YEAR}.html')
         ctg.wait(d, lambda: os.path.exists(report) and os.path.getsize(report) > 0, 'the COPIL report downloaded')
-        assert 'COPIL' in open(report, encoding='utf-8').read()
+        assert f'Comité de pilotage {YEAR}' in open(report, encoding='utf-8').read()
+        # ... and its workbook, bytes kept whole: a zip openpyxl reads.
+        d.find_elements(By.XPATH, "//button[.='tableur (Excel, LibreOffice)']")[-1].click()
+        book = os.path.join(downloads, f'copil-{YEAR}.xlsx')
+        ctg.wait(d, lambda: os.path.exists(book) and os.path.getsize(book) > 0, 'the COPIL workbook downloaded')
+        import openpyxl
+        sheets = openpyxl.load_workbook(book).sheetnames
+        assert sheets == ['Indicateurs', 'Fiches'], sheets
         d.get(f'{daemon.url}/#/fiche/I.A.1?annee={YEAR}')
         ctg.size(d, 360, 740)
         d.refresh()
