@@ -224,7 +224,7 @@ book_csv(const struct book *bk, size_t i)
 
 /* The workbook's formats, made once per book. */
 struct book_formats {
-	lxw_format	*head, *date, *pct, *num, *text;
+	lxw_format	*head, *date, *pct, *num;
 };
 
 static void
@@ -237,12 +237,23 @@ book_xlsx_sheet(lxw_workbook *wb, const struct table *t,
 	if (ws == NULL)
 		return;
 	for (k = 0; k < t->ncols; k++) {
+		const unsigned char *h = (const unsigned char *)t->cols[k].head;
+		int	 w = 2;
+
+		/* At least as wide as its header: characters, not bytes. */
+		for (; *h != '\0'; h++)
+			w += (*h & 0xc0) != 0x80;
 		worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k,
-		    t->cols[k].width > 0 ? t->cols[k].width : 12, NULL);
+		    t->cols[k].width > w ? t->cols[k].width : w, NULL);
 		worksheet_write_string(ws, 0, (lxw_col_t)k, t->cols[k].head,
 		    f->head);
 	}
 	worksheet_freeze_panes(ws, 1, 0);
+	/* Printed: A4 landscape, one page wide, the header on every page. */
+	worksheet_set_paper(ws, 9);
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, 0, 0);
 	if (rows > 0)
 		worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows,
 		    (lxw_col_t)(t->ncols - 1));
@@ -255,7 +266,7 @@ book_xlsx_sheet(lxw_workbook *wb, const struct table *t,
 
 		switch (c->kind) {
 		case CELL_TEXT:
-			worksheet_write_string(ws, r, col, c->s, f->text);
+			worksheet_write_string(ws, r, col, c->s, NULL);
 			break;
 		case CELL_INT:
 			worksheet_write_number(ws, r, col, c->n, NULL);
@@ -337,16 +348,12 @@ book_xlsx(const struct book *bk, char **out, size_t *len, char *err,
 	f.head = workbook_add_format(wb);
 	format_set_bold(f.head);
 	format_set_bg_color(f.head, 0xEDF2F7);
-	format_set_text_wrap(f.head);
 	f.date = workbook_add_format(wb);
 	format_set_num_format(f.date, "dd/mm/yyyy");
 	f.pct = workbook_add_format(wb);
 	format_set_num_format(f.pct, "0%");
 	f.num = workbook_add_format(wb);
 	format_set_num_format(f.num, "0.0##");
-	f.text = workbook_add_format(wb);
-	format_set_text_wrap(f.text);
-	format_set_align(f.text, LXW_ALIGN_VERTICAL_TOP);
 	for (i = 0; i < bk->n; i++)
 		book_xlsx_sheet(wb, &bk->tables[i], &f);
 	if ((e = workbook_close(wb)) != LXW_NO_ERROR ||
