@@ -19,6 +19,7 @@
 #include "export.h"
 #include "fr.h"
 #include "indicator.h"
+#include "jdoc.h"
 #include "lookup.h"
 #include "show.h"
 #include "wire.h"
@@ -395,16 +396,6 @@ print_doc(const struct catalogue *c, const struct opts *o, json_object *doc,
 	return 0;
 }
 
-static const char *
-jstr(json_object *o, const char *key)
-{
-	json_object	*v;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return "";
-	return json_object_get_string(v);
-}
-
 /* A value as one line: a number, "k v, k v", or "a, b"; keys named. */
 static void
 print_value(const struct catalogue *c, enum fr_keys keys, json_object *v)
@@ -469,12 +460,13 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(c, o, doc, export_sheet);
-	printf("Fiche %s — %s\n", jstr(doc, "code"), jstr(doc, "title"));
-	fr_month(jstr(doc, "from"), from, sizeof(from));
-	fr_month(jstr(doc, "to"), to, sizeof(to));
-	fr_deadline(jstr(doc, "deadline"), dl, sizeof(dl));
+	printf("Fiche %s — %s\n", jdoc_str(doc, "code"), jdoc_str(doc,
+	    "title"));
+	fr_month(jdoc_str(doc, "from"), from, sizeof(from));
+	fr_month(jdoc_str(doc, "to"), to, sizeof(to));
+	fr_deadline(jdoc_str(doc, "deadline"), dl, sizeof(dl));
 	printf("Période de %s à %s — état : %s (échéance %s)\n\n", from, to,
-	    jstr(doc, "status"), dl);
+	    jdoc_str(doc, "status"), dl);
 	print_measure(c, "Activités", doc, "records", FR_TEXT);
 	print_measure(c, "Participants", doc, "participants", FR_TEXT);
 	print_measure(c, "Personnes distinctes", doc, "distinct_participants",
@@ -492,28 +484,33 @@ cmd_sheet(const struct catalogue *c, const struct opts *o, const char *code)
 		n = 0;
 		for (i = 0; i < json_object_array_length(inds); i++) {
 			io = json_object_array_get_idx(inds, i);
-			if (strcmp(jstr(io, "kind"), kind_labels[k].kind) != 0)
+			if (strcmp(jdoc_str(io, "kind"),
+			    kind_labels[k].kind) != 0)
 				continue;
 			if (n++ == 0)
 				printf("\n%s\n", kind_labels[k].label);
-			m = catalogue_measure(jstr(io, "measure"));
-			printf("  %2d. %s\n      %s : ", n, jstr(io, "label"),
-			    m >= 0 ? cat_measures[m].label : jstr(io, "measure"));
+			m = catalogue_measure(jdoc_str(io, "measure"));
+			printf("  %2d. %s\n      %s : ", n, jdoc_str(io,
+			    "label"),
+			    m >= 0 ? cat_measures[m].label : jdoc_str(io,
+			    "measure"));
 			v = NULL;
 			json_object_object_get_ex(io, "value", &v);
-			print_value(c, fr_measure_keys(jstr(io, "measure")), v);
-			if (*jstr(io, "target"))
-				printf(" — cible %s%s", jstr(io, "target"),
-				    strcmp(jstr(io, "target_per"), "an") == 0 ?
+			print_value(c, fr_measure_keys(jdoc_str(io, "measure")),
+			    v);
+			if (*jdoc_str(io, "target"))
+				printf(" — cible %s%s", jdoc_str(io, "target"),
+				    strcmp(jdoc_str(io, "target_per"),
+				    "an") == 0 ?
 				    " par an" : "");
-			if (*jstr(io, "status"))
-				printf(" — %s", jstr(io, "status"));
+			if (*jdoc_str(io, "status"))
+				printf(" — %s", jdoc_str(io, "status"));
 			printf("\n");
 			if (json_object_object_get_ex(io, "longest_gap_from",
 			    &v))
 				printf("      plus long écart : du %s au %s\n",
-				    fr_date(jstr(io, "longest_gap_from"), from,
-				    sizeof(from)), fr_date(jstr(io,
+				    fr_date(jdoc_str(io, "longest_gap_from"),
+				    from, sizeof(from)), fr_date(jdoc_str(io,
 				    "longest_gap_to"), to, sizeof(to)));
 			if (json_object_object_get_ex(io, "missing", &v) &&
 			    json_object_array_length(v) > 0) {
@@ -545,20 +542,21 @@ cmd_overview(const struct catalogue *c, const struct opts *o,
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(c, o, doc, export_overview);
-	printf("Où en est chaque fiche, de %s à %s\n", jstr(doc, "from"),
-	    jstr(doc, "to"));
+	printf("Où en est chaque fiche, de %s à %s\n", jdoc_str(doc, "from"),
+	    jdoc_str(doc, "to"));
 	json_object_object_get_ex(doc, "axes", &axes);
 	for (i = 0; i < json_object_array_length(axes); i++) {
 		ax = json_object_array_get_idx(axes, i);
-		printf("\nAxe %s : %s\n", jstr(ax, "code"), jstr(ax, "title"));
+		printf("\nAxe %s : %s\n", jdoc_str(ax, "code"), jdoc_str(ax,
+		    "title"));
 		printf("  %-9s %10s %13s  %s\n", "fiche", "activités",
 		    "participants", "état");
 		json_object_object_get_ex(ax, "sheets", &sheets);
 		for (j = 0; j < json_object_array_length(sheets); j++) {
 			s = json_object_array_get_idx(sheets, j);
-			printf("  %-9s %10s %12s  %s\n", jstr(s, "code"),
-			    jstr(s, "records"), jstr(s, "participants"),
-			    jstr(s, "status"));
+			printf("  %-9s %10s %12s  %s\n", jdoc_str(s, "code"),
+			    jdoc_str(s, "records"), jdoc_str(s, "participants"),
+			    jdoc_str(s, "status"));
 		}
 	}
 	json_object_put(doc);
@@ -584,11 +582,11 @@ cmd_commune(const struct catalogue *c, const struct opts *o,
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(c, o, doc, export_commune);
-	printf("Commune %s — %s (%s habitants)\n", jstr(doc, "code"),
-	    jstr(doc, "name"), jstr(doc, "population"));
+	printf("Commune %s — %s (%s habitants)\n", jdoc_str(doc, "code"),
+	    jdoc_str(doc, "name"), jdoc_str(doc, "population"));
 	for (i = 0; i < 2; i++) {
 		side = json_object_object_get(doc, sides[i][0]);
-		printf("\n%s : %s\n", sides[i][1], jstr(side, sides[i][2]));
+		printf("\n%s : %s\n", sides[i][1], jdoc_str(side, sides[i][2]));
 		print_measure(c, "  par fiche", side, "by_sheet", FR_SHEET);
 		print_measure(c, "  par type d'activité", side, "by_activity",
 		    FR_ACTIVITY);
@@ -611,18 +609,18 @@ cmd_records(const struct catalogue *c, const struct opts *o, const char *id)
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(c, o, doc, export_records);
-	printf("%s — %s\nenregistrements du %s au %s :\n", jstr(doc,
-	    "indicator"), jstr(doc, "label"), jstr(doc, "from"),
-	    jstr(doc, "to"));
+	printf("%s — %s\nenregistrements du %s au %s :\n", jdoc_str(doc,
+	    "indicator"), jdoc_str(doc, "label"), jdoc_str(doc, "from"),
+	    jdoc_str(doc, "to"));
 	list = json_object_object_get(doc, "records");
 	for (i = 0; i < json_object_array_length(list); i++) {
 		r = json_object_array_get_idx(list, i);
-		printf("  %s  %-13s %-5s %-20s %4s  %s\n", jstr(r, "date"),
-		    jstr(r, "activity"), jstr(r, "commune"),
-		    jstr(r, "structure"), jstr(r, "participants"),
-		    jstr(r, "title"));
+		printf("  %s  %-13s %-5s %-20s %4s  %s\n", jdoc_str(r, "date"),
+		    jdoc_str(r, "activity"), jdoc_str(r, "commune"),
+		    jdoc_str(r, "structure"), jdoc_str(r, "participants"),
+		    jdoc_str(r, "title"));
 	}
-	if (strcmp(jstr(doc, "truncated"), "true") == 0)
+	if (strcmp(jdoc_str(doc, "truncated"), "true") == 0)
 		printf("  … liste tronquée\n");
 	json_object_put(doc);
 	return 0;
@@ -641,20 +639,20 @@ cmd_completeness(const struct catalogue *c, const struct opts *o,
 	if (o->json || o->csv)
 		return print_doc(c, o, doc, export_completeness);
 	printf("Structures sans enregistrement depuis %s semaines ou plus :\n",
-	    jstr(doc, "weeks"));
+	    jdoc_str(doc, "weeks"));
 	list = json_object_object_get(doc, "silent_structures");
 	for (i = 0; i < json_object_array_length(list); i++) {
 		e = json_object_array_get_idx(list, i);
-		if (*jstr(e, "last"))
+		if (*jdoc_str(e, "last"))
 			printf("  %-22s dernier le %s (%s semaines)\n",
-			    jstr(e, "structure"), jstr(e, "last"),
-			    jstr(e, "silent_weeks"));
+			    jdoc_str(e, "structure"), jdoc_str(e, "last"),
+			    jdoc_str(e, "silent_weeks"));
 		else
-			printf("  %-22s jamais\n", jstr(e, "structure"));
+			printf("  %-22s jamais\n", jdoc_str(e, "structure"));
 	}
 	list = json_object_object_get(doc, "silent_sheets");
 	printf("Fiches sans enregistrement depuis %s semaines ou plus : %zu\n",
-	    jstr(doc, "weeks"), json_object_array_length(list));
+	    jdoc_str(doc, "weeks"), json_object_array_length(list));
 	printf("Fiches sans activité sur la période : ");
 	print_value(c, FR_SHEET, json_object_object_get(doc,
 	    "sheets_without_activity"));
@@ -676,14 +674,15 @@ print_groups(const struct catalogue *c, json_object *groups)
 
 	for (i = 0; i < n; i++) {
 		g = json_object_array_get_idx(groups, i);
-		res = jstr(g, "residence");
-		printf("%s%s %s", i ? ", " : "", jstr(g, "count"),
-		    show_category(c, jstr(g, "category"), cat, sizeof(cat)));
+		res = jdoc_str(g, "residence");
+		printf("%s%s %s", i ? ", " : "", jdoc_str(g, "count"),
+		    show_category(c, jdoc_str(g, "category"), cat,
+		    sizeof(cat)));
 		if (*res)
 			printf(" de %s", fr_key(c, FR_COMMUNE, res));
 		else
 			printf(" (commune de résidence inconnue)");
-		if (*jstr(g, "person"))
+		if (*jdoc_str(g, "person"))
 			printf(" (personne suivie)");
 	}
 	if (n == 0)
@@ -727,45 +726,49 @@ cmd_revisions(const struct catalogue *c, const struct opts *o,
 	}
 	json_object_object_get_ex(doc, "revisions", &revs);
 	n = json_object_array_length(revs);
-	printf("Enregistrement %s — %s\n\n", jstr(doc, "id"),
-	    strcmp(jstr(doc, "voided"), "true") == 0 ? "ANNULÉ" : "en vigueur");
+	printf("Enregistrement %s — %s\n\n", jdoc_str(doc, "id"),
+	    strcmp(jdoc_str(doc, "voided"), "true") == 0 ? "ANNULÉ"
+	    : "en vigueur");
 	printf("  rév.  enregistrée le    nature\n");
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(revs, i);
-		printf("  %-4s  %-16s  %s%s%s\n", jstr(r, "rev"),
+		printf("  %-4s  %-16s  %s%s%s\n", jdoc_str(r, "rev"),
 		    show_time(json_object_get_int64(json_object_object_get(r,
-		    "received_ms")), t), revision_kind(jstr(r, "kind")),
-		    *jstr(r, "reason") ? " : " : "", jstr(r, "reason"));
+		    "received_ms")), t), revision_kind(jdoc_str(r, "kind")),
+		    *jdoc_str(r, "reason") ? " : " : "", jdoc_str(r, "reason"));
 	}
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(revs, i);
 		printf("\nRévision %s (%s, enregistrée le %s)\n",
-		    jstr(r, "rev"), revision_kind(jstr(r, "kind")),
+		    jdoc_str(r, "rev"), revision_kind(jdoc_str(r, "kind")),
 		    show_time(json_object_get_int64(json_object_object_get(r,
 		    "received_ms")), t));
-		print_line("  Date", fr_date(jstr(r, "date"), d, sizeof(d)));
+		print_line("  Date", fr_date(jdoc_str(r, "date"), d,
+		    sizeof(d)));
 		snprintf(buf, sizeof(buf), "%s (%s)", show_word(c,
-		    VOCAB_ACTIVITY, jstr(r, "activity"), lab, sizeof(lab)),
-		    jstr(r, "activity"));
+		    VOCAB_ACTIVITY, jdoc_str(r, "activity"), lab, sizeof(lab)),
+		    jdoc_str(r, "activity"));
 		print_line("  Activité", buf);
 		printf("  Fiches                 ");
 		print_value(c, FR_SHEET, json_object_object_get(r, "sheets"));
 		printf("\n");
-		snprintf(buf, sizeof(buf), "%s (%s)", fr_key(c, FR_COMMUNE, jstr(r, "commune")), jstr(r, "commune"));
+		snprintf(buf, sizeof(buf), "%s (%s)", fr_key(c, FR_COMMUNE,
+		    jdoc_str(r, "commune")), jdoc_str(r, "commune"));
 		print_line("  Lieu", buf);
 		snprintf(buf, sizeof(buf), "%s (%s)", show_word(c,
-		    VOCAB_STRUCTURE, jstr(r, "structure"), lab, sizeof(lab)),
-		    jstr(r, "structure"));
+		    VOCAB_STRUCTURE, jdoc_str(r, "structure"), lab,
+		    sizeof(lab)), jdoc_str(r, "structure"));
 		print_line("  Structure", buf);
-		print_line("  Titre", *jstr(r, "title") ? jstr(r, "title") :
+		print_line("  Titre", *jdoc_str(r, "title") ? jdoc_str(r,
+		    "title") :
 		    "—");
 		printf("  Participants           ");
 		print_groups(c, json_object_object_get(r, "groups"));
 		printf("\n  Partenaires            ");
 		print_value(c, FR_TEXT, json_object_object_get(r, "partners"));
 		printf("\n");
-		if (*jstr(r, "reason"))
-			print_line("  Motif", jstr(r, "reason"));
+		if (*jdoc_str(r, "reason"))
+			print_line("  Motif", jdoc_str(r, "reason"));
 	}
 	json_object_put(doc);
 	return 0;
@@ -836,12 +839,12 @@ cmd_recent(const struct catalogue *c, const struct opts *o,
 		return print_doc(c, o, doc, NULL);
 	list = json_object_object_get(doc, "records");
 	n = json_object_array_length(list);
-	printf("Derniers enregistrements de %s (%s)", jstr(doc, "label"),
-	    jstr(doc, "structure"));
-	if (*jstr(doc, "from"))
-		printf(", du %s", fr_date(jstr(doc, "from"), d, sizeof(d)));
-	if (*jstr(doc, "to"))
-		printf(" au %s", fr_date(jstr(doc, "to"), d, sizeof(d)));
+	printf("Derniers enregistrements de %s (%s)", jdoc_str(doc, "label"),
+	    jdoc_str(doc, "structure"));
+	if (*jdoc_str(doc, "from"))
+		printf(", du %s", fr_date(jdoc_str(doc, "from"), d, sizeof(d)));
+	if (*jdoc_str(doc, "to"))
+		printf(" au %s", fr_date(jdoc_str(doc, "to"), d, sizeof(d)));
 	printf(" : %zu, les plus récents d'abord\n\n", n);
 	if (n == 0) {
 		printf("  aucun\n");
@@ -855,19 +858,19 @@ cmd_recent(const struct catalogue *c, const struct opts *o,
 	printf("%5s  %s\n", "part.", "titre");
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(list, i);
-		printf("  %-10s  ", fr_date(jstr(r, "date"), d, sizeof(d)));
-		print_cell(show_word(c, VOCAB_ACTIVITY, jstr(r, "activity"),
+		printf("  %-10s  ", fr_date(jdoc_str(r, "date"), d, sizeof(d)));
+		print_cell(show_word(c, VOCAB_ACTIVITY, jdoc_str(r, "activity"),
 		    act, sizeof(act)), 22);
 		print_cell(sheets_text(json_object_object_get(r, "sheets"), sh,
 		    sizeof(sh)), 18);
-		print_cell(fr_key(c, FR_COMMUNE, jstr(r, "commune")), 24);
-		printf("%5s  %s\n", jstr(r, "participants"),
-		    *jstr(r, "title") ? jstr(r, "title") : "—");
-		printf("  %-10s  id %s%s\n", "", jstr(r, "id"),
-		    strcmp(jstr(r, "voided"), "true") == 0 ? "  ANNULÉ" :
-		    strcmp(jstr(r, "rev"), "1") != 0 ? "  (corrigé)" : "");
+		print_cell(fr_key(c, FR_COMMUNE, jdoc_str(r, "commune")), 24);
+		printf("%5s  %s\n", jdoc_str(r, "participants"),
+		    *jdoc_str(r, "title") ? jdoc_str(r, "title") : "—");
+		printf("  %-10s  id %s%s\n", "", jdoc_str(r, "id"),
+		    strcmp(jdoc_str(r, "voided"), "true") == 0 ? "  ANNULÉ" :
+		    strcmp(jdoc_str(r, "rev"), "1") != 0 ? "  (corrigé)" : "");
 	}
-	if (strcmp(jstr(doc, "truncated"), "true") == 0)
+	if (strcmp(jdoc_str(doc, "truncated"), "true") == 0)
 		printf("  … et d'autres (--limit, --from, --to)\n");
 	printf("\nCorriger : ctg-submit amend --id ID … (l'enregistrement "
 	    "entier)\nAnnuler : ctg-submit void --id ID --reason \"…\"\n"
@@ -895,7 +898,9 @@ cmd_duplicates(const struct catalogue *c, const struct opts *o,
 		return print_doc(c, o, doc, NULL);
 	groups = json_object_object_get(doc, "groups");
 	n = json_object_array_length(groups);
-	printf("Doublons probables du %s au %s : %zu groupe%s\n", fr_date(jstr(doc, "from"), f, sizeof(f)), fr_date(jstr(doc, "to"), d, sizeof(d)), n,
+	printf("Doublons probables du %s au %s : %zu groupe%s\n",
+	    fr_date(jdoc_str(doc, "from"), f, sizeof(f)), fr_date(jdoc_str(doc,
+	    "to"), d, sizeof(d)), n,
 	    n > 1 ? "s" : "");
 	printf("(enregistrements non annulés de même structure, date, commune "
 	    "d'accueil, activité et fiches)\n");
@@ -904,24 +909,28 @@ cmd_duplicates(const struct catalogue *c, const struct opts *o,
 		recs = json_object_object_get(g, "records");
 		k = json_object_array_length(recs);
 		printf("\n%zu. %s, %s, %s, %s, %s\n", i + 1, show_word(c,
-		    VOCAB_STRUCTURE, jstr(g, "structure"), str, sizeof(str)),
-		    fr_date(jstr(g, "date"), d, sizeof(d)), show_word(c, VOCAB_ACTIVITY,
-		    jstr(g, "activity"), act, sizeof(act)), sheets_text(
+		    VOCAB_STRUCTURE, jdoc_str(g, "structure"), str,
+		    sizeof(str)),
+		    fr_date(jdoc_str(g, "date"), d, sizeof(d)), show_word(c,
+		    VOCAB_ACTIVITY,
+		    jdoc_str(g, "activity"), act, sizeof(act)), sheets_text(
 		    json_object_object_get(g, "sheets"), sh, sizeof(sh)),
-		    fr_key(c, FR_COMMUNE, jstr(g, "commune")));
+		    fr_key(c, FR_COMMUNE, jdoc_str(g, "commune")));
 		for (j = 0; j < k; j++) {
 			r = json_object_array_get_idx(recs, j);
 			printf("   %-7s %s %5s part.  %s\n", j ? "doublon" :
-			    "garder", jstr(r, "id"), jstr(r, "participants"),
-			    *jstr(r, "title") ? jstr(r, "title") : "—");
+			    "garder", jdoc_str(r, "id"), jdoc_str(r,
+			    "participants"),
+			    *jdoc_str(r, "title") ? jdoc_str(r, "title") : "—");
 		}
 		for (j = 1; j < k; j++)
 			printf("   ctg-submit void --id %s --reason "
-			    "\"doublon de %s\"\n", jstr(json_object_array_get_idx(recs, j),
-			    "id"), jstr(json_object_array_get_idx(recs, 0),
+			    "\"doublon de %s\"\n",
+			    jdoc_str(json_object_array_get_idx(recs, j),
+			    "id"), jdoc_str(json_object_array_get_idx(recs, 0),
 			    "id"));
 	}
-	if (strcmp(jstr(doc, "truncated"), "true") == 0)
+	if (strcmp(jdoc_str(doc, "truncated"), "true") == 0)
 		printf("\n… liste tronquée : réduisez la période (--from, "
 		    "--to)\n");
 	if (n > 0)

@@ -314,8 +314,8 @@ record_where(const struct record *r, char *buf, size_t len)
 	char	 d[16], act[128];
 
 	snprintf(buf, len, "enregistrement du %s (%s)", fr_date(r->date, d,
-	    sizeof(d)), r->activity ? show_word(builtin(), VOCAB_ACTIVITY, r->activity,
-	    act, sizeof(act)) : "?");
+	    sizeof(d)), r->activity ? show_word(builtin(), VOCAB_ACTIVITY,
+	    r->activity, act, sizeof(act)) : "?");
 }
 
 /*

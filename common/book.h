@@ -50,7 +50,7 @@ struct table {
 struct book {
 	struct table	 tables[BOOK_TABLES];
 	size_t		 n;
-	int		 failed;	/* out of memory: the book is unusable */
+	int		 failed;	/* out of memory: unusable */
 	struct arena	 arena;
 };
 

@@ -4,40 +4,15 @@
 #include <string.h>
 
 #include "export.h"
+#include "jdoc.h"
 #include "fr.h"
 
 #define NCOLS(a)	(sizeof(a) / sizeof((a)[0]))
 
-static json_object *
-eget(json_object *o, const char *key)
-{
-	json_object	*v = NULL;
-
-	if (o != NULL)
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
-static const char *
-estr(json_object *o, const char *key)
-{
-	json_object	*v = eget(o, key);
-
-	return v != NULL ? json_object_get_string(v) : "";
-}
-
-/* The length of an array; 0 for anything else, NULL included. */
-static size_t
-elen(json_object *a)
-{
-	return json_object_is_type(a, json_type_array) ?
-	    json_object_array_length(a) : 0;
-}
-
 int
 export_small_cells(json_object *doc)
 {
-	return json_object_get_int(eget(doc, "small_cells"));
+	return json_object_get_int(jdoc_get(doc, "small_cells"));
 }
 
 /* A JSON number as a typed cell; null or absent as an empty cell. */
@@ -92,9 +67,9 @@ static size_t
 export_lines(const struct catalogue *cat, json_object *io,
     struct export_line *l)
 {
-	const char	*measure = estr(io, "measure");
+	const char	*measure = jdoc_str(io, "measure");
 	enum fr_keys	 keys = fr_measure_keys(measure);
-	json_object	*v = eget(io, "value"), *list, *x;
+	json_object	*v = jdoc_get(io, "value"), *list, *x;
 	size_t		 n = 0, i;
 
 	if (json_object_is_type(v, json_type_object)) {
@@ -113,17 +88,17 @@ export_lines(const struct catalogue *cat, json_object *io,
 	    CELL_NONE, json_object_get_double(v));
 	if (json_object_is_type(v, json_type_double))
 		l[0].kind = CELL_NUM;
-	if ((x = eget(io, "previous")) != NULL) {
+	if ((x = jdoc_get(io, "previous")) != NULL) {
 		n = export_push(l, n, EL_PREVIOUS, NULL, "un an plus tôt",
 		    CELL_INT, json_object_get_double(x));
-		x = eget(io, "ratio");
+		x = jdoc_get(io, "ratio");
 		n = export_push(l, n, EL_CHANGE, NULL, "évolution sur un an",
 		    x != NULL ? CELL_PCT : CELL_NONE,
 		    json_object_get_double(x) - 1);
 	}
-	list = eget(io, "list") != NULL ? eget(io, "list") : eget(io,
-	    "covered");
-	for (i = 0; i < elen(list); i++) {
+	list = jdoc_get(io, "list") != NULL ? jdoc_get(io, "list")
+	    : jdoc_get(io, "covered");
+	for (i = 0; i < jdoc_len(list); i++) {
 		const char *k = json_object_get_string(
 		    json_object_array_get_idx(list, i));
 
@@ -131,13 +106,13 @@ export_lines(const struct catalogue *cat, json_object *io,
 		    CELL_NONE, 0);
 		l[n - 1].insee = keys == FR_COMMUNE ? fr_insee(k) : "";
 	}
-	list = eget(io, "evidence");
-	for (i = 0; i < elen(list); i++) {
+	list = jdoc_get(io, "evidence");
+	for (i = 0; i < jdoc_len(list); i++) {
 		json_object *e = json_object_array_get_idx(list, i);
 
-		n = export_push(l, n, EL_EVIDENCE, estr(e, "id"),
-		    estr(e, "text"), CELL_TEXT, 0);
-		l[n - 1].insee = estr(e, "state");
+		n = export_push(l, n, EL_EVIDENCE, jdoc_str(e, "id"),
+		    jdoc_str(e, "text"), CELL_TEXT, 0);
+		l[n - 1].insee = jdoc_str(e, "state");
 	}
 	return n;
 }
@@ -207,7 +182,7 @@ static const struct table_col sheet_cols[] = {
 static const char *
 export_per(json_object *io)
 {
-	const char	*per = estr(io, "target_per");
+	const char	*per = jdoc_str(io, "target_per");
 
 	return strcmp(per, "an") == 0 ? "an" : strcmp(per, "convention") ==
 	    0 ? "convention" : "";
@@ -218,7 +193,7 @@ export_sheet(const struct catalogue *cat, json_object *sheet, struct book *b)
 {
 	struct table		*t = book_table(b, "Indicateurs", sheet_cols,
 				    NCOLS(sheet_cols));
-	json_object		*inds = eget(sheet, "indicators"), *io;
+	json_object		*inds = jdoc_get(sheet, "indicators"), *io;
 	struct export_line	*l = malloc(EXPORT_LINES * sizeof(*l));
 	int			 small = export_small_cells(sheet);
 	size_t			 i, k, n;
@@ -227,27 +202,27 @@ export_sheet(const struct catalogue *cat, json_object *sheet, struct book *b)
 		b->failed = 1;
 		return;
 	}
-	for (i = 0; i < elen(inds); i++) {
+	for (i = 0; i < jdoc_len(inds); i++) {
 		io = json_object_array_get_idx(inds, i);
 		n = export_lines(cat, io, l);
 		for (k = 0; k < n; k++) {
-			table_text(b, t, estr(sheet, "code"));
-			table_date(b, t, estr(sheet, "from"), 0);
-			table_date(b, t, estr(sheet, "to"), 1);
-			table_text(b, t, estr(io, "id"));
-			table_text(b, t, fr_kind(estr(io, "kind")));
-			table_text(b, t, estr(io, "label"));
-			table_text(b, t, fr_measure(estr(io, "measure")));
+			table_text(b, t, jdoc_str(sheet, "code"));
+			table_date(b, t, jdoc_str(sheet, "from"), 0);
+			table_date(b, t, jdoc_str(sheet, "to"), 1);
+			table_text(b, t, jdoc_str(io, "id"));
+			table_text(b, t, fr_kind(jdoc_str(io, "kind")));
+			table_text(b, t, jdoc_str(io, "label"));
+			table_text(b, t, fr_measure(jdoc_str(io, "measure")));
 			table_text(b, t, l[k].detail);
 			table_text(b, t, l[k].insee);
 			export_line_cell(b, t, &l[k], small);
-			table_text(b, t, export_unit(estr(io, "measure"),
+			table_text(b, t, export_unit(jdoc_str(io, "measure"),
 			    &l[k]));
-			export_json_number(b, t, eget(io, "target"));
+			export_json_number(b, t, jdoc_get(io, "target"));
 			table_text(b, t, export_per(io));
-			export_json_number(b, t, eget(io, "baseline"));
-			table_text(b, t, estr(io, "baseline_year"));
-			table_text(b, t, l[k].tag == EL_MAIN ? estr(io,
+			export_json_number(b, t, jdoc_get(io, "baseline"));
+			table_text(b, t, jdoc_str(io, "baseline_year"));
+			table_text(b, t, l[k].tag == EL_MAIN ? jdoc_str(io,
 			    "status") : "");
 		}
 	}
@@ -266,26 +241,26 @@ export_overview(const struct catalogue *cat, json_object *overview,
 {
 	struct table	*t = book_table(b, "Fiches", overview_cols,
 			    NCOLS(overview_cols));
-	json_object	*axes = eget(overview, "axes"), *ax, *sheets, *s;
+	json_object	*axes = jdoc_get(overview, "axes"), *ax, *sheets, *s;
 	char		 dl[256];
 	size_t		 i, j;
 
 	(void)cat;
-	for (i = 0; i < elen(axes); i++) {
+	for (i = 0; i < jdoc_len(axes); i++) {
 		ax = json_object_array_get_idx(axes, i);
-		sheets = eget(ax, "sheets");
-		for (j = 0; j < elen(sheets); j++) {
+		sheets = jdoc_get(ax, "sheets");
+		for (j = 0; j < jdoc_len(sheets); j++) {
 			s = json_object_array_get_idx(sheets, j);
-			table_text(b, t, estr(ax, "code"));
-			table_text(b, t, estr(s, "code"));
-			table_text(b, t, estr(s, "title"));
-			fr_deadline(estr(s, "deadline"), dl, sizeof(dl));
+			table_text(b, t, jdoc_str(ax, "code"));
+			table_text(b, t, jdoc_str(s, "code"));
+			table_text(b, t, jdoc_str(s, "title"));
+			fr_deadline(jdoc_str(s, "deadline"), dl, sizeof(dl));
 			table_text(b, t, dl);
-			table_date(b, t, estr(overview, "from"), 0);
-			table_date(b, t, estr(overview, "to"), 1);
-			export_json_number(b, t, eget(s, "records"));
-			export_json_number(b, t, eget(s, "participants"));
-			table_text(b, t, estr(s, "status"));
+			table_date(b, t, jdoc_str(overview, "from"), 0);
+			table_date(b, t, jdoc_str(overview, "to"), 1);
+			export_json_number(b, t, jdoc_get(s, "records"));
+			export_json_number(b, t, jdoc_get(s, "participants"));
+			table_text(b, t, jdoc_str(s, "status"));
 		}
 	}
 }
@@ -301,21 +276,23 @@ export_records(const struct catalogue *cat, json_object *doc, struct book *b)
 {
 	struct table	*t = book_table(b, "Enregistrements", records_cols,
 			    NCOLS(records_cols));
-	json_object	*list = eget(doc, "records"), *r;
+	json_object	*list = jdoc_get(doc, "records"), *r;
 	size_t		 i;
 
-	for (i = 0; i < elen(list); i++) {
+	for (i = 0; i < jdoc_len(list); i++) {
 		r = json_object_array_get_idx(list, i);
-		table_text(b, t, estr(doc, "indicator"));
-		table_text(b, t, estr(r, "id"));
-		table_date(b, t, estr(r, "date"), 0);
-		table_text(b, t, fr_key(cat, FR_ACTIVITY, estr(r, "activity")));
-		table_text(b, t, fr_key(cat, FR_COMMUNE, estr(r, "commune")));
-		table_text(b, t, fr_insee(estr(r, "commune")));
-		table_text(b, t, fr_key(cat, FR_STRUCTURE, estr(r,
+		table_text(b, t, jdoc_str(doc, "indicator"));
+		table_text(b, t, jdoc_str(r, "id"));
+		table_date(b, t, jdoc_str(r, "date"), 0);
+		table_text(b, t, fr_key(cat, FR_ACTIVITY, jdoc_str(r,
+		    "activity")));
+		table_text(b, t, fr_key(cat, FR_COMMUNE, jdoc_str(r,
+		    "commune")));
+		table_text(b, t, fr_insee(jdoc_str(r, "commune")));
+		table_text(b, t, fr_key(cat, FR_STRUCTURE, jdoc_str(r,
 		    "structure")));
-		table_text(b, t, estr(r, "title"));
-		export_json_number(b, t, eget(r, "participants"));
+		table_text(b, t, jdoc_str(r, "title"));
+		export_json_number(b, t, jdoc_get(r, "participants"));
 	}
 }
 
@@ -343,13 +320,13 @@ export_commune(const struct catalogue *cat, json_object *doc, struct book *b)
 	int		 small = export_small_cells(doc);
 
 	for (i = 0; i < NCOLS(sides); i++) {
-		side = eget(doc, sides[i].key);
+		side = jdoc_get(doc, sides[i].key);
 		for (k = 0; k < NCOLS(dims); k++) {
-			if ((by = eget(side, dims[k].key)) == NULL)
+			if ((by = jdoc_get(side, dims[k].key)) == NULL)
 				continue;
 			json_object_object_foreach(by, key, v) {
-				table_text(b, t, estr(doc, "name"));
-				table_text(b, t, estr(doc, "code"));
+				table_text(b, t, jdoc_str(doc, "name"));
+				table_text(b, t, jdoc_str(doc, "code"));
 				table_text(b, t, sides[i].label);
 				table_text(b, t, dims[k].label);
 				table_text(b, t, fr_key(cat, dims[k].keys,
@@ -364,7 +341,8 @@ export_commune(const struct catalogue *cat, json_object *doc, struct book *b)
 
 static const struct table_col completeness_cols[] = {
 	{ "Type", 20 }, { "Clé", 12 }, { "Libellé", 50 },
-	{ "Dernier enregistrement", 14 }, { "Semaines sans enregistrement", 14 },
+	{ "Dernier enregistrement", 14 }, { "Semaines sans enregistrement",
+	    14 },
 };
 
 void
@@ -381,18 +359,18 @@ export_completeness(const struct catalogue *cat, json_object *doc,
 	size_t		 i, k;
 
 	for (k = 0; k < NCOLS(lists); k++) {
-		list = eget(doc, lists[k].key);
-		for (i = 0; i < elen(list); i++) {
+		list = jdoc_get(doc, lists[k].key);
+		for (i = 0; i < jdoc_len(list); i++) {
 			e = json_object_array_get_idx(list, i);
 			table_text(b, t, lists[k].label);
-			table_text(b, t, estr(e, lists[k].id));
-			table_text(b, t, estr(e, "label"));
-			table_date(b, t, estr(e, "last"), 0);
-			export_json_number(b, t, eget(e, "silent_weeks"));
+			table_text(b, t, jdoc_str(e, lists[k].id));
+			table_text(b, t, jdoc_str(e, "label"));
+			table_date(b, t, jdoc_str(e, "last"), 0);
+			export_json_number(b, t, jdoc_get(e, "silent_weeks"));
 		}
 	}
-	list = eget(doc, "sheets_without_activity");
-	for (i = 0; i < elen(list); i++) {
+	list = jdoc_get(doc, "sheets_without_activity");
+	for (i = 0; i < jdoc_len(list); i++) {
 		const char *code = json_object_get_string(
 		    json_object_array_get_idx(list, i));
 
@@ -431,33 +409,35 @@ export_rollup_sheet(const struct catalogue *cat, json_object *s,
     const char *month, int small, struct book *b, struct table *t,
     struct export_line *ml, struct export_line *yl)
 {
-	json_object	*m = eget(s, "month"), *y = eget(s, "year_to_date");
-	json_object	*mi = eget(m, "indicators"), *yi = eget(y, "indicators");
+	json_object	*m = jdoc_get(s, "month"), *y = jdoc_get(s,
+	    "year_to_date");
+	json_object	*mi = jdoc_get(m, "indicators"), *yi = jdoc_get(y,
+	    "indicators");
 	size_t		 i, k, mn, yn;
 
-	for (i = 0; i < elen(yi); i++) {
+	for (i = 0; i < jdoc_len(yi); i++) {
 		json_object *yo = json_object_array_get_idx(yi, i);
 
 		yn = export_lines(cat, yo, yl);
 		mn = export_lines(cat, json_object_array_get_idx(mi, i), ml);
 		for (k = 0; k < yn; k++) {
-			table_text(b, t, estr(s, "code"));
+			table_text(b, t, jdoc_str(s, "code"));
 			table_date(b, t, month, 0);
-			table_text(b, t, estr(yo, "id"));
-			table_text(b, t, fr_kind(estr(yo, "kind")));
-			table_text(b, t, estr(yo, "label"));
-			table_text(b, t, fr_measure(estr(yo, "measure")));
+			table_text(b, t, jdoc_str(yo, "id"));
+			table_text(b, t, fr_kind(jdoc_str(yo, "kind")));
+			table_text(b, t, jdoc_str(yo, "label"));
+			table_text(b, t, fr_measure(jdoc_str(yo, "measure")));
 			table_text(b, t, yl[k].detail);
 			table_text(b, t, yl[k].tag == EL_EVIDENCE ? "" :
 			    yl[k].insee);
 			export_line_cell(b, t, export_find(ml, mn, &yl[k]),
 			    small);
 			export_line_cell(b, t, &yl[k], small);
-			table_text(b, t, export_unit(estr(yo, "measure"),
+			table_text(b, t, export_unit(jdoc_str(yo, "measure"),
 			    &yl[k]));
-			export_json_number(b, t, eget(yo, "target"));
+			export_json_number(b, t, jdoc_get(yo, "target"));
 			table_text(b, t, export_per(yo));
-			table_text(b, t, yl[k].tag == EL_MAIN ? estr(yo,
+			table_text(b, t, yl[k].tag == EL_MAIN ? jdoc_str(yo,
 			    "status") : "");
 		}
 	}
@@ -467,9 +447,9 @@ void
 export_rollup(const struct catalogue *cat, json_object *doc, struct book *b)
 {
 	struct table		*ti, *ts, *tc;
-	json_object		*sheets = eget(doc, "sheets"), *s, *m, *y;
+	json_object		*sheets = jdoc_get(doc, "sheets"), *s, *m, *y;
 	struct export_line	*l = malloc(2 * EXPORT_LINES * sizeof(*l));
-	const char		*month = estr(doc, "month");
+	const char		*month = jdoc_str(doc, "month");
 	int			 small = export_small_cells(doc);
 	char			 dl[256];
 	size_t			 i;
@@ -485,26 +465,27 @@ export_rollup(const struct catalogue *cat, json_object *doc, struct book *b)
 		b->failed = 1;
 		return;
 	}
-	for (i = 0; i < elen(sheets); i++) {
+	for (i = 0; i < jdoc_len(sheets); i++) {
 		s = json_object_array_get_idx(sheets, i);
-		m = eget(s, "month");
-		y = eget(s, "year_to_date");
+		m = jdoc_get(s, "month");
+		y = jdoc_get(s, "year_to_date");
 		export_rollup_sheet(cat, s, month, small, b, ti, l,
 		    l + EXPORT_LINES);
-		table_text(b, ts, estr(m, "axis"));
-		table_text(b, ts, estr(s, "code"));
-		table_text(b, ts, estr(m, "title"));
+		table_text(b, ts, jdoc_str(m, "axis"));
+		table_text(b, ts, jdoc_str(s, "code"));
+		table_text(b, ts, jdoc_str(m, "title"));
 		table_date(b, ts, month, 0);
-		export_json_number(b, ts, eget(m, "records"));
-		export_json_number(b, ts, eget(m, "participants"));
-		export_json_number(b, ts, eget(y, "records"));
-		export_json_number(b, ts, eget(y, "participants"));
-		table_text(b, ts, estr(y, "status"));
-		fr_deadline(estr(m, "deadline"), dl, sizeof(dl));
+		export_json_number(b, ts, jdoc_get(m, "records"));
+		export_json_number(b, ts, jdoc_get(m, "participants"));
+		export_json_number(b, ts, jdoc_get(y, "records"));
+		export_json_number(b, ts, jdoc_get(y, "participants"));
+		table_text(b, ts, jdoc_str(y, "status"));
+		fr_deadline(jdoc_str(m, "deadline"), dl, sizeof(dl));
 		table_text(b, ts, dl);
 	}
-	for (i = 0; i < elen(eget(doc, "changes")); i++)
-		table_text(b, tc, estr(json_object_array_get_idx(eget(doc,
+	for (i = 0; i < jdoc_len(jdoc_get(doc, "changes")); i++)
+		table_text(b, tc,
+		    jdoc_str(json_object_array_get_idx(jdoc_get(doc,
 		    "changes"), i), "text"));
 	free(l);
 }
@@ -529,57 +510,61 @@ export_copil(const struct catalogue *cat, json_object *doc, struct book *b)
 			    NCOLS(copil_cols));
 	struct table	*ts = book_table(b, "Fiches", copil_sheet_cols,
 			    NCOLS(copil_sheet_cols));
-	json_object	*years = eget(doc, "years"), *sheets = eget(doc,
+	json_object	*years = jdoc_get(doc, "years"), *sheets = jdoc_get(doc,
 			    "sheets"), *s, *io, *per;
 	struct export_line one;
 	char		 dl[256];
-	size_t		 i, j, k, ny = elen(years);
+	size_t		 i, j, k, ny = jdoc_len(years);
 
 	(void)cat;
-	for (i = 0; i < elen(sheets); i++) {
+	for (i = 0; i < jdoc_len(sheets); i++) {
 		s = json_object_array_get_idx(sheets, i);
-		fr_deadline(estr(s, "deadline"), dl, sizeof(dl));
-		per = eget(s, "per_year");
+		fr_deadline(jdoc_str(s, "deadline"), dl, sizeof(dl));
+		per = jdoc_get(s, "per_year");
 		for (k = 0; k < ny; k++) {
 			json_object *py = json_object_array_get_idx(per, k);
 
-			table_text(b, ts, estr(s, "axis"));
-			table_text(b, ts, estr(s, "code"));
-			table_text(b, ts, estr(s, "title"));
+			table_text(b, ts, jdoc_str(s, "axis"));
+			table_text(b, ts, jdoc_str(s, "code"));
+			table_text(b, ts, jdoc_str(s, "title"));
 			table_text(b, ts, dl);
 			table_int(b, ts, json_object_get_int(
 			    json_object_array_get_idx(years, k)));
-			export_json_number(b, ts, eget(py, "records"));
-			export_json_number(b, ts, eget(py, "participants"));
-			table_text(b, ts, estr(py, "status"));
+			export_json_number(b, ts, jdoc_get(py, "records"));
+			export_json_number(b, ts, jdoc_get(py, "participants"));
+			table_text(b, ts, jdoc_str(py, "status"));
 		}
-		for (j = 0; j < elen(eget(s,
+		for (j = 0; j < jdoc_len(jdoc_get(s,
 		    "indicators")); j++) {
-			io = json_object_array_get_idx(eget(s, "indicators"),
-			    j);
+			io = json_object_array_get_idx(jdoc_get(s,
+			    "indicators"), j);
 			memset(&one, 0, sizeof(one));
 			for (k = 0; k < ny; k++) {
 				json_object *v = json_object_array_get_idx(
-				    eget(io, "values"), k);
+				    jdoc_get(io, "values"), k);
 
-				table_text(b, ti, estr(s, "axis"));
-				table_text(b, ti, estr(s, "code"));
-				table_text(b, ti, estr(io, "id"));
-				table_text(b, ti, fr_kind(estr(io, "kind")));
-				table_text(b, ti, estr(io, "label"));
-				table_text(b, ti, fr_measure(estr(io,
+				table_text(b, ti, jdoc_str(s, "axis"));
+				table_text(b, ti, jdoc_str(s, "code"));
+				table_text(b, ti, jdoc_str(io, "id"));
+				table_text(b, ti, fr_kind(jdoc_str(io,
+				    "kind")));
+				table_text(b, ti, jdoc_str(io, "label"));
+				table_text(b, ti, fr_measure(jdoc_str(io,
 				    "measure")));
 				table_int(b, ti, json_object_get_int(
 				    json_object_array_get_idx(years, k)));
 				export_json_number(b, ti, v);
 				table_text(b, ti, v != NULL ? export_unit(
-				    estr(io, "measure"), &one) : "");
-				export_json_number(b, ti, eget(io, "target"));
+				    jdoc_str(io, "measure"), &one) : "");
+				export_json_number(b, ti, jdoc_get(io,
+				    "target"));
 				table_text(b, ti, export_per(io));
-				export_json_number(b, ti, eget(io, "baseline"));
-				table_text(b, ti, estr(io, "baseline_year"));
+				export_json_number(b, ti, jdoc_get(io,
+				    "baseline"));
+				table_text(b, ti, jdoc_str(io,
+				    "baseline_year"));
 				table_text(b, ti, json_object_get_string(
-				    json_object_array_get_idx(eget(io,
+				    json_object_array_get_idx(jdoc_get(io,
 				    "statuses"), k)));
 			}
 		}

@@ -103,7 +103,8 @@ fr_deadline(const char *dl, char *out, size_t len)
 			char	 pub[64];
 
 			/* "0-6 ans" reads with an en dash: "0–6 ans". */
-			snprintf(pub, sizeof(pub), "%.*s", n - k - 1, colon + 1);
+			snprintf(pub, sizeof(pub), "%.*s", n - k - 1,
+			    colon + 1);
 			o += (size_t)snprintf(out + o, len - o, "%s%.*s (",
 			    o ? ", " : "", k, p);
 			for (i = 0; pub[i] != '\0' && o < len; i++)
@@ -184,10 +185,13 @@ fr_key(const struct catalogue *c, enum fr_keys keys, const char *key)
 const char *
 fr_short(const char *label, char *buf, size_t len)
 {
-	const char	*open = label != NULL ? strstr(label, " (") : NULL;
+	const char	*open;
 
+	if (label == NULL)
+		label = "";
+	open = strstr(label, " (");
 	snprintf(buf, len, "%.*s", open != NULL ? (int)(open - label) :
-	    (int)strlen(label != NULL ? label : ""), label != NULL ? label : "");
+	    (int)strlen(label), label);
 	return buf;
 }
 

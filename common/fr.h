@@ -40,8 +40,12 @@ enum fr_keys	 fr_measure_keys(const char *measure);
  * A key in words: a commune's name, a vocabulary word's label, a sheet's
  * code; the key itself when unknown. Points into the catalogue or at key.
  */
-const char	*fr_key(const struct catalogue *, enum fr_keys, const char *key);
-/* A label's first words, before « ( »: "Animation (matinée…)" -> "Animation". */
+const char	*fr_key(const struct catalogue *, enum fr_keys,
+    const char *key);
+/*
+ * A label's first words, before « ( »: "Animation (matinée…)" ->
+ * "Animation".
+ */
 const char	*fr_short(const char *label, char *buf, size_t len);
 /* The INSEE code a commune key stands for, or "" (hors, inconnue). */
 const char	*fr_insee(const char *key);

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "indicator.h"
+#include "jdoc.h"
 #include "log.h"
 #include "lookup.h"
 #include "query_int.h"
@@ -255,20 +256,11 @@ query_overview(struct query_db *q, const struct query *qu, int64_t today,
 	return o;
 }
 
-static json_object *
-query_get(json_object *o, const char *key)
-{
-	json_object	*v = NULL;
-
-	if (o != NULL)
-		json_object_object_get_ex(o, key, &v);
-	return v;
-}
-
+/* A member as text, or NULL when missing (a status may be null). */
 static const char *
-query_str(json_object *o, const char *key)
+query_str_or_null(json_object *o, const char *key)
 {
-	json_object	*v = query_get(o, key);
+	json_object	*v = jdoc_get(o, key);
 
 	return v != NULL ? json_object_get_string(v) : NULL;
 }
@@ -284,11 +276,11 @@ query_status_change(json_object *list, json_object *sheet, json_object *io,
 		return;
 	c = json_object_new_object();
 	json_object_object_add(c, "sheet", json_object_new_string(
-	    query_str(sheet, "code")));
+	    query_str_or_null(sheet, "code")));
 	json_object_object_add(c, "indicator", io != NULL ?
-	    json_object_new_string(query_str(io, "id")) : NULL);
+	    json_object_new_string(query_str_or_null(io, "id")) : NULL);
 	json_object_object_add(c, "label", json_object_new_string(
-	    query_str(io != NULL ? io : sheet, io != NULL ? "label" :
+	    query_str_or_null(io != NULL ? io : sheet, io != NULL ? "label" :
 	    "title")));
 	json_object_object_add(c, "before", json_object_new_string(before));
 	json_object_object_add(c, "after", json_object_new_string(after));
@@ -300,18 +292,18 @@ static void
 query_status_changes(json_object *list, json_object *before,
     json_object *after)
 {
-	json_object	*bi = query_get(before, "indicators");
-	json_object	*ai = query_get(after, "indicators");
+	json_object	*bi = jdoc_get(before, "indicators");
+	json_object	*ai = jdoc_get(after, "indicators");
 	size_t		 i;
 
-	query_status_change(list, after, NULL, query_str(before, "status"),
-	    query_str(after, "status"));
+	query_status_change(list, after, NULL, query_str_or_null(before,
+	    "status"), query_str_or_null(after, "status"));
 	for (i = 0; i < json_object_array_length(ai); i++) {
 		json_object *a = json_object_array_get_idx(ai, i);
 
-		query_status_change(list, after, a, query_str(
+		query_status_change(list, after, a, query_str_or_null(
 		    json_object_array_get_idx(bi, i), "status"),
-		    query_str(a, "status"));
+		    query_str_or_null(a, "status"));
 	}
 }
 
@@ -391,7 +383,7 @@ query_rollup_doc(struct query_db *q, const char *month, int64_t today,
 static json_object *
 query_copil_value(json_object *io)
 {
-	json_object	*v = query_get(io, "value");
+	json_object	*v = jdoc_get(io, "value");
 
 	return json_object_is_type(v, json_type_int) ||
 	    json_object_is_type(v, json_type_double) ? json_object_get(v) :
@@ -411,16 +403,16 @@ query_copil_sheet(json_object *sy)
 
 	for (k = 0; k < sizeof(keep) / sizeof(keep[0]); k++)
 		json_object_object_add(s, keep[k], json_object_get(
-		    query_get(sy, keep[k])));
+		    jdoc_get(sy, keep[k])));
 	json_object_object_add(s, "per_year", json_object_new_array());
 	json_object_object_add(s, "indicators", inds = json_object_new_array());
-	for (i = 0; i < json_object_array_length(query_get(sy,
+	for (i = 0; i < json_object_array_length(jdoc_get(sy,
 	    "indicators")); i++) {
-		io = json_object_array_get_idx(query_get(sy, "indicators"), i);
+		io = json_object_array_get_idx(jdoc_get(sy, "indicators"), i);
 		c = json_object_new_object();
 		for (k = 0; k < sizeof(ikeep) / sizeof(ikeep[0]); k++)
 			json_object_object_add(c, ikeep[k], json_object_get(
-			    query_get(io, ikeep[k])));
+			    jdoc_get(io, ikeep[k])));
 		json_object_object_add(c, "values", json_object_new_array());
 		json_object_object_add(c, "statuses", json_object_new_array());
 		json_object_array_add(inds, c);
@@ -435,25 +427,25 @@ query_copil_year(json_object *s, json_object *sy)
 	json_object	*py = json_object_new_object(), *inds, *io, *c;
 	size_t		 i;
 
-	json_object_object_add(py, "records", json_object_get(query_get(sy,
+	json_object_object_add(py, "records", json_object_get(jdoc_get(sy,
 	    "records")));
 	json_object_object_add(py, "participants", json_object_get(
-	    query_get(sy, "participants")));
-	json_object_object_add(py, "status", json_object_get(query_get(sy,
+	    jdoc_get(sy, "participants")));
+	json_object_object_add(py, "status", json_object_get(jdoc_get(sy,
 	    "status")));
-	json_object_array_add(query_get(s, "per_year"), py);
-	json_object_object_add(s, "status", json_object_get(query_get(sy,
+	json_object_array_add(jdoc_get(s, "per_year"), py);
+	json_object_object_add(s, "status", json_object_get(jdoc_get(sy,
 	    "status")));
-	inds = query_get(sy, "indicators");
+	inds = jdoc_get(sy, "indicators");
 	for (i = 0; i < json_object_array_length(inds); i++) {
 		io = json_object_array_get_idx(inds, i);
-		c = json_object_array_get_idx(query_get(s, "indicators"), i);
-		json_object_array_add(query_get(c, "values"),
+		c = json_object_array_get_idx(jdoc_get(s, "indicators"), i);
+		json_object_array_add(jdoc_get(c, "values"),
 		    query_copil_value(io));
-		json_object_array_add(query_get(c, "statuses"),
-		    json_object_get(query_get(io, "status")));
+		json_object_array_add(jdoc_get(c, "statuses"),
+		    json_object_get(jdoc_get(io, "status")));
 		json_object_object_add(c, "status", json_object_get(
-		    query_get(io, "status")));
+		    jdoc_get(io, "status")));
 	}
 }
 
@@ -475,7 +467,8 @@ query_copil(struct query_db *q, const struct query *qu, int64_t today,
 
 	if (qu->key == NULL || strlen(qu->key) != 4 ||
 	    strspn(qu->key, "0123456789") != 4 || (year = atoi(qu->key)) < 2000)
-		return query_fail(q, error, QUERY_BAD, "année « %s » invalide : "
+		return query_fail(q, error, QUERY_BAD,
+		    "année « %s » invalide : "
 		    "attendu AAAA, comme 2024", qu->key ? qu->key : "");
 	if ((model = query_model(q, error)) == NULL)
 		return NULL;
@@ -500,7 +493,7 @@ query_copil(struct query_db *q, const struct query *qu, int64_t today,
 				json_object_put(o);
 				return NULL;
 			}
-			any |= json_object_get_int(query_get(sy, "records")) > 0;
+			any |= json_object_get_int(jdoc_get(sy, "records")) > 0;
 			json_object_array_add(all, sy);
 		}
 		/* Years before the first record are left out. */

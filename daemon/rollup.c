@@ -303,7 +303,8 @@ rollup_tick(struct rollup *r)
 
 		if (n > 0 && d <= dirty[n - 1])
 			continue;	/* within the last one's cascade */
-		for (; d <= closable && d / 100 == atoi(t); d = rollup_next(d)) {
+		for (; d <= closable && d / 100 == atoi(t); d =
+		    rollup_next(d)) {
 			if ((more = realloc(dirty, (size_t)(n + 1) *
 			    sizeof(*more))) == NULL)
 				break;
