@@ -195,6 +195,26 @@ report_sheet(struct buf *b, const struct catalogue *c, json_object *s,
 	buf_str(b, "</article>\n");
 }
 
+/*
+ * A change of a revision as a list item: its sentence; a bilan stored
+ * before sentences were kept says what, before and after.
+ */
+static void
+report_change_item(struct buf *b, json_object *ch)
+{
+	buf_str(b, "<li>");
+	if (jdoc_get(ch, "text") != NULL)
+		report_text(b, jdoc_str(ch, "text"));
+	else {
+		report_text(b, jdoc_str(ch, "what"));
+		buf_str(b, " : ");
+		report_text(b, jdoc_str(ch, "before"));
+		buf_str(b, " → ");
+		report_text(b, jdoc_str(ch, "after"));
+	}
+	buf_str(b, "</li>");
+}
+
 static int
 report_active(json_object *s)
 {
@@ -260,7 +280,9 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 
 	n = jdoc_len(moved);
 	buf_printf(b, "<h3>États qui ont changé en %s</h3>", mw);
-	if (strcmp(jdoc_str(rollup, "month") + 4, "-01") == 0)
+	if (moved == NULL)	/* a bilan stored before they were kept */
+		buf_str(b, "<p>Non relevés pour ce bilan.</p>");
+	else if (strcmp(jdoc_str(rollup, "month") + 4, "-01") == 0)
 		buf_str(b, "<p>Janvier ouvre l'année : les états partent de "
 		    "zéro.</p>");
 	else if (n == 0)
@@ -320,11 +342,8 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 		buf_str(b, n > 5 ? ", dont :" : " :");
 		buf_str(b, "<ul>");
 		for (i = 0; i < n && i < 5; i++) {
-			buf_str(b, "<li>");
-			report_text(b,
-			    jdoc_str(json_object_array_get_idx(changes, i),
-			    "text"));
-			buf_str(b, "</li>");
+			report_change_item(b, json_object_array_get_idx(
+			    changes, i));
 		}
 		buf_str(b, "</ul>");
 		if (n > 5)
@@ -406,11 +425,8 @@ report_html(const struct catalogue *c, json_object *rollup)
 		buf_str(&b, "<section><h2>Changements depuis la révision "
 		    "précédente</h2><ul>");
 		for (i = 0; i < n; i++) {
-			buf_str(&b, "<li>");
-			report_text(&b,
-			    jdoc_str(json_object_array_get_idx(changes, i),
-			    "text"));
-			buf_str(&b, "</li>");
+			report_change_item(&b, json_object_array_get_idx(
+			    changes, i));
 		}
 		buf_str(&b, "</ul></section>\n");
 	}

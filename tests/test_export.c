@@ -83,6 +83,32 @@ test_commune_secrecy(void **state)
 	json_object_put(o);
 }
 
+/*
+ * The same document as a workbook: a zip holding a sheet and its shared
+ * strings (openpyxl reads it back in tests/browser/test_reports.py).
+ */
+static void
+test_sheet_xlsx(void **state)
+{
+	json_object	*o = json_tokener_parse("{\"code\":\"V.B.41\","
+	    "\"from\":\"2024-02\",\"to\":\"2024-02\",\"small_cells\":5,"
+	    "\"indicators\":[{\"id\":\"V.B.41/res/1\",\"kind\":\"imp\","
+	    "\"label\":\"x\",\"measure\":\"by_residence\",\"value\":"
+	    "{\"46201\":2,\"hors\":7}}]}");
+	char		*x, err[256];
+	size_t		 len;
+
+	(void)state;
+	assert_int_equal(export_xlsx(export_sheet, cat, o, &x, &len, err,
+	    sizeof(err)), 0);
+	assert_true(len > 1000);
+	assert_memory_equal(x, "PK\x03\x04", 4);
+	assert_non_null(memmem(x, len, "xl/worksheets/sheet1.xml", 24));
+	assert_non_null(memmem(x, len, "xl/sharedStrings.xml", 20));
+	free(x);
+	json_object_put(o);
+}
+
 int
 main(void)
 {
@@ -95,6 +121,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sheet_rows),
 		cmocka_unit_test(test_commune_secrecy),
+		cmocka_unit_test(test_sheet_xlsx),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
