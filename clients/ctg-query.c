@@ -251,9 +251,13 @@ cmd_sheets(const struct catalogue *c, const struct opts *o)
 			json_object_object_add(so, "indicators",
 			    json_object_new_int((int)s->count));
 			json_object_array_add(list, so);
-		} else
+		} else {
+			char	 dl[256];
+
 			printf("  %-9s %s (échéance %s, %zu indicateurs)\n",
-			    s->code, s->title, s->deadline, s->count);
+			    s->code, s->title, fr_deadline(s->deadline, dl,
+			    sizeof(dl)), s->count);
+		}
 	}
 	if (o->json)
 		print_json(root);
@@ -324,7 +328,7 @@ cmd_plan(const struct catalogue *c, const struct opts *o, const char *code)
 	print_line("Élu·e pilote", s->pilot_elected);
 	print_line("Structure(s) pilote(s)", s->pilot_structures);
 	print_line("Partenaires", s->partners);
-	print_line("Échéance", s->deadline);
+	print_line("Échéance", fr_deadline(s->deadline, buf, sizeof(buf)));
 	print_line("Fiches liées", s->links);
 	print_line("Activités acceptées", catalogue_words_list(c,
 	    VOCAB_ACTIVITY, s->activities, buf, sizeof(buf)));
@@ -531,7 +535,7 @@ cmd_overview(const struct catalogue *c, const struct opts *o,
 {
 	const struct cat_axis	*a = NULL;
 	json_object		*doc, *axes, *ax, *sheets, *s;
-	char			 err[512];
+	char			 err[512], from[64], to[64];
 	size_t			 i, j;
 
 	if (axis != NULL && (a = lookup_axis(c, axis, err, sizeof(err))) ==
@@ -542,8 +546,9 @@ cmd_overview(const struct catalogue *c, const struct opts *o,
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(c, o, doc, export_overview);
-	printf("Où en est chaque fiche, de %s à %s\n", jdoc_str(doc, "from"),
-	    jdoc_str(doc, "to"));
+	printf("Où en est chaque fiche, de %s à %s\n", fr_month(jdoc_str(doc,
+	    "from"), from, sizeof(from)), fr_month(jdoc_str(doc, "to"), to,
+	    sizeof(to)));
 	json_object_object_get_ex(doc, "axes", &axes);
 	for (i = 0; i < json_object_array_length(axes); i++) {
 		ax = json_object_array_get_idx(axes, i);
@@ -602,16 +607,17 @@ static int
 cmd_records(const struct catalogue *c, const struct opts *o, const char *id)
 {
 	json_object	*doc, *list, *r;
+	char		 from[64], to[64];
 	size_t		 i;
 
-	(void)c;
 	if ((doc = ask(o, "records", id)) == NULL)
 		return 2;
 	if (o->json || o->csv)
 		return print_doc(c, o, doc, export_records);
-	printf("%s — %s\nenregistrements du %s au %s :\n", jdoc_str(doc,
-	    "indicator"), jdoc_str(doc, "label"), jdoc_str(doc, "from"),
-	    jdoc_str(doc, "to"));
+	printf("%s — %s\nenregistrements de %s à %s :\n", jdoc_str(doc,
+	    "indicator"), jdoc_str(doc, "label"), fr_month(jdoc_str(doc,
+	    "from"), from, sizeof(from)), fr_month(jdoc_str(doc, "to"), to,
+	    sizeof(to)));
 	list = json_object_object_get(doc, "records");
 	for (i = 0; i < json_object_array_length(list); i++) {
 		r = json_object_array_get_idx(list, i);

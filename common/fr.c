@@ -40,7 +40,7 @@ fr_digits(const char *s, size_t n)
 	return 1;
 }
 
-void
+const char *
 fr_month(const char *ym, char *out, size_t len)
 {
 	int	 m;
@@ -49,9 +49,10 @@ fr_month(const char *ym, char *out, size_t len)
 	    ym[4] != '-' || !fr_digits(ym + 5, 2) ||
 	    (m = atoi(ym + 5)) < 1 || m > 12) {
 		snprintf(out, len, "%s", ym != NULL ? ym : "");
-		return;
+		return out;
 	}
 	snprintf(out, len, "%s %.4s", fr_months[m - 1], ym);
+	return out;
 }
 
 const char *
@@ -84,7 +85,7 @@ fr_stamp(const char *iso, char *out, size_t len)
 	    fr_months[mo - 1], y, h, mi);
 }
 
-void
+const char *
 fr_deadline(const char *dl, char *out, size_t len)
 {
 	size_t	 o = 0;
@@ -117,6 +118,7 @@ fr_deadline(const char *dl, char *out, size_t len)
 			o += (size_t)snprintf(out + o, len - o, "%s%.*s",
 			    o ? ", " : "", n, p);
 	}
+	return out;
 }
 
 const char *

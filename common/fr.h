@@ -12,14 +12,14 @@
 
 #include "catalogue.h"
 
-/* "2026-07" -> "juillet 2026"; anything else copied. */
-void		 fr_month(const char *ym, char *out, size_t len);
+/* "2026-07" -> "juillet 2026"; anything else copied. Returns out. */
+const char	*fr_month(const char *ym, char *out, size_t len);
 /* "2026-07-14" (or "2026-07") -> "14/07/2026" ("01/07/2026"); out. */
 const char	*fr_date(const char *iso, char *out, size_t len);
 /* "2026-12-02T06:54:19+01:00" -> "2 décembre 2026 à 6 h 54". */
 void		 fr_stamp(const char *iso, char *out, size_t len);
-/* "2022:0-6 ans|2023:7-18 ans" -> "2022 (0–6 ans), 2023 (7–18 ans)". */
-void		 fr_deadline(const char *deadline, char *out, size_t len);
+/* "2022:0-6 ans|2023:7-18 ans" -> "2022 (0–6 ans), 2023 (7–18 ans)"; out. */
+const char	*fr_deadline(const char *deadline, char *out, size_t len);
 /* "real" -> "réalisation", "res" -> "résultat", "imp" -> "impact". */
 const char	*fr_kind(const char *kind);
 /* A measure's French name, from its keyword ("by_residence"). */
