@@ -42,24 +42,21 @@ struct export_line {
 	const char	*insee;
 	enum cell_kind	 kind;
 	double		 n;
+	const char	*state;		/* EL_EVIDENCE: its state */
 	int		 secret;	/* a count of persons by commune */
 };
 
 #define EXPORT_LINES	256
 
+/* Adds one line, unless the array is full; the new count. */
 static size_t
-export_push(struct export_line *l, size_t n, enum export_tag tag,
-    const char *key, const char *detail, enum cell_kind kind, double v)
+export_push(struct export_line *l, size_t n, struct export_line one)
 {
 	if (n == EXPORT_LINES)
 		return n;
-	memset(&l[n], 0, sizeof(l[n]));
-	l[n].tag = tag;
-	l[n].key = key;
-	l[n].detail = detail;
-	l[n].insee = "";
-	l[n].kind = kind;
-	l[n].n = v;
+	if (one.insee == NULL)
+		one.insee = "";
+	l[n] = one;
 	return n + 1;
 }
 
@@ -73,46 +70,51 @@ export_lines(const struct catalogue *cat, json_object *io,
 	size_t		 n = 0, i;
 
 	if (json_object_is_type(v, json_type_object)) {
-		json_object_object_foreach(v, k, c) {
-			n = export_push(l, n, EL_KEY, k, fr_key(cat, keys, k),
-			    CELL_INT, (double)json_object_get_int64(c));
-			l[n - 1].insee = keys == FR_COMMUNE ? fr_insee(k) : "";
-			l[n - 1].secret = keys == FR_COMMUNE &&
-			    strcmp(measure, "by_residence") == 0;
-		}
+		json_object_object_foreach(v, k, c)
+			n = export_push(l, n, (struct export_line){
+			    .tag = EL_KEY, .key = k,
+			    .detail = fr_key(cat, keys, k),
+			    .insee = keys == FR_COMMUNE ? fr_insee(k) : "",
+			    .kind = CELL_INT,
+			    .n = (double)json_object_get_int64(c),
+			    .secret = keys == FR_COMMUNE &&
+			    strcmp(measure, "by_residence") == 0 });
 		/* An empty breakdown still has its row: nobody, 0. */
-		return n > 0 ? n : export_push(l, 0, EL_MAIN, NULL, "",
-		    CELL_INT, 0);
+		return n > 0 ? n : export_push(l, 0, (struct export_line){
+		    .tag = EL_MAIN, .detail = "", .kind = CELL_INT });
 	}
-	n = export_push(l, n, EL_MAIN, NULL, "", v != NULL ? CELL_INT :
-	    CELL_NONE, json_object_get_double(v));
-	if (json_object_is_type(v, json_type_double))
-		l[0].kind = CELL_NUM;
+	n = export_push(l, n, (struct export_line){ .tag = EL_MAIN,
+	    .detail = "", .kind = v == NULL ? CELL_NONE :
+	    json_object_is_type(v, json_type_double) ? CELL_NUM : CELL_INT,
+	    .n = json_object_get_double(v) });
 	if ((x = jdoc_get(io, "previous")) != NULL) {
-		n = export_push(l, n, EL_PREVIOUS, NULL, "un an plus tôt",
-		    CELL_INT, json_object_get_double(x));
+		n = export_push(l, n, (struct export_line){
+		    .tag = EL_PREVIOUS, .detail = "un an plus tôt",
+		    .kind = CELL_INT, .n = json_object_get_double(x) });
 		x = jdoc_get(io, "ratio");
-		n = export_push(l, n, EL_CHANGE, NULL, "évolution sur un an",
-		    x != NULL ? CELL_PCT : CELL_NONE,
-		    json_object_get_double(x) - 1);
+		n = export_push(l, n, (struct export_line){ .tag = EL_CHANGE,
+		    .detail = "évolution sur un an", .kind = x != NULL ?
+		    CELL_PCT : CELL_NONE, .n = json_object_get_double(x) - 1 });
 	}
-	list = jdoc_get(io, "list") != NULL ? jdoc_get(io, "list")
-	    : jdoc_get(io, "covered");
+	list = jdoc_get(io, "list") != NULL ? jdoc_get(io, "list") :
+	    jdoc_get(io, "covered");
 	for (i = 0; i < jdoc_len(list); i++) {
 		const char *k = json_object_get_string(
 		    json_object_array_get_idx(list, i));
 
-		n = export_push(l, n, EL_ITEM, k, fr_key(cat, keys, k),
-		    CELL_NONE, 0);
-		l[n - 1].insee = keys == FR_COMMUNE ? fr_insee(k) : "";
+		n = export_push(l, n, (struct export_line){ .tag = EL_ITEM,
+		    .key = k, .detail = fr_key(cat, keys, k),
+		    .insee = keys == FR_COMMUNE ? fr_insee(k) : "",
+		    .kind = CELL_NONE });
 	}
 	list = jdoc_get(io, "evidence");
 	for (i = 0; i < jdoc_len(list); i++) {
 		json_object *e = json_object_array_get_idx(list, i);
 
-		n = export_push(l, n, EL_EVIDENCE, jdoc_str(e, "id"),
-		    jdoc_str(e, "text"), CELL_TEXT, 0);
-		l[n - 1].insee = jdoc_str(e, "state");
+		n = export_push(l, n, (struct export_line){
+		    .tag = EL_EVIDENCE, .key = jdoc_str(e, "id"),
+		    .detail = jdoc_str(e, "text"), .kind = CELL_TEXT,
+		    .state = jdoc_str(e, "state") });
 	}
 	return n;
 }
@@ -133,7 +135,7 @@ export_line_cell(struct book *b, struct table *t,
 		table_pct(b, t, l->n);
 		break;
 	case CELL_TEXT:		/* evidence: its state */
-		table_text(b, t, l->insee);
+		table_text(b, t, l->state);
 		break;
 	default:
 		table_none(b, t);
@@ -428,8 +430,7 @@ export_rollup_sheet(const struct catalogue *cat, json_object *s,
 			table_text(b, t, jdoc_str(yo, "label"));
 			table_text(b, t, fr_measure(jdoc_str(yo, "measure")));
 			table_text(b, t, yl[k].detail);
-			table_text(b, t, yl[k].tag == EL_EVIDENCE ? "" :
-			    yl[k].insee);
+			table_text(b, t, yl[k].insee);
 			export_line_cell(b, t, export_find(ml, mn, &yl[k]),
 			    small);
 			export_line_cell(b, t, &yl[k], small);
