@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -181,7 +182,12 @@ book_csv_cell(const struct cell *c, char *out, size_t len)
 
 	switch (c->kind) {
 	case CELL_TEXT:
-		snprintf(out, len, "%s", c->s);
+		/*
+		 * A text a person typed that a spreadsheet would run as a
+		 * formula (= + - @) is kept as text by a leading apostrophe.
+		 */
+		snprintf(out, len, "%s%s", strchr("=+-@", c->s[0]) != NULL ?
+		    "'" : "", c->s);
 		break;
 	case CELL_INT:
 	case CELL_NUM:
@@ -320,6 +326,7 @@ book_xlsx(const struct book *bk, char **out, size_t *len, char *err,
 	char			 path[4096];
 	lxw_workbook		*wb;
 	lxw_workbook_options	 opt = { 0 };
+	lxw_doc_properties	 props = { 0 };
 	struct book_formats	 f;
 	lxw_error		 e;
 	size_t			 i;
@@ -345,6 +352,13 @@ book_xlsx(const struct book *bk, char **out, size_t *len, char *err,
 		snprintf(err, errlen, "classeur impossible à créer");
 		return -1;
 	}
+	/*
+	 * The creation time it records is the day's: the same document
+	 * makes the same bytes, so its ETag holds (the default, now, would
+	 * change every second).
+	 */
+	props.created = time(NULL) / 86400 * 86400;
+	workbook_set_properties(wb, &props);
 	f.head = workbook_add_format(wb);
 	format_set_bold(f.head);
 	format_set_bg_color(f.head, 0xEDF2F7);

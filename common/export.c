@@ -5,6 +5,7 @@
 
 #include "export.h"
 #include "jdoc.h"
+#include "report.h"
 #include "fr.h"
 
 #define NCOLS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -159,17 +160,11 @@ export_find(const struct export_line *l, size_t n,
 static const char *
 export_unit(const char *measure, const struct export_line *l)
 {
-	static char	 unit[64];
-	char		 s[96], *sp;
-
 	if (l->tag == EL_CHANGE)
 		return "%";
 	if (l->tag == EL_ITEM || l->tag == EL_EVIDENCE)
 		return "";
-	fr_count(measure, 2, 0, s, sizeof(s));
-	sp = strchr(s, ' ');
-	snprintf(unit, sizeof(unit), "%s", sp != NULL ? sp + 1 : "");
-	return unit;
+	return fr_unit(measure);
 }
 
 static const struct table_col sheet_cols[] = {
@@ -485,9 +480,8 @@ export_rollup(const struct catalogue *cat, json_object *doc, struct book *b)
 		table_text(b, ts, dl);
 	}
 	for (i = 0; i < jdoc_len(jdoc_get(doc, "changes")); i++)
-		table_text(b, tc,
-		    jdoc_str(json_object_array_get_idx(jdoc_get(doc,
-		    "changes"), i), "text"));
+		table_text(b, tc, report_change_words(json_object_array_get_idx(
+		    jdoc_get(doc, "changes"), i)));
 	free(l);
 }
 

@@ -219,6 +219,14 @@ fr_count(const char *measure, long long n, int small, char *out, size_t len)
 		snprintf(out, len, "%lld%s%s", n, *unit ? " " : "", unit);
 }
 
+const char *
+fr_unit(const char *measure)
+{
+	int	 m = measure != NULL ? catalogue_measure(measure) : -1;
+
+	return m >= 0 ? fr_units[m].many : "";
+}
+
 void
 fr_change(double ratio, char *out, size_t len)
 {
@@ -241,6 +249,10 @@ fr_number(double d, char *out, size_t len)
 	snprintf(out, len, "%.3f", d);
 	while ((n = strlen(out)) > 0 && out[n - 1] == '0')
 		out[n - 1] = '\0';
+	if ((n = strlen(out)) > 0 && out[n - 1] == '.')
+		out[n - 1] = '\0';	/* 2.0004: "2" */
+	if (strcmp(out, "-0") == 0)
+		snprintf(out, len, "0");
 	if ((dot = strchr(out, '.')) != NULL)
 		*dot = ',';
 }

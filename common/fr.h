@@ -56,6 +56,8 @@ const char	*fr_insee(const char *key);
  */
 void		 fr_count(const char *measure, long long n, int small,
 		    char *out, size_t len);
+/* A measure's unit, plural: "activités"; "" when it has none. */
+const char	*fr_unit(const char *measure);
 /* A ratio as a signed change: 1.99 -> "+99 %", 0.5 -> "−50 %". */
 void		 fr_change(double ratio, char *out, size_t len);
 /* A decimal the French way: 12.5 -> "12,5"; integers stay integers. */

@@ -195,23 +195,12 @@ report_sheet(struct buf *b, const struct catalogue *c, json_object *s,
 	buf_str(b, "</article>\n");
 }
 
-/*
- * A change of a revision as a list item: its sentence; a bilan stored
- * before sentences were kept says what, before and after.
- */
+/* A change of a revision as a list item. */
 static void
 report_change_item(struct buf *b, json_object *ch)
 {
 	buf_str(b, "<li>");
-	if (jdoc_get(ch, "text") != NULL)
-		report_text(b, jdoc_str(ch, "text"));
-	else {
-		report_text(b, jdoc_str(ch, "what"));
-		buf_str(b, " : ");
-		report_text(b, jdoc_str(ch, "before"));
-		buf_str(b, " → ");
-		report_text(b, jdoc_str(ch, "after"));
-	}
+	report_text(b, report_change_words(ch));
 	buf_str(b, "</li>");
 }
 
@@ -227,6 +216,7 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 {
 	json_object	*sheets = jdoc_get(rollup, "sheets"), *s, *m, *y;
 	json_object	*moved = jdoc_get(rollup, "status_changes");
+	const char	*month = jdoc_str(rollup, "month");
 	json_object	*changes = jdoc_get(rollup, "changes");
 	long long	 t[3][2] = { { 0 } };
 	size_t		 i, n, late = 0;
@@ -282,7 +272,7 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 	buf_printf(b, "<h3>États qui ont changé en %s</h3>", mw);
 	if (moved == NULL)	/* a bilan stored before they were kept */
 		buf_str(b, "<p>Non relevés pour ce bilan.</p>");
-	else if (strcmp(jdoc_str(rollup, "month") + 4, "-01") == 0)
+	else if (strlen(month) >= 7 && strcmp(month + 4, "-01") == 0)
 		buf_str(b, "<p>Janvier ouvre l'année : les états partent de "
 		    "zéro.</p>");
 	else if (n == 0)

@@ -26,6 +26,12 @@ char	*report_copil_html(const struct catalogue *, json_object *copil);
  */
 json_object *report_changes(const struct catalogue *, json_object *old,
 	    json_object *new, size_t max);
+/*
+ * A change of such an array as it is published: its sentence; for a
+ * change stored before sentences were kept, what changed only (its old
+ * values were raw, unpublishable documents).
+ */
+const char *report_change_words(json_object *change);
 /* Writes DIR/copil-YYYY.{html,csv,xlsx,json}; 0, or -1 with err. */
 int	report_write_copil(const struct catalogue *, json_object *copil,
 	    const char *dir, char *err, size_t errlen);

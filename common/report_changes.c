@@ -17,15 +17,22 @@ static const struct {
 	{ "status", "état" },
 };
 
+const char *
+report_change_words(json_object *change)
+{
+	return jdoc_get(change, "text") != NULL ? jdoc_str(change, "text") :
+	    jdoc_str(change, "what");
+}
+
 /* A count in a sentence: a commune's small count kept secret. */
 static void
 report_change_count(char *out, size_t len, json_object *v, int secret,
-    int small)
+    int small, const char *none)
 {
 	long long	 n = (long long)json_object_get_int64(v);
 
 	if (v == NULL)
-		snprintf(out, len, "0");
+		snprintf(out, len, "%s", none);
 	else if (!json_object_is_type(v, json_type_int) &&
 	    !json_object_is_type(v, json_type_double))
 		snprintf(out, len, "%s", json_object_get_string(v));
@@ -43,12 +50,14 @@ report_change(json_object *list, size_t max, const char *sheet,
 {
 	char		 x[64], y[64], text[1024];
 	json_object	*c;
+	/* A status missing is none; a count missing is 0. */
+	const char	*none = json_object_is_type(before != NULL ? before :
+			    after, json_type_string) ? "—" : "0";
 
-	report_change_count(x, sizeof(x), before, secret, small);
-	report_change_count(y, sizeof(y), after, secret, small);
-	if (jdoc_len(list) >= max || json_object_equal(before,
-	    after) || (before == NULL && json_object_get_int64(after) == 0 &&
-	    json_object_is_type(after, json_type_int)))
+	report_change_count(x, sizeof(x), before, secret, small, none);
+	report_change_count(y, sizeof(y), after, secret, small, none);
+	/* « < 5 → < 5 » says nothing a reader may know: left out. */
+	if (jdoc_len(list) >= max || strcmp(x, y) == 0)
 		return;
 	snprintf(text, sizeof(text), "%s — %s (%s) : %s → %s", sheet, what,
 	    window, x, y);
@@ -60,6 +69,19 @@ report_change(json_object *list, size_t max, const char *sheet,
 	json_object_object_add(c, "after", json_object_get(after));
 	json_object_object_add(c, "text", json_object_new_string(text));
 	json_object_array_add(list, c);
+}
+
+/* The element of array a whose member key is value, or NULL. */
+static json_object *
+report_find(json_object *a, const char *key, const char *value)
+{
+	size_t	 i;
+
+	for (i = 0; i < jdoc_len(a); i++)
+		if (strcmp(jdoc_str(json_object_array_get_idx(a, i), key),
+		    value) == 0)
+			return json_object_array_get_idx(a, i);
+	return NULL;
 }
 
 /* The changes of one indicator: its value, or each key of a breakdown. */
@@ -109,21 +131,23 @@ report_changes(const struct catalogue *c, json_object *old, json_object *new,
 	char		 windows[2][96], mw[64];
 	int		 small = (int)jdoc_int(new, "small_cells");
 	/* January's year to date is its month: said once. */
-	size_t		 i, w, f, k, nwindows = strcmp(month + 4, "-01") ?
-			    2 : 1;
+	size_t		 i, w, f, k, nwindows = strlen(month) >= 7 &&
+			    strcmp(month + 4, "-01") == 0 ? 1 : 2;
 	static const char *const keys[2] = { "month", "year_to_date" };
 
 	fr_month(month, mw, sizeof(mw));
 	snprintf(windows[0], sizeof(windows[0]), "%s", mw);
 	snprintf(windows[1], sizeof(windows[1]), "janvier à %s", mw);
+	/* Sheets matched by code, indicators by id: the plan may change. */
 	for (i = 0; i < jdoc_len(ns); i++) {
-		json_object *o1 = json_object_array_get_idx(os, i);
 		json_object *n1 = json_object_array_get_idx(ns, i);
 		const char *sheet = jdoc_str(n1, "code");
+		json_object *o1 = report_find(os, "code", sheet);
 
 		for (w = 0; w < nwindows; w++) {
 			json_object *ow = jdoc_get(o1, keys[w]);
 			json_object *nw = jdoc_get(n1, keys[w]);
+			json_object *ni = jdoc_get(nw, "indicators");
 
 			for (f = 0; f < 3; f++)
 				report_change(list, max, sheet,
@@ -131,13 +155,15 @@ report_changes(const struct catalogue *c, json_object *old, json_object *new,
 				    jdoc_get(ow, report_figures[f].key),
 				    jdoc_get(nw,
 				    report_figures[f].key), 0, small);
-			for (k = 0; k < jdoc_len(jdoc_get(nw,
-			    "indicators")); k++)
+			for (k = 0; k < jdoc_len(ni); k++) {
+				json_object *n2 = json_object_array_get_idx(ni,
+				    k);
+
 				report_change_indicator(c, list, max, sheet,
-				    windows[w], json_object_array_get_idx(
-				    jdoc_get(ow, "indicators"), k),
-				    json_object_array_get_idx(jdoc_get(nw,
-				    "indicators"), k), small);
+				    windows[w], report_find(jdoc_get(ow,
+				    "indicators"), "id", jdoc_str(n2, "id")),
+				    n2, small);
+			}
 		}
 	}
 	return list;

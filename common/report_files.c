@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "report.h"
@@ -20,6 +21,7 @@ report_write_one(const char *dir, const char *name, const char *text,
 {
 	char	 path[4096], tmp[4200];
 	FILE	*f;
+	int	 ok;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -28,18 +30,30 @@ report_write_one(const char *dir, const char *name, const char *text,
 		    strerror(errno));
 		return -1;
 	}
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0 ||
-	    rename(tmp, path) == -1) {
+	ok = fwrite(text, 1, len, f) == len;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) == -1) {
 		snprintf(err, errlen, "écriture de %s impossible : %s", path,
 		    strerror(errno));
+		unlink(tmp);
 		return -1;
 	}
 	return 0;
 }
 
+/* Keeps the first error in err; returns -1. */
+static int
+report_first(char *err, size_t errlen, int rc, const char *why)
+{
+	if (rc == 0)
+		snprintf(err, errlen, "%s", why);
+	return -1;
+}
+
 /*
  * Writes DIR/BASE.{html,csv,xlsx,json}, and with rev > 0 the same as
- * BASE-rREV.* for the history.
+ * BASE-rREV.* for the history. Each file on its own: one that cannot be
+ * made does not keep the others back. 0, or -1 with the first error.
  */
 static int
 report_write(const struct catalogue *c, json_object *doc, const char *dir,
@@ -48,7 +62,7 @@ report_write(const struct catalogue *c, json_object *doc, const char *dir,
 {
 	static const char *const ext[REPORT_FILES] = { "html", "csv", "xlsx",
 	    "json" };
-	char		*text[REPORT_FILES] = { NULL }, name[128];
+	char		*text[REPORT_FILES] = { NULL }, name[128], why[4400];
 	size_t		 len[REPORT_FILES] = { 0 };
 	int		 i, k, rc = 0;
 
@@ -59,28 +73,32 @@ report_write(const struct catalogue *c, json_object *doc, const char *dir,
 	}
 	text[0] = html(c, doc);
 	text[1] = export_csv(book, c, doc);
-	if (export_xlsx(book, c, doc, &text[2], &len[2], err, errlen) == -1)
-		rc = -1;
+	if (export_xlsx(book, c, doc, &text[2], &len[2], why,
+	    sizeof(why)) == -1)
+		rc = report_first(err, errlen, rc, why);
 	text[3] = strdup(json_object_to_json_string_ext(doc,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	for (i = 0; i < REPORT_FILES && rc == 0; i++) {
+	for (i = 0; i < REPORT_FILES; i++) {
 		if (text[i] == NULL) {
-			snprintf(err, errlen, "mémoire insuffisante");
-			rc = -1;
-		} else if (i != 2)
+			if (i != 2)
+				rc = report_first(err, errlen, rc,
+				    "mémoire insuffisante");
+			continue;
+		}
+		if (i != 2)
 			len[i] = strlen(text[i]);
-	}
-	for (k = 0; k < (rev > 0 ? 2 : 1) && rc == 0; k++)
-		for (i = 0; i < REPORT_FILES && rc == 0; i++) {
+		for (k = 0; k < (rev > 0 ? 2 : 1); k++) {
 			if (k == 0)
 				snprintf(name, sizeof(name), "%s.%s", base,
 				    ext[i]);
 			else
 				snprintf(name, sizeof(name), "%s-r%d.%s", base,
 				    rev, ext[i]);
-			rc = report_write_one(dir, name, text[i], len[i], err,
-			    errlen);
+			if (report_write_one(dir, name, text[i], len[i], why,
+			    sizeof(why)) == -1)
+				rc = report_first(err, errlen, rc, why);
 		}
+	}
 	for (i = 0; i < REPORT_FILES; i++)
 		free(text[i]);
 	return rc;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <openssl/evp.h>
@@ -112,6 +113,31 @@ rollup_stamp(const struct tm *tm, char *out, size_t len)
 		    z + 3);
 }
 
+/* The last month that may be closed at now. */
+static int
+rollup_closable(const struct settings *set, time_t now)
+{
+	struct tm	 tm;
+	int		 closable;
+
+	localtime_r(&now, &tm);
+	closable = rollup_prev((tm.tm_year + 1900) * 100 + tm.tm_mon + 1);
+	if (now < rollup_close_time(set, closable))
+		closable = rollup_prev(closable);
+	return closable;
+}
+
+/* 1 when month's bilan is in the reports directory (its JSON last). */
+static int
+rollup_has_files(const struct rollup *r, const char *month)
+{
+	char	 path[4200];
+
+	snprintf(path, sizeof(path), "%s/bilan-%s.json", r->set->reports,
+	    month);
+	return access(path, R_OK) == 0;
+}
+
 /* One text or integer from the rollup connection. */
 static int
 rollup_int(sqlite3 *db, const char *sql, const char *arg, int *out)
@@ -176,7 +202,7 @@ rollup_close(struct rollup *r, int m, time_t now)
 	char		 month[16], stamp[32], err[512], today[11];
 	struct tm	 tm;
 	int64_t		 day;
-	int		 rev = 0, same = 0, rc = -1;
+	int		 rev = 0, same = 0, rc = -1, y;
 
 	rollup_month_text(m, month);
 	localtime_r(&now, &tm);
@@ -244,8 +270,14 @@ rollup_close(struct rollup *r, int m, time_t now)
 		log_warn("event=rollup_files_failed month=%s reason=\"%s\"",
 		    month, err);
 	log_info("event=rollup month=%s rev=%d", month, rev);
+	/*
+	 * The COPIL report of December's year, and of each later closed
+	 * year: theirs show this year's figures beside their own.
+	 */
 	if (m % 100 == 12)
-		rollup_copil(r, m / 100, day);
+		for (y = m / 100; y <= rollup_closable(r->set, now) / 100 -
+		    (rollup_closable(r->set, now) % 100 != 12); y++)
+			rollup_copil(r, y, day);
 	rc = 0;
 out:
 	sqlite3_finalize(st);
@@ -265,20 +297,60 @@ rollup_stopping(struct rollup *r)
 	return s;
 }
 
+/*
+ * Bilans whose files are missing — not written with their revision (a
+ * full disk), or removed — are written again from the latest revision
+ * kept in the base.
+ */
+static void
+rollup_heal(struct rollup *r)
+{
+	sqlite3_stmt	*list, *one;
+	json_object	*doc;
+	char		 err[512];
+
+	if (sqlite3_prepare_v2(r->db, "SELECT month, max(rev) FROM rollup "
+	    "GROUP BY month", -1, &list, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(r->db, "SELECT json FROM rollup WHERE month = "
+	    "?1 AND rev = ?2", -1, &one, NULL) != SQLITE_OK) {
+		sqlite3_finalize(list);
+		return;
+	}
+	while (sqlite3_step(list) == SQLITE_ROW) {
+		const char *month = (const char *)sqlite3_column_text(list, 0);
+		int	 rev = sqlite3_column_int(list, 1);
+
+		if (month == NULL || rollup_has_files(r, month))
+			continue;
+		sqlite3_bind_text(one, 1, month, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(one, 2, rev);
+		if (sqlite3_step(one) == SQLITE_ROW && (doc = json_tokener_parse(
+		    (const char *)sqlite3_column_text(one, 0))) != NULL) {
+			if (report_write_files(r->cat, doc, r->set->reports,
+			    rev, err, sizeof(err)) == -1)
+				log_warn("event=rollup_files_failed month=%s "
+				    "reason=\"%s\"", month, err);
+			else
+				log_info("event=rollup_files_rewritten "
+				    "month=%s rev=%d", month, rev);
+			json_object_put(doc);
+		}
+		sqlite3_reset(one);
+	}
+	sqlite3_finalize(one);
+	sqlite3_finalize(list);
+}
+
 static void
 rollup_tick(struct rollup *r)
 {
 	time_t		 now = rollup_now();
-	struct tm	 tm;
 	sqlite3_stmt	*st;
-	int		 cur, closable, last, first, m, n, *dirty = NULL;
+	int		 closable, last, first, m, n, *dirty = NULL;
 	char		 lim[16];
 
-	localtime_r(&now, &tm);
-	cur = (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
-	closable = rollup_prev(cur);
-	if (now < rollup_close_time(r->set, closable))
-		closable = rollup_prev(closable);
+	closable = rollup_closable(r->set, now);
 	if (rollup_int(r->db, "SELECT max(month) FROM rollup", NULL,
 	    &last) == -1 || rollup_int(r->db, "SELECT min(date) FROM revision",
 	    NULL, &first) == -1 || first == 0)
@@ -316,6 +388,7 @@ rollup_tick(struct rollup *r)
 	for (m = 0; m < n && !rollup_stopping(r); m++)
 		rollup_close(r, dirty[m], now);
 	free(dirty);
+	rollup_heal(r);
 }
 
 static void *

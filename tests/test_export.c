@@ -14,6 +14,8 @@
 
 #include "catalogue.h"
 #include "export.h"
+#include "fr.h"
+#include "report.h"
 
 static const struct catalogue *cat;
 
@@ -109,6 +111,88 @@ test_sheet_xlsx(void **state)
 	json_object_put(o);
 }
 
+/* A text a spreadsheet would run as a formula stays text. */
+static void
+test_formula_kept_text(void **state)
+{
+	json_object	*o = json_tokener_parse("{\"indicator\":\"I.A.1/real/1\","
+	    "\"records\":[{\"id\":\"u\",\"date\":\"2024-02-03\",\"activity\":"
+	    "\"reunion\",\"commune\":\"46201\",\"structure\":\"ripe\","
+	    "\"title\":\"=HYPERLINK(\\\"http://x\\\")\",\"participants\":3}]}");
+	char		*csv;
+
+	(void)state;
+	assert_non_null(o);
+	assert_non_null(csv = export_csv(export_records, cat, o));
+	assert_non_null(strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\")\";3\r\n"));
+	assert_non_null(strstr(csv, ";03/02/2024;"));
+	free(csv);
+	json_object_put(o);
+}
+
+static void
+test_numbers(void **state)
+{
+	char	 s[32];
+
+	(void)state;
+	fr_number(12.5, s, sizeof(s));
+	assert_string_equal(s, "12,5");
+	fr_number(2.0004, s, sizeof(s));
+	assert_string_equal(s, "2");
+	fr_number(-0.0001, s, sizeof(s));
+	assert_string_equal(s, "0");
+	fr_change(1.99, s, sizeof(s));
+	assert_string_equal(s, "+99 %");
+}
+
+/* A sheet's figures in two revisions of March 2024's rollup. */
+#define CHANGE_SHEET(code, rec, part, status, res) "{\"code\":\"" code "\","   \
+	"\"month\":{\"records\":" rec ",\"participants\":" part status ","      \
+	"\"indicators\":[{\"id\":\"" code "/res/4\",\"label\":\"Origine\","     \
+	"\"measure\":\"by_residence\",\"value\":" res "}]}}"
+
+/*
+ * A revision's changes in sentences: sheets matched by code, whatever
+ * their order; a missing status « — »; a commune's small count secret,
+ * and a change from one secret count to another left out.
+ */
+static void
+test_change_sentences(void **state)
+{
+	json_object	*old = json_tokener_parse("{\"month\":\"2024-03\","
+	    "\"small_cells\":5,\"sheets\":["
+	    CHANGE_SHEET("I.A.1", "0", "0", "", "{}") ","
+	    CHANGE_SHEET("III.A.17", "1", "2", ",\"status\":\"en retard\"",
+	    "{\"46172\":2}") "]}");
+	json_object	*new = json_tokener_parse("{\"month\":\"2024-03\","
+	    "\"small_cells\":5,\"sheets\":["
+	    CHANGE_SHEET("III.A.17", "2", "5", "", "{\"46172\":3,"
+	    "\"46201\":7}") ","
+	    CHANGE_SHEET("I.A.1", "0", "0", "", "{}") "]}");
+	static const char *const want[] = {
+		"III.A.17 — activités (mars 2024) : 1 → 2",
+		"III.A.17 — participants (mars 2024) : 2 → 5",
+		"III.A.17 — état (mars 2024) : en retard → —",
+		"III.A.17 — « Origine », Montcuq-en-Quercy-Blanc (mars 2024) : "
+		    "0 → 7",
+	};
+	json_object	*list;
+	size_t		 i;
+
+	(void)state;
+	assert_non_null(old);
+	assert_non_null(new);
+	list = report_changes(cat, old, new, 100);
+	assert_int_equal(json_object_array_length(list), 4);
+	for (i = 0; i < 4; i++)
+		assert_string_equal(report_change_words(
+		    json_object_array_get_idx(list, i)), want[i]);
+	json_object_put(list);
+	json_object_put(old);
+	json_object_put(new);
+}
+
 int
 main(void)
 {
@@ -122,6 +206,9 @@ main(void)
 		cmocka_unit_test(test_sheet_rows),
 		cmocka_unit_test(test_commune_secrecy),
 		cmocka_unit_test(test_sheet_xlsx),
+		cmocka_unit_test(test_formula_kept_text),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_change_sentences),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

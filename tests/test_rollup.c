@@ -299,6 +299,17 @@ test_late_record_revises(void **state)
 	free(html);
 	/* The first revision stays. */
 	assert_true(exists(c, "bilan-2024-02-r1.json"));
+	/* Files lost (a full disk, a hand) are written again from the base. */
+	snprintf(path, sizeof(path), "%s/bilan-2024-02.json", c->reports);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/bilan-2024-02.html", c->reports);
+	assert_int_equal(unlink(path), 0);
+	wait_file(c, "bilan-2024-02.json");
+	assert_true(exists(c, "bilan-2024-02.html"));
+	o = read_json(c, "bilan-2024-02.json");
+	assert_int_equal(json_object_get_int(json_object_object_get(o,
+	    "revision")), 2);
+	json_object_put(o);
 }
 
 /* ctg-rollup writes the very files of the timer. */
