@@ -325,8 +325,9 @@ rollup_heal(struct rollup *r)
 			continue;
 		sqlite3_bind_text(one, 1, month, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(one, 2, rev);
-		if (sqlite3_step(one) == SQLITE_ROW && (doc = json_tokener_parse(
-		    (const char *)sqlite3_column_text(one, 0))) != NULL) {
+		doc = sqlite3_step(one) == SQLITE_ROW ? json_tokener_parse(
+		    (const char *)sqlite3_column_text(one, 0)) : NULL;
+		if (doc != NULL) {
 			if (report_write_files(r->cat, doc, r->set->reports,
 			    rev, err, sizeof(err)) == -1)
 				log_warn("event=rollup_files_failed month=%s "

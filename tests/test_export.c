@@ -115,16 +115,17 @@ test_sheet_xlsx(void **state)
 static void
 test_formula_kept_text(void **state)
 {
-	json_object	*o = json_tokener_parse("{\"indicator\":\"I.A.1/real/1\","
-	    "\"records\":[{\"id\":\"u\",\"date\":\"2024-02-03\",\"activity\":"
-	    "\"reunion\",\"commune\":\"46201\",\"structure\":\"ripe\","
+	json_object	*o = json_tokener_parse("{\"indicator\":"
+	    "\"I.A.1/real/1\",\"records\":[{\"id\":\"u\",\"date\":"
+	    "\"2024-02-03\",\"activity\":\"reunion\",\"commune\":\"46201\",\"structure\":\"ripe\","
 	    "\"title\":\"=HYPERLINK(\\\"http://x\\\")\",\"participants\":3}]}");
 	char		*csv;
 
 	(void)state;
 	assert_non_null(o);
 	assert_non_null(csv = export_csv(export_records, cat, o));
-	assert_non_null(strstr(csv, ";\"'=HYPERLINK(\"\"http://x\"\")\";3\r\n"));
+	assert_non_null(strstr(csv,
+	    ";\"'=HYPERLINK(\"\"http://x\"\")\";3\r\n"));
 	assert_non_null(strstr(csv, ";03/02/2024;"));
 	free(csv);
 	json_object_put(o);
@@ -147,9 +148,10 @@ test_numbers(void **state)
 }
 
 /* A sheet's figures in two revisions of March 2024's rollup. */
-#define CHANGE_SHEET(code, rec, part, status, res) "{\"code\":\"" code "\","   \
-	"\"month\":{\"records\":" rec ",\"participants\":" part status ","      \
-	"\"indicators\":[{\"id\":\"" code "/res/4\",\"label\":\"Origine\","     \
+#define CHANGE_SHEET(code, rec, part, status, res)		\
+	"{\"code\":\"" code "\",\"month\":{\"records\":" rec ","	\
+	"\"participants\":" part status ",\"indicators\":"	\
+	"[{\"id\":\"" code "/res/4\",\"label\":\"Origine\","	\
 	"\"measure\":\"by_residence\",\"value\":" res "}]}}"
 
 /*
