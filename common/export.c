@@ -167,6 +167,19 @@ export_unit(const char *measure, const struct export_line *l)
 	return fr_unit(measure);
 }
 
+/* Indicateur, Type, Libellé, Mesure, Détail, Code INSEE of one line. */
+static void
+export_indicator_cells(struct book *b, struct table *t, json_object *io,
+    const struct export_line *l)
+{
+	table_text(b, t, jdoc_str(io, "id"));
+	table_text(b, t, fr_kind(jdoc_str(io, "kind")));
+	table_text(b, t, jdoc_str(io, "label"));
+	table_text(b, t, fr_measure(jdoc_str(io, "measure")));
+	table_text(b, t, l->detail);
+	table_text(b, t, l->insee);
+}
+
 static const struct table_col sheet_cols[] = {
 	{ "Fiche", 9 }, { "Du", 11 }, { "Au", 11 }, { "Indicateur", 15 },
 	{ "Type", 11 }, { "Libellé", 60 }, { "Mesure", 30 },
@@ -206,12 +219,7 @@ export_sheet(const struct catalogue *cat, json_object *sheet, struct book *b)
 			table_text(b, t, jdoc_str(sheet, "code"));
 			table_date(b, t, jdoc_str(sheet, "from"), 0);
 			table_date(b, t, jdoc_str(sheet, "to"), 1);
-			table_text(b, t, jdoc_str(io, "id"));
-			table_text(b, t, fr_kind(jdoc_str(io, "kind")));
-			table_text(b, t, jdoc_str(io, "label"));
-			table_text(b, t, fr_measure(jdoc_str(io, "measure")));
-			table_text(b, t, l[k].detail);
-			table_text(b, t, l[k].insee);
+			export_indicator_cells(b, t, io, &l[k]);
 			export_line_cell(b, t, &l[k], small);
 			table_text(b, t, export_unit(jdoc_str(io, "measure"),
 			    &l[k]));
@@ -420,12 +428,7 @@ export_rollup_sheet(const struct catalogue *cat, json_object *s,
 		for (k = 0; k < yn; k++) {
 			table_text(b, t, jdoc_str(s, "code"));
 			table_date(b, t, month, 0);
-			table_text(b, t, jdoc_str(yo, "id"));
-			table_text(b, t, fr_kind(jdoc_str(yo, "kind")));
-			table_text(b, t, jdoc_str(yo, "label"));
-			table_text(b, t, fr_measure(jdoc_str(yo, "measure")));
-			table_text(b, t, yl[k].detail);
-			table_text(b, t, yl[k].insee);
+			export_indicator_cells(b, t, yo, &yl[k]);
 			export_line_cell(b, t, export_find(ml, mn, &yl[k]),
 			    small);
 			export_line_cell(b, t, &yl[k], small);

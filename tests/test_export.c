@@ -117,7 +117,8 @@ test_formula_kept_text(void **state)
 {
 	json_object	*o = json_tokener_parse("{\"indicator\":"
 	    "\"I.A.1/real/1\",\"records\":[{\"id\":\"u\",\"date\":"
-	    "\"2024-02-03\",\"activity\":\"reunion\",\"commune\":\"46201\",\"structure\":\"ripe\","
+	    "\"2024-02-03\",\"activity\":\"reunion\",\"commune\":\"46201\","
+	    "\"structure\":\"ripe\","
 	    "\"title\":\"=HYPERLINK(\\\"http://x\\\")\",\"participants\":3}]}");
 	char		*csv;
 
