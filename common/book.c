@@ -16,6 +16,7 @@
 #include "book.h"
 #include "buf.h"
 #include "fr.h"
+#include "record.h"
 
 #define BOOK_BOM	"\xef\xbb\xbf"	/* UTF-8, for Excel */
 
@@ -126,16 +127,6 @@ table_count(struct book *b, struct table *t, long long n, int small)
 		table_int(b, t, n);
 }
 
-static int
-book_days(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	return days[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0));
-}
-
 void
 table_date(struct book *b, struct table *t, const char *iso, int last)
 {
@@ -147,7 +138,7 @@ table_date(struct book *b, struct table *t, const char *iso, int last)
 		return;
 	}
 	if (d == 0)
-		d = last ? book_days(y, m) : 1;
+		d = last ? date_month_days(y, m) : 1;
 	table_put(b, t, CELL_DATE, (double)(y * 10000 + m * 100 + d));
 }
 
@@ -168,7 +159,7 @@ book_csv_field(struct buf *b, const char *s, int last)
 	else {
 		buf_str(b, "\"");
 		for (p = s; *p != '\0'; p++)
-			buf_str(b, *p == '"' ? "\"\"" : (char[]){ *p, '\0' });
+			buf_add(b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
 		buf_str(b, "\"");
 	}
 	buf_str(b, last ? "\r\n" : ";");

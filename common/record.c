@@ -22,11 +22,19 @@ date_days_from_civil(int64_t y, unsigned m, unsigned d)
 }
 
 int
+date_month_days(int y, int m)
+{
+	static const int	 mdays[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0));
+}
+
+int
 date_parse(const char *s, int64_t *days)
 {
-	static const unsigned	 mdays[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	unsigned		 y = 0, m, d, i, leap;
+	unsigned		 y = 0, m, d, i;
 
 	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
@@ -39,8 +47,7 @@ date_parse(const char *s, int64_t *days)
 	d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
 	if (y < 1900 || m < 1 || m > 12 || d < 1)
 		return -1;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (d > mdays[m - 1] + (m == 2 && leap))
+	if (d > (unsigned)date_month_days((int)y, (int)m))
 		return -1;
 	*days = date_days_from_civil(y, m, d);
 	return 0;

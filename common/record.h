@@ -13,6 +13,8 @@
  * Returns 0, or -1 when the text is not such a date.
  */
 int	date_parse(const char *, int64_t *days);
+/* The days of month m (1 to 12) of year y: 28 to 31. */
+int	date_month_days(int y, int m);
 /* A YYYYMMDD integer (as in agg_days) to days since 1970-01-01. */
 int64_t	date_from_ymd(int yyyymmdd);
 /* Today's date where the daemon runs, in days since 1970-01-01. */

@@ -112,6 +112,19 @@ report_value(struct buf *b, const struct catalogue *c, json_object *io,
 	report_text(b, s);
 }
 
+/* A window's activities and participants: "4 activités, 53 participants". */
+static const char *
+report_figures(json_object *window, char *out, size_t len)
+{
+	char	 a[48], p[48];
+
+	fr_count("records", jdoc_int(window, "records"), 0, a, sizeof(a));
+	fr_count("participants", jdoc_int(window, "participants"), 0, p,
+	    sizeof(p));
+	snprintf(out, len, "%s, %s", a, p);
+	return out;
+}
+
 /* A sheet with activity: its figures, two charts, its indicators. */
 static void
 report_sheet(struct buf *b, const struct catalogue *c, json_object *s,
@@ -122,15 +135,12 @@ report_sheet(struct buf *b, const struct catalogue *c, json_object *s,
 	json_object	*mi = jdoc_get(m, "indicators"), *yi = jdoc_get(y,
 	    "indicators");
 	const struct cat_sheet *cs = catalogue_sheet(c, jdoc_str(s, "code"));
-	char		 dl[256], id[64], a[64], p[64], ya[64], yp[64];
+	char		 dl[256], id[64], mf[128], yf[128];
 	size_t		 i, all = 0;
 
 	fr_deadline(jdoc_str(m, "deadline"), dl, sizeof(dl));
-	fr_count("records", jdoc_int(m, "records"), 0, a, sizeof(a));
-	fr_count("participants", jdoc_int(m, "participants"), 0, p, sizeof(p));
-	fr_count("records", jdoc_int(y, "records"), 0, ya, sizeof(ya));
-	fr_count("participants", jdoc_int(y, "participants"), 0, yp,
-	    sizeof(yp));
+	report_figures(m, mf, sizeof(mf));
+	report_figures(y, yf, sizeof(yf));
 	buf_str(b, "<article><div class=\"tete\"><h3>");
 	report_text(b, jdoc_str(s, "code"));
 	buf_str(b, " — ");
@@ -140,8 +150,8 @@ report_sheet(struct buf *b, const struct catalogue *c, json_object *s,
 	buf_str(b, "</strong>");
 	if (*dl)
 		buf_printf(b, " — échéance %s", dl);
-	buf_printf(b, ". Activités de la fiche en %s : %s, %s ; depuis janvier "
-	    ": %s, %s.</p></div>\n", month_words, a, p, ya, yp);
+	buf_printf(b, ". Activités de la fiche en %s : %s ; depuis janvier "
+	    ": %s.</p></div>\n", month_words, mf, yf);
 	snprintf(id, sizeof(id), "m-%s", jdoc_str(s, "code"));
 	report_bars_object(b, c, id, "Activités par mois depuis janvier",
 	    jdoc_get(y, "by_month"), FR_TEXT, 0);
@@ -251,19 +261,16 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 		/* Codes and figures: the titles are in the sheets' pages. */
 		buf_str(b, "<ul class=\"cols\">");
 		for (i = 0; i < jdoc_len(sheets); i++) {
-			char	 a[64], p[64];
+			char	 f[128];
 
 			s = json_object_array_get_idx(sheets, i);
 			m = jdoc_get(s, "month");
 			if (jdoc_int(m, "records") == 0)
 				continue;
-			fr_count("records", jdoc_int(m, "records"), 0, a,
-			    sizeof(a));
-			fr_count("participants", jdoc_int(m, "participants"), 0,
-			    p, sizeof(p));
 			buf_str(b, "<li><strong>");
 			report_text(b, jdoc_str(s, "code"));
-			buf_printf(b, "</strong> : %s, %s</li>", a, p);
+			buf_printf(b, "</strong> : %s</li>",
+			    report_figures(m, f, sizeof(f)));
 		}
 		buf_str(b, "</ul>\n");
 	}

@@ -39,6 +39,24 @@ enum http_format {
 	HTTP_CSV,	/* NAME.csv */
 	HTTP_XLSX,	/* NAME.xlsx: a workbook */
 	HTTP_HTML,	/* NAME.html: a page to print */
+	HTTP__FORMATS
+};
+
+/* Each format: the path's ending, how it is sent. */
+static const struct {
+	const char	*ending;		/* NULL: JSON, no ending */
+	const char	*type;
+	int		 text;			/* checked to be UTF-8 */
+	int		 attachment;		/* a file to keep */
+	const char	*policy;		/* its own CSP header */
+} http_formats[HTTP__FORMATS] = {
+	[HTTP_JSON] = { NULL, "application/json; charset=utf-8", 1, 0, NULL },
+	[HTTP_CSV] = { ".csv", "text/csv; charset=utf-8", 1, 1, NULL },
+	[HTTP_XLSX] = { ".xlsx", "application/vnd.openxmlformats-"
+	    "officedocument.spreadsheetml.sheet", 0, 1, NULL },
+	/* A report styles itself inline, and runs nothing. */
+	[HTTP_HTML] = { ".html", "text/html; charset=utf-8", 1, 0,
+	    "default-src 'none'; style-src 'unsafe-inline'; img-src data:" },
 };
 
 #define HTTP_READ	(HTTP_GET | HTTP_HEAD)
@@ -190,21 +208,15 @@ http_error(struct http_call *c, int status, const char *message)
 	json_object_put(o);
 }
 
-static int
-http_is_text(const char *type)
-{
-	return strncmp(type, "text/", 5) == 0 ||
-	    strncmp(type, "application/json", 16) == 0;
-}
-
 /*
  * A read's answer with its entity tag: 304 and no body when the client
  * holds it already. Private: a cache between must not keep it.
  */
 static void
-http_tagged(struct http_call *c, const char *type, const char *body,
+http_tagged(struct http_call *c, enum http_format f, const char *body,
     size_t len, const char *etag)
 {
+	const char	*type = http_formats[f].type;
 	const char	*held = httpd_header(c->req, "If-None-Match");
 	char		 tag[WEB_ETAG_LEN];
 
@@ -220,7 +232,7 @@ http_tagged(struct http_call *c, const char *type, const char *body,
 		return;
 	}
 	/* Text is checked to be UTF-8; a workbook is bytes. */
-	if (!http_is_text(type) || utf8_valid(body, len))
+	if (!http_formats[f].text || utf8_valid(body, len))
 		http_reply(c->req, 200, type, body, len);
 	else
 		http_send(c, 200, type, body);
@@ -230,28 +242,12 @@ http_tagged(struct http_call *c, const char *type, const char *body,
 static void
 http_answer(struct http_call *c, const char *text, size_t len)
 {
-	switch (c->format) {
-	case HTTP_JSON:
-		http_tagged(c, "application/json; charset=utf-8", text, len,
-		    NULL);
-		return;
-	case HTTP_CSV:
+	if (http_formats[c->format].attachment)
 		httpd_add_header(c->req, "Content-Disposition", "attachment");
-		http_tagged(c, "text/csv; charset=utf-8", text, len, NULL);
-		return;
-	case HTTP_XLSX:
-		httpd_add_header(c->req, "Content-Disposition", "attachment");
-		http_tagged(c, "application/vnd.openxmlformats-officedocument."
-		    "spreadsheetml.sheet", text, len, NULL);
-		return;
-	case HTTP_HTML:
-		/* A report styles itself inline, and runs nothing. */
+	if (http_formats[c->format].policy != NULL)
 		httpd_add_header(c->req, "Content-Security-Policy",
-		    "default-src 'none'; style-src 'unsafe-inline'; img-src "
-		    "data:");
-		http_tagged(c, "text/html; charset=utf-8", text, len, NULL);
-		return;
-	}
+		    http_formats[c->format].policy);
+	http_tagged(c, c->format, text, len, NULL);
 }
 
 /* Keeps p until its job is done; NULL out of memory. */
@@ -486,8 +482,8 @@ http_plan(struct http_call *c)
 		web_etag(srv->plan_json, strlen(srv->plan_json),
 		    srv->plan_etag);
 	}
-	http_tagged(c, "application/json; charset=utf-8", srv->plan_json,
-	    strlen(srv->plan_json), srv->plan_etag);
+	http_tagged(c, HTTP_JSON, srv->plan_json, strlen(srv->plan_json),
+	    srv->plan_etag);
 }
 
 /* Who the token is: its role and its structures, for a page to adapt. */
@@ -513,8 +509,7 @@ http_session(struct http_call *c)
 	json_object_object_add(o, "structures", a);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	http_tagged(c, "application/json; charset=utf-8", text, strlen(text),
-	    NULL);
+	http_tagged(c, HTTP_JSON, text, strlen(text), NULL);
 	json_object_put(o);
 }
 
@@ -617,18 +612,17 @@ http_own(struct http_call *c, struct query *q)
 static enum http_format
 http_cut_format(char *path)
 {
-	static const struct {
-		const char		*ending;
-		enum http_format	 format;
-	} endings[] = { { ".csv", HTTP_CSV }, { ".xlsx", HTTP_XLSX },
-	    { ".html", HTTP_HTML } };
-	size_t	 n = strlen(path), m, i;
+	size_t	 n = strlen(path), m;
+	int	 f;
 
-	for (i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
-		m = strlen(endings[i].ending);
-		if (n > m && strcmp(path + n - m, endings[i].ending) == 0) {
+	for (f = 0; f < HTTP__FORMATS; f++) {
+		if (http_formats[f].ending == NULL)
+			continue;
+		m = strlen(http_formats[f].ending);
+		if (n > m && strcmp(path + n - m, http_formats[f].ending) ==
+		    0) {
 			path[n - m] = '\0';
-			return endings[i].format;
+			return (enum http_format)f;
 		}
 	}
 	return HTTP_JSON;

@@ -202,7 +202,7 @@ rollup_close(struct rollup *r, int m, time_t now)
 	char		 month[16], stamp[32], err[512], today[11];
 	struct tm	 tm;
 	int64_t		 day;
-	int		 rev = 0, same = 0, rc = -1, y;
+	int		 rev = 0, same = 0, rc = -1, y, last;
 
 	rollup_month_text(m, month);
 	localtime_r(&now, &tm);
@@ -274,10 +274,12 @@ rollup_close(struct rollup *r, int m, time_t now)
 	 * The COPIL report of December's year, and of each later closed
 	 * year: theirs show this year's figures beside their own.
 	 */
-	if (m % 100 == 12)
-		for (y = m / 100; y <= rollup_closable(r->set, now) / 100 -
-		    (rollup_closable(r->set, now) % 100 != 12); y++)
+	if (m % 100 == 12) {
+		last = rollup_closable(r->set, now);
+		last = last / 100 - (last % 100 != 12);
+		for (y = m / 100; y <= last; y++)
 			rollup_copil(r, y, day);
+	}
 	rc = 0;
 out:
 	sqlite3_finalize(st);
