@@ -12,6 +12,7 @@
 
 #include "catalogue.h"
 #include "client.h"
+#include "fr.h"
 #include "report.h"
 #include "wire.h"
 
@@ -49,7 +50,7 @@ main(int argc, char **argv)
 	struct client		 cl;
 	struct reply		 rep;
 	json_object		*doc;
-	char			 err[600];
+	char			 err[600], of[72];
 	int			 i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -106,7 +107,7 @@ main(int argc, char **argv)
 	json_object_put(doc);
 	if (rc == -1)
 		return fail(err);
-	printf("%s %s écrit dans %s\n", year ? "rapport COPIL" : "bilan de",
-	    year ? year : month, out);
+	printf("%s %s écrit dans %s\n", year ? "rapport COPIL" : "bilan",
+	    year ? year : fr_of_month(month, of, sizeof(of)), out);
 	return 0;
 }

@@ -56,6 +56,41 @@ fr_month(const char *ym, char *out, size_t len)
 }
 
 const char *
+fr_of_month(const char *ym, char *out, size_t len)
+{
+	char	 m[64];
+
+	fr_month(ym, m, sizeof(m));
+	/* avril, août, octobre: « d'avril » */
+	snprintf(out, len, "%s%s", strchr("aeiou", m[0]) != NULL && m[0] !=
+	    '\0' ? "d'" : "de ", m);
+	return out;
+}
+
+const char *
+fr_int(long long n, char *out, size_t len)
+{
+	char		 digits[32];
+	size_t		 i, k, o = 0, nd;
+
+	snprintf(digits, sizeof(digits), "%lld", n < 0 ? -n : n);
+	nd = strlen(digits);
+	if (n < 0 && o + 1 < len)
+		out[o++] = '-';
+	for (i = 0; i < nd; i++) {
+		/* A narrow no-break space between groups of three. */
+		if (i > 0 && (nd - i) % 3 == 0)
+			for (k = 0; k < 3 && o + 1 < len; k++)
+				out[o++] = "\xe2\x80\xaf"[k];
+		if (o + 1 < len)
+			out[o++] = digits[i];
+	}
+	if (len > 0)
+		out[o < len ? o : len - 1] = '\0';
+	return out;
+}
+
+const char *
 fr_date(const char *iso, char *out, size_t len)
 {
 	size_t	 n = iso != NULL ? strlen(iso) : 0;
@@ -211,12 +246,14 @@ fr_count(const char *measure, long long n, int small, char *out, size_t len)
 	int	 m = measure != NULL ? catalogue_measure(measure) : -1;
 	const char *unit = m >= 0 ? (n > 1 || n < -1 ? fr_units[m].many :
 		    fr_units[m].one) : "";
+	char	 num[48];
 
 	if (small > 0 && n >= 1 && n < small)
 		snprintf(out, len, "< %d%s%s", small, *unit ? " " : "",
 		    m >= 0 ? fr_units[m].many : "");
 	else
-		snprintf(out, len, "%lld%s%s", n, *unit ? " " : "", unit);
+		snprintf(out, len, "%s%s%s", fr_int(n, num, sizeof(num)),
+		    *unit ? " " : "", unit);
 }
 
 const char *

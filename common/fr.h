@@ -14,6 +14,10 @@
 
 /* "2026-07" -> "juillet 2026"; anything else copied. Returns out. */
 const char	*fr_month(const char *ym, char *out, size_t len);
+/* "de mars 2024", "d'octobre 2026": the month after « bilan ». Returns out. */
+const char	*fr_of_month(const char *ym, char *out, size_t len);
+/* An integer with its thousands apart: 24407 -> "24 407". Returns out. */
+const char	*fr_int(long long n, char *out, size_t len);
 /* "2026-07-14" (or "2026-07") -> "14/07/2026" ("01/07/2026"); out. */
 const char	*fr_date(const char *iso, char *out, size_t len);
 /* "2026-12-02T06:54:19+01:00" -> "2 décembre 2026 à 6 h 54". */

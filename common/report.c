@@ -83,8 +83,8 @@ report_value(struct buf *b, const struct catalogue *c, json_object *io,
 			    json_object_get_int64(x) < sm)
 				buf_printf(b, " &lt; %d", sm);
 			else
-				buf_printf(b, " %lld", (long long)
-				    json_object_get_int64(x));
+				buf_printf(b, " %s", fr_int(
+				    json_object_get_int64(x), t, sizeof(t)));
 		}
 		if (n > REPORT_KEYS)
 			buf_printf(b, " et %zu autres", n - REPORT_KEYS);
@@ -94,8 +94,10 @@ report_value(struct buf *b, const struct catalogue *c, json_object *io,
 	}
 	fr_count(measure, (long long)json_object_get_int64(v), 0, s, sizeof(s));
 	if (strcmp(measure, "trend") == 0) {
-		buf_printf(b, "%lld (%lld un an plus tôt", (long long)
-		    json_object_get_int64(v), jdoc_int(io, "previous"));
+		buf_printf(b, "%s (", fr_int(json_object_get_int64(v), t,
+		    sizeof(t)));
+		buf_printf(b, "%s un an plus tôt", fr_int(jdoc_int(io,
+		    "previous"), t, sizeof(t)));
 		if (jdoc_get(io, "ratio") != NULL) {
 			fr_change(json_object_get_double(jdoc_get(io, "ratio")),
 			    t, sizeof(t));
@@ -229,6 +231,10 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 	const char	*month = jdoc_str(rollup, "month");
 	json_object	*changes = jdoc_get(rollup, "changes");
 	long long	 t[3][2] = { { 0 } };
+	char		 x[32], y2[32], active[64];
+	const char	*figures[3] = { "Activités enregistrées",
+			    "Participants (somme des effectifs)", active };
+	size_t		 k;
 	size_t		 i, n, late = 0;
 
 	for (i = 0; i < jdoc_len(sheets); i++) {
@@ -245,14 +251,15 @@ report_summary(struct buf *b, json_object *rollup, const char *mw)
 	buf_printf(b, "<section><h2>Le mois en chiffres</h2><table class=\""
 	    "chiffres\"><thead><tr><th></th><th class=\"n\">En %s</th>"
 	    "<th class=\"n\">Depuis janvier</th></tr></thead><tbody>", mw);
-	buf_printf(b, "<tr><td>Activités enregistrées</td><td class=\"n\">%lld"
-	    "</td><td class=\"n\">%lld</td></tr>", t[0][0], t[0][1]);
-	buf_printf(b, "<tr><td>Participants (somme des effectifs)</td><td "
-	    "class=\"n\">%lld</td><td class=\"n\">%lld</td></tr>", t[1][0],
-	    t[1][1]);
-	buf_printf(b, "<tr><td>Fiches actions avec activité (sur %zu)</td><td "
-	    "class=\"n\">%lld</td><td class=\"n\">%lld</td></tr></tbody>"
-	    "</table>\n", jdoc_len(sheets), t[2][0], t[2][1]);
+	snprintf(active, sizeof(active), "Fiches actions avec activité (sur "
+	    "%zu)", jdoc_len(sheets));
+	for (k = 0; k < 3; k++) {
+		buf_printf(b, "<tr><td>%s", figures[k]);
+		buf_printf(b, "</td><td class=\"n\">%s</td><td class=\"n\">%s"
+		    "</td></tr>", fr_int(t[k][0], x, sizeof(x)),
+		    fr_int(t[k][1], y2, sizeof(y2)));
+	}
+	buf_str(b, "</tbody></table>\n");
 
 	buf_printf(b, "<h3>Fiches avec activité en %s</h3>", mw);
 	if (t[2][0] == 0)
@@ -355,15 +362,16 @@ report_html(const struct catalogue *c, json_object *rollup)
 {
 	struct buf	 b = { 0 };
 	json_object	*sheets = jdoc_get(rollup, "sheets"), *s, *changes;
-	char		 mw[64], when[96], title[128], dl[256];
+	char		 mw[64], of[72], when[96], title[128], dl[256];
 	size_t		 a, i, n, silent = 0;
 	int		 small = (int)jdoc_int(rollup, "small_cells"), any;
 
 	fr_month(jdoc_str(rollup, "month"), mw, sizeof(mw));
-	snprintf(title, sizeof(title), "CTG Quercy Blanc — bilan de %s", mw);
+	fr_of_month(jdoc_str(rollup, "month"), of, sizeof(of));
+	snprintf(title, sizeof(title), "CTG Quercy Blanc — bilan %s", of);
 	report_head(&b, title);
-	buf_printf(&b, "<header><h1>Bilan de %s</h1><p>Convention Territoriale "
-	    "Globale — Communauté de communes du Quercy Blanc. ", mw);
+	buf_printf(&b, "<header><h1>Bilan %s</h1><p>Convention Territoriale "
+	    "Globale — Communauté de communes du Quercy Blanc. ", of);
 	if (json_object_get_boolean(jdoc_get(rollup, "provisional")))
 		buf_str(&b, "<strong>Chiffres provisoires</strong> : le mois "
 		    "n'est pas encore clos. ");

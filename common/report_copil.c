@@ -119,8 +119,9 @@ report_copil_html(const struct catalogue *c, json_object *copil)
 			fr_deadline(jdoc_str(s, "deadline"), dl, sizeof(dl));
 			buf_printf(&b, "</td><td>%s</td>", *dl ? dl : "—");
 			for (k = 0; k < ny; k++)
-				buf_printf(&b, "<td class=\"n\">%lld</td>",
-				    copil_records(s, k));
+				buf_printf(&b, "<td class=\"n\">%s</td>",
+				    fr_int(copil_records(s, k), num,
+				    sizeof(num)));
 			buf_str(&b, "<td>");
 			report_status(&b, jdoc_str(s, "status"));
 			buf_str(&b, "</td></tr>\n");

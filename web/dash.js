@@ -2,7 +2,7 @@
 // indicators and charts, the records behind an indicator, who has not
 // reported, the bilans; every table downloadable.
 
-import { el, clear, frDate, frDeadline, frMonth, shortMonth, frNumber, frTime } from './util.js';
+import { el, clear, frDate, frDeadline, frOfMonth, shortMonth, frNumber, frTime } from './util.js';
 import { call, token, communeName } from './api.js';
 import { barChart } from './chart.js';
 import { evidenceForm } from './evidence.js';
@@ -201,7 +201,7 @@ export async function reportsPage(root, ctx) {
   for (let m = 1; m <= 12; m++) {
     const ym = `${year}-${String(m).padStart(2, '0')}`;
     if (year === now.getFullYear() && m > now.getMonth() + 1) break;
-    list.append(el('li', {}, `Bilan de ${frMonth(ym)} `,
+    list.append(el('li', {}, `Bilan ${frOfMonth(ym)} `,
       downloadButton('page à imprimer', `/api/v1/rollups/${ym}.html`, `bilan-${ym}.html`), ' ',
       ...tableButtons('tableur', `/api/v1/rollups/${ym}`, '', `bilan-${ym}`)));
   }

@@ -40,6 +40,12 @@ export function frDeadline(d) {
   }).join(', ');
 }
 
+// "de mars 2024", "d'octobre 2026": a month after « bilan »
+export function frOfMonth(ym) {
+  const m = frMonth(ym);
+  return /^[aeiou]/.test(m) ? `d'${m}` : `de ${m}`;
+}
+
 // "2026-07" -> "juillet 2026"
 export function frMonth(ym) {
   const m = /^(\d{4})-(\d{2})$/.exec(ym || '');
